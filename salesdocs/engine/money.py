@@ -1,0 +1,126 @@
+"""Money: parsing, rounding to the fen, display formats and Chinese uppercase (大写) amounts.
+
+Everything is :class:`decimal.Decimal`; floats are refused with :class:`TypeError` because a
+float has already lost the exact amount.  Rounding is always ROUND_HALF_UP to the fen (0.01).
+
+``cn2an`` (used by :func:`in_words`) costs ~120 ms to import, so it is imported lazily.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from salesdocs.errors import SalesdocsError
+
+__all__ = [
+    "FEN",
+    "MAX_WORDS_AMOUNT",
+    "MoneyError",
+    "format_plain",
+    "format_yuan",
+    "in_words",
+    "parse_decimal",
+    "parse_percent",
+    "to_fen",
+]
+
+FEN = Decimal("0.01")
+#: cn2an writes at most 16 integer digits, so 大写 amounts must be below this (in yuan).
+MAX_WORDS_AMOUNT = Decimal(10) ** 16
+
+# Optional sign, then either plain digits or digits grouped by thousands commas, optional fraction.
+_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?|[+-]?\.\d+")
+
+
+class MoneyError(SalesdocsError):
+    """An amount or percentage that is not a valid number or is out of range."""
+
+
+def _check_type(value: object) -> None:
+    """Refuse floats (and bools, which are ints by accident) with a TypeError."""
+    if isinstance(value, (float, bool)) or not isinstance(value, (int, str, Decimal)):
+        raise TypeError(f"expected int, str or Decimal, got {type(value).__name__}: {value!r}")
+
+
+def parse_decimal(value: int | str | Decimal) -> Decimal:
+    """Parse ``value`` into a finite Decimal; strings may use thousands commas ("12,345.6").
+
+    Raises TypeError for floats and other types, MoneyError for text that is not a number.
+    """
+    _check_type(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not _NUMBER.fullmatch(text):
+            raise MoneyError(f"“{value}” 不是有效的数字", f"'{value}' is not a valid number")
+        result = Decimal(text.replace(",", ""))
+    else:
+        result = Decimal(value)
+    if not result.is_finite():
+        raise MoneyError(f"“{value}” 不是有效的数字", f"'{value}' is not a valid number")
+    return result
+
+
+def parse_percent(value: int | str | Decimal) -> Decimal:
+    """Parse a percentage (70, Decimal("12.5"), "70%", "70 %", "12.5%") into Decimal percent.
+
+    ``parse_percent("70%") == Decimal("70")``.  Raises MoneyError when not a number or outside 0–100.
+    """
+    _check_type(value)
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and text.endswith(("%", "％")):
+        text = text[:-1].rstrip()
+    try:
+        result = parse_decimal(text)
+    except MoneyError:
+        raise MoneyError(f"“{value}” 不是有效的百分比", f"'{value}' is not a valid percentage") from None
+    if not Decimal(0) <= result <= Decimal(100):
+        raise MoneyError(f"百分比 {value} 超出 0–100 的范围", f"percentage {value} is outside 0–100")
+    return result
+
+
+def to_fen(x: Decimal) -> Decimal:
+    """Round to the fen (0.01) with ROUND_HALF_UP; negative zero becomes 0.00."""
+    _check_type(x)
+    try:
+        result = Decimal(x).quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise MoneyError(f"金额 {x} 不是可计算的数字或超出范围", f"amount {x} is not a computable number or is out of range") from None
+    return result.copy_abs() if result.is_zero() else result
+
+
+def format_yuan(x: Decimal) -> str:
+    """Display format: "¥12,345.60", "¥0.00", "-¥12.00" (rounded to the fen first)."""
+    amount = to_fen(x)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+def format_plain(x: Decimal) -> str:
+    """Machine format for JSON: "12345.60" (two decimals, no separators, no exponent)."""
+    return f"{to_fen(x):.2f}"
+
+
+def _too_large(amount: Decimal) -> MoneyError:
+    shown = f"{amount:f}"
+    return MoneyError(
+        f"金额 {shown} 过大，无法转换为中文大写（最多 16 位整数，须小于 10^16 元）",
+        f"amount {shown} is too large for Chinese uppercase words (at most 16 integer digits, i.e. below 10^16 yuan)",
+    )
+
+
+def in_words(x: Decimal) -> str:
+    """Chinese uppercase RMB amount: 12345.6 → "人民币壹万贰仟叁佰肆拾伍元陆角".
+
+    Rounds to the fen first (cn2an truncates: 1.999 would become 壹元玖角玖分).  Negative amounts read
+    "人民币负壹佰元整".  Raises MoneyError at or above 10^16 yuan (cn2an's 16-digit limit).
+    """
+    _check_type(x)
+    if Decimal(x).is_finite() and abs(Decimal(x)) >= MAX_WORDS_AMOUNT:
+        raise _too_large(Decimal(x))
+    amount = to_fen(x)
+    if abs(amount) >= MAX_WORDS_AMOUNT:  # e.g. 9999999999999999.995 rounds up to 10^16
+        raise _too_large(amount)
+    import cn2an  # lazy: ~120 ms import
+
+    return "人民币" + cn2an.an2cn(format_plain(amount), "rmb")

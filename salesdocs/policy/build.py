@@ -1,0 +1,224 @@
+"""Build the frozen model from data that passed the schema and the checks."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from salesdocs.engine.money import parse_decimal, parse_percent
+from salesdocs.policy.model import (
+    Advantage,
+    AfterSales,
+    Case,
+    Category,
+    Channel,
+    Client,
+    Company,
+    Contact,
+    Deal,
+    DealLine,
+    Department,
+    Dimension,
+    Instalment,
+    KeyPerson,
+    LadderStep,
+    Policy,
+    PolicyFile,
+    PreSales,
+    PresalesStage,
+    RefundLadder,
+    Revisions,
+    Service,
+    Terms,
+    Tier,
+    WriterChange,
+    parse_stage,
+    text,
+    texts,
+)
+from salesdocs.policy.reader import Document
+
+ADVANTAGE_ORDER = ("product", "technology", "price", "service", "people", "capital")
+
+
+def _money(value: Any) -> Decimal:
+    return parse_decimal(value if not isinstance(value, Decimal) else value)
+
+
+def _pct(value: Any) -> Decimal:
+    return parse_percent(value)
+
+
+def build_ladder(data: dict[str, Any]) -> RefundLadder:
+    steps = []
+    for number, step in enumerate(data["steps"], start=1):
+        first = parse_stage(step["from"])
+        last = parse_stage(step["to"]) if "to" in step else None
+        assert first is not None
+        steps.append(
+            LadderStep(
+                number=number,
+                first=first,
+                last=last,
+                percent=_pct(step["percent"]),
+                kind=step.get("kind", "fixed"),
+                text=step["text"],
+            )
+        )
+    return RefundLadder(id=data["id"], name=data["name"], source=text(data, "source"), steps=tuple(steps))
+
+
+def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
+    """``docs`` maps rules file name (``services``) to its validated document."""
+    ladders = tuple(build_ladder(ld) for ld in docs["refunds"].data["ladders"])
+    by_id = {ld.id: ld for ld in ladders}
+    services = []
+    for s in docs["services"].data["services"]:
+        tiers = []
+        for t in s["tiers"]:
+            rev = t["revisions"]
+            wc = t["writer_change"]
+            tiers.append(
+                Tier(
+                    id=t["id"],
+                    name=t["name"],
+                    price=_money(t["price"]),
+                    unit=t["unit"],
+                    delivery_min=t["delivery"]["min"],
+                    delivery_max=t["delivery"]["max"],
+                    scope=texts(t, "scope"),
+                    deliverables=texts(t, "deliverables"),
+                    revisions=Revisions(rev["included"], texts(rev, "not_counted"), texts(rev, "not_accepted")),
+                    ladder=by_id[t["refund_ladder"]],
+                    writer_change=WriterChange(wc["times"], tuple(parse_stage(w) or 0 for w in wc.get("when") or ())),
+                )
+            )
+        services.append(Service(s["id"], s["name"], text(s, "name_en"), s["kind"], text(s, "description"), tuple(tiers)))
+
+    c = docs["company"].data
+    company = Company(
+        sample=bool(c.get("sample", False)),
+        name=c["name"],
+        short_name=text(c, "short_name") or c["name"],
+        name_en=text(c, "name_en"),
+        slogan=text(c, "slogan"),
+        profile=c["profile"],
+        founded=text(c, "founded"),
+        address=text(c, "address"),
+        contacts=tuple(
+            Contact(x["role"], x["name"], text(x, "phone"), text(x, "email"), text(x, "wechat")) for x in c["contacts"]
+        ),
+        organisation=tuple(Department(x["department"], x["duty"], x.get("people")) for x in c["organisation"]),
+        advantages=tuple(Advantage(k, c["advantages"][k]["title"], c["advantages"][k]["text"]) for k in ADVANTAGE_ORDER),
+        cases=tuple(
+            Case(x["id"], x["title"], text(x, "client"), x["industry"], tuple(x["services"]), x["summary"])
+            for x in c.get("cases") or ()
+        ),
+    )
+    t = docs["terms"].data
+    terms = Terms(
+        currency=t["currency"],
+        tax_name=t["tax"]["name"],
+        tax_rate=_pct(t["tax"]["rate"]),
+        prices_include_tax=t["tax"]["prices_include_tax"],
+        max_discount=_pct(t["discount"]["max_percent"]),
+        payment=tuple(Instalment(p["name"], _pct(p["percent"]), p["due"]) for p in t["payment"]),
+        number_prefix=t["quote"]["number_prefix"],
+        valid_days=t["quote"]["valid_days"],
+    )
+    a = docs["aftersales"].data
+    aftersales = AfterSales(
+        response_minutes=a["response"]["first_response_minutes"],
+        service_hours=a["response"]["service_hours"],
+        outside_hours=text(a["response"], "outside_hours"),
+        channels=tuple(Channel(x["id"], x["name"], bool(x.get("staffed", False))) for x in a["channels"]),
+        onsite_rule=a["onsite"]["rule"],
+        onsite_days=a["onsite"].get("within_working_days"),
+        duties=tuple((x["id"], x["text"]) for x in a.get("duties") or ()),
+        records_projects=a["records"]["projects"],
+        records_complaints=a["records"]["complaints"],
+        categories=tuple(Category(x["id"], x["name"], tuple(x["services"]), text(x, "solution")) for x in a["categories"]),
+    )
+    p = docs["presales"].data
+    presales = PreSales(
+        stages=tuple(PresalesStage(x["id"], x["name"], text(x, "goal"), texts(x, "checklist")) for x in p["stages"]),
+        visit_materials=texts(p, "visit_materials"),
+        classification=tuple(Dimension(x["id"], x["name"], texts(x, "levels")) for x in p["classification"]),
+        need_levels=tuple((x["id"], x["name"]) for x in p["need_levels"]),
+    )
+    cal = docs["calendar"].data if "calendar" in docs else {}
+    files = tuple(
+        PolicyFile(
+            name=name,
+            rel=doc.rel,
+            version=str(doc.data["version"]),
+            effective=date.fromisoformat(doc.data["effective"]),
+            sha256=hashlib.sha256(raw[doc.rel]).hexdigest(),
+        )
+        for name, doc in sorted(docs.items())
+    )
+    return Policy(
+        company=company,
+        services=tuple(services),
+        ladders=ladders,
+        terms=terms,
+        aftersales=aftersales,
+        presales=presales,
+        calendar_holidays=frozenset(date.fromisoformat(h["date"]) for h in cal.get("holidays") or ()),
+        calendar_workdays=frozenset(date.fromisoformat(w["date"]) for w in cal.get("workdays") or ()),
+        calendar_years=frozenset(cal.get("covered_years") or ()),
+        files=files,
+    )
+
+
+def build_client(data: dict[str, Any], rel: str) -> Client:
+    return Client(
+        id=data["id"],
+        name=data["name"],
+        sample=bool(data.get("sample", False)),
+        industry=data["industry"],
+        region=text(data, "region"),
+        address=text(data, "address"),
+        website=text(data, "website"),
+        profile=text(data, "profile"),
+        classification=tuple((k, str(v)) for k, v in (data.get("classification") or {}).items()),
+        needs=tuple((k, str(v)) for k, v in (data.get("needs") or {}).items()),
+        key_people=tuple(
+            KeyPerson(x["name"], text(x, "title"), x["role"], text(x, "notes")) for x in data.get("key_people") or ()
+        ),
+        entry_point=text(data, "entry_point"),
+        talking_points=texts(data, "talking_points"),
+        interests=texts(data, "interests"),
+        presales_stage=data.get("presales_stage"),
+        rel=rel,
+    )
+
+
+def build_deal(data: dict[str, Any], rel: str) -> Deal:
+    discount = data.get("discount") or {}
+    return Deal(
+        id=data["id"],
+        client=data["client"],
+        title=text(data, "title"),
+        date=date.fromisoformat(data["date"]),
+        start=date.fromisoformat(data["start"]),
+        sales=text(data, "sales"),
+        lines=tuple(
+            DealLine(
+                service=x["service"],
+                tier=x["tier"],
+                quantity=x["quantity"],
+                unit_price=_money(x["unit_price"]) if "unit_price" in x else None,
+                price_reason=text(x, "price_reason"),
+                note=text(x, "note"),
+            )
+            for x in data["lines"]
+        ),
+        discount_percent=_pct(discount["percent"]) if "percent" in discount else None,
+        discount_amount=_money(discount["amount"]) if "amount" in discount else None,
+        approver=text(data, "approver"),
+        note=text(data, "note"),
+        rel=rel,
+    )

@@ -1,0 +1,292 @@
+"""JSON Schema pass: shape errors mapped to line:column, in Chinese and English.
+
+The schemas in ``schemas/`` (packaged with salesdocs) are the single source of
+the files' shape; editors use the same files for hover help and completion.
+Before validation, plain YAML numbers are turned back into their source text
+wherever the schema asks for text (``founded: 2018``, ``version: 2026.1``), so a
+non-programmer never has to quote a number that is meant as text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from salesdocs.errors import Problem
+from salesdocs.policy.reader import Document, PathKey
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
+_BASE = "https://salesdocs.example/schemas/"
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
+
+_TYPE_ZH = {
+    "string": "文字",
+    "number": "数字",
+    "integer": "整数",
+    "boolean": "true 或 false",
+    "object": "键值对（key: value）",
+    "array": "列表（每项以“- ”开头）",
+    "null": "空值",
+}
+_TYPE_EN = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "object": "a mapping (key: value)",
+    "array": "a list (items starting with '- ')",
+    "null": "nothing",
+}
+
+
+def schema_path(kind: str) -> Path:
+    return SCHEMA_DIR / f"{kind}.schema.json"
+
+
+@lru_cache(maxsize=None)
+def _schemas() -> dict[str, dict[str, Any]]:
+    """Every packaged schema by file name."""
+    return {f.name: json.loads(f.read_text(encoding="utf-8")) for f in sorted(SCHEMA_DIR.glob("*.schema.json"))}
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+
+    registry = Registry().with_resources(
+        (contents["$id"], Resource.from_contents(contents)) for contents in _schemas().values()
+    )
+    return Draft202012Validator(_schemas()[f"{kind}.schema.json"], registry=registry, format_checker=FormatChecker())
+
+
+def validate(doc: Document, kind: str) -> list[Problem]:
+    """Validate ``doc`` against the schema of ``kind``; coerces text fields in place."""
+    validator = _validator(kind)
+    doc.data = _coerce_text(doc, f"{kind}.schema.json", validator.schema, doc.data, ())
+    problems: list[Problem] = []
+    for error in validator.iter_errors(doc.data):
+        problems.extend(_to_problems(doc, error))
+    # one problem per place and code is enough
+    seen: set[tuple[int, int, str]] = set()
+    unique = []
+    for p in problems:
+        key = (p.line, p.column, p.code)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def _resolve(schema: Any, current: str) -> tuple[Any, str]:
+    """Follow ``$ref`` (``file#/pointer`` or ``#/pointer``) to the schema it names."""
+    while isinstance(schema, dict) and "$ref" in schema:
+        file, _, pointer = schema["$ref"].partition("#")
+        current = file or current
+        schema = _schemas()[current]
+        for part in pointer.strip("/").split("/"):
+            if part:
+                schema = schema[part]
+    return schema, current
+
+
+def _coerce_text(doc: Document, current: str, schema: Any, value: Any, path: PathKey) -> Any:
+    schema, current = _resolve(schema, current)
+    if not isinstance(schema, dict):
+        return value
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        return {
+            k: _coerce_text(doc, current, props.get(k, extra if isinstance(extra, dict) else None), v, path + (k,))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [_coerce_text(doc, current, items, v, path + (i,)) for i, v in enumerate(value)]
+    if schema.get("type") == "string" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return doc.plain_text.get(path, str(value))
+    return value
+
+
+def _title(schema: Any) -> tuple[str, str]:
+    if isinstance(schema, dict) and "title" in schema:
+        zh, _, en = str(schema["title"]).partition(" · ")
+        return zh, en or zh
+    return "", ""
+
+
+def _where(path: PathKey) -> str:
+    return ".".join(str(p) for p in path) or "(文件顶层)"
+
+
+def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
+    path: PathKey = tuple(error.absolute_path)
+    kw = error.validator
+    inst = error.instance
+    field_name = str(path[-1]) if path and isinstance(path[-1], str) else ""
+    label = f"{field_name}: " if field_name else ""
+    pos = doc.pos(path)
+    tzh, ten = _title(error.schema)
+
+    if kw in ("anyOf", "oneOf") and error.context:
+        best = max(error.context, key=lambda e: len(e.absolute_path))
+        yield from _to_problems(doc, best)
+        return
+    if kw == "additionalProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        for key in inst:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hz = f"是不是想写 {close[0]}？" if close else f"可用的键：{', '.join(allowed)}"
+            he = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(allowed)}"
+            yield doc.problem(
+                doc.key_pos(path + (key,)),
+                "unknown-key",
+                f"未知的键 {key}",
+                f"unknown key {key}",
+                hint_zh=hz,
+                hint_en=he,
+            )
+        return
+    if kw == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message) or [str(error.message)]
+        name = missing[0]
+        sub = (error.schema.get("properties") or {}).get(name, {})
+        szh, sen = _title(sub if "title" in sub else _resolve(sub, "common.schema.json")[0])
+        where = doc.key_pos(path) if path else (1, 1)
+        yield doc.problem(
+            where,
+            "missing-field",
+            f"{_where(path)} 缺少必填项 {name}" + (f"（{szh}）" if szh else ""),
+            f"{_where(path).replace('(文件顶层)', 'the file')} is missing the required field {name}" + (f" ({sen})" if sen else ""),
+            hint_zh=f"加上一行 {name}: …",
+            hint_en=f"add a line {name}: …",
+        )
+        return
+    if kw == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        ezh = " 或 ".join(_TYPE_ZH.get(t, t) for t in expected)
+        een = " or ".join(_TYPE_EN.get(t, t) for t in expected)
+        actual_zh, actual_en = _describe(inst)
+        hz = he = ""
+        if isinstance(inst, str) and {"number", "integer"} & set(expected) and _CN_NUMERAL.search(inst):
+            hz, he = "请用阿拉伯数字书写，例如把“七”写成 7", "write the number in digits, e.g. 7 instead of 七"
+        elif isinstance(inst, str) and {"number", "integer"} & set(expected):
+            hz, he = "只写数字，不要带单位或其他文字", "write only the number, without units or words"
+        elif "integer" in expected and isinstance(inst, Decimal):
+            hz, he = "这里只能写整数", "only whole numbers are allowed here"
+        elif "array" in expected:
+            hz, he = "写成列表：每项单独一行，以“- ”开头", "write a list: one item per line, starting with '- '"
+        elif "object" in expected:
+            hz, he = "写成“键: 值”的形式，并向下一级缩进", "write key: value pairs, indented one level"
+        elif "string" in expected and isinstance(inst, bool):
+            hz, he = "如果是文字，请加引号", "quote it if it is text"
+        yield doc.problem(
+            pos,
+            "wrong-type",
+            f"{label}应为{ezh}，实际是{actual_zh}",
+            f"{label}expected {een}, got {actual_en}",
+            hint_zh=hz,
+            hint_en=he,
+        )
+        return
+    if kw == "enum":
+        options = [str(o) for o in error.validator_value]
+        close = difflib.get_close_matches(str(inst), options, n=1, cutoff=0.5)
+        yield doc.problem(
+            pos,
+            "not-allowed",
+            f"{label}“{inst}”不是允许的值，可选：{'、'.join(options)}",
+            f"{label}'{inst}' is not allowed; choose one of: {', '.join(options)}",
+            hint_zh=f"是不是想写 {close[0]}？" if close else "",
+            hint_en=f"did you mean `{close[0]}`?" if close else "",
+        )
+        return
+    if kw in ("pattern", "format"):
+        example = ""
+        ex = error.schema.get("examples") if isinstance(error.schema, dict) else None
+        if ex:
+            example = str(ex[0])
+        code = "bad-date" if (kw == "format" or "[0-9]{4}-" in str(error.validator_value)) else "bad-format"
+        if code == "bad-date" and kw == "format":
+            zh, en = f"{label}“{inst}”不是有效的日期", f"{label}'{inst}' is not a valid date"
+        else:
+            zh, en = f"{label}“{inst}”格式不正确，应为{tzh}", f"{label}'{inst}' has the wrong format; expected {ten}"
+        yield doc.problem(
+            pos,
+            code,
+            zh,
+            en,
+            hint_zh=f"例如 {example}" if example else "",
+            hint_en=f"for example {example}" if example else "",
+        )
+        return
+    if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = error.validator_value
+        low = kw in ("minimum", "exclusiveMinimum")
+        yield doc.problem(
+            pos,
+            "out-of-range",
+            f"{label}{inst} {'小于最小值' if low else '大于最大值'} {bound}",
+            f"{label}{inst} is {'below the minimum' if low else 'above the maximum'} {bound}",
+        )
+        return
+    if kw in ("minItems", "minLength"):
+        yield doc.problem(
+            pos,
+            "empty-value",
+            f"{label}不能为空" + (f"（至少 {error.validator_value} 项）" if kw == "minItems" else ""),
+            f"{label}must not be empty" + (f" (at least {error.validator_value} item(s))" if kw == "minItems" else ""),
+        )
+        return
+    if kw in ("maxProperties", "minProperties"):
+        keys = "、".join((error.schema.get("properties") or {}).keys())
+        yield doc.problem(
+            pos,
+            "one-of-keys",
+            f"{label}只能写其中一项：{keys}",
+            f"{label}give exactly one of: {', '.join((error.schema.get('properties') or {}).keys())}",
+        )
+        return
+    if kw == "dependentRequired":
+        for key, needs in error.validator_value.items():
+            if key in inst:
+                for need in needs:
+                    if need not in inst:
+                        yield doc.problem(
+                            doc.key_pos(path + (key,)),
+                            "missing-field",
+                            f"写了 {key} 就必须同时写 {need}",
+                            f"{key} needs {need} as well",
+                            hint_zh=f"加上一行 {need}: …（说明原因）",
+                            hint_en=f"add a line {need}: … (the reason)",
+                        )
+        return
+    if kw in ("maxLength",):
+        yield doc.problem(pos, "too-long", f"{label}太长（最多 {error.validator_value} 个字符）", f"{label}too long (at most {error.validator_value} characters)")
+        return
+    yield doc.problem(pos, "schema", f"{label}{error.message}", f"{label}{error.message}")
+
+
+def _describe(value: Any) -> tuple[str, str]:
+    if value is None:
+        return "空值", "nothing (empty)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}", f"{str(value).lower()}"
+    if isinstance(value, (int, Decimal)):
+        return f"数字 {value}", f"the number {value}"
+    if isinstance(value, str):
+        return f"文字“{value}”", f"the text '{value}'"
+    if isinstance(value, list):
+        return "列表", "a list"
+    if isinstance(value, dict):
+        return "键值对", "a mapping"
+    return type(value).__name__, type(value).__name__

@@ -1,0 +1,179 @@
+"""Find a workspace, read every file in it, and turn it into a validated model.
+
+The pipeline runs every stage over every file and collects *all* problems:
+read (strict YAML) → schema → meaning checks → model.  A file that fails an
+earlier stage is left out of the later ones, so one mistake is reported once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from salesdocs.errors import PolicyError, Problem, UsageError
+from salesdocs.policy import checks
+from salesdocs.policy.build import build_client, build_deal, build_policy
+from salesdocs.policy.model import Policy, Workspace
+from salesdocs.policy.reader import Document, read_yaml
+from salesdocs.policy.schema import validate
+
+#: rules files and whether each must exist
+RULES_FILES: dict[str, bool] = {
+    "company": True,
+    "services": True,
+    "refunds": True,
+    "terms": True,
+    "aftersales": True,
+    "presales": True,
+    "calendar": False,
+}
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The folder holding ``rules/``: ``start`` or its nearest parent."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "rules").is_dir():
+            return folder
+    raise UsageError(
+        f"在 {here} 及其上级目录中找不到工作区（含 rules/ 文件夹的目录）；请进入工作区，或用 --workspace 指定，或用 salesdocs init 新建",
+        f"no workspace (a folder with rules/) at or above {here}; cd into one, pass --workspace, or create one with salesdocs init",
+    )
+
+
+@dataclass
+class CheckResult:
+    """Everything ``check`` found, and the workspace when it has no errors."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    workspace: Workspace | None = None
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def check_workspace(root: Path) -> CheckResult:
+    """Read, validate and build the workspace at ``root``; never raises for bad files."""
+    root = root.resolve()
+    result = CheckResult(root=root)
+    raw: dict[str, bytes] = {}
+
+    def read(path: Path, kind: str) -> Document | None:
+        rel = path.relative_to(root).as_posix()
+        result.files += 1
+        try:
+            raw[rel] = path.read_bytes()
+        except OSError:
+            pass
+        doc, problems = read_yaml(path, rel)
+        result.problems.extend(problems)
+        if doc is None:
+            return None
+        problems = validate(doc, kind)
+        result.problems.extend(problems)
+        return None if any(p.severity == "error" for p in problems) else doc
+
+    rules_dir = root / "rules"
+    rules: dict[str, Document] = {}
+    rules_ok = True
+    for name, required in RULES_FILES.items():
+        path = rules_dir / f"{name}.yaml"
+        if not path.is_file():
+            if required:
+                rules_ok = False
+                result.problems.append(
+                    Problem(
+                        f"rules/{name}.yaml",
+                        0,
+                        0,
+                        "missing-file",
+                        f"缺少规则文件 rules/{name}.yaml",
+                        f"the rules file rules/{name}.yaml is missing",
+                        hint_zh="用 salesdocs init 新建一个工作区可以看到每个文件的样例",
+                        hint_en="salesdocs init creates a workspace with an example of every file",
+                    )
+                )
+            continue
+        doc = read(path, name)
+        if doc is None:
+            rules_ok = False
+        else:
+            rules[name] = doc
+    for path in _yaml_files(rules_dir):
+        if path.stem not in RULES_FILES or path.suffix != ".yaml":
+            result.problems.append(
+                Problem(
+                    path.relative_to(root).as_posix(),
+                    0,
+                    0,
+                    "unknown-file",
+                    f"不认识的规则文件 {path.name}，它不会被使用",
+                    f"unknown rules file {path.name}; it is not used",
+                    severity="warning",
+                    hint_zh=f"规则文件只能是：{'、'.join(n + '.yaml' for n in RULES_FILES)}",
+                    hint_en=f"rules files are: {', '.join(n + '.yaml' for n in RULES_FILES)}",
+                )
+            )
+
+    clients = {p.stem: d for p in _yaml_files(root / "clients") if (d := read(p, "client")) is not None}
+    deals = {p.stem: d for p in _yaml_files(root / "deals") if (d := read(p, "deal")) is not None}
+    clients_ok = len(clients) == len(_yaml_files(root / "clients"))
+    deals_ok = len(deals) == len(_yaml_files(root / "deals"))
+
+    ctx = checks.Context(rules=rules, clients=clients, deals=deals)
+    policy_problems = checks.run(checks.POLICY_CHECKS, ctx)
+    result.problems.extend(policy_problems)
+    if not rules_ok or any(p.severity == "error" for p in policy_problems):
+        result.problems.sort(key=Problem.sort_key)
+        return result
+
+    policy = build_policy(rules, raw)
+    ctx.policy = policy
+    ctx.calendar = calendar_for(policy)
+    ws_problems = checks.run(checks.WORKSPACE_CHECKS, ctx)
+    result.problems.extend(ws_problems)
+    result.problems.sort(key=Problem.sort_key)
+    if result.errors or not (clients_ok and deals_ok):
+        return result
+    result.workspace = Workspace(
+        root=root,
+        policy=policy,
+        clients={k: build_client(d.data, d.rel) for k, d in clients.items()},
+        deals={k: build_deal(d.data, d.rel) for k, d in deals.items()},
+        sources=raw,
+    )
+    return result
+
+
+def calendar_for(policy: Policy):  # -> WorkCalendar (import kept light for `check`)
+    from salesdocs.engine.calendar import CalendarOverrides, WorkCalendar
+
+    return WorkCalendar(
+        CalendarOverrides(
+            holidays=policy.calendar_holidays,
+            workdays=policy.calendar_workdays,
+            covered_years=policy.calendar_years,
+        )
+    )
+
+
+def load_workspace(path: Path | str | None = None) -> Workspace:
+    """Load and validate a workspace; raises :class:`PolicyError` listing every problem."""
+    root = find_root(Path(path) if path is not None else None)
+    result = check_workspace(root)
+    if result.workspace is None:
+        raise PolicyError(result.errors or result.problems)
+    return result.workspace
