@@ -124,3 +124,9 @@ def in_words(x: Decimal) -> str:
     import cn2an  # lazy: ~120 ms import
 
     return "人民币" + cn2an.an2cn(format_plain(amount), "rmb")
+
+
+def format_percent(x: Decimal) -> str:
+    """A percentage without exponent or trailing zeros: Decimal("50.0") → "50", "12.50" → "12.5"."""
+    text = format(x.normalize(), "f")
+    return "0" if text in ("-0", "") else text

@@ -484,6 +484,15 @@ def _syntax_problem(doc: Document, exc: yaml.MarkedYAMLError) -> Problem:
     )
 
 
+_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_FOLD_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])|(?<=[\u3000-\u303f\uff00-\uffef]) ")
+
+
+def _unfold_cjk(value: str) -> str:
+    """Folded (``>``) text joins lines with a space; Chinese joins them with nothing."""
+    return _FOLD_SPACE.sub("", value)
+
+
 class _Builder:
     """Turns a composed node tree into plain values, recording positions."""
 
@@ -541,6 +550,8 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         value: str = node.value
+        if node.style == ">":
+            return _unfold_cjk(value)
         if node.style is not None:
             return value  # quoted or block scalars are always text
         self.doc.plain_text[path] = value

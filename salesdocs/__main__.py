@@ -1,0 +1,3 @@
+from salesdocs.cli import main
+
+main()

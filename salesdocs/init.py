@@ -1,0 +1,54 @@
+"""``salesdocs init DIR``: a new workspace from the packaged defaults."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from salesdocs.errors import UsageError
+
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
+
+TEMPLATES_README = """# 模板覆盖 · Template overrides
+
+把 salesdocs 自带模板中的某个文件（例如 quote.html 或 base.css）复制到这里并修改，
+同名文件会优先使用。删除这里的文件即恢复自带模板。品牌字体放在 fonts/ 下，
+在 CSS 里用 @font-face 引用（只能引用工作区内的文件）。
+
+Copy a packaged template (e.g. quote.html or base.css) here and edit it: a file here
+overrides the packaged one of the same name. Brand fonts go under fonts/ and are
+referenced from CSS with @font-face (only files inside the workspace can be used).
+"""
+
+
+def _plan(target: Path) -> list[tuple[Path, Path | None]]:
+    """(destination, source) pairs; source None = the templates README."""
+    plan: list[tuple[Path, Path | None]] = []
+    base = DEFAULTS / "workspace"
+    for src in sorted(base.rglob("*.yaml")):
+        plan.append((target / src.relative_to(base), src))
+    for src in sorted((DEFAULTS / "schemas").glob("*.schema.json")):
+        plan.append((target / "schemas" / src.name, src))
+    plan.append((target / "templates" / "README.md", None))
+    return plan
+
+
+def init_workspace(target: Path) -> list[Path]:
+    """Create the workspace; refuses to overwrite any existing file (nothing is written then)."""
+    plan = _plan(target)
+    existing = [dest for dest, _ in plan if dest.exists()]
+    if existing:
+        names = ", ".join(str(p) for p in existing[:5]) + (" …" if len(existing) > 5 else "")
+        raise UsageError(
+            f"不会覆盖已有文件：{names}。请换一个空目录。",
+            f"refusing to overwrite existing files: {names}. Choose an empty folder.",
+        )
+    written = []
+    for dest, src in plan:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if src is None:
+            dest.write_text(TEMPLATES_README, encoding="utf-8")
+        else:
+            shutil.copyfile(src, dest)
+        written.append(dest)
+    return written
