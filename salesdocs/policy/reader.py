@@ -124,7 +124,10 @@ def read_yaml_bytes(raw: bytes, rel: str) -> tuple[Document | None, list[Problem
         problems.extend(_scan_forbidden_tokens(doc, text))
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
-        return None, problems + [_syntax_problem(doc, exc)]
+        syntax = _syntax_problem(doc, exc)
+        if any((p.line, p.column) == (syntax.line, syntax.column) for p in problems):
+            return None, problems  # e.g. an alias already reported as unsupported
+        return None, problems + [syntax]
     except yaml.YAMLError as exc:  # unmarked: rare, still located at the top
         return None, problems + [doc.problem((1, 1), "yaml-syntax", f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")]
     except RecursionError:
@@ -324,7 +327,13 @@ def _flow_part(line: str) -> tuple[int, str] | None:
 
 def _scan_forbidden_tokens(doc: Document, text: str) -> list[Problem]:
     problems: list[Problem] = []
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+    tokens = yaml.scan(text, Loader=yaml.SafeLoader)
+    while True:
+        # a scanner error ends the scan; composing reports it, or an earlier parser error
+        try:
+            token = next(tokens)
+        except (StopIteration, yaml.YAMLError):
+            break
         pos = (token.start_mark.line + 1, token.start_mark.column + 1)
         if isinstance(token, yaml.AnchorToken):
             problems.append(
@@ -460,8 +469,72 @@ def _syntax_problem(doc: Document, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     text = f"{exc.context or ''} {exc.problem or ''}"
+    opened = exc.context_mark
+    if opened and "while scanning a quoted scalar" in text and "end of stream" in text:
+        # the quote runs to the end of the file: point at the quote that was opened
+        return doc.problem(
+            (opened.line + 1, opened.column + 1),
+            "yaml-syntax",
+            "引号没有闭合",
+            "a quote is not closed",
+            hint_zh="在这段文字的末尾补上同样的引号；文字里的引号请用中文引号“”",
+            hint_en="add the same quote at the end of the text; inside text use Chinese quotes “”",
+        )
+    if opened and "while parsing a flow" in text and mark and mark.line != opened.line:
+        # a [ or { still open on a later line: point at the bracket that was opened
+        bracket = doc.source(opened.line + 1)[opened.column : opened.column + 1] or "["
+        closing = "]" if bracket == "[" else "}"
+        return doc.problem(
+            (opened.line + 1, opened.column + 1),
+            "yaml-syntax",
+            f"括号 {bracket} 没有闭合",
+            f"the bracket {bracket} is not closed",
+            hint_zh=f"在这一行末尾补上 {closing}",
+            hint_en=f"add {closing} at the end of this line",
+        )
+    if opened and "while scanning a simple key" in text:
+        # a line without 'key: ' that YAML tried to read as a key: point at that line
+        pos = (opened.line + 1, opened.column + 1)
+        return _dash_problem(doc, pos[0]) or doc.problem(
+            pos,
+            "yaml-syntax",
+            "这一行缺少冒号“: ”",
+            "this line is missing a colon ': '",
+            hint_zh="写成 键: 值（半角冒号后加一个空格）",
+            hint_en="write key: value (an ASCII colon followed by a space)",
+        )
+    if "mapping values are not allowed here" in text:
+        before = _previous_content_line(doc, pos[0])
+        if before is not None:
+            prev = doc.source(before)
+            indent = len(prev) - len(prev.lstrip(" "))
+            here = doc.source(pos[0])
+            if indent == len(here) - len(here.lstrip(" ")) and not _KEY_RE.match(prev.lstrip(" ")):
+                # 'name 增值税' or 'name:增值税' on the line before: YAML read it as text
+                return _dash_problem(doc, before) or doc.problem(
+                    (before, indent + 1),
+                    "yaml-syntax",
+                    "这一行缺少冒号“: ”（冒号后要有一个空格）",
+                    "this line is missing a colon ': ' (with a space after it)",
+                    hint_zh="写成 键: 值（半角冒号后加一个空格）",
+                    hint_en="write key: value (an ASCII colon followed by a space)",
+                )
+    if any(needle in text for needle in ("expected <block end>", "mapping values are not allowed here")):
+        culprit = _indent_culprit(doc, pos[0])
+        if culprit is not None:
+            dash = _dash_problem(doc, culprit[0])
+            if dash is not None:
+                return dash
+            return doc.problem(
+                culprit,
+                "yaml-syntax",
+                "缩进不一致：这一行的缩进与上面的行对不上",
+                "inconsistent indentation: this line does not line up with the lines above",
+                hint_zh="同一级的键必须从同一列开始；下一级比上一级多缩进两个空格",
+                hint_en="keys of the same level start in the same column; a nested level is indented two more spaces",
+            )
     line = doc.source(pos[0])
-    if "：" in line or "，" in line:
+    if ("：" in line or "，" in line) and line[pos[1] - 1 : pos[1]] != ":":
         return doc.problem(
             pos,
             "fullwidth-punctuation",
@@ -482,6 +555,88 @@ def _syntax_problem(doc: Document, exc: yaml.MarkedYAMLError) -> Problem:
         hint_zh="检查这一行的冒号、引号和缩进",
         hint_en="check the colons, quotes and indentation of this line",
     )
+
+
+_KEY_RE = re.compile(r"""(?:[^\s#'"\[\]{}:,-]|-(?!\s))[^#]*?:(?:\s|$)|(?:"[^"]*"|'[^']*')\s*:(?:\s|$)""")
+
+
+def _indent_culprit(doc: Document, upto: int) -> Position | None:
+    """The first line up to ``upto`` whose indentation fits no open block, if any.
+
+    YAML often notices a mis-indented line only on a later line; a non-programmer
+    needs the line they got wrong.
+    """
+    levels = [0]  # columns of the open block collections
+    opener = True  # the previous line opened a nested block ("key:" or "-")
+    block: int | None = None  # inside a block scalar indented deeper than this
+    depth = 0  # open [ and { of a flow collection spanning lines
+    for number, line in enumerate(doc.lines[:upto], start=1):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        if block is not None:
+            if indent > block:
+                continue
+            block = None
+        if depth > 0:
+            depth = max(0, depth + _bracket_balance(stripped))
+            continue
+        if re.match(r"-[^\s\-0-9.]", stripped):
+            return number, indent + 1  # '-name:' (see _dash_problem)
+        if indent > levels[-1]:
+            if not opener:
+                if stripped.startswith("- ") or stripped == "-" or _KEY_RE.match(stripped):
+                    return number, indent + 1
+                continue  # continuation of a plain value
+            levels.append(indent)
+        else:
+            while levels[-1] > indent:
+                levels.pop()
+            if levels[-1] != indent:
+                return number, indent + 1
+        rest, column = stripped, indent
+        while rest.startswith("- ") or rest == "-":
+            after = rest[1:].lstrip(" ")
+            column += len(rest) - len(after)
+            rest = after
+            if rest:
+                levels.append(column)
+        body = re.sub(r"\s+#.*$", "", rest).rstrip()
+        opener = rest == "" or body.endswith(":")
+        if re.search(r"(?:^|:\s)[|>][+-]?[0-9]?$", body):
+            block = indent
+        depth = max(0, _bracket_balance(body))
+    return None
+
+
+def _previous_content_line(doc: Document, number: int) -> int | None:
+    for before in range(number - 1, 0, -1):
+        stripped = doc.source(before).strip()
+        if stripped and not stripped.startswith("#"):
+            return before
+    return None
+
+
+def _dash_problem(doc: Document, number: int) -> Problem | None:
+    """'-name: x' instead of '- name: x': the list dash needs a space after it."""
+    line = doc.source(number)
+    stripped = line.lstrip(" ")
+    if not re.match(r"-[^\s\-0-9.]", stripped):
+        return None
+    return doc.problem(
+        (number, len(line) - len(stripped) + 1),
+        "yaml-syntax",
+        "列表项的“-”后面要有一个空格",
+        "a list item's '-' must be followed by a space",
+        hint_zh=f"写成 - {stripped[1:]}",
+        hint_en=f"write - {stripped[1:]}",
+    )
+
+
+def _bracket_balance(text: str) -> int:
+    text = re.sub(r'"[^"]*"|\'[^\']*\'', "", text)
+    return text.count("[") + text.count("{") - text.count("]") - text.count("}")
 
 
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"

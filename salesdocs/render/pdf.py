@@ -8,8 +8,9 @@ What :func:`write_pdf` guarantees
   regular file inside one of ``allowed_roots`` (plus font files of the system font
   folders, for ``@font-face { src: local(...) }``).  Anything else is refused without being
   fetched; after rendering a :class:`~salesdocs.errors.RenderError` lists every refused URL.
-  Missing files inside the roots and WeasyPrint's own resource errors (``LOGGER.error``:
-  unreadable image, stylesheet …) fail the render too.
+  Missing files inside the roots, WeasyPrint's own resource errors (``LOGGER.error``:
+  unreadable image, stylesheet …) and ``@font-face`` rules whose font cannot be loaded
+  fail the render too.
 * **No tofu.**  WeasyPrint 70 logs ``'.notdef glyph rendered for Unicode string unsupported
   by fonts: "%s" (U+%04X)'`` (args ``(char, codepoint)``) on the ``weasyprint`` logger from
   ``weasyprint/draw/text.py`` while drawing; a handler attached for the duration of the
@@ -173,8 +174,11 @@ def _fetcher_class() -> type[URLFetcher]:
             if parts.netloc not in ("", "localhost"):
                 self.findings.add(self.findings.refused, url)
                 return None
-            raw = Path(url2pathname(parts.path))
-            resolved = raw.resolve()  # symlinks resolved, '..' collapsed
+            try:
+                resolved = Path(url2pathname(parts.path)).resolve()  # symlinks resolved, '..' collapsed
+            except (OSError, ValueError, RuntimeError):
+                self.findings.add(self.findings.refused, url)
+                return None
             inside = any(resolved.is_relative_to(root) for root in self.roots)
             if not inside and resolved.suffix.lower() in _FONT_SUFFIXES:
                 inside = any(resolved.is_relative_to(root) for root in _system_font_dirs())
@@ -206,7 +210,7 @@ class _LogWatch(logging.Handler):
             if len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], int):
                 self.findings.notdef.setdefault(args[0], args[1])
             return
-        if record.levelno >= logging.ERROR:
+        if record.levelno >= logging.ERROR or msg.startswith("Font-face %r cannot be loaded"):
             try:
                 text = record.getMessage()
             except Exception:  # pragma: no cover - a malformed record

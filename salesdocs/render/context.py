@@ -1,0 +1,309 @@
+"""Document contexts: the plain data each template receives.
+
+Every number and date here comes from the engine (pricing, refunds, calendar);
+templates only lay it out and format it with filters.  Contexts are plain
+dicts of strings, Decimals, dates, lists and dicts — nothing a template could
+call to compute.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from salesdocs.engine.pricing import Quote, price_deal
+from salesdocs.policy.model import (
+    Client,
+    Deal,
+    Policy,
+    RefundLadder,
+    Service,
+    Tier,
+    Workspace,
+    stage_zh,
+)
+from salesdocs.workspace import calendar_for
+
+_CN_NUMBERS = "一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (clause numbers)."""
+    if n <= 10:
+        return _CN_NUMBERS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_NUMBERS[tens - 1]) + "十" + (_CN_NUMBERS[ones - 1] if ones else "")
+
+
+def company_ctx(policy: Policy) -> dict[str, Any]:
+    c = policy.company
+    return {
+        "sample": c.sample,
+        "name": c.name,
+        "short_name": c.short_name,
+        "name_en": c.name_en,
+        "slogan": c.slogan,
+        "profile": c.profile,
+        "founded": c.founded,
+        "address": c.address,
+        "contacts": [vars(x) for x in c.contacts],
+        "organisation": [{"name": d.name, "duty": d.duty, "people": d.people} for d in c.organisation],
+        "advantages": [{"key": a.key, "title": a.title, "text": a.text} for a in c.advantages],
+    }
+
+
+def ladder_ctx(ladder: RefundLadder) -> dict[str, Any]:
+    return {
+        "id": ladder.id,
+        "name": ladder.name,
+        "source": ladder.source,
+        "steps": [
+            {
+                "stages": s.stages_zh,
+                "percent": s.percent,
+                "at_most": s.kind == "at_most",
+                "text": s.text,
+            }
+            for s in ladder.steps
+        ],
+        "summary": "；".join(f"{s.stages_zh}{'最多' if s.kind == 'at_most' else ''}退 {_pct(s.percent)}" for s in ladder.steps),
+    }
+
+
+def _pct(value: Any) -> str:
+    from salesdocs.engine.money import format_percent
+
+    return f"{format_percent(value)}%"
+
+
+def tier_ctx(service: Service, tier: Tier) -> dict[str, Any]:
+    wc = tier.writer_change
+    return {
+        "service_id": service.id,
+        "service_name": service.name,
+        "id": tier.id,
+        "name": tier.name,
+        "price": tier.price,
+        "unit": tier.unit,
+        "delivery": f"{tier.delivery_min}~{tier.delivery_max} 个工作日" if tier.delivery_min != tier.delivery_max else f"{tier.delivery_min} 个工作日",
+        "scope": list(tier.scope),
+        "deliverables": list(tier.deliverables),
+        "revisions": tier.revisions.included,
+        "not_counted": list(tier.revisions.not_counted),
+        "not_accepted": list(tier.revisions.not_accepted),
+        "ladder": tier.ladder.id,
+        "ladder_name": tier.ladder.name,
+        "ladder_short": tier.ladder.name.split("（")[0],
+        "writer_change": wc.times,
+        "writer_change_when": "、".join(stage_zh(s) for s in wc.when),
+        "worker": "文案师" if service.kind == "copywriting" else "设计师",
+    }
+
+
+def catalogue_ctx(policy: Policy) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.id,
+            "name": s.name,
+            "description": s.description,
+            "tiers": [tier_ctx(s, t) for t in s.tiers],
+        }
+        for s in policy.services
+    ]
+
+
+def aftersales_ctx(policy: Policy) -> dict[str, Any]:
+    a = policy.aftersales
+    return {
+        "response_minutes": a.response_minutes,
+        "service_hours": a.service_hours,
+        "outside_hours": a.outside_hours,
+        "channels": [c.name for c in a.channels if c.staffed],
+        "onsite_rule": a.onsite_rule,
+        "onsite_days": a.onsite_days,
+        "duties": [text for _, text in a.duties],
+        "records_projects": a.records_projects,
+        "records_complaints": a.records_complaints,
+    }
+
+
+def provenance_ctx(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
+    return {
+        "policy_version": ws.policy.version,
+        "hash": inputs_hash,
+        "short_hash": inputs_hash[:10],
+        "files": [
+            {"rel": f.rel, "version": f.version, "effective": f.effective, "sha": f.sha256[:12]} for f in ws.policy.files
+        ],
+    }
+
+
+def client_ctx(client: Client | None, fallback_id: str) -> dict[str, Any]:
+    if client is None:
+        return {"id": fallback_id, "name": fallback_id, "industry": "", "address": "", "region": "", "key_people": []}
+    return {
+        "id": client.id,
+        "name": client.name,
+        "industry": client.industry,
+        "region": client.region,
+        "address": client.address,
+        "website": client.website,
+        "key_people": [vars(p) for p in client.key_people],
+    }
+
+
+def due_range(earliest: date, latest: date) -> str:
+    """"2026年11月26日 至 11月30日" (the year once when both dates share it)."""
+    first = f"{earliest.year}年{earliest.month}月{earliest.day}日"
+    if earliest == latest:
+        return first
+    if earliest.year == latest.year:
+        return f"{first} 至 {latest.month}月{latest.day}日"
+    return f"{first} 至 {latest.year}年{latest.month}月{latest.day}日"
+
+
+def quote_lines_ctx(q: Quote) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": line.number,
+            "service": line.service_name,
+            "tier": line.tier_name,
+            "unit": line.unit,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "list_price": line.list_price,
+            "overridden": line.unit_price != line.list_price,
+            "price_reason": line.price_reason,
+            "amount": line.amount,
+            "due_earliest": line.due_earliest,
+            "due_latest": line.due_latest,
+            "due_range": due_range(line.due_earliest, line.due_latest),
+            "estimated": line.estimated,
+            "delivery": f"{line.delivery_min}~{line.delivery_max}",
+        }
+        for line in q.lines
+    ]
+
+
+def quote_ctx(q: Quote) -> dict[str, Any]:
+    return {
+        "number": q.number,
+        "date": q.date,
+        "start": q.start,
+        "valid_until": q.valid_until,
+        "lines": quote_lines_ctx(q),
+        "subtotal": q.subtotal,
+        "discount": q.discount,
+        "discount_label": (f"折扣（{_pct(q.discount_percent)}）" if q.discount_percent is not None else "折扣"),
+        "has_discount": q.discount > 0,
+        "net": q.net,
+        "tax_label": (f"其中{q.tax_name}（{_pct(q.tax_rate)}）" if q.prices_include_tax else f"{q.tax_name}（{_pct(q.tax_rate)}）"),
+        "tax_included": q.prices_include_tax,
+        "tax": q.tax,
+        "total": q.total,
+        "total_in_words": q.total_in_words,
+        "payments": [{"name": p.name, "percent": p.percent, "amount": p.amount, "due": p.due} for p in q.payments],
+        "estimated": q.estimated,
+    }
+
+
+def _deal_tiers(policy: Policy, deal: Deal) -> list[tuple[Service, Tier]]:
+    """Distinct (service, tier) pairs of a deal, in deal order."""
+    seen: list[tuple[Service, Tier]] = []
+    for line in deal.lines:
+        service = policy.service(line.service)
+        tier = service.tier(line.tier) if service else None
+        if service and tier and (service, tier) not in seen:
+            seen.append((service, tier))
+    return seen
+
+
+def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
+    policy = ws.policy
+    return {
+        "doc": {"title": f"{policy.company.short_name} · 公司介绍", "kind": "intro", "date": policy.effective},
+        "company": company_ctx(policy),
+        "catalogue": catalogue_ctx(policy),
+        "ladders": [ladder_ctx(ld) for ld in policy.ladders],
+        "aftersales": aftersales_ctx(policy),
+        "cases": [
+            {"title": c.title, "client": c.client, "industry": c.industry, "summary": c.summary,
+             "services": [policy.service(s).name for s in c.services if policy.service(s)]}
+            for c in policy.company.cases
+        ],
+        "provenance": provenance_ctx(ws, inputs_hash),
+    }
+
+
+def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
+    policy = ws.policy
+    q = price_deal(policy, deal, calendar_for(policy))
+    ladders = []
+    for _, tier in _deal_tiers(policy, deal):
+        if tier.ladder.id not in [ld["id"] for ld in ladders]:
+            ladders.append(ladder_ctx(tier.ladder))
+    return {
+        "doc": {"title": f"报价单 {q.number}", "kind": "quote", "date": deal.date},
+        "company": company_ctx(policy),
+        "client": client_ctx(ws.client(deal.client), deal.client),
+        "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales, "approver": deal.approver},
+        "quote": quote_ctx(q),
+        "ladders": ladders,
+        "tax_note": "价格不含税，税额另计" if not q.prices_include_tax else "价格已含税",
+        "provenance": provenance_ctx(ws, inputs_hash),
+    }
+
+
+def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
+    policy = ws.policy
+    q = price_deal(policy, deal, calendar_for(policy))
+    pairs = _deal_tiers(policy, deal)
+    tiers = [tier_ctx(s, t) for s, t in pairs]
+    ladders: list[dict[str, Any]] = []
+    for _, tier in pairs:
+        if tier.ladder.id not in [ld["id"] for ld in ladders]:
+            ladder = ladder_ctx(tier.ladder)
+            ladder["services"] = "、".join(f"{s.name}（{t.name}）" for s, t in pairs if t.ladder.id == tier.ladder.id)
+            ladders.append(ladder)
+    clauses = [
+        ("scope", "服务范围与交付物"),
+        ("delivery", "交付时间"),
+        ("review", "评审与验收"),
+        ("revisions", "修改"),
+        ("refunds", "不满意退款"),
+        ("writer_change", "更换文案师或设计师"),
+        ("aftersales", "售后服务"),
+        ("policy", "适用的服务政策版本"),
+        ("other", "其他"),
+    ]
+    return {
+        "doc": {"title": f"合同附件 · 服务协议（{q.number}）", "kind": "appendix", "date": deal.date},
+        "company": company_ctx(policy),
+        "client": client_ctx(ws.client(deal.client), deal.client),
+        "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales},
+        "quote": quote_ctx(q),
+        "tiers": tiers,
+        "scope_lines": [
+            {
+                "service": line.service_name,
+                "tier": line.tier_name,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "scope": list(tier.scope),
+                "deliverables": list(tier.deliverables),
+            }
+            for line in q.lines
+            for tier in [policy.service(line.service_id).tier(line.tier_id)]  # type: ignore[union-attr]
+        ],
+        "ladders": ladders,
+        "aftersales": aftersales_ctx(policy),
+        "clause": {key: cn_number(i) for i, (key, _) in enumerate(clauses, start=1)},
+        "clause_titles": {key: title for key, title in clauses},
+        "provenance": provenance_ctx(ws, inputs_hash),
+        "policy_effective": policy.effective,
+    }
+
+
+def today_for(kind: str, ws: Workspace, deal: Deal | None) -> date:
+    """The document's own date (also its PDF creation date)."""
+    return deal.date if deal is not None else ws.policy.effective
