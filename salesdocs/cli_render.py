@@ -11,6 +11,7 @@ from salesdocs.cli import _say, _workspace, common
 
 def register(cli: click.Group) -> None:
     cli.add_command(render)
+    cli.add_command(build)
 
 
 @click.command()
@@ -38,3 +39,60 @@ def render(kind: str, target: str | None, output: Path | None, workspace: Path |
     path = render_document(ws, kind, target, out)
     click.echo(_say(f"已生成 {path}", f"wrote {path}"))
     return 0
+
+
+@click.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录（默认 out/）/ output folder")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认 CPU 核数）/ worker processes")
+@click.option("--force", is_flag=True, help="全部重新生成 / rebuild everything")
+@common
+def build(out_dir: Path | None, jobs: int | None, force: bool, workspace: Path | None, fmt: str) -> int:
+    """生成工作区的全部文档（增量、并行）/ render every document, incrementally and in parallel."""
+    import sys
+
+    from salesdocs.build import JobResult, build as run_build
+    from salesdocs.workspace import find_root
+
+    root = find_root(workspace)
+    if fmt == "json" or not sys.stdout.isatty():
+        def progress(result: JobResult, done: int, total: int) -> None:
+            if fmt != "json":
+                click.echo(f"[{done}/{total}] {_status(result.status)} {result.job.out_path}" + (f" — {_say(result.zh, result.en)}" if result.status == "failed" else ""))
+
+        report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+            task = bar.add_task(_say("生成文档", "rendering"), total=None)
+
+            def progress(result: JobResult, done: int, total: int) -> None:
+                bar.update(task, total=total, completed=done, description=f"{_status(result.status)} {result.job.out_path.name}")
+
+            report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress)
+    written, skipped, failed = (report.by_status(s) for s in ("written", "skipped", "failed"))
+    if fmt == "json":
+        from salesdocs.cli import _print_json
+
+        _print_json(
+            {
+                "written": [str(r.job.out_path) for r in written],
+                "skipped": [str(r.job.out_path) for r in skipped],
+                "failed": [{"document": r.job.label, "path": str(r.job.out_path), "message": _say(r.zh, r.en)} for r in failed],
+                "seconds": round(report.seconds, 3),
+            }
+        )
+    else:
+        click.echo(
+            _say(
+                f"完成：生成 {len(written)} 个，跳过 {len(skipped)} 个（未变化），失败 {len(failed)} 个，用时 {report.seconds:.1f} 秒",
+                f"done: {len(written)} written, {len(skipped)} skipped (unchanged), {len(failed)} failed in {report.seconds:.1f} s",
+            )
+        )
+        for r in failed:
+            click.echo(_say(f"  失败 {r.job.label}：{r.zh}", f"  failed {r.job.label}: {r.en}"), err=True)
+    return 0 if report.ok else 1
+
+
+def _status(status: str) -> str:
+    return {"written": _say("生成", "wrote"), "skipped": _say("跳过", "skip"), "failed": _say("失败", "FAIL")}[status]

@@ -48,7 +48,13 @@ class CheckResult:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     workspace: Workspace | None = None
+    #: the policy plus every client and deal without errors, even when other files have errors
+    #: (batch builds render what they can and report the rest)
+    partial: Workspace | None = None
     files: int = 0
+
+    def problems_of(self, rel: str) -> list[Problem]:
+        return [p for p in self.problems if p.file == rel and p.severity == "error"]
 
     @property
     def errors(self) -> list[Problem]:
@@ -146,15 +152,16 @@ def check_workspace(root: Path) -> CheckResult:
     ws_problems = checks.run(checks.WORKSPACE_CHECKS, ctx)
     result.problems.extend(ws_problems)
     result.problems.sort(key=Problem.sort_key)
-    if result.errors or not (clients_ok and deals_ok):
-        return result
-    result.workspace = Workspace(
+    bad = {p.file for p in result.errors}
+    result.partial = Workspace(
         root=root,
         policy=policy,
-        clients={k: build_client(d.data, d.rel) for k, d in clients.items()},
-        deals={k: build_deal(d.data, d.rel) for k, d in deals.items()},
+        clients={k: build_client(d.data, d.rel) for k, d in clients.items() if d.rel not in bad},
+        deals={k: build_deal(d.data, d.rel) for k, d in deals.items() if d.rel not in bad},
         sources=raw,
     )
+    if not result.errors and clients_ok and deals_ok:
+        result.workspace = result.partial
     return result
 
 

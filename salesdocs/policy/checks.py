@@ -231,6 +231,12 @@ def tiers(ctx: Context) -> Iterator[Problem]:
         return
     ladders_doc = ctx.rules.get("refunds")
     ladders = {ld["id"]: ld for ld in ladders_doc.data["ladders"]} if ladders_doc else None
+    # a ladder with its own errors (a gap, steps out of order) is reported once, in refunds.yaml
+    broken = {
+        ld["id"]
+        for li, ld in enumerate(ladders_doc.data["ladders"] if ladders_doc else ())
+        if any(p.severity == "error" for p in _ladder_problems(ladders_doc, li, ld))
+    }
     for si, service in enumerate(doc.data["services"]):
         for ti, tier in enumerate(service["tiers"]):
             base: PathKey = ("services", si, "tiers", ti)
@@ -248,7 +254,7 @@ def tiers(ctx: Context) -> Iterator[Problem]:
             ladder_id = tier["refund_ladder"]
             if ladders is not None and ladder_id not in ladders:
                 yield _unknown(doc, base + ("refund_ladder",), "退款阶梯", "refund ladder", ladder_id, ladders)
-            elif ladders is not None:
+            elif ladders is not None and ladder_id not in broken:
                 yield from _coverage(doc, base, tier, ladders[ladder_id])
             wc = tier["writer_change"]
             for wi, when in enumerate(wc.get("when") or []):

@@ -69,8 +69,8 @@ def _validator(kind: str) -> Any:
 def validate(doc: Document, kind: str) -> list[Problem]:
     """Validate ``doc`` against the schema of ``kind``; coerces text fields in place."""
     validator = _validator(kind)
-    doc.data = _coerce_text(doc, f"{kind}.schema.json", validator.schema, doc.data, ())
     problems: list[Problem] = []
+    doc.data = _coerce_text(doc, f"{kind}.schema.json", validator.schema, doc.data, (), problems)
     for error in validator.iter_errors(doc.data):
         problems.extend(_to_problems(doc, error))
     # one problem per place and code is enough
@@ -96,7 +96,7 @@ def _resolve(schema: Any, current: str) -> tuple[Any, str]:
     return schema, current
 
 
-def _coerce_text(doc: Document, current: str, schema: Any, value: Any, path: PathKey) -> Any:
+def _coerce_text(doc: Document, current: str, schema: Any, value: Any, path: PathKey, found: list[Problem]) -> Any:
     schema, current = _resolve(schema, current)
     if not isinstance(schema, dict):
         return value
@@ -104,15 +104,40 @@ def _coerce_text(doc: Document, current: str, schema: Any, value: Any, path: Pat
         props = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         return {
-            k: _coerce_text(doc, current, props.get(k, extra if isinstance(extra, dict) else None), v, path + (k,))
+            k: _coerce_text(doc, current, props.get(k, extra if isinstance(extra, dict) else None), v, path + (k,), found)
             for k, v in value.items()
         }
     if isinstance(value, list):
         items = schema.get("items")
-        return [_coerce_text(doc, current, items, v, path + (i,)) for i, v in enumerate(value)]
+        return [_coerce_text(doc, current, items, v, path + (i,), found) for i, v in enumerate(value)]
     if schema.get("type") == "string" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return doc.plain_text.get(path, str(value))
+    found.extend(_percent_text_range(doc, schema, value, path))
     return value
+
+
+_PERCENT_TEXT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
+
+
+def _percent_text_range(doc: Document, schema: dict[str, Any], value: Any, path: PathKey) -> Iterator[Problem]:
+    """'120%': JSON Schema checks the bounds of numbers only, not of percent text."""
+    match = _PERCENT_TEXT.match(value) if isinstance(value, str) else None
+    if not match or "%" not in str(schema.get("pattern", "")):
+        return
+    number = Decimal(match.group(1))
+    label = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+    if "maximum" in schema and number > schema["maximum"]:
+        low, bound = False, schema["maximum"]
+    elif "minimum" in schema and number < schema["minimum"]:  # pragma: no cover - the pattern has no sign
+        low, bound = True, schema["minimum"]
+    else:
+        return
+    yield doc.problem(
+        doc.pos(path),
+        "out-of-range",
+        f"{label}{value} {'小于最小值' if low else '大于最大值'} {bound}%",
+        f"{label}{value} is {'below the minimum' if low else 'above the maximum'} {bound}%",
+    )
 
 
 def _title(schema: Any) -> tuple[str, str]:
@@ -159,9 +184,13 @@ def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
     if kw == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message) or [str(error.message)]
         name = missing[0]
+        allowed = (error.schema.get("properties") or {}).keys()
+        unknown = [str(k) for k in inst if k not in allowed] if isinstance(inst, dict) else []
+        if difflib.get_close_matches(name, unknown, n=1, cutoff=0.6):
+            return  # a misspelt key: the unknown-key problem already says "did you mean"
         sub = (error.schema.get("properties") or {}).get(name, {})
         szh, sen = _title(sub if "title" in sub else _resolve(sub, "common.schema.json")[0])
-        where = doc.key_pos(path) if path else (1, 1)
+        where = doc.key_pos(path)  # the mapping's first key when the whole file lacks the field
         yield doc.problem(
             where,
             "missing-field",

@@ -1,0 +1,234 @@
+"""Batch build: every document of the workspace, in parallel, incrementally.
+
+* The plan lists every document: the intro, a quote and an appendix per deal,
+  a visit pack (internal brief + client handout) per client, and the
+  after-sales report when records exist.
+* Incremental: each document's inputs hash (policy, client, deal, templates,
+  salesdocs version, records) is computed without WeasyPrint and compared with
+  the hash stored in the existing PDF; equal → skipped (``force`` rebuilds).
+* Parallel: a process pool of ``jobs`` workers; each worker loads the workspace
+  once and is replaced after ``recycle`` documents so memory stays bounded
+  (WeasyPrint's RSS creeps in long-lived processes).  ``jobs=1`` renders in
+  this process.
+* One failing document never stops the others; failures carry their reason.
+* Output is atomic per file; stale temporary files from a killed build are
+  removed at the start.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from salesdocs.errors import PolicyError, Problem, SalesdocsError
+from salesdocs.policy.model import Workspace
+from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
+from salesdocs.workspace import check_workspace
+
+RECYCLE_AFTER = 40
+
+
+@dataclass
+class JobResult:
+    job: DocumentJob
+    status: str  # "written" | "skipped" | "failed"
+    seconds: float = 0.0
+    zh: str = ""
+    en: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    results: list[JobResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def by_status(self, status: str) -> list[JobResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def ok(self) -> bool:
+        return not self.by_status("failed")
+
+
+def plan(ws: Workspace, out_dir: Path) -> list[DocumentJob]:
+    """Every document of the workspace and where it goes."""
+    jobs = [DocumentJob("intro", None, out_dir / "intro.pdf")]
+    for deal_id in sorted(ws.deals):
+        jobs.append(DocumentJob("quote", deal_id, out_dir / f"quote-{deal_id}.pdf"))
+        jobs.append(DocumentJob("appendix", deal_id, out_dir / f"appendix-{deal_id}.pdf"))
+    from salesdocs.render.documents import PREPARERS
+
+    if "brief" in PREPARERS:
+        for client_id in sorted(ws.clients):
+            folder = out_dir / "visit-packs" / client_id
+            jobs.append(DocumentJob("brief", client_id, folder / "brief.pdf"))
+            jobs.append(DocumentJob("handout", client_id, folder / "handout.pdf"))
+    if _has_records(ws):
+        jobs.append(DocumentJob("aftersales", None, out_dir / "aftersales.pdf"))
+    return jobs
+
+
+def _has_records(ws: Workspace) -> bool:
+    try:
+        from salesdocs.records.store import default_db_path
+    except ImportError:
+        return False
+    return default_db_path(ws.root).is_file()
+
+
+def _clean_stale_temp(out_dir: Path) -> None:
+    if not out_dir.is_dir():
+        return
+    for tmp in out_dir.rglob(".*.pdf.*.tmp"):
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+# ----------------------------------------------------------------------- workers
+
+_WORKER: dict[str, Workspace] = {}
+
+
+def _worker_init(root: str) -> None:
+    result = check_workspace(Path(root))
+    assert result.partial is not None
+    _WORKER["ws"] = result.partial
+
+
+def _render_in_worker(kind: str, target: str | None, out_path: str) -> tuple[str, float, str, str]:
+    ws = _WORKER["ws"]
+    started = time.perf_counter()
+    try:
+        render_prepared(ws, prepare(ws, kind, target), Path(out_path))
+    except SalesdocsError as exc:
+        return "failed", time.perf_counter() - started, exc.zh, exc.en
+    return "written", time.perf_counter() - started, "", ""
+
+
+# ------------------------------------------------------------------------- build
+
+
+def build(
+    root: Path,
+    out_dir: Path | None = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    recycle: int = RECYCLE_AFTER,
+    only: Callable[[DocumentJob], bool] | None = None,
+    progress: Callable[[JobResult, int, int], None] | None = None,
+) -> BuildReport:
+    """Render every document of the workspace at ``root`` into ``out_dir``.
+
+    Raises :class:`PolicyError` only when the policy itself is broken (then no
+    document can be made); broken clients or deals fail just their documents.
+    """
+    started = time.perf_counter()
+    checked = check_workspace(root)
+    if checked.partial is None:
+        raise PolicyError(checked.errors or checked.problems)
+    ws = checked.partial
+    out_dir = (out_dir or ws.root / "out").resolve()
+    _clean_stale_temp(out_dir)
+    report = BuildReport()
+    planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
+    failures = list(_broken_inputs(checked, ws, out_dir))
+    total = len(planned) + len(failures)
+    done = 0
+
+    def record(result: JobResult) -> None:
+        nonlocal done
+        done += 1
+        report.results.append(result)
+        if progress:
+            progress(result, done, total)
+
+    for failure in failures:
+        record(failure)
+    todo: list[tuple[DocumentJob, Prepared | None]] = []
+    from salesdocs.render.pdf import read_inputs_hash
+
+    for job in planned:
+        try:
+            prepared = prepare(ws, job.kind, job.target)
+        except SalesdocsError as exc:
+            record(JobResult(job, "failed", zh=exc.zh, en=exc.en))
+            continue
+        if not force and job.out_path.is_file() and read_inputs_hash(job.out_path) == prepared.inputs_hash:
+            record(JobResult(job, "skipped"))
+            continue
+        todo.append((job, prepared))
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    if workers == 1:
+        for job, prepared in todo:
+            t0 = time.perf_counter()
+            try:
+                assert prepared is not None
+                render_prepared(ws, prepared, job.out_path)
+            except SalesdocsError as exc:
+                record(JobResult(job, "failed", time.perf_counter() - t0, exc.zh, exc.en))
+                continue
+            record(JobResult(job, "written", time.perf_counter() - t0))
+    elif todo:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=_worker_init,
+            initargs=(str(ws.root),),
+            max_tasks_per_child=recycle,
+        ) as pool:
+            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in todo}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    status, seconds, zh, en = future.result()
+                except Exception as exc:  # a worker died (killed, out of memory)
+                    record(JobResult(job, "failed", zh=f"渲染进程异常退出：{exc!r}", en=f"the render process died: {exc!r}"))
+                    continue
+                record(JobResult(job, status, seconds, zh, en))
+    report.seconds = time.perf_counter() - started
+    order = {id(j): i for i, j in enumerate(planned)}
+    report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
+    return report
+
+
+def _broken_inputs(checked, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:  # type: ignore[no-untyped-def]
+    """Documents that cannot be made because their client or deal file has errors."""
+    for path in sorted((ws.root / "deals").glob("*.y*ml")):
+        stem = path.stem
+        if stem in ws.deals:
+            continue
+        rel = path.relative_to(ws.root).as_posix()
+        problems = checked.problems_of(rel)
+        first = problems[0] if problems else None
+        where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
+        for kind in ("quote", "appendix"):
+            yield JobResult(
+                DocumentJob(kind, stem, out_dir / f"{kind}-{stem}.pdf"),
+                "failed",
+                zh=where + (first.zh if first else "文件有错误"),
+                en=where + (first.en if first else "the file has errors"),
+                problems=problems,
+            )
+    for path in sorted((ws.root / "clients").glob("*.y*ml")):
+        stem = path.stem
+        if stem in ws.clients:
+            continue
+        rel = path.relative_to(ws.root).as_posix()
+        problems = checked.problems_of(rel)
+        first = problems[0] if problems else None
+        where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
+        yield JobResult(
+            DocumentJob("visit-pack", stem, out_dir / "visit-packs" / stem),
+            "failed",
+            zh=where + (first.zh if first else "文件有错误"),
+            en=where + (first.en if first else "the file has errors"),
+            problems=problems,
+        )

@@ -1,0 +1,314 @@
+"""End-to-end documents: PDFs of the sample workspace agree with the engine.
+
+Every sample document is rendered once per module (rendering costs ~1 s each)
+and the text is read back with pdftotext.
+"""
+
+from __future__ import annotations
+
+import http.server
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from salesdocs import api
+from salesdocs.engine.money import format_yuan
+from salesdocs.errors import RenderError
+from salesdocs.render.documents import render_document
+from salesdocs.render.pdf import read_attachments, read_inputs_hash
+from salesdocs.workspace import load_workspace
+
+REPO = Path(__file__).resolve().parent.parent
+DEALS = ["2026-001-yunfan-launch", "2026-002-mingcha-content", "2026-003-jingyi-expo"]
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return out
+
+
+def flat(text: str) -> str:
+    """Text without whitespace: layout spacing and line breaks don't matter."""
+    return re.sub(r"\s+", "", text)
+
+
+def copy_sample(dest: Path) -> Path:
+    for folder in ("rules", "clients", "deals"):
+        shutil.copytree(REPO / folder, dest / folder)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The sample workspace copied once and every document rendered once."""
+    root = copy_sample(tmp_path_factory.mktemp("ws"))
+    ws = load_workspace(root)
+    out = root / "out"
+    paths: dict[str, Path] = {"intro": render_document(ws, "intro", None, out / "intro.pdf")}
+    for deal in DEALS:
+        for kind in ("quote", "appendix"):
+            paths[f"{kind}:{deal}"] = render_document(ws, kind, deal, out / f"{kind}-{deal}.pdf")
+    return {"root": root, "ws": ws, "paths": paths, "text": {k: pdf_text(p) for k, p in paths.items()}}
+
+
+@pytest.mark.parametrize("deal", DEALS)
+def test_quote_pdf_shows_the_engine_numbers(sample: dict, deal: str) -> None:
+    q = api.quote(sample["ws"], deal)
+    text = flat(sample["text"][f"quote:{deal}"])
+    for value in (q.subtotal, q.tax, q.total):
+        assert format_yuan(value) in text
+    if q.discount:
+        assert "-" + format_yuan(q.discount) in text
+    assert q.total_in_words in text
+    assert q.number in text
+    for line in q.lines:
+        assert format_yuan(line.amount) in text
+        assert format_yuan(line.unit_price) in text
+        assert f"{line.due_earliest.year}年{line.due_earliest.month}月{line.due_earliest.day}日" in text
+        assert f"{line.due_latest.month}月{line.due_latest.day}日" in text
+    for payment in q.payments:
+        assert format_yuan(payment.amount) in text
+    assert f"{q.valid_until.year}年{q.valid_until.month}月{q.valid_until.day}日" in text
+
+
+def test_quote_one_exact_example(sample: dict) -> None:
+    """Independent hand computation for deal 001: 6800 + 2×1500 + 3×1000 = 12800; 5 % off; 6 % tax."""
+    text = flat(sample["text"]["quote:2026-001-yunfan-launch"])
+    assert "¥12,800.00" in text
+    assert "折扣（5%）-¥640.00" in text
+    assert "增值税（6%）¥729.60" in text
+    assert "合计¥12,889.60" in text
+    assert "人民币壹万贰仟捌佰捌拾玖元陆角" in text
+    assert "2026年11月26日至11月30日" in text  # 3rd and 5th working day after Mon 2026-11-23
+
+
+def test_quote_price_override_shows_reason(sample: dict) -> None:
+    text = flat(sample["text"]["quote:2026-003-jingyi-expo"])
+    assert "¥1,350.50" in text and "原价¥1,500.00" in text
+    assert "共用前期资料整理" in text
+
+
+@pytest.mark.parametrize("deal", DEALS)
+def test_appendix_has_every_clause_and_the_ladders(sample: dict, deal: str) -> None:
+    ws = sample["ws"]
+    text = flat(sample["text"][f"appendix:{deal}"])
+    for n, title in enumerate(
+        ["服务范围与交付物", "交付时间", "评审与验收", "修改", "不满意退款", "更换文案师或设计师", "售后服务", "适用的服务政策版本", "其他"]
+    ):
+        assert f"{'一二三四五六七八九'[n]}、{title}" in text
+    q = api.quote(ws, deal)
+    assert format_yuan(q.total) in text and q.total_in_words in text
+    services = {line.service_id for line in q.lines}
+    ladders = {ws.policy.service(s).tiers[0].ladder for s in services}
+    for ladder in ladders:
+        for step in ladder.steps:
+            assert step.text.replace(" ", "") in text
+    assert "甲方" in text and "乙方" in text and "授权代表（签字）" in text
+    assert f"版本{ws.policy.version}" in text
+    assert "每一步及时向甲方反馈成果，邀请甲方评审" in text
+
+
+def test_appendix_copywriting_ladder_at_most(sample: dict) -> None:
+    text = flat(sample["text"]["appendix:2026-002-mingcha-content"])
+    assert "第3次修改后及以后最多20%" in text
+    assert "初稿70%" in text
+    assert "可申请更换文案师1次" in text
+
+
+def test_intro_sections(sample: dict) -> None:
+    text = flat(sample["text"]["intro"])
+    for heading in ("公司简介", "机构设置", "我们的六大优势", "服务目录与价格", "不满意退款", "售后承诺", "案例", "联系我们"):
+        assert heading in text
+    for advantage in ("产品优势", "技术优势", "价格优势", "服务优势", "人员优势", "资金优势"):
+        assert advantage in text
+    assert "¥6,800.00/套" in text and "3~5个工作日" in text
+    assert "30分钟内首次回复" in text
+
+
+def test_footer_on_every_page_and_metadata(sample: dict) -> None:
+    from pypdf import PdfReader
+
+    ws = sample["ws"]
+    path = sample["paths"]["appendix:2026-002-mingcha-content"]
+    reader = PdfReader(str(path))
+    pages = len(reader.pages)
+    assert pages >= 2
+    stored = read_inputs_hash(path)
+    assert stored and len(stored) == 64
+    for i, page in enumerate(reader.pages, start=1):
+        text = flat(page.extract_text())
+        assert f"第{i}/{pages}页" in text
+        assert f"政策版本{ws.policy.version}" in text and stored[:10] in text
+    meta = reader.metadata
+    assert meta.title.startswith("合同附件")
+    assert meta.author == ws.policy.company.name
+
+
+def test_appendix_attachments_are_the_source_files(sample: dict) -> None:
+    root: Path = sample["root"]
+    attached = read_attachments(sample["paths"]["appendix:2026-001-yunfan-launch"])
+    expected = {
+        "deals__2026-001-yunfan-launch.yaml": root / "deals/2026-001-yunfan-launch.yaml",
+        "clients__yunfan-tech.yaml": root / "clients/yunfan-tech.yaml",
+        **{f"rules__{p.name}": p for p in (root / "rules").glob("*.yaml")},
+    }
+    assert set(attached) == set(expected)
+    for name, path in expected.items():
+        assert attached[name] == path.read_bytes()
+
+
+def test_pdf_a_identification(sample: dict) -> None:
+    from pypdf import PdfReader
+
+    xmp = PdfReader(str(sample["paths"]["quote:2026-001-yunfan-launch"])).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert re.search(rb"pdfaid:part[^0-9]{0,3}3", xmp) and re.search(rb"pdfaid:conformance[^A-Z]{0,3}B", xmp)
+
+
+def test_reproducible_across_processes(sample: dict, tmp_path: Path) -> None:
+    root: Path = sample["root"]
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"a{i}.pdf"
+        code = (
+            "from salesdocs.workspace import load_workspace;"
+            "from salesdocs.render.documents import render_document;"
+            f"render_document(load_workspace({str(root)!r}), 'appendix', '2026-001-yunfan-launch', __import__('pathlib').Path({str(out)!r}))"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert outs[0] == sample["paths"]["appendix:2026-001-yunfan-launch"].read_bytes()
+
+
+def test_changing_a_refund_percentage_changes_hash_and_text(sample: dict, tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "ws")
+    refunds = root / "rules/refunds.yaml"
+    text = refunds.read_text(encoding="utf-8")
+    changed = text.replace("        percent: 30%\n        text: 第二次修改后不满意，退还已付款的 30%", "        percent: 25%\n        text: 第二次修改后不满意，退还已付款的 25%")
+    assert changed != text
+    refunds.write_text(changed, encoding="utf-8")
+    ws = load_workspace(root)
+    out = render_document(ws, "appendix", "2026-002-mingcha-content", root / "out/a.pdf")
+    before = sample["paths"]["appendix:2026-002-mingcha-content"]
+    assert read_inputs_hash(out) != read_inputs_hash(before)
+    new_text = flat(pdf_text(out))
+    assert "第二次修改后不满意，退还已付款的25%" in new_text
+    assert "第二次修改后不满意，退还已付款的30%" not in new_text
+
+
+# ---------------------------------------------------------------------- security
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        _Counter.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def listener() -> tuple[str, list[str]]:
+    _Counter.hits = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Counter.hits
+    server.shutdown()
+
+
+def test_hostile_client_name_is_escaped_and_nothing_fetched(tmp_path: Path, listener: tuple[str, list[str]]) -> None:
+    url, hits = listener
+    root = copy_sample(tmp_path / "ws")
+    client = root / "clients/yunfan-tech.yaml"
+    hostile = f'<img src="file:///etc/passwd"><link rel="stylesheet" href="{url}/x.css">'
+    client.write_text(
+        client.read_text(encoding="utf-8").replace("name: 深圳云帆智能科技有限公司（示例）", "name: '" + hostile + "'"),
+        encoding="utf-8",
+    )
+    ws = load_workspace(root)
+    out = render_document(ws, "quote", "2026-001-yunfan-launch", root / "out/q.pdf")
+    assert hits == []
+    text = flat(pdf_text(out))
+    assert flat('<img src="file:///etc/passwd">') in text
+    data = out.read_bytes()
+    passwd = Path("/etc/passwd").read_bytes()
+    assert passwd[:40] not in data
+
+
+def test_hostile_workspace_template_is_refused(tmp_path: Path, listener: tuple[str, list[str]]) -> None:
+    url, hits = listener
+    root = copy_sample(tmp_path / "ws")
+    (root / "templates").mkdir()
+    base = (REPO / "templates/base.html").read_text(encoding="utf-8")
+    (root / "templates/base.html").write_text(
+        base.replace(
+            "</head>",
+            f'<link rel="attachment" href="file:///etc/passwd"><link rel="stylesheet" href="{url}/evil.css">'
+            '<img src="../../../../../../etc/passwd"></head>',
+        ),
+        encoding="utf-8",
+    )
+    ws = load_workspace(root)
+    out = root / "out/q.pdf"
+    with pytest.raises(RenderError) as info:
+        render_document(ws, "quote", "2026-001-yunfan-launch", out)
+    message = info.value.en
+    assert "file:///etc/passwd" in message
+    assert f"{url}/evil.css" in message
+    assert hits == []
+    assert not out.exists()
+    assert not list((root / "out").glob("*")) if (root / "out").exists() else True
+
+
+def test_missing_glyph_fails_and_keeps_previous_file(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "ws")
+    ws = load_workspace(root)
+    out = root / "out/q.pdf"
+    render_document(ws, "quote", "2026-001-yunfan-launch", out)
+    before = out.read_bytes()
+    deal = root / "deals/2026-001-yunfan-launch.yaml"
+    deal.write_text(deal.read_text(encoding="utf-8").replace("title: 新品发布品牌视觉", "title: 新品发布\U000f0001视觉"), encoding="utf-8")
+    ws = load_workspace(root)
+    with pytest.raises(RenderError) as info:
+        render_document(ws, "quote", "2026-001-yunfan-launch", out)
+    assert "U+F0001" in info.value.en
+    assert out.read_bytes() == before
+    assert [p.name for p in out.parent.iterdir()] == ["q.pdf"]
+
+
+def test_undefined_variable_in_override_template_is_located(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "ws")
+    (root / "templates").mkdir()
+    quote = (REPO / "templates/quote.html").read_text(encoding="utf-8")
+    lines = quote.splitlines()
+    lines.insert(3, "<p>{{ client.fax }}</p>")
+    (root / "templates/quote.html").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws = load_workspace(root)
+    with pytest.raises(RenderError) as info:
+        render_document(ws, "quote", "2026-001-yunfan-launch", root / "out/q.pdf")
+    assert "quote.html" in info.value.en and "line 4" in info.value.en and "client.fax" in info.value.en
+
+
+def test_inputs_hash_covers_templates(sample: dict, tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "ws")
+    (root / "templates").mkdir()
+    css = (REPO / "templates/base.css").read_text(encoding="utf-8") + "\n/* brand tweak */\n"
+    (root / "templates/base.css").write_text(css, encoding="utf-8")
+    ws = load_workspace(root)
+    from salesdocs.render.documents import prepare
+
+    prepared = prepare(ws, "intro", None)
+    assert prepared.inputs_hash != read_inputs_hash(sample["paths"]["intro"])
+    assert ("templates/base.css", css.encode()) in prepared.inputs
