@@ -61,13 +61,10 @@ def plan(ws: Workspace, out_dir: Path) -> list[DocumentJob]:
     for deal_id in sorted(ws.deals):
         jobs.append(DocumentJob("quote", deal_id, out_dir / f"quote-{deal_id}.pdf"))
         jobs.append(DocumentJob("appendix", deal_id, out_dir / f"appendix-{deal_id}.pdf"))
-    from salesdocs.render.documents import PREPARERS
-
-    if "brief" in PREPARERS:
-        for client_id in sorted(ws.clients):
-            folder = out_dir / "visit-packs" / client_id
-            jobs.append(DocumentJob("brief", client_id, folder / "brief.pdf"))
-            jobs.append(DocumentJob("handout", client_id, folder / "handout.pdf"))
+    for client_id in sorted(ws.clients):
+        folder = out_dir / "visit-packs" / client_id
+        jobs.append(DocumentJob("brief", client_id, folder / "brief.pdf"))
+        jobs.append(DocumentJob("handout", client_id, folder / "handout.pdf"))
     if _has_records(ws):
         jobs.append(DocumentJob("aftersales", None, out_dir / "aftersales.pdf"))
     return jobs

@@ -15,15 +15,51 @@ def register(cli: click.Group) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["intro", "quote", "appendix"]))
+@click.argument("kind", type=click.Choice(["intro", "quote", "appendix", "visit-pack", "aftersales"]))
 @click.argument("target", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件 / output PDF")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="输出文件（visit-pack：输出目录）/ output PDF (visit-pack: folder)")
+@click.option("--deal", default=None, help="visit-pack：附上这个交易的报价 / include this deal's quote")
+@click.option("--from", "date_from", default=None, help="aftersales：开始日期 YYYY-MM-DD")
+@click.option("--to", "date_to", default=None, help="aftersales：结束日期 YYYY-MM-DD")
 @common
-def render(kind: str, target: str | None, output: Path | None, workspace: Path | None, fmt: str) -> int:
-    """生成一份 PDF / render one document: intro, quote DEAL, appendix DEAL."""
+def render(
+    kind: str,
+    target: str | None,
+    output: Path | None,
+    deal: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    workspace: Path | None,
+    fmt: str,
+) -> int:
+    """生成 PDF：intro、quote DEAL、appendix DEAL、visit-pack CLIENT、aftersales。
+
+    Render one document: intro, quote DEAL, appendix DEAL, visit-pack CLIENT [--deal DEAL], aftersales [--from --to].
+    """
     from salesdocs.render.documents import default_out_path, render_document
 
     ws = _workspace(workspace)
+    if kind == "visit-pack":
+        from salesdocs.render.documents import render_prepared, prepare
+        from salesdocs.render.visitpack import find_client
+
+        client = find_client(ws, target)
+        folder = output or ws.root / "out" / "visit-packs" / client.id
+        for part in ("brief", "handout"):
+            path = render_prepared(ws, prepare(ws, part, client.id, deal=deal), folder / f"{part}.pdf")
+            click.echo(_say(f"已生成 {path}", f"wrote {path}"))
+        return 0
+    if kind == "aftersales":
+        from salesdocs.cli import _parse_date
+
+        options = {
+            "date_from": _parse_date(date_from, "--from") if date_from else None,
+            "date_to": _parse_date(date_to, "--to") if date_to else None,
+        }
+        out = output or ws.root / "out" / "aftersales.pdf"
+        path = render_document(ws, "aftersales", None, out, **options)
+        click.echo(_say(f"已生成 {path}", f"wrote {path}"))
+        return 0
     if kind != "intro" and not target:
         from salesdocs.errors import UsageError
 

@@ -249,9 +249,13 @@ def test_refused_bits_stripped_leave_no_trace_of_passwd(
     assert hits == []
     # control: WeasyPrint's default fetcher does embed /etc/passwd, so the check above means something
     leaky = weasyprint.HTML(
-        string='<html><head><link rel="attachment" href="file:///etc/passwd"></head><body>x</body></html>'
+        string='<html><head><link rel="attachment" href="file:///etc/passwd">'
+        f'<link rel="stylesheet" href="{url}/control.css"></head><body>x</body></html>'
     ).write_pdf()
     assert PASSWD_MARKER in _uncompressed(leaky, tmp_path)
+    # …and the listener is reachable, so the "no request arrived" assertions mean something
+    assert hits == ["/control.css"]
+    hits.clear()
 
 
 def test_missing_file_inside_root_fails(workspace: Path) -> None:
@@ -283,6 +287,35 @@ def test_allowed_image_embedded_and_font_face_from_workspace(rendered: dict[str,
     fonts = _fonts(rendered["plain"])
     assert "+Brand " in fonts  # the @font-face font, fetched through the safe fetcher
     assert "Noto-Sans-CJK-SC" in fonts
+
+
+def test_non_ascii_file_names_inside_root_are_served(workspace: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    folder = workspace / "资料"
+    folder.mkdir(exist_ok=True)
+    Image.new("RGB", (3, 4), (0, 90, 200)).save(folder / "标志 图.png")
+    out = write_pdf(
+        '<html lang="zh-CN"><body><p>标志</p><img src="资料/标志 图.png"></body></html>',
+        tmp_path / "q.pdf", base_url=workspace, allowed_roots=[workspace], meta=META,
+    )
+    assert [img.image.size for img in PdfReader(out).pages[0].images] == [(3, 4)]
+
+
+def test_font_face_local_resolves_to_system_font(workspace: Path, tmp_path: Path) -> None:
+    """src: local() makes WeasyPrint fetch a file under /usr/share/fonts: allowed for font files only."""
+    html = (
+        '<html lang="zh-CN"><head><style>@font-face { font-family: "Local"; src: local("DejaVu Sans Mono") }'
+        ' .l { font-family: "Local" }</style></head><body><p>中文 <span class="l">mono</span></p></body></html>'
+    )
+    out = write_pdf(html, tmp_path / "q.pdf", base_url=workspace, allowed_roots=[workspace], meta=META)
+    assert "+Local " in _fonts(out)  # loaded through @font-face (named after the family)
+    with pytest.raises(RenderError) as info:  # not a font file: refused even there
+        render_pdf_bytes(
+            '<html><body><img src="file:///usr/share/fonts/"></body></html>',
+            base_url=workspace, allowed_roots=[workspace], meta=META,
+        )
+    assert info.value.en.endswith("written:\n  file:///usr/share/fonts/")
 
 
 # ------------------------------------------------------------------------------ fonts / tofu

@@ -156,11 +156,25 @@ def _prepare_aftersales(ws: Workspace, target: str | None, **options: Any) -> Pr
     return prepare_aftersales(ws, target, **options)
 
 
+def _prepare_brief(ws: Workspace, target: str | None, **options: Any) -> Prepared:
+    from salesdocs.render.visitpack import prepare_brief
+
+    return prepare_brief(ws, target, **options)
+
+
+def _prepare_handout(ws: Workspace, target: str | None, **options: Any) -> Prepared:
+    from salesdocs.render.visitpack import prepare_handout
+
+    return prepare_handout(ws, target, **options)
+
+
 PREPARERS: dict[str, Callable[..., Prepared]] = {
     "intro": _prepare_intro,
     "quote": _prepare_quote,
     "appendix": _prepare_appendix,
     "aftersales": _prepare_aftersales,
+    "brief": _prepare_brief,
+    "handout": _prepare_handout,
 }
 
 
