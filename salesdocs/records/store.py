@@ -1,0 +1,320 @@
+"""The after-sales records store: one SQLite file per workspace.
+
+* Default path ``records/salesdocs.sqlite`` inside the workspace; another path can be given
+  (``--db`` on the command line, ``SALESDOCS_RECORDS_DB`` in the environment, ``db=`` in the
+  API).  A relative path is taken relative to the workspace root.
+* The schema is versioned with ``PRAGMA user_version`` and upgraded by :data:`MIGRATIONS`
+  (each one runs in its own ``BEGIN IMMEDIATE`` transaction, so two processes opening an old
+  file at once cannot both migrate it).
+* Every connection turns foreign keys on; the file is in WAL mode (readers never block the
+  importer and a killed importer leaves nothing behind: an uncommitted transaction in the WAL
+  is discarded on the next open).
+* Connections are in autocommit mode (``isolation_level=None``): every write transaction in
+  salesdocs is opened explicitly with :func:`write_transaction`.
+
+Times are stored as text ``YYYY-MM-DD HH:MM:SS`` (local time, as the records give it) so that
+text order is time order and SQLite's ``julianday()`` reads them.  Money is stored as integer
+fen (1 yuan = 100 fen) so ``SUM`` stays exact; :func:`fen_to_yuan` turns it back into Decimal.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+from salesdocs.errors import RecordsError
+
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_DB",
+    "EVENT_TYPES",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "connect",
+    "db_path",
+    "fen_to_yuan",
+    "open_existing",
+    "write_transaction",
+]
+
+DEFAULT_DB = "records/salesdocs.sqlite"
+ENV_DB = "SALESDOCS_RECORDS_DB"
+
+#: Project event types, in the order a project usually goes through them.
+EVENT_TYPES: tuple[str, ...] = (
+    "started",
+    "draft-delivered",
+    "revision-requested",
+    "revision-delivered",
+    "minor-change",  # a small-detail change: not counted as a revision (revisions.not_counted)
+    "overhaul-requested",  # a directional overhaul / rewrite: not accepted (revisions.not_accepted)
+    "dissatisfied",
+    "writer-changed",
+    "accepted",
+    "refund-paid",
+)
+
+_EVENT_CHECK = ", ".join(f"'{t}'" for t in EVENT_TYPES)
+
+#: MIGRATIONS[i] brings a database from user_version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    f"""
+    CREATE TABLE imports (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL CHECK (kind IN ('tickets', 'events', 'manual')),
+        source        TEXT NOT NULL,            -- the file as named on the command line, or 'records add'
+        sha256        TEXT NOT NULL,            -- of the file's bytes
+        imported_at   TEXT NOT NULL,            -- wall-clock time of the import (not used by reports)
+        added         INTEGER NOT NULL,
+        skipped       INTEGER NOT NULL
+    );
+
+    CREATE TABLE projects (
+        id                  TEXT PRIMARY KEY,
+        deal                TEXT,               -- deals/<id>.yaml, or NULL for a project without a deal file
+        client              TEXT NOT NULL,
+        service             TEXT NOT NULL,
+        tier                TEXT,               -- NULL when the service's tiers share ladder and allowance
+        -- everything below is derived from project_events by store.refresh_projects()
+        start               TEXT,
+        first_draft_at      TEXT,
+        revisions_used      INTEGER NOT NULL DEFAULT 0,   -- counted revisions delivered
+        minor_changes       INTEGER NOT NULL DEFAULT 0,   -- small-detail changes (not counted)
+        overhauls_declined  INTEGER NOT NULL DEFAULT 0,   -- overhaul requests (not accepted by policy)
+        writer_changes_used INTEGER NOT NULL DEFAULT 0,
+        accepted            INTEGER CHECK (accepted IN (0, 1)),  -- 1 accepted, 0 refunded, NULL open
+        accepted_at         TEXT,
+        dissatisfied_at     TEXT,
+        dissatisfied_stage  INTEGER,            -- counted revisions delivered before the last dissatisfaction
+        paid_fen            INTEGER,            -- the latest amount paid recorded
+        refund_fen          INTEGER,            -- refunds paid, total
+        refund_at           TEXT,
+        finished_at         TEXT                -- accepted_at or refund_at
+    );
+
+    CREATE TABLE project_events (
+        id            INTEGER PRIMARY KEY,
+        external_id   TEXT NOT NULL UNIQUE,
+        row_hash      TEXT NOT NULL,
+        project_id    TEXT NOT NULL REFERENCES projects(id),
+        type          TEXT NOT NULL CHECK (type IN ({_EVENT_CHECK})),
+        at            TEXT NOT NULL,
+        stage         INTEGER,                  -- dissatisfied / writer-changed: counted revisions delivered before it
+        paid_fen      INTEGER CHECK (paid_fen >= 0),
+        refund_fen    INTEGER CHECK (refund_fen >= 0),
+        note          TEXT NOT NULL DEFAULT '',
+        import_id     INTEGER REFERENCES imports(id)
+    );
+    CREATE INDEX project_events_project ON project_events(project_id, at, id);
+    CREATE INDEX project_events_at ON project_events(at);
+
+    CREATE TABLE tickets (
+        id                 INTEGER PRIMARY KEY,
+        external_id        TEXT NOT NULL UNIQUE,
+        row_hash           TEXT NOT NULL,
+        received_at        TEXT NOT NULL,
+        channel            TEXT NOT NULL,
+        client             TEXT NOT NULL,
+        project_id         TEXT,                -- free text: the project may be recorded later, or never
+        service            TEXT NOT NULL,
+        category           TEXT NOT NULL,
+        description        TEXT NOT NULL DEFAULT '',
+        first_response_at  TEXT CHECK (first_response_at IS NULL OR first_response_at >= received_at),
+        resolved_at        TEXT CHECK (resolved_at IS NULL OR resolved_at >= received_at),
+        resolution         TEXT NOT NULL DEFAULT '',
+        onsite             INTEGER NOT NULL DEFAULT 0 CHECK (onsite IN (0, 1)),
+        satisfaction       INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        import_id          INTEGER REFERENCES imports(id)
+    );
+    CREATE INDEX tickets_received ON tickets(received_at);
+    CREATE INDEX tickets_open ON tickets(received_at) WHERE resolved_at IS NULL;
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def fen_to_yuan(fen: int | None) -> Decimal | None:
+    """Integer fen → Decimal yuan with two places (None stays None)."""
+    if fen is None:
+        return None
+    return (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
+
+
+def db_path(root: Path, db: Path | str | None = None) -> Path:
+    """The records database of the workspace at ``root``.
+
+    ``db`` (or ``$SALESDOCS_RECORDS_DB`` when ``db`` is None) overrides the default
+    ``records/salesdocs.sqlite``; relative paths are relative to ``root``.
+    """
+    chosen = db if db is not None else (os.environ.get(ENV_DB) or DEFAULT_DB)
+    path = Path(chosen).expanduser()
+    if not path.is_absolute():
+        path = root / path
+    return path
+
+
+def _error(path: Path, exc: BaseException) -> RecordsError:
+    return RecordsError(
+        f"售后记录数据库 {path} 无法打开：{exc}",
+        f"the records database {path} cannot be opened: {exc}",
+    )
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (and create or upgrade) the records database at ``path``.
+
+    Raises :class:`RecordsError` when the file is not a salesdocs database, is newer than
+    this version of salesdocs, or cannot be opened.
+    """
+    if not create and not path.is_file():
+        raise RecordsError(
+            f"还没有售后记录（找不到 {path}）；请先用 salesdocs records import 导入",
+            f"no after-sales records yet ({path} does not exist); import some with salesdocs records import",
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+    except (OSError, sqlite3.Error) as exc:
+        raise _error(path, exc) from None
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":  # e.g. a read-only folder
+            raise sqlite3.OperationalError(f"cannot switch to WAL mode (journal_mode={mode})")
+        _migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _error(path, exc) from None
+    except RecordsError:
+        conn.close()
+        raise
+    return conn
+
+
+def open_existing(path: Path) -> sqlite3.Connection:
+    """Open a database that must already exist (reports, refunds, listings)."""
+    return connect(path, create=False)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RecordsError(
+            f"售后记录数据库 {path} 的版本（{version}）比本程序支持的（{SCHEMA_VERSION}）新；请升级 salesdocs",
+            f"the records database {path} has schema version {version}, newer than this salesdocs supports ({SCHEMA_VERSION}); upgrade salesdocs",
+        )
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # another process may have migrated while we waited for the lock
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                for statement in _statements(MIGRATIONS[version]):
+                    conn.execute(statement)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would COMMIT on its own)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; ``ROLLBACK`` on any exception (KeyboardInterrupt too)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise RecordsError(
+            f"售后记录数据库正被另一个程序写入，请稍后再试（{exc}）",
+            f"the records database is being written by another program; try again later ({exc})",
+        ) from None
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def refresh_projects(conn: sqlite3.Connection, project_ids: list[str] | None = None) -> None:
+    """Recompute the derived columns of ``projects`` from their events (all when None), in SQL.
+
+    The stage of a dissatisfaction is the number of *counted* revisions delivered before it
+    (events ordered by time, then by recording order); small-detail changes and declined
+    overhauls are never counted.
+    """
+    where = ""
+    params: list[str] = []
+    if project_ids is not None:
+        if not project_ids:
+            return
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched (id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM _touched")
+        conn.executemany("INSERT OR IGNORE INTO _touched VALUES (?)", [(p,) for p in project_ids])
+        where = "WHERE projects.id IN (SELECT id FROM _touched)"
+    conn.execute(
+        f"""
+        UPDATE projects SET
+          start = COALESCE(
+              (SELECT MIN(at) FROM project_events e WHERE e.project_id = projects.id AND e.type = 'started'),
+              (SELECT MIN(at) FROM project_events e WHERE e.project_id = projects.id)),
+          first_draft_at = (SELECT MIN(at) FROM project_events e
+                            WHERE e.project_id = projects.id AND e.type = 'draft-delivered'),
+          revisions_used = (SELECT COUNT(*) FROM project_events e
+                            WHERE e.project_id = projects.id AND e.type = 'revision-delivered'),
+          minor_changes = (SELECT COUNT(*) FROM project_events e
+                           WHERE e.project_id = projects.id AND e.type = 'minor-change'),
+          overhauls_declined = (SELECT COUNT(*) FROM project_events e
+                                WHERE e.project_id = projects.id AND e.type = 'overhaul-requested'),
+          writer_changes_used = (SELECT COUNT(*) FROM project_events e
+                                 WHERE e.project_id = projects.id AND e.type = 'writer-changed'),
+          accepted_at = (SELECT MIN(at) FROM project_events e
+                         WHERE e.project_id = projects.id AND e.type = 'accepted'),
+          dissatisfied_at = (SELECT MAX(at) FROM project_events e
+                             WHERE e.project_id = projects.id AND e.type = 'dissatisfied'),
+          dissatisfied_stage = (
+              SELECT (SELECT COUNT(*) FROM project_events r
+                      WHERE r.project_id = d.project_id AND r.type = 'revision-delivered'
+                        AND (r.at, r.id) < (d.at, d.id))
+              FROM project_events d
+              WHERE d.project_id = projects.id AND d.type = 'dissatisfied'
+              ORDER BY d.at DESC, d.id DESC LIMIT 1),
+          paid_fen = (SELECT paid_fen FROM project_events e
+                      WHERE e.project_id = projects.id AND e.paid_fen IS NOT NULL
+                      ORDER BY e.at DESC, e.id DESC LIMIT 1),
+          refund_fen = (SELECT SUM(refund_fen) FROM project_events e
+                        WHERE e.project_id = projects.id AND e.type = 'refund-paid'),
+          refund_at = (SELECT MAX(at) FROM project_events e
+                       WHERE e.project_id = projects.id AND e.type = 'refund-paid')
+        {where}
+        """
+    )
+    conn.execute(
+        f"""
+        UPDATE projects SET
+          accepted = CASE WHEN accepted_at IS NOT NULL THEN 1 WHEN refund_at IS NOT NULL THEN 0 END,
+          finished_at = COALESCE(accepted_at, refund_at)
+        {where}
+        """
+    )
