@@ -1,0 +1,146 @@
+"""A recorded project's history, and the refund it implies under the policy.
+
+The stage of a dissatisfaction is the number of *counted* revisions delivered before it was
+declared (small-detail changes and declined overhauls never count); the amount is what the
+client paid (the latest amount recorded).  The refund then comes from the engine's ladder,
+exactly as ``salesdocs refund SERVICE --stage … --amount …`` computes it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from salesdocs.engine.refunds import RefundResult, refund_for
+from salesdocs.errors import RecordsError, UsageError
+from salesdocs.policy.model import Workspace, stage_id
+from salesdocs.records import store
+from salesdocs.records.importer import EVENT_ZH, _short
+
+__all__ = ["Project", "load_project", "project_history", "refund_for_project"]
+
+_COUNTED = "revision-delivered"
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    deal: str | None
+    client: str
+    service: str
+    tier: str | None
+    start: str | None
+    first_draft_at: str | None
+    revisions_used: int
+    minor_changes: int
+    overhauls_declined: int
+    writer_changes_used: int
+    accepted: bool | None
+    dissatisfied_at: str | None
+    dissatisfied_stage: int | None
+    paid: Decimal | None
+    refund: Decimal | None
+    finished_at: str | None
+
+
+def load_project(conn: sqlite3.Connection, project_id: str) -> Project:
+    row = conn.execute(
+        "SELECT id, deal, client, service, tier, start, first_draft_at, revisions_used, minor_changes, overhauls_declined, "
+        "writer_changes_used, accepted, dissatisfied_at, dissatisfied_stage, paid_fen, refund_fen, finished_at "
+        "FROM projects WHERE id = ?",
+        (project_id,),
+    ).fetchone()
+    if row is None:
+        near = [r[0] for r in conn.execute("SELECT id FROM projects WHERE id LIKE ? ORDER BY id LIMIT 5", (f"%{project_id}%",))]
+        hint_zh = f"；是不是：{', '.join(near)}" if near else "；salesdocs records list --kind projects 可列出所有项目"
+        hint_en = f"; did you mean: {', '.join(near)}" if near else "; salesdocs records list --kind projects lists them"
+        raise UsageError(f"售后记录中没有项目 {project_id}{hint_zh}", f"no project {project_id} in the records{hint_en}")
+    (pid, deal, client, service, tier, start, first, revisions, minor, overhauls, writers, accepted, dis_at, dis_stage,
+     paid, refund, finished) = row
+    return Project(pid, deal, client, service, tier, start, first, revisions, minor, overhauls, writers,
+                   None if accepted is None else bool(accepted), dis_at, dis_stage,
+                   store.fen_to_yuan(paid), store.fen_to_yuan(refund), finished)
+
+
+def project_history(conn: sqlite3.Connection, project_id: str) -> list[dict[str, Any]]:
+    """The project's events in order, as JSON-ready dicts; each carries the counted revisions so far."""
+    history: list[dict[str, Any]] = []
+    counted = 0
+    for ext, etype, at, stage, paid, refund, note in conn.execute(
+        "SELECT external_id, type, at, stage, paid_fen, refund_fen, note FROM project_events WHERE project_id = ? ORDER BY at, id",
+        (project_id,),
+    ):
+        if etype == _COUNTED:
+            counted += 1
+        item: dict[str, Any] = {
+            "id": ext,
+            "at": _short(at),
+            "event": etype,
+            "event_zh": EVENT_ZH[etype],
+            "counted_revisions": counted,
+            "counted": etype == _COUNTED,
+        }
+        if etype in ("dissatisfied", "writer-changed"):
+            item["stage"] = stage_id(counted)
+        if paid is not None:
+            item["amount_paid"] = f"{store.fen_to_yuan(paid):.2f}"
+        if refund is not None:
+            item["refund_amount"] = f"{store.fen_to_yuan(refund):.2f}"
+        if note:
+            item["note"] = note
+        history.append(item)
+    return history
+
+
+def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None = None) -> tuple[RefundResult, list[dict[str, Any]]]:
+    """The refund the recorded history of ``project_id`` implies, and that history.
+
+    Raises :class:`UsageError` for an unknown project and :class:`RecordsError` when the
+    history gives no basis for a refund (no dissatisfaction, no amount paid, a service or tier
+    that is no longer in the policy).
+    """
+    conn = store.open_existing(store.db_path(ws.root, db))
+    try:
+        project = load_project(conn, project_id)
+        history = project_history(conn, project_id)
+    finally:
+        conn.close()
+    service = ws.policy.service(project.service)
+    if service is None:
+        raise RecordsError(
+            f"项目 {project_id} 的服务 {project.service} 已不在服务目录中",
+            f"project {project_id}'s service {project.service} is no longer in the service catalogue",
+        )
+    tier = service.tier(project.tier) if project.tier else service.tiers[0]
+    if tier is None:
+        raise RecordsError(
+            f"项目 {project_id} 的档位 {project.tier} 已不在服务 {service.id} 中",
+            f"project {project_id}'s tier {project.tier} is no longer offered for {service.id}",
+        )
+    last = max((i for i, h in enumerate(history) if h["event"] == "dissatisfied"), default=None)
+    if last is None:
+        state_zh = "已验收" if project.accepted else "仍在进行中"
+        state_en = "was accepted" if project.accepted else "is still running"
+        raise RecordsError(
+            f"项目 {project_id} 没有记录“不满意”，不涉及退款（项目{state_zh}，已交付 {project.revisions_used} 次计数的修改）",
+            f"project {project_id} has no recorded dissatisfaction, so no refund applies (it {state_en}; {project.revisions_used} counted revision(s) delivered)",
+        )
+    answered = next((h for h in history[last + 1 :] if h["event"] in ("writer-changed", "accepted")), None)
+    if answered is not None:
+        how_zh = "更换了文案师/设计师" if answered["event"] == "writer-changed" else "客户已验收"
+        how_en = "a writer/designer change" if answered["event"] == "writer-changed" else "the client's acceptance"
+        raise RecordsError(
+            f"项目 {project_id} 在 {history[last]['at']} 的不满意之后于 {answered['at']} {how_zh}，不涉及退款",
+            f"project {project_id}'s dissatisfaction of {history[last]['at']} was followed by {how_en} on {answered['at']}, so no refund applies",
+        )
+    assert project.dissatisfied_stage == history[last]["counted_revisions"]
+    if project.paid is None:
+        raise RecordsError(
+            f"项目 {project_id} 没有记录已付金额，无法计算退款；请补记一个带 amount_paid 的事件",
+            f"project {project_id} has no amount paid recorded, so the refund cannot be computed; record an event with amount_paid",
+        )
+    result = refund_for(service.id, project.tier, tier, project.dissatisfied_stage, project.paid)
+    return result, history

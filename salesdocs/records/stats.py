@@ -1,0 +1,458 @@
+"""After-sales figures for a period, computed in SQL.
+
+Every aggregate is one SQL query (COUNT/SUM/GROUP BY, window functions for percentiles,
+``julianday()`` arithmetic for response times); Python only names, orders and rounds the
+few aggregated rows.  The policy enters as small TEMP tables (services, categories, ladder
+steps) so that joins and orderings stay in SQL.
+
+Definitions (the report prints them too):
+
+* a ticket belongs to the period when it was *received* in it (``start 00:00`` ≤ received <
+  ``end + 1 day 00:00``);
+* first response time = first response − received; *answered in time* = a first response
+  within ``aftersales.response.first_response_minutes``; a ticket never answered is not in time;
+  median and 90th percentile are over the answered tickets (median: mean of the two middle
+  values for an even count; P90: the nearest-rank value, rank ⌈0.9·n⌉);
+* *resolved* = resolved before the end of the period; *open* tickets are those received
+  before the end of the period and not resolved by then;
+* refunds by ladder step: refund-paid events in the period; the step is the ladder step of the
+  project's stage (counted revisions delivered before its dissatisfaction);
+* projects finished in the period: accepted or refunded in it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from salesdocs.errors import UsageError
+from salesdocs.policy.model import Policy, stage_zh
+from salesdocs.records.store import fen_to_yuan
+
+__all__ = ["Period", "aftersales_stats", "records_digest"]
+
+#: first response time in whole seconds
+RESPONSE_S = "CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 86400) AS INTEGER)"
+IN_PERIOD = "received_at >= :lo AND received_at < :hi"
+TREND_MONTHS = 6
+TOP_PROBLEMS = 5
+OPEN_LISTED = 40
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of whole days, both ends included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise UsageError(
+                f"结束日期 {self.end.isoformat()} 早于开始日期 {self.start.isoformat()}",
+                f"the end date {self.end.isoformat()} is before the start date {self.start.isoformat()}",
+            )
+
+    @property
+    def lo(self) -> str:
+        return f"{self.start.isoformat()} 00:00:00"
+
+    @property
+    def hi(self) -> str:
+        """The first moment after the period (exclusive bound)."""
+        return f"{(self.end + timedelta(days=1)).isoformat()} 00:00:00"
+
+    @property
+    def is_month(self) -> bool:
+        return self.start.day == 1 and self.end == _month_end(self.start)
+
+    @property
+    def slug(self) -> str:
+        if self.is_month:
+            return f"{self.start:%Y-%m}"
+        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
+    def label(self) -> str:
+        if self.is_month:
+            return f"{self.start.year}年{self.start.month}月"
+        first = f"{self.start.year}年{self.start.month}月{self.start.day}日"
+        if self.start.year == self.end.year:
+            return f"{first} 至 {self.end.month}月{self.end.day}日"
+        return f"{first} 至 {self.end.year}年{self.end.month}月{self.end.day}日"
+
+    @classmethod
+    def last_full_month(cls, today: date) -> Period:
+        end = today.replace(day=1) - timedelta(days=1)
+        return cls(end.replace(day=1), end)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        start = date(year, month, 1)
+        return cls(start, _month_end(start))
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``2026-10`` (a month) or ``2026-10-01..2026-10-15``."""
+        raw = text.strip()
+        try:
+            if m := re.fullmatch(r"(\d{4})-(\d{1,2})", raw):
+                return cls.month(int(m.group(1)), int(m.group(2)))
+            if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|~|至|_)\s*(\d{4}-\d{2}-\d{2})", raw):
+                return cls(date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2)))
+        except ValueError:
+            pass
+        raise UsageError(
+            f"不是有效的期间：{text}（应为 2026-10 或 2026-10-01..2026-10-15）",
+            f"not a period: {text} (expected 2026-10 or 2026-10-01..2026-10-15)",
+        )
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _months_back(d: date, n: int) -> date:
+    """First day of the month ``n`` months before ``d``'s month."""
+    index = d.year * 12 + d.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _mean(total: int | None, count: int) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total or 0) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _minutes(seconds: float | int | None) -> Decimal | None:
+    if seconds is None:
+        return None
+    return (Decimal(str(seconds)) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _policy_tables(conn: sqlite3.Connection, policy: Policy) -> None:
+    """TEMP tables with the policy's services, categories and ladder steps (per connection)."""
+    conn.executescript(
+        """
+        DROP TABLE IF EXISTS temp.p_services;
+        DROP TABLE IF EXISTS temp.p_categories;
+        DROP TABLE IF EXISTS temp.p_steps;
+        CREATE TEMP TABLE p_services (id TEXT PRIMARY KEY, ord INTEGER, name TEXT);
+        CREATE TEMP TABLE p_categories (id TEXT PRIMARY KEY, ord INTEGER, name TEXT, solution TEXT);
+        CREATE TEMP TABLE p_steps (service TEXT, tier TEXT, ladder TEXT, step INTEGER, first INTEGER, last INTEGER);
+        """
+    )
+    conn.executemany("INSERT INTO p_services VALUES (?, ?, ?)", [(s.id, i, s.name) for i, s in enumerate(policy.services)])
+    conn.executemany(
+        "INSERT INTO p_categories VALUES (?, ?, ?, ?)",
+        [(c.id, i, c.name, c.solution) for i, c in enumerate(policy.aftersales.categories)],
+    )
+    steps = []
+    for s in policy.services:
+        for tier_id, tier in [*((t.id, t) for t in s.tiers), (None, s.tiers[0])]:
+            for st in tier.ladder.steps:
+                steps.append((s.id, tier_id, tier.ladder.id, st.number, st.first, st.last))
+    conn.executemany("INSERT INTO p_steps VALUES (?, ?, ?, ?, ?, ?)", steps)
+
+
+def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
+    row = conn.execute(
+        f"""
+        SELECT COUNT(*),
+               COALESCE(SUM(first_response_at IS NOT NULL), 0),
+               COALESCE(SUM(first_response_at IS NOT NULL AND {RESPONSE_S} <= :limit_s), 0),
+               COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0),
+               COALESCE(SUM(onsite), 0),
+               COUNT(satisfaction),
+               SUM(satisfaction)
+        FROM tickets WHERE {IN_PERIOD}
+        """,
+        p,
+    ).fetchone()
+    received, answered, within, resolved, onsite, rated, sat_sum = row
+    median_s, p90_s = conn.execute(
+        f"""
+        WITH r AS (SELECT {RESPONSE_S} AS s FROM tickets WHERE {IN_PERIOD} AND first_response_at IS NOT NULL),
+             o AS (SELECT s, ROW_NUMBER() OVER (ORDER BY s) AS rn, COUNT(*) OVER () AS n FROM r)
+        SELECT (SELECT AVG(s) FROM o WHERE rn IN ((n + 1) / 2, (n + 2) / 2)),
+               (SELECT s FROM o WHERE rn = (9 * n + 9) / 10)
+        """,
+        p,
+    ).fetchone()
+    dist = dict(conn.execute(f"SELECT satisfaction, COUNT(*) FROM tickets WHERE {IN_PERIOD} GROUP BY satisfaction", p).fetchall())
+    return {
+        "received": received,
+        "answered": answered,
+        "unanswered": received - answered,
+        "within": within,
+        "within_pct": _pct(within, received),
+        "median_minutes": _minutes(median_s),
+        "p90_minutes": _minutes(p90_s),
+        "resolved": resolved,
+        "resolved_pct": _pct(resolved, received),
+        "onsite": onsite,
+        "rated": rated,
+        "satisfaction_mean": _mean(sat_sum, rated),
+        "satisfaction": [
+            {"score": score, "count": dist.get(score, 0), "pct": _pct(dist.get(score, 0), rated)} for score in (5, 4, 3, 2, 1)
+        ],
+        "unrated": dist.get(None, 0),
+    }
+
+
+def _by_service_category(conn: sqlite3.Connection, p: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        f"""
+        SELECT t.service, COALESCE(s.name, t.service), t.category, COALESCE(c.name, t.category),
+               COUNT(*),
+               COALESCE(SUM(first_response_at IS NOT NULL AND {RESPONSE_S} <= :limit_s), 0),
+               COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0),
+               COALESCE(SUM(onsite), 0),
+               COUNT(satisfaction), SUM(satisfaction)
+        FROM tickets t
+        LEFT JOIN p_services s ON s.id = t.service
+        LEFT JOIN p_categories c ON c.id = t.category
+        WHERE {IN_PERIOD}
+        GROUP BY t.service, t.category
+        ORDER BY COALESCE(s.ord, 999), t.service, COUNT(*) DESC, COALESCE(c.ord, 999), t.category
+        """,
+        p,
+    ).fetchall()
+    services: list[dict[str, Any]] = []
+    for sid, sname, cid, cname, n, within, resolved, onsite, rated, sat in rows:
+        if not services or services[-1]["id"] != sid:
+            services.append({"id": sid, "name": sname, "rows": []})
+        services[-1]["rows"].append(
+            {"category": cid, "name": cname, "count": n, "within_pct": _pct(within, n), "resolved_pct": _pct(resolved, n),
+             "onsite": onsite, "rated": rated, "satisfaction_mean": _mean(sat, rated)}
+        )
+    totals = {
+        sid: (n, within, resolved, onsite, rated, sat)
+        for sid, n, within, resolved, onsite, rated, sat in conn.execute(
+            f"""
+            SELECT service, COUNT(*),
+                   COALESCE(SUM(first_response_at IS NOT NULL AND {RESPONSE_S} <= :limit_s), 0),
+                   COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0),
+                   COALESCE(SUM(onsite), 0), COUNT(satisfaction), SUM(satisfaction)
+            FROM tickets WHERE {IN_PERIOD} GROUP BY service
+            """,
+            p,
+        )
+    }
+    for s in services:
+        n, within, resolved, onsite, rated, sat = totals[s["id"]]
+        s.update(count=n, within_pct=_pct(within, n), resolved_pct=_pct(resolved, n), onsite=onsite, rated=rated,
+                 satisfaction_mean=_mean(sat, rated))
+        s["span"] = len(s["rows"])
+    return services
+
+
+def _trend(conn: sqlite3.Connection, p: dict[str, Any], period: Period, months: int) -> list[dict[str, Any]]:
+    first = min(_months_back(period.end, months - 1), period.start.replace(day=1))
+    q = {**p, "tlo": f"{first.isoformat()} 00:00:00"}
+    found = {
+        month: (n, within, rated, sat)
+        for month, n, within, rated, sat in conn.execute(
+            f"""
+            SELECT substr(received_at, 1, 7) AS month, COUNT(*),
+                   COALESCE(SUM(first_response_at IS NOT NULL AND {RESPONSE_S} <= :limit_s), 0),
+                   COUNT(satisfaction), SUM(satisfaction)
+            FROM tickets WHERE received_at >= :tlo AND received_at < :hi
+            GROUP BY month
+            """,
+            q,
+        )
+    }
+    out = []
+    d = first
+    while d <= period.end:
+        key = f"{d:%Y-%m}"
+        n, within, rated, sat = found.get(key, (0, 0, 0, None))
+        # the period's last month is counted only up to the period's end
+        partial = (d.year, d.month) == (period.end.year, period.end.month) and period.end != _month_end(period.end)
+        out.append(
+            {"month": key, "label": f"{d.month}月", "year": d.year, "count": n, "within_pct": _pct(within, n),
+             "satisfaction_mean": _mean(sat, rated), "partial": partial}
+        )
+        d = _months_back(d, -1)
+    return out
+
+
+def _refunds(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    found = {
+        (ladder, step): (n, fen)
+        for ladder, step, n, fen in conn.execute(
+            """
+            SELECT st.ladder, st.step, COUNT(*), SUM(e.refund_fen)
+            FROM project_events e
+            JOIN projects pr ON pr.id = e.project_id
+            LEFT JOIN p_steps st ON st.service = pr.service AND st.tier IS pr.tier
+                 AND pr.dissatisfied_stage >= st.first AND (st.last IS NULL OR pr.dissatisfied_stage <= st.last)
+            WHERE e.type = 'refund-paid' AND e.at >= :lo AND e.at < :hi
+            GROUP BY st.ladder, st.step
+            """,
+            p,
+        )
+    }
+    ladders = []
+    for ladder in policy.ladders:
+        steps = []
+        for st in ladder.steps:
+            n, fen = found.get((ladder.id, st.number), (0, 0))
+            steps.append({"step": st.number, "stages": st.stages_zh, "percent": st.percent, "at_most": st.kind == "at_most",
+                          "text": st.text, "count": n, "amount": fen_to_yuan(fen or 0)})
+        ladders.append({"id": ladder.id, "name": ladder.name, "steps": steps, "span": len(steps)})
+    other_n, other_fen = found.get((None, None), (0, 0))
+    total_n = sum(n for n, _ in found.values())
+    total_fen = sum(fen or 0 for _, fen in found.values())
+    return {"ladders": ladders, "count": total_n, "amount": fen_to_yuan(total_fen), "unmatched": other_n,
+            "unmatched_amount": fen_to_yuan(other_fen or 0)}
+
+
+def _finished(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    rows = conn.execute(
+        """
+        SELECT pr.id, pr.deal, pr.client, pr.service, COALESCE(s.name, pr.service), pr.tier, pr.start, pr.first_draft_at,
+               pr.revisions_used, pr.minor_changes, pr.overhauls_declined, pr.writer_changes_used, pr.accepted,
+               pr.finished_at, pr.dissatisfied_stage, pr.refund_fen, pr.paid_fen
+        FROM projects pr LEFT JOIN p_services s ON s.id = pr.service
+        WHERE pr.finished_at >= :lo AND pr.finished_at < :hi
+        ORDER BY pr.finished_at, pr.id
+        """,
+        p,
+    ).fetchall()
+    n, accepted, revisions = conn.execute(
+        """
+        SELECT COUNT(*), COALESCE(SUM(accepted), 0), COALESCE(SUM(revisions_used), 0)
+        FROM projects WHERE finished_at >= :lo AND finished_at < :hi
+        """,
+        p,
+    ).fetchone()
+    projects = []
+    for (pid, deal, client, sid, sname, tier_id, start, first, revs, minor, overhauls, writers, acc, finished, stage,
+         refund, paid) in rows:
+        service = policy.service(sid)
+        tier = service.tier(tier_id) if service and tier_id else (service.tiers[0] if service else None)
+        projects.append(
+            {"id": pid, "deal": deal or "", "client": client, "service": sname, "tier": tier.name if tier else (tier_id or ""),
+             "start": (start or "")[:10], "first_draft": (first or "")[:10], "revisions": revs,
+             "included": tier.revisions.included if tier else None, "minor": minor, "overhauls": overhauls,
+             "writer_changes": writers, "accepted": bool(acc), "finished": finished[:10],
+             "stage": stage_zh(stage) if stage is not None and not acc else "",
+             "refund": fen_to_yuan(refund) if refund is not None else None, "paid": fen_to_yuan(paid)}
+        )
+    return {"projects": projects, "count": n, "accepted": accepted, "refunded": n - accepted,
+            "revisions_mean": _mean(revisions, n) if n else None}
+
+
+def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    rows = conn.execute(
+        f"""
+        SELECT t.category, COALESCE(c.name, t.category), COALESCE(c.solution, ''), c.id IS NOT NULL, COUNT(*),
+               COUNT(satisfaction), SUM(satisfaction)
+        FROM tickets t LEFT JOIN p_categories c ON c.id = t.category
+        WHERE {IN_PERIOD}
+        GROUP BY t.category
+        ORDER BY COUNT(*) DESC, COALESCE(c.ord, 999), t.category
+        LIMIT {TOP_PROBLEMS}
+        """,
+        p,
+    ).fetchall()
+    received = p["received"]
+    top = [
+        {"rank": i, "category": cid, "name": name, "count": n, "pct": _pct(n, received), "solution": solution,
+         "in_policy": bool(known), "satisfaction_mean": _mean(sat, rated)}
+        for i, (cid, name, solution, known, n, rated, sat) in enumerate(rows, start=1)
+    ]
+    missing = [{"id": c.id, "name": c.name} for c in policy.aftersales.categories if not c.solution.strip()]
+    return {"top": top, "without_solution": missing}
+
+
+def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
+    where = """received_at < :hi AND (resolved_at IS NULL OR resolved_at >= :hi)
+               AND (julianday(:hi) - julianday(received_at)) * 1440 > :limit_min"""
+    count, unanswered = conn.execute(
+        f"SELECT COUNT(*), COALESCE(SUM(first_response_at IS NULL OR first_response_at >= :hi), 0) FROM tickets WHERE {where}", p
+    ).fetchone()
+    rows = conn.execute(
+        f"""
+        SELECT t.external_id, t.received_at, t.client, COALESCE(s.name, t.service), COALESCE(c.name, t.category),
+               t.description, t.first_response_at, t.project_id,
+               CAST((julianday(:hi) - julianday(t.received_at)) * 24 AS INTEGER)
+        FROM tickets t
+        LEFT JOIN p_services s ON s.id = t.service
+        LEFT JOIN p_categories c ON c.id = t.category
+        WHERE {where}
+        ORDER BY t.received_at, t.external_id
+        LIMIT {OPEN_LISTED}
+        """,
+        p,
+    ).fetchall()
+    tickets = []
+    for ext, received, client, service, category, description, first, project, hours in rows:
+        answered = first is not None and first < p["hi"]
+        tickets.append(
+            {"id": ext, "received": received[:16], "client": client, "service": service, "category": category,
+             "description": description, "project": project or "", "first_response": first[:16] if answered else "",
+             "age_days": hours // 24, "age_hours": hours % 24}
+        )
+    return {"count": count, "unanswered": unanswered, "tickets": tickets, "more": max(0, count - len(tickets))}
+
+
+def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *, trend_months: int = TREND_MONTHS) -> dict[str, Any]:
+    """Every figure of the after-sales report for ``period`` (plain data: ints, Decimals, strings)."""
+    minutes = policy.aftersales.response_minutes
+    p: dict[str, Any] = {"lo": period.lo, "hi": period.hi, "limit_s": minutes * 60, "limit_min": minutes}
+    _policy_tables(conn, policy)
+    headline = _headline(conn, p)
+    p["received"] = headline["received"]
+    return {
+        "period": {"start": period.start, "end": period.end, "label": period.label, "slug": period.slug},
+        "response_minutes": minutes,
+        "headline": headline,
+        "by_service": _by_service_category(conn, p),
+        "trend": _trend(conn, p, period, trend_months),
+        "refunds": _refunds(conn, p, policy),
+        "finished": _finished(conn, p, policy),
+        "problems": _top_problems(conn, p, policy),
+        "open": _open_tickets(conn, p),
+    }
+
+
+def records_digest(conn: sqlite3.Connection, period: Period, *, trend_months: int = TREND_MONTHS) -> bytes:
+    """A fingerprint of every recorded row the report for ``period`` reads (and of the period itself)."""
+    first = min(_months_back(period.end, trend_months - 1), period.start.replace(day=1))
+    q = {"lo": period.lo, "hi": period.hi, "tlo": f"{first.isoformat()} 00:00:00"}
+    digest = hashlib.sha256(f"period {period.start.isoformat()}..{period.end.isoformat()} trend {trend_months}\n".encode())
+    for ext, h in conn.execute(
+        """
+        SELECT external_id, row_hash FROM tickets
+        WHERE received_at < :hi AND (received_at >= :tlo OR resolved_at IS NULL OR resolved_at >= :hi)
+        ORDER BY external_id
+        """,
+        q,
+    ):
+        digest.update(f"t {ext} {h}\n".encode())
+    for ext, h in conn.execute(
+        """
+        SELECT external_id, row_hash FROM project_events
+        WHERE project_id IN (SELECT id FROM projects WHERE finished_at >= :lo AND finished_at < :hi
+                             UNION SELECT project_id FROM project_events WHERE type = 'refund-paid' AND at >= :lo AND at < :hi)
+        ORDER BY external_id
+        """,
+        q,
+    ):
+        digest.update(f"e {ext} {h}\n".encode())
+    return digest.hexdigest().encode()
