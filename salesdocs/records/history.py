@@ -144,3 +144,83 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
         )
     result = refund_for(service.id, project.tier, tier, project.dissatisfied_stage, project.paid)
     return result, history
+
+
+# --------------------------------------------------------------------------- listings
+
+_LISTS: dict[str, dict[str, Any]] = {
+    "tickets": {
+        "columns": ["id", "received_at", "client", "service", "category", "first_response_minutes", "status", "satisfaction", "project"],
+        "zh": ["编号", "收到时间", "客户", "服务", "问题类别", "首次回复(分钟)", "状态", "满意度", "项目"],
+        "sql": """
+            SELECT external_id, substr(received_at, 1, 16), client, service, category,
+                   CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 1440) AS INTEGER),
+                   CASE WHEN resolved_at IS NULL THEN 'open' ELSE 'resolved' END, satisfaction, project_id
+            FROM tickets WHERE {where} ORDER BY received_at, external_id""",
+        "time": "received_at",
+        "open": "resolved_at IS NULL",
+    },
+    "events": {
+        "columns": ["at", "project", "event", "stage", "amount_paid", "refund_amount", "note", "id"],
+        "zh": ["时间", "项目", "事件", "阶段", "已付金额", "退款金额", "备注", "编号"],
+        "sql": """
+            SELECT substr(at, 1, 16), project_id, type, stage, paid_fen, refund_fen, note, external_id
+            FROM project_events WHERE {where} ORDER BY at, id""",
+        "time": "at",
+        "open": "project_id IN (SELECT id FROM projects WHERE finished_at IS NULL)",
+    },
+    "projects": {
+        "columns": ["id", "deal", "client", "service", "tier", "start", "first_draft", "revisions", "writer_changes", "status", "finished"],
+        "zh": ["项目", "交易", "客户", "服务", "档位", "开始", "初稿交付", "修改次数", "更换次数", "状态", "结束"],
+        "sql": """
+            SELECT id, deal, client, service, tier, substr(start, 1, 10), substr(first_draft_at, 1, 10), revisions_used,
+                   writer_changes_used,
+                   CASE accepted WHEN 1 THEN 'accepted' WHEN 0 THEN 'refunded' ELSE 'running' END, substr(finished_at, 1, 10)
+            FROM projects WHERE {where} ORDER BY start, id""",
+        "time": "start",
+        "open": "finished_at IS NULL",
+    },
+}
+_STATUS_ZH = {"open": "未解决", "resolved": "已解决", "accepted": "已验收", "refunded": "已退款", "running": "进行中"}
+
+
+def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from: str | None = None, date_to: str | None = None,
+                 limit: int | None = 100, db: Path | str | None = None) -> dict[str, Any]:
+    """Recorded tickets / events / projects as JSON-ready rows (``total`` counts all matches)."""
+    from datetime import date, timedelta
+
+    spec = _LISTS[kind]
+    where = ["1"]
+    params: list[Any] = []
+    for value, option, op in ((date_from, "--from", ">="), (date_to, "--to", "<")):
+        if value is None:
+            continue
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise UsageError(f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD）", f"{option}: not a date: {value} (expected YYYY-MM-DD)") from None
+        if op == "<":
+            day += timedelta(days=1)
+        where.append(f"{spec['time']} {op} ?")
+        params.append(f"{day.isoformat()} 00:00:00")
+    if only_open:
+        where.append(spec["open"])
+    conn = store.open_existing(store.db_path(ws.root, db))
+    try:
+        sql = spec["sql"].format(where=" AND ".join(where))
+        total = conn.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+        rows = conn.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
+    finally:
+        conn.close()
+    items = []
+    for row in rows:
+        item = dict(zip(spec["columns"], row))
+        for money in ("amount_paid", "refund_amount"):
+            if item.get(money) is not None:
+                item[money] = f"{store.fen_to_yuan(item[money]):.2f}"
+        if kind == "events" and item["stage"] is not None:
+            item["stage"] = stage_id(item["stage"])
+        if "status" in item:
+            item["status_zh"] = _STATUS_ZH[item["status"]]
+        items.append(item)
+    return {"kind": kind, "total": total, "columns": list(spec["columns"]), "headers_zh": spec["zh"], "headers_en": spec["columns"], "items": items}

@@ -58,6 +58,7 @@ RESOLUTIONS = {
     "delivery-delay": ["说明原因并给出新交付日期，已按新日期交付"],
     "platform-operation": ["远程指导完成设置", "上门协助完成后台设置"],
 }
+EXTRA_PROJECTS = 60
 ONSITE_CHANCE = {"print-output": 0.30, "platform-operation": 0.35, "design-style": 0.03}
 
 
@@ -109,12 +110,15 @@ class _Sampler:
         rng = self.rng
         found: list[_Project] = []
         starts = [d for d in _days(date(2026, 4, 13), date(2026, 10, 23)) if self.cal.is_working_day(d)]
-        for n in range(1, 51):
+        count = EXTRA_PROJECTS
+        for n in range(1, count + 1):
             client = self.clients[(n * 7) % len(self.clients)]
             service = self.policy.service(rng.choice(self.client_services[client]))
             assert service is not None
             tier = rng.choice(service.tiers)
-            start = starts[min(len(starts) - 1, (n - 1) * len(starts) // 50 + rng.randint(0, 2))]
+            # more projects in later months: position ~ sqrt of the index
+            position = int(len(starts) * ((n - 1) / count) ** 0.8)
+            start = starts[min(len(starts) - 1, position + rng.randint(0, 2))]
             found.append(_Project(f"P-2026-{n:03d}", "", client, service, tier, start, tier.price))
         from salesdocs.engine.pricing import price_deal
 
@@ -149,7 +153,7 @@ class _Sampler:
         day = self.next_working(day, rng.randint(tier.delivery_min, tier.delivery_max))
         add("draft-delivered", self.at(day, 14 * 60, 18 * 60))
         rounds = rng.choices([0, 1, 2, 3, 4, 5], weights=[24, 30, 24, 13, 6, 3])[0]
-        outcome = rng.choices(["accepted", "refund", "writer"], weights=[82, 13, 5])[0]
+        outcome = rng.choices(["accepted", "refund", "writer"], weights=[80, 14, 6])[0]
         if outcome == "writer" and (tier.writer_change.times == 0 or not tier.writer_change.when):
             outcome = "accepted"
         revisions = 0
@@ -210,13 +214,13 @@ class _Sampler:
         project = rng.choice(candidates).id if candidates and rng.random() < 0.6 else ""
         # first response
         if in_hours and self.cal.is_working_day(received.date()):
-            minutes = rng.lognormvariate(2.4, 0.75)  # median ~11 min
-            if rng.random() < 0.07:
+            minutes = rng.lognormvariate(2.3, 0.6)  # median ~10 min
+            if rng.random() < 0.05:
                 minutes = rng.uniform(35, 180)
             first = received + timedelta(minutes=max(1, round(minutes)))
         else:
             next_day = self.next_working(received.date(), 1)
-            first = datetime.combine(next_day, time(9, 0)) + timedelta(minutes=rng.randint(2, 75))
+            first = datetime.combine(next_day, time(9, 0)) + timedelta(minutes=rng.randint(2, 50) if rng.random() < 0.9 else rng.randint(60, 150))
         recent = (END - received.date()).days
         open_ticket = (recent <= 9 and rng.random() < 0.35) or rng.random() < 0.01
         unanswered = open_ticket and rng.random() < 0.3

@@ -167,6 +167,67 @@ def _policy_tables(conn: sqlite3.Connection, policy: Policy) -> None:
     conn.executemany("INSERT INTO p_steps VALUES (?, ?, ?, ?, ?, ?)", steps)
 
 
+_HOURS = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-–—~至到]\s*(\d{1,2})[:：](\d{2})")
+_DEADLINE = re.compile(r"(\d{1,2})[:：](\d{2})")
+
+
+def _service_hours(policy: Policy) -> tuple[str, str, str] | None:
+    """("09:00", "18:30", "10:00") from the policy's service hours and outside-hours rule, when readable."""
+    hours = _HOURS.search(policy.aftersales.service_hours or "")
+    deadline = _DEADLINE.search(policy.aftersales.outside_hours or "")
+    if not hours or not deadline:
+        return None
+    h1, m1, h2, m2 = (int(x) for x in hours.groups())
+    dh, dm = (int(x) for x in deadline.groups())
+    return f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}", f"{dh:02d}:{dm:02d}"
+
+
+def _day_table(conn: sqlite3.Connection, policy: Policy, period: Period) -> None:
+    """TEMP table p_days: each day of the period, whether it is a working day, and the next working day."""
+    from salesdocs.workspace import calendar_for
+
+    cal = calendar_for(policy)
+    conn.executescript("DROP TABLE IF EXISTS temp.p_days; CREATE TEMP TABLE p_days (day TEXT PRIMARY KEY, working INTEGER, next_working TEXT);")
+    rows = []
+    d = period.start
+    while d <= period.end:
+        rows.append((d.isoformat(), int(cal.is_working_day(d)), cal.add_working_days(d, 1).date.isoformat()))
+        d += timedelta(days=1)
+    conn.executemany("INSERT INTO p_days VALUES (?, ?, ?)", rows)
+
+
+def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: tuple[str, str, str] | None) -> dict[str, Any] | None:
+    """Tickets received in service hours (answered within the response time?) and outside them
+    (answered before the deadline of the next working day?)."""
+    if hours is None:
+        return None
+    opens, closes, deadline = hours
+    q = {**p, "open": opens, "close": closes, "deadline": deadline}
+    inside, inside_ok, outside, outside_ok = conn.execute(
+        f"""
+        WITH t AS (
+            SELECT first_response_at, {RESPONSE_S} AS s, substr(received_at, 12, 5) AS hm, d.working, d.next_working,
+                   substr(received_at, 1, 10) AS day
+            FROM tickets JOIN p_days d ON d.day = substr(received_at, 1, 10)
+            WHERE {IN_PERIOD}),
+        x AS (SELECT *, (working AND hm >= :open AND hm < :close) AS in_hours,
+                     (CASE WHEN working AND hm < :open THEN day ELSE next_working END) || ' ' || :deadline || ':00' AS due
+              FROM t)
+        SELECT COALESCE(SUM(in_hours), 0),
+               COALESCE(SUM(in_hours AND first_response_at IS NOT NULL AND s <= :limit_s), 0),
+               COALESCE(SUM(NOT in_hours), 0),
+               COALESCE(SUM(NOT in_hours AND first_response_at IS NOT NULL AND first_response_at <= due), 0)
+        FROM x
+        """,
+        q,
+    ).fetchone()
+    return {
+        "service_hours": f"{opens}–{closes}", "deadline": deadline,
+        "inside": inside, "inside_ok": inside_ok, "inside_pct": _pct(inside_ok, inside),
+        "outside": outside, "outside_ok": outside_ok, "outside_pct": _pct(outside_ok, outside),
+    }
+
+
 def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
     row = conn.execute(
         f"""
@@ -377,7 +438,7 @@ def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -
         for i, (cid, name, solution, known, n, rated, sat) in enumerate(rows, start=1)
     ]
     missing = [{"id": c.id, "name": c.name} for c in policy.aftersales.categories if not c.solution.strip()]
-    return {"top": top, "without_solution": missing}
+    return {"top": top, "without_solution": missing, "categories_total": len(policy.aftersales.categories)}
 
 
 def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
@@ -416,7 +477,9 @@ def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *
     minutes = policy.aftersales.response_minutes
     p: dict[str, Any] = {"lo": period.lo, "hi": period.hi, "limit_s": minutes * 60, "limit_min": minutes}
     _policy_tables(conn, policy)
+    _day_table(conn, policy, period)
     headline = _headline(conn, p)
+    headline["hours"] = _hours_split(conn, p, _service_hours(policy))
     p["received"] = headline["received"]
     return {
         "period": {"start": period.start, "end": period.end, "label": period.label, "slug": period.slug},

@@ -36,6 +36,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "connect",
     "db_path",
+    "default_db_path",
     "fen_to_yuan",
     "open_existing",
     "write_transaction",
@@ -156,6 +157,11 @@ def db_path(root: Path, db: Path | str | None = None) -> Path:
     if not path.is_absolute():
         path = root / path
     return path
+
+
+def default_db_path(root: Path) -> Path:
+    """The database ``salesdocs`` commands use for the workspace at ``root`` (no ``--db`` given)."""
+    return db_path(root, None)
 
 
 def _error(path: Path, exc: BaseException) -> RecordsError:
