@@ -27,6 +27,7 @@ check: install
 
 bench: install
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/records_bench.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -266,6 +266,11 @@ def refund(
     from salesdocs.textout import refund_text
 
     click.echo(refund_text(result, _lang()))
+    if history:
+        click.echo(_say("  记录的历史：", "  recorded history:"))
+        for h in history:
+            event = h["event"] if _lang() == "en" else h["event_zh"]
+            click.echo(f"    {h['at']}  {event}" + (f" ({h['stage']})" if "stage" in h else ""))
     return 0
 
 

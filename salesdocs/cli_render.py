@@ -9,6 +9,14 @@ import click
 from salesdocs.cli import _say, _workspace, common
 
 
+def _preload_weasyprint() -> None:
+    """Import WeasyPrint (~0.6 s, mostly loading pango through cffi) while the workspace is checked."""
+    import importlib
+    import threading
+
+    threading.Thread(target=importlib.import_module, args=("weasyprint",), daemon=True).start()
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(render)
     cli.add_command(build)
@@ -38,6 +46,7 @@ def render(
     """
     from salesdocs.render.documents import default_out_path, render_document
 
+    _preload_weasyprint()
     ws = _workspace(workspace)
     if kind == "visit-pack":
         from salesdocs.render.documents import render_prepared, prepare
@@ -57,7 +66,7 @@ def render(
             "date_to": _parse_date(date_to, "--to") if date_to else None,
         }
         out = output or ws.root / "out" / "aftersales.pdf"
-        path = render_document(ws, "aftersales", None, out, **options)
+        path = render_document(ws, "aftersales", target, out, **options)
         click.echo(_say(f"已生成 {path}", f"wrote {path}"))
         return 0
     if kind != "intro" and not target:

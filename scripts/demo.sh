@@ -6,15 +6,11 @@ cd "$(dirname "$0")/.."
 bin=.venv/bin
 echo "== salesdocs check =="
 $bin/salesdocs check
-if $bin/salesdocs records --help >/dev/null 2>&1 && [ -f records/sample-tickets.csv ]; then
-  echo "== after-sales sample records =="
-  $bin/salesdocs records import records/sample-tickets.csv --kind tickets
-  $bin/salesdocs records import records/sample-events.csv --kind events
-fi
+echo "== after-sales sample records (re-running skips what is already there) =="
+$bin/salesdocs records import records/sample-tickets.csv --kind tickets
+$bin/salesdocs records import records/sample-events.csv --kind events
 echo "== salesdocs build =="
 $bin/salesdocs build
-if $bin/salesdocs records --help >/dev/null 2>&1 && [ -f records/sample-tickets.csv ]; then
-  $bin/salesdocs render aftersales --from 2026-10-01 --to 2026-10-31 -o out/aftersales-2026-10.pdf
-fi
+$bin/salesdocs render aftersales --from 2026-10-01 --to 2026-10-31 -o out/aftersales-2026-10.pdf
 echo "== out/ =="
 find out -name '*.pdf' -printf '%8s  %p\n' | sort -k2

@@ -27,8 +27,13 @@ def register(cli: click.Group) -> None:
     cli.add_command(records)
 
 
+def _absolute(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A --db given on the command line is relative to the current folder (not to the workspace)."""
+    return value.absolute() if value is not None else None
+
+
 def db_option(func: Any) -> Any:
-    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_DB_HELP)(func)
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, callback=_absolute, help=_DB_HELP)(func)
 
 
 @click.group()

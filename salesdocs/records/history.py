@@ -102,10 +102,12 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
     history gives no basis for a refund (no dissatisfaction, no amount paid, a service or tier
     that is no longer in the policy).
     """
-    conn = store.open_existing(store.db_path(ws.root, db))
+    path = store.db_path(ws.root, db)
+    conn = store.open_existing(path)
     try:
-        project = load_project(conn, project_id)
-        history = project_history(conn, project_id)
+        with store.reporting(path):
+            project = load_project(conn, project_id)
+            history = project_history(conn, project_id)
     finally:
         conn.close()
     service = ws.policy.service(project.service)
@@ -205,11 +207,13 @@ def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from
         params.append(f"{day.isoformat()} 00:00:00")
     if only_open:
         where.append(spec["open"])
-    conn = store.open_existing(store.db_path(ws.root, db))
+    path = store.db_path(ws.root, db)
+    conn = store.open_existing(path)
     try:
-        sql = spec["sql"].format(where=" AND ".join(where))
-        total = conn.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
-        rows = conn.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
+        with store.reporting(path):
+            sql = spec["sql"].format(where=" AND ".join(where))
+            total = conn.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+            rows = conn.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
     finally:
         conn.close()
     items = []
@@ -224,3 +228,65 @@ def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from
             item["status_zh"] = _STATUS_ZH[item["status"]]
         items.append(item)
     return {"kind": kind, "total": total, "columns": list(spec["columns"]), "headers_zh": spec["zh"], "headers_en": spec["columns"], "items": items}
+
+
+def client_history(ws: Workspace, client_id: str, *, db: Path | str | None = None, limit: int = 8) -> tuple[dict[str, Any] | None, bytes]:
+    """A client's most recent projects and tickets for the visit-pack brief.
+
+    Returns the rows as display data and a digest of them (part of the brief's inputs
+    hash, so the brief is rebuilt when the records change).  ``(None, b"")`` when the
+    workspace has no records database.
+    """
+    import hashlib
+
+    path = store.db_path(ws.root, db)
+    if not path.is_file():
+        return None, b""
+    conn = store.open_existing(path)
+    try:
+        projects = conn.execute(
+            "SELECT id, service, tier, start, revisions_used, accepted FROM projects WHERE client = ? "
+            "ORDER BY start DESC, id DESC LIMIT ?",
+            (client_id, limit),
+        ).fetchall()
+        tickets = conn.execute(
+            "SELECT received_at, service, category, description, resolved_at FROM tickets WHERE client = ? "
+            "ORDER BY received_at DESC, id DESC LIMIT ?",
+            (client_id, limit),
+        ).fetchall()
+    finally:
+        conn.close()
+    policy = ws.policy
+
+    def service_name(sid: str) -> str:
+        service = policy.service(sid)
+        return service.name if service else sid
+
+    def category_name(cid: str) -> str:
+        category = policy.aftersales.category(cid)
+        return category.name if category else cid
+
+    data = {
+        "projects": [
+            {
+                "id": pid,
+                "service": service_name(sid) + (f"（{tier}）" if tier else ""),
+                "start": (start or "")[:10],
+                "revisions": revisions,
+                "status": {1: "已验收", 0: "已退款"}.get(accepted, "进行中"),
+            }
+            for pid, sid, tier, start, revisions, accepted in projects
+        ],
+        "tickets": [
+            {
+                "received": received[:16],
+                "service": service_name(sid),
+                "category": category_name(cid),
+                "description": description,
+                "status": "已解决" if resolved else "未解决",
+            }
+            for received, sid, cid, description, resolved in tickets
+        ],
+    }
+    digest = hashlib.sha256(repr((projects, tickets)).encode("utf-8")).digest()
+    return data, digest

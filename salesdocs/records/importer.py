@@ -299,11 +299,12 @@ def parse_datetime(text: str, *, date_only: bool = False) -> str | None:
     y, mo, d, h, mi, s = m.groups()
     if h is None and not date_only:
         return None
+    year, month, day, hour, minute, second = int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)
     try:
-        value = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+        datetime(year, month, day, hour, minute, second)  # validates (February 30th, 25:00 …)
     except ValueError:
         return None
-    return value.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d}"
 
 
 def _short(ts: str) -> str:
@@ -668,9 +669,11 @@ def _check_histories(ws: Workspace, events: list[_Event], conn: sqlite3.Connecti
         if old and new[0].at < old[-1][1]:
             for e in new:
                 if e.at < old[-1][1]:
-                    bad(e, "at", f"早于项目 {pid} 已记录的最后一个事件（{_short(old[-1][1])} {old[-1][0]}）；已记录的历史不能再插入更早的事件",
-                        f"is before the last recorded event of project {pid} ({_short(old[-1][1])} {old[-1][0]}); recorded history cannot be back-filled")
-            continue
+                    problems.append(RowProblem(
+                        e.row, e.cols["at"],
+                        f"早于项目 {pid} 已记录的最后一个事件（{_short(old[-1][1])} {old[-1][0]}）；已记录的历史不能再插入更早的事件",
+                        f"is before the last recorded event of project {pid} ({_short(old[-1][1])} {old[-1][0]}); recorded history cannot be back-filled"))
+            new = [e for e in new if e.at >= old[-1][1]]
         state = _State()
         for etype, at, paid, refund in old:
             state.apply(etype, at, paid)
@@ -810,11 +813,9 @@ def import_csv(ws: Workspace, path: Path | str, kind: str, *, db: Path | str | N
     index, shown, rows = read_rows(text, where, kind)
 
     def getter(cells: list[str]) -> Callable[[str], str]:
-        def cell(name: str) -> str:
-            i = index.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        return cell
+        n = len(cells)
+        values = {name: cells[i].strip() for name, i in index.items() if i < n}
+        return lambda name: values.get(name, "")
 
     def col(name: str) -> str:
         return shown.get(name, name)
@@ -846,7 +847,8 @@ def import_csv(ws: Workspace, path: Path | str, kind: str, *, db: Path | str | N
         raise ImportProblems(where, problems)
     conn = store.connect(dbfile)
     try:
-        return _write(ws, conn, kind, items, problems, summary, _file_sha(data), where, col, broken=broken)
+        with store.reporting(dbfile):
+            return _write(ws, conn, kind, items, problems, summary, _file_sha(data), where, col, broken=broken)
     finally:
         conn.close()
 
@@ -968,7 +970,8 @@ def _add(ws: Workspace, kind: str, values: dict[str, str | None], db: Path | str
     try:
         items = [item] if item is not None else []
         sha = item.row_hash if item is not None else ""
-        return _write(ws, conn, kind, items, problems, summary, sha, "", col, source_kind="manual")
+        with store.reporting(dbfile):
+            return _write(ws, conn, kind, items, problems, summary, sha, "", col, source_kind="manual")
     finally:
         conn.close()
 

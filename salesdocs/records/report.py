@@ -162,10 +162,11 @@ def prepare_aftersales(ws: Workspace, target: str | None = None, *, date_from: d
     path = store.db_path(ws.root, db)
     conn = store.open_existing(path)
     try:
-        stats = aftersales_stats(conn, ws.policy, period, trend_months=trend_months)
-        digest = records_digest(conn, period, trend_months=trend_months)
-        tickets_total, first, last = conn.execute("SELECT COUNT(*), MIN(received_at), MAX(received_at) FROM tickets").fetchone()
-        projects_total = conn.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
+        with store.reporting(path):
+            stats = aftersales_stats(conn, ws.policy, period, trend_months=trend_months)
+            digest = records_digest(conn, period, trend_months=trend_months)
+            tickets_total, first, last = conn.execute("SELECT COUNT(*), MIN(received_at), MAX(received_at) FROM tickets").fetchone()
+            projects_total = conn.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
     finally:
         conn.close()
     inputs = inputs_of(ws, extra=[("records", digest)])

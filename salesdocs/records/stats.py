@@ -1,9 +1,12 @@
 """After-sales figures for a period, computed in SQL.
 
-Every aggregate is one SQL query (COUNT/SUM/GROUP BY, window functions for percentiles,
-``julianday()`` arithmetic for response times); Python only names, orders and rounds the
-few aggregated rows.  The policy enters as small TEMP tables (services, categories, ladder
-steps) so that joins and orderings stay in SQL.
+Every aggregate is SQL: one grouped scan of the period's tickets (TEMP table ``g``, by
+service and category) feeds the headline, the service × category table (window sums for the
+subtotals) and the frequent problems; percentiles are ``ORDER BY … LIMIT/OFFSET`` at the
+middle and nearest ranks; response times come from ``julianday()`` arithmetic (the generated
+column ``tickets.response_s``).  Python only names, orders and rounds the few aggregated rows.
+The policy enters as small TEMP tables (services, categories, ladder steps, the period's
+working days) so that joins and orderings stay in SQL.
 
 Definitions (the report prints them too):
 
@@ -13,6 +16,10 @@ Definitions (the report prints them too):
   within ``aftersales.response.first_response_minutes``; a ticket never answered is not in time;
   median and 90th percentile are over the answered tickets (median: mean of the two middle
   values for an even count; P90: the nearest-rank value, rank ⌈0.9·n⌉);
+* split by service hours: a ticket received on a working day within the policy's service
+  hours is in time when answered within the response time; one received outside them is in
+  time when answered before the deadline of the policy's outside-hours rule (e.g. 10:00 of
+  the next working day);
 * *resolved* = resolved before the end of the period; *open* tickets are those received
   before the end of the period and not resolved by then;
 * refunds by ladder step: refund-paid events in the period; the step is the ladder step of the
@@ -27,7 +34,7 @@ import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -37,8 +44,9 @@ from salesdocs.records.store import fen_to_yuan
 
 __all__ = ["Period", "aftersales_stats", "records_digest"]
 
-#: first response time in whole seconds
-RESPONSE_S = "CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 86400) AS INTEGER)"
+#: first response time in whole seconds: the generated column tickets.response_s, i.e.
+#: CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 86400) AS INTEGER)
+RESPONSE_S = "response_s"
 IN_PERIOD = "received_at >= :lo AND received_at < :hi"
 TREND_MONTHS = 6
 TOP_PROBLEMS = 5
@@ -228,31 +236,57 @@ def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: tuple[str, 
     }
 
 
+def _group(conn: sqlite3.Connection, p: dict[str, Any]) -> None:
+    """One scan of the period's tickets into TEMP table g: every per-ticket sum, by service and category.
+
+    The headline, the service × category table and the frequent problems all aggregate g
+    (a few dozen rows) instead of scanning the tickets again.
+    """
+    conn.executescript("DROP TABLE IF EXISTS temp.g;")
+    conn.execute(
+        f"""
+        CREATE TEMP TABLE g AS
+        SELECT service, category,
+               COUNT(*) AS n,
+               COUNT({RESPONSE_S}) AS answered,
+               COALESCE(SUM({RESPONSE_S} <= :limit_s), 0) AS within,
+               COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0) AS resolved,
+               COALESCE(SUM(onsite), 0) AS onsite,
+               COUNT(satisfaction) AS rated,
+               COALESCE(SUM(satisfaction), 0) AS sat,
+               COALESCE(SUM(satisfaction = 5), 0) AS s5, COALESCE(SUM(satisfaction = 4), 0) AS s4,
+               COALESCE(SUM(satisfaction = 3), 0) AS s3, COALESCE(SUM(satisfaction = 2), 0) AS s2,
+               COALESCE(SUM(satisfaction = 1), 0) AS s1
+        FROM tickets WHERE {IN_PERIOD}
+        GROUP BY service, category
+        """,
+        p,
+    )
+
+
 def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
     row = conn.execute(
-        f"""
-        SELECT COUNT(*),
-               COALESCE(SUM(first_response_at IS NOT NULL), 0),
-               COALESCE(SUM(first_response_at IS NOT NULL AND {RESPONSE_S} <= :limit_s), 0),
-               COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0),
-               COALESCE(SUM(onsite), 0),
-               COUNT(satisfaction),
-               SUM(satisfaction)
-        FROM tickets WHERE {IN_PERIOD}
-        """,
-        p,
+        """
+        SELECT COALESCE(SUM(n), 0), COALESCE(SUM(answered), 0), COALESCE(SUM(within), 0), COALESCE(SUM(resolved), 0),
+               COALESCE(SUM(onsite), 0), COALESCE(SUM(rated), 0), COALESCE(SUM(sat), 0),
+               COALESCE(SUM(s5), 0), COALESCE(SUM(s4), 0), COALESCE(SUM(s3), 0), COALESCE(SUM(s2), 0), COALESCE(SUM(s1), 0)
+        FROM g
+        """
     ).fetchone()
-    received, answered, within, resolved, onsite, rated, sat_sum = row
-    median_s, p90_s = conn.execute(
-        f"""
-        WITH r AS (SELECT {RESPONSE_S} AS s FROM tickets WHERE {IN_PERIOD} AND first_response_at IS NOT NULL),
-             o AS (SELECT s, ROW_NUMBER() OVER (ORDER BY s) AS rn, COUNT(*) OVER () AS n FROM r)
-        SELECT (SELECT AVG(s) FROM o WHERE rn IN ((n + 1) / 2, (n + 2) / 2)),
-               (SELECT s FROM o WHERE rn = (9 * n + 9) / 10)
-        """,
-        p,
-    ).fetchone()
-    dist = dict(conn.execute(f"SELECT satisfaction, COUNT(*) FROM tickets WHERE {IN_PERIOD} GROUP BY satisfaction", p).fetchall())
+    received, answered, within, resolved, onsite, rated, sat_sum, *scores = row
+    # median: mean of the value(s) at the middle rank(s); P90: nearest rank ⌈0.9·n⌉ (ORDER BY … LIMIT/OFFSET)
+    median_s = p90_s = None
+    if answered:
+        answered_where = f"{IN_PERIOD} AND {RESPONSE_S} IS NOT NULL"
+        median_s = conn.execute(
+            f"SELECT AVG(s) FROM (SELECT {RESPONSE_S} AS s FROM tickets WHERE {answered_where} ORDER BY s LIMIT :k OFFSET :m)",
+            {**p, "k": 2 - answered % 2, "m": (answered - 1) // 2},
+        ).fetchone()[0]
+        p90_s = conn.execute(
+            f"SELECT {RESPONSE_S} AS s FROM tickets WHERE {answered_where} ORDER BY s LIMIT 1 OFFSET :r",
+            {**p, "r": (9 * answered + 9) // 10 - 1},
+        ).fetchone()[0]
+    dist = dict(zip((5, 4, 3, 2, 1), scores))
     return {
         "received": received,
         "answered": answered,
@@ -266,56 +300,36 @@ def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
         "onsite": onsite,
         "rated": rated,
         "satisfaction_mean": _mean(sat_sum, rated),
-        "satisfaction": [
-            {"score": score, "count": dist.get(score, 0), "pct": _pct(dist.get(score, 0), rated)} for score in (5, 4, 3, 2, 1)
-        ],
-        "unrated": dist.get(None, 0),
+        "satisfaction": [{"score": score, "count": dist[score], "pct": _pct(dist[score], rated)} for score in (5, 4, 3, 2, 1)],
+        "unrated": received - rated,
     }
 
 
 def _by_service_category(conn: sqlite3.Connection, p: dict[str, Any]) -> list[dict[str, Any]]:
     rows = conn.execute(
-        f"""
-        SELECT t.service, COALESCE(s.name, t.service), t.category, COALESCE(c.name, t.category),
-               COUNT(*),
-               COALESCE(SUM(first_response_at IS NOT NULL AND {RESPONSE_S} <= :limit_s), 0),
-               COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0),
-               COALESCE(SUM(onsite), 0),
-               COUNT(satisfaction), SUM(satisfaction)
-        FROM tickets t
-        LEFT JOIN p_services s ON s.id = t.service
-        LEFT JOIN p_categories c ON c.id = t.category
-        WHERE {IN_PERIOD}
-        GROUP BY t.service, t.category
-        ORDER BY COALESCE(s.ord, 999), t.service, COUNT(*) DESC, COALESCE(c.ord, 999), t.category
-        """,
-        p,
+        """
+        SELECT g.service, COALESCE(s.name, g.service), g.category, COALESCE(c.name, g.category),
+               n, within, resolved, onsite, rated, sat,
+               SUM(n) OVER w, SUM(within) OVER w, SUM(resolved) OVER w, SUM(onsite) OVER w, SUM(rated) OVER w, SUM(sat) OVER w
+        FROM g
+        LEFT JOIN p_services s ON s.id = g.service
+        LEFT JOIN p_categories c ON c.id = g.category
+        WINDOW w AS (PARTITION BY g.service)
+        ORDER BY COALESCE(s.ord, 999), g.service, n DESC, COALESCE(c.ord, 999), g.category
+        """
     ).fetchall()
     services: list[dict[str, Any]] = []
-    for sid, sname, cid, cname, n, within, resolved, onsite, rated, sat in rows:
+    for sid, sname, cid, cname, n, within, resolved, onsite, rated, sat, tn, twithin, tresolved, tonsite, trated, tsat in rows:
         if not services or services[-1]["id"] != sid:
-            services.append({"id": sid, "name": sname, "rows": []})
+            services.append(
+                {"id": sid, "name": sname, "rows": [], "count": tn, "within_pct": _pct(twithin, tn), "resolved_pct": _pct(tresolved, tn),
+                 "onsite": tonsite, "rated": trated, "satisfaction_mean": _mean(tsat, trated)}
+            )
         services[-1]["rows"].append(
             {"category": cid, "name": cname, "count": n, "within_pct": _pct(within, n), "resolved_pct": _pct(resolved, n),
              "onsite": onsite, "rated": rated, "satisfaction_mean": _mean(sat, rated)}
         )
-    totals = {
-        sid: (n, within, resolved, onsite, rated, sat)
-        for sid, n, within, resolved, onsite, rated, sat in conn.execute(
-            f"""
-            SELECT service, COUNT(*),
-                   COALESCE(SUM(first_response_at IS NOT NULL AND {RESPONSE_S} <= :limit_s), 0),
-                   COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0),
-                   COALESCE(SUM(onsite), 0), COUNT(satisfaction), SUM(satisfaction)
-            FROM tickets WHERE {IN_PERIOD} GROUP BY service
-            """,
-            p,
-        )
-    }
     for s in services:
-        n, within, resolved, onsite, rated, sat = totals[s["id"]]
-        s.update(count=n, within_pct=_pct(within, n), resolved_pct=_pct(resolved, n), onsite=onsite, rated=rated,
-                 satisfaction_mean=_mean(sat, rated))
         s["span"] = len(s["rows"])
     return services
 
@@ -421,15 +435,13 @@ def _finished(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> di
 def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
     rows = conn.execute(
         f"""
-        SELECT t.category, COALESCE(c.name, t.category), COALESCE(c.solution, ''), c.id IS NOT NULL, COUNT(*),
-               COUNT(satisfaction), SUM(satisfaction)
-        FROM tickets t LEFT JOIN p_categories c ON c.id = t.category
-        WHERE {IN_PERIOD}
-        GROUP BY t.category
-        ORDER BY COUNT(*) DESC, COALESCE(c.ord, 999), t.category
+        SELECT g.category, COALESCE(c.name, g.category), COALESCE(c.solution, ''), c.id IS NOT NULL,
+               SUM(n) AS total, SUM(rated), SUM(sat)
+        FROM g LEFT JOIN p_categories c ON c.id = g.category
+        GROUP BY g.category
+        ORDER BY total DESC, COALESCE(c.ord, 999), g.category
         LIMIT {TOP_PROBLEMS}
-        """,
-        p,
+        """
     ).fetchall()
     received = p["received"]
     top = [
@@ -442,8 +454,8 @@ def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -
 
 
 def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
-    where = """received_at < :hi AND (resolved_at IS NULL OR resolved_at >= :hi)
-               AND (julianday(:hi) - julianday(received_at)) * 1440 > :limit_min"""
+    # older than the response time at the end of the period: received before (end − response time)
+    where = "received_at < :overdue_before AND (resolved_at IS NULL OR resolved_at >= :hi)"
     count, unanswered = conn.execute(
         f"SELECT COUNT(*), COALESCE(SUM(first_response_at IS NULL OR first_response_at >= :hi), 0) FROM tickets WHERE {where}", p
     ).fetchone()
@@ -451,7 +463,7 @@ def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]
         f"""
         SELECT t.external_id, t.received_at, t.client, COALESCE(s.name, t.service), COALESCE(c.name, t.category),
                t.description, t.first_response_at, t.project_id,
-               CAST((julianday(:hi) - julianday(t.received_at)) * 24 AS INTEGER)
+               CAST(ROUND((julianday(:hi) - julianday(t.received_at)) * 1440) AS INTEGER) / 60  -- whole hours
         FROM tickets t
         LEFT JOIN p_services s ON s.id = t.service
         LEFT JOIN p_categories c ON c.id = t.category
@@ -475,9 +487,12 @@ def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]
 def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *, trend_months: int = TREND_MONTHS) -> dict[str, Any]:
     """Every figure of the after-sales report for ``period`` (plain data: ints, Decimals, strings)."""
     minutes = policy.aftersales.response_minutes
-    p: dict[str, Any] = {"lo": period.lo, "hi": period.hi, "limit_s": minutes * 60, "limit_min": minutes}
+    end = datetime.combine(period.end + timedelta(days=1), time(0, 0))
+    p: dict[str, Any] = {"lo": period.lo, "hi": period.hi, "limit_s": minutes * 60, "limit_min": minutes,
+                         "overdue_before": (end - timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S")}
     _policy_tables(conn, policy)
     _day_table(conn, policy, period)
+    _group(conn, p)
     headline = _headline(conn, p)
     headline["hours"] = _hours_split(conn, p, _service_hours(policy))
     p["received"] = headline["received"]
@@ -495,27 +510,34 @@ def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *
 
 
 def records_digest(conn: sqlite3.Connection, period: Period, *, trend_months: int = TREND_MONTHS) -> bytes:
-    """A fingerprint of every recorded row the report for ``period`` reads (and of the period itself)."""
+    """A fingerprint of every recorded row the report for ``period`` reads (and of the period itself).
+
+    Rows are named by their external id and content hash, concatenated in SQL (``group_concat``
+    over an ordered subquery) and hashed once.
+    """
     first = min(_months_back(period.end, trend_months - 1), period.start.replace(day=1))
     q = {"lo": period.lo, "hi": period.hi, "tlo": f"{first.isoformat()} 00:00:00"}
     digest = hashlib.sha256(f"period {period.start.isoformat()}..{period.end.isoformat()} trend {trend_months}\n".encode())
-    for ext, h in conn.execute(
+    tickets = conn.execute(
         """
-        SELECT external_id, row_hash FROM tickets
-        WHERE received_at < :hi AND (received_at >= :tlo OR resolved_at IS NULL OR resolved_at >= :hi)
-        ORDER BY external_id
+        SELECT group_concat(line, char(10)) FROM (
+            SELECT 't ' || external_id || ' ' || row_hash AS line FROM tickets
+            WHERE received_at < :hi AND (received_at >= :tlo OR resolved_at IS NULL OR resolved_at >= :hi)
+            ORDER BY external_id)
         """,
         q,
-    ):
-        digest.update(f"t {ext} {h}\n".encode())
-    for ext, h in conn.execute(
+    ).fetchone()[0]
+    events = conn.execute(
         """
-        SELECT external_id, row_hash FROM project_events
-        WHERE project_id IN (SELECT id FROM projects WHERE finished_at >= :lo AND finished_at < :hi
-                             UNION SELECT project_id FROM project_events WHERE type = 'refund-paid' AND at >= :lo AND at < :hi)
-        ORDER BY external_id
+        SELECT group_concat(line, char(10)) FROM (
+            SELECT 'e ' || external_id || ' ' || row_hash AS line FROM project_events
+            WHERE project_id IN (SELECT id FROM projects WHERE finished_at >= :lo AND finished_at < :hi
+                                 UNION SELECT project_id FROM project_events WHERE type = 'refund-paid' AND at >= :lo AND at < :hi)
+            ORDER BY external_id)
         """,
         q,
-    ):
-        digest.update(f"e {ext} {h}\n".encode())
+    ).fetchone()[0]
+    digest.update((tickets or "").encode())
+    digest.update(b"\n--\n")
+    digest.update((events or "").encode())
     return digest.hexdigest().encode()

@@ -39,6 +39,7 @@ __all__ = [
     "default_db_path",
     "fen_to_yuan",
     "open_existing",
+    "reporting",
     "write_transaction",
 ]
 
@@ -131,6 +132,39 @@ MIGRATIONS: tuple[str, ...] = (
         satisfaction       INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
         import_id          INTEGER REFERENCES imports(id)
     );
+    CREATE INDEX tickets_received ON tickets(received_at);
+    CREATE INDEX tickets_open ON tickets(received_at) WHERE resolved_at IS NULL;
+    """,
+    # 2: tickets.response_s, the first response time in whole seconds, computed by SQLite once
+    # when a row is written (a STORED column cannot be added with ALTER TABLE: rebuild the table)
+    """
+    CREATE TABLE tickets_new (
+        id                 INTEGER PRIMARY KEY,
+        external_id        TEXT NOT NULL UNIQUE,
+        row_hash           TEXT NOT NULL,
+        received_at        TEXT NOT NULL,
+        channel            TEXT NOT NULL,
+        client             TEXT NOT NULL,
+        project_id         TEXT,
+        service            TEXT NOT NULL,
+        category           TEXT NOT NULL,
+        description        TEXT NOT NULL DEFAULT '',
+        first_response_at  TEXT CHECK (first_response_at IS NULL OR first_response_at >= received_at),
+        response_s         INTEGER GENERATED ALWAYS AS
+                             (CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 86400) AS INTEGER)) STORED,
+        resolved_at        TEXT CHECK (resolved_at IS NULL OR resolved_at >= received_at),
+        resolution         TEXT NOT NULL DEFAULT '',
+        onsite             INTEGER NOT NULL DEFAULT 0 CHECK (onsite IN (0, 1)),
+        satisfaction       INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        import_id          INTEGER REFERENCES imports(id)
+    );
+    INSERT INTO tickets_new (id, external_id, row_hash, received_at, channel, client, project_id, service, category, description,
+                             first_response_at, resolved_at, resolution, onsite, satisfaction, import_id)
+        SELECT id, external_id, row_hash, received_at, channel, client, project_id, service, category, description,
+               first_response_at, resolved_at, resolution, onsite, satisfaction, import_id
+        FROM tickets;
+    DROP TABLE tickets;
+    ALTER TABLE tickets_new RENAME TO tickets;
     CREATE INDEX tickets_received ON tickets(received_at);
     CREATE INDEX tickets_open ON tickets(received_at) WHERE resolved_at IS NULL;
     """,
@@ -242,6 +276,18 @@ def _statements(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
+
+
+@contextmanager
+def reporting(path: Path) -> Iterator[None]:
+    """Turn SQLite failures (disk full, locked, damaged file …) into a :class:`RecordsError`."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise RecordsError(
+            f"售后记录数据库 {path} 出错：{exc}",
+            f"the records database {path} failed: {exc}",
+        ) from None
 
 
 @contextmanager

@@ -1,0 +1,119 @@
+"""`salesdocs records import | add | list` on the command line (in-process, through salesdocs.cli.main)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import salesdocs
+from salesdocs.cli import main
+
+ROOT = Path(salesdocs.__file__).resolve().parent.parent
+HEADER = "id,received_at,channel,client,project,service,category,description,first_response_at,resolved_at,resolution,onsite,satisfaction"
+ROWS = [
+    "T1,2026-10-08 14:30,wechat,yunfan-tech,,logo-design,source-file,缺源文件,2026-10-08 14:50,2026-10-09 10:00,已补发,否,5",
+    "T2,2026-10-09 09:05,公众号后台,mingcha-tea,,公众号文章,originality,转载出处,2026-10-09 09:50,,,否,",
+    "T3,2026-10-20 16:00,phone,jingyi-parts,,copywriting,content-accuracy,错别字,,,,否,",
+]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SALESDOCS_RECORDS_DB", raising=False)
+    Path("tickets.csv").write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def common(*more: str) -> list[str]:
+    return ["-w", str(ROOT), "--db", "r.sqlite", *more]
+
+
+def test_import_summary_and_reimport(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["records", "import", "tickets.csv", "--kind", "tickets", *common("--lang", "zh")], capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:3] == [
+        "已导入 tickets.csv（工单）：新增 3 条，跳过 0 条（已记录）",
+        "  时间范围：2026-10-08 14:30 至 2026-10-20 16:00",
+        "  按服务：LOGO 设计 1、公众号文章 1、文案撰写 1",
+    ]
+    assert (here / "r.sqlite").is_file()  # a relative --db is relative to the current folder
+    assert not (ROOT / "r.sqlite").exists()
+    code, out, _ = run(["records", "import", "tickets.csv", "--kind", "tickets", *common("--lang", "en")], capsys)
+    assert code == 0 and out.startswith("imported tickets.csv (tickets): 0 added, 3 skipped (already recorded)")
+
+
+def test_import_json(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["records", "import", "tickets.csv", "--kind", "tickets", *common("--format", "json")], capsys)
+    data = json.loads(out)
+    assert code == 0
+    assert {k: data[k] for k in ("kind", "source", "rows", "added", "skipped", "first", "last")} == {
+        "kind": "tickets", "source": "tickets.csv", "rows": 3, "added": 3, "skipped": 0, "first": "2026-10-08 14:30", "last": "2026-10-20 16:00"}
+
+
+def test_import_problems_exit_1_without_traceback(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("bad.csv").write_text(HEADER + "\n" + ROWS[0].replace(",5", ",6") + "\n", encoding="utf-8")
+    code, out, err = run(["records", "import", "bad.csv", "--kind", "tickets", *common("--lang", "both")], capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "bad.csv:2: satisfaction: 满意度必须是 1–5 的整数或留空：“6”",
+        "未导入任何记录：发现 1 个问题，请修改后重新导入",
+        "bad.csv:2: satisfaction: satisfaction must be a whole number 1–5 or empty: '6'",
+        "nothing imported: 1 problem(s) found; fix them and import again",
+    ]
+    assert "Traceback" not in err
+
+
+def test_import_needs_a_kind(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["records", "import", "tickets.csv", *common()], capsys)
+    assert code == 2 and "--kind" in err
+
+
+def test_add_and_list(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(["records", "import", "tickets.csv", "--kind", "tickets", *common()], capsys)
+    code, out, _ = run(["records", "add", "ticket", "--received-at", "2026-10-21 10:00", "--channel", "website", "--client", "yunfan-tech",
+                        "--service", "poster-design", "--category", "print-output", "--onsite", "是", *common("--lang", "en")], capsys)
+    assert code == 0 and out.startswith("recorded tickets: 1 added, 0 skipped")
+    code, out, err = run(["records", "add", "ticket", "--received-at", "2026-10-21", *common("--lang", "en")], capsys)
+    assert code == 1 and err.splitlines()[0] == "--received-at: not a valid date and time: '2026-10-21' (expected e.g. 2026-10-08 14:30)"
+    code, out, _ = run(["records", "list", "--open", *common("--lang", "en")], capsys)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].split() == ["id", "received_at", "client", "service", "category", "first_response_minutes", "status", "satisfaction", "project"]
+    assert [line.split()[0] for line in lines[2:-1]] == ["T2", "T3", lines[4].split()[0]]
+    assert lines[2].split()[6:8] == ["45", "open"] and lines[3].split()[6] == "—"  # received_at takes two words
+    assert lines[-1] == "3 in all"
+    code, out, _ = run(["records", "list", "--from", "2026-10-09", "--to", "2026-10-09", *common("--lang", "zh", "--format", "json")], capsys)
+    data = json.loads(out)
+    assert [t["id"] for t in data["items"]] == ["T2"] and data["items"][0]["status"] == "open"
+    code, out, _ = run(["records", "list", "--limit", "1", *common("--lang", "zh")], capsys)
+    assert out.splitlines()[-1] == "共 4 条，显示前 1 条（--limit 0 显示全部）"
+    assert "已解决" in out.splitlines()[2]
+
+
+def test_add_event_and_list_projects(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["records", "add", "event", "--project", "P9", "--client", "yunfan-tech", "--service", "logo-design",
+                        "--tier", "premium", "--event", "started", "--at", "2026-10-01", "--amount-paid", "6800",
+                        *common("--lang", "en")], capsys)
+    assert code == 0 and "projects: 1 new, 0 updated" in out
+    code, out, _ = run(["records", "list", "--kind", "projects", *common("--lang", "zh")], capsys)
+    assert out.splitlines()[2].split()[:6] == ["P9", "—", "yunfan-tech", "logo-design", "premium", "2026-10-01"]
+    assert "进行中" in out
+    conn = sqlite3.connect(here / "r.sqlite")
+    assert conn.execute("SELECT paid_fen FROM projects").fetchone() == (680000,)
+
+
+def test_no_database_yet(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["records", "list", *common("--lang", "en")], capsys)
+    assert code == 1 and err.startswith("no after-sales records yet (")
+    assert not (here / "r.sqlite").exists()
