@@ -287,7 +287,10 @@ def _coverage(doc: Document, base: PathKey, tier: dict[str, Any], ladder: dict[s
         if first is None:
             return
         covered.append((first, last))
-    for stage in range(0, tier["revisions"]["included"] + 1):
+    # the first uncovered stage is 0 or just after a step's last stage: test only those
+    # (a typo such as included: 99999999999 must not make the check loop for hours)
+    candidates = sorted({0} | {la + 1 for _, la in covered if la is not None})
+    for stage in (c for c in candidates if c <= tier["revisions"]["included"]):
         if not any(f <= stage and (la is None or stage <= la) for f, la in covered):
             yield doc.problem(
                 doc.pos(base + ("refund_ladder",)),
@@ -437,6 +440,7 @@ def _id_filename(doc: Document, stem: str, value: str) -> Problem:
 
 @workspace_check
 def deals(ctx: Context) -> Iterator[Problem]:
+    from salesdocs.engine.money import MoneyError
     from salesdocs.engine.pricing import price_deal
     from salesdocs.policy.build import build_deal
 
@@ -477,6 +481,17 @@ def deals(ctx: Context) -> Iterator[Problem]:
         deal = build_deal(data, doc.rel)
         try:
             quote = price_deal(policy, deal, ctx.calendar)
+        except OverflowError:  # a due date beyond the year 9999
+            yield doc.problem(
+                doc.pos(("start",)),
+                "date-out-of-range",
+                f"交付日期超出了日历范围（开始日期 {data['start']} 太晚，或档位的交付时间太长）",
+                f"the due date is beyond the calendar (the start date {data['start']} is too late, or the tier's delivery time too long)",
+            )
+            continue
+        except MoneyError as exc:  # an amount too large to compute
+            yield doc.problem(doc.key_pos(("lines",)), "amount-too-large", exc.zh, exc.en)
+            continue
         except Exception as exc:  # SalesdocsError: discount above subtotal and similar
             yield doc.problem(
                 doc.pos(("discount",)),

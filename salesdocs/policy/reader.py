@@ -172,7 +172,7 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     def fail(code: str, zh: str, en: str, hz: str = "", he: str = "", line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
         return None, [Problem(rel, line, col, code, zh, en, hint_zh=hz, hint_en=he)]
 
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw[:8192]):
         return fail(
             "encoding-utf16",
             "文件是 UTF-16 编码保存的，只接受 UTF-8",
@@ -232,11 +232,23 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+def _looks_utf16(sample: bytes) -> bool:
+    """UTF-16 without a byte-order mark: many zero bytes, and it reads as text in UTF-16."""
+    if sample.count(0) * 8 < len(sample):
+        return False
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample[: len(sample) // 2 * 2].decode(encoding, errors="replace")
+        if text and all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+            return True
+    return False
+
+
 def _is_forbidden_control(ch: str) -> bool:
     code = ord(ch)
     if ch in "\t\n\r":
         return False
-    return code < 0x20 or code == 0x7F or 0x80 <= code <= 0x9F or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF
+    # U+2028/U+2029 end a line for YAML but not in editors: the line numbers would not match
+    return code < 0x20 or code == 0x7F or 0x80 <= code <= 0x9F or code in (0xFFFE, 0xFFFF, 0x2028, 0x2029) or 0xD800 <= code <= 0xDFFF
 
 
 def _prescan(doc: Document) -> list[Problem]:
@@ -495,30 +507,16 @@ def _syntax_problem(doc: Document, exc: yaml.MarkedYAMLError) -> Problem:
     if opened and "while scanning a simple key" in text:
         # a line without 'key: ' that YAML tried to read as a key: point at that line
         pos = (opened.line + 1, opened.column + 1)
-        return _dash_problem(doc, pos[0]) or doc.problem(
-            pos,
-            "yaml-syntax",
-            "这一行缺少冒号“: ”",
-            "this line is missing a colon ': '",
-            hint_zh="写成 键: 值（半角冒号后加一个空格）",
-            hint_en="write key: value (an ASCII colon followed by a space)",
-        )
+        return _dash_problem(doc, pos[0]) or _missing_colon(doc, pos)
     if "mapping values are not allowed here" in text:
         before = _previous_content_line(doc, pos[0])
         if before is not None:
             prev = doc.source(before)
-            indent = len(prev) - len(prev.lstrip(" "))
+            indent = len(re.match(r"\s*(?:-\s+)*", prev).group(0))  # where the text after '- ' starts
             here = doc.source(pos[0])
-            if indent == len(here) - len(here.lstrip(" ")) and not _KEY_RE.match(prev.lstrip(" ")):
+            if indent == len(here) - len(here.lstrip(" ")) and not _KEY_RE.match(prev[indent:]) and not _dash_problem(doc, before):
                 # 'name 增值税' or 'name:增值税' on the line before: YAML read it as text
-                return _dash_problem(doc, before) or doc.problem(
-                    (before, indent + 1),
-                    "yaml-syntax",
-                    "这一行缺少冒号“: ”（冒号后要有一个空格）",
-                    "this line is missing a colon ': ' (with a space after it)",
-                    hint_zh="写成 键: 值（半角冒号后加一个空格）",
-                    hint_en="write key: value (an ASCII colon followed by a space)",
-                )
+                return _missing_colon(doc, (before, indent + 1))
     if any(needle in text for needle in ("expected <block end>", "mapping values are not allowed here")):
         culprit = _indent_culprit(doc, pos[0])
         if culprit is not None:
@@ -533,6 +531,8 @@ def _syntax_problem(doc: Document, exc: yaml.MarkedYAMLError) -> Problem:
                 hint_zh="同一级的键必须从同一列开始；下一级比上一级多缩进两个空格",
                 hint_en="keys of the same level start in the same column; a nested level is indented two more spaces",
             )
+    if "found unknown escape character" in text and doc.source(pos[0])[pos[1] - 2 : pos[1] - 1] == "\\":
+        pos = (pos[0], pos[1] - 1)  # the caret goes under the backslash, not the character after it
     line = doc.source(pos[0])
     if ("：" in line or "，" in line) and line[pos[1] - 1 : pos[1]] != ":":
         return doc.problem(
@@ -608,6 +608,18 @@ def _indent_culprit(doc: Document, upto: int) -> Position | None:
             block = indent
         depth = max(0, _bracket_balance(body))
     return None
+
+
+def _missing_colon(doc: Document, pos: Position) -> Problem:
+    fullwidth = "：" in doc.source(pos[0])
+    return doc.problem(
+        pos,
+        "yaml-syntax",
+        "这一行缺少半角冒号“: ”" + ("（“：”是全角冒号）" if fullwidth else "（冒号后要有一个空格）"),
+        "this line is missing a colon ': '" + (" ('：' is a full-width colon)" if fullwidth else " (with a space after it)"),
+        hint_zh="写成 键: 值（英文输入法的冒号，后面加一个空格）",
+        hint_en="write key: value (an ASCII colon followed by a space)",
+    )
 
 
 def _previous_content_line(doc: Document, number: int) -> int | None:

@@ -1,0 +1,349 @@
+"""The mistakes a non-programmer makes, one per broken copy of the sample workspace.
+
+Every case copies the sample workspace, applies ONE mutation (a text replacement in one
+file, raw bytes, a deleted or an extra file) and runs ``salesdocs check --format json``
+in-process.  It asserts the exit code and every problem reported: file, the exact
+line:column a person would look at, the code, and key words of the message and hint.
+Nothing may ever print a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+Where = tuple[str, int, int, str]  # file, line, column, code
+
+SERVICES = "rules/services.yaml"
+REFUNDS = "rules/refunds.yaml"
+TERMS = "rules/terms.yaml"
+COMPANY = "rules/company.yaml"
+CALENDAR = "rules/calendar.yaml"
+CLIENT = "clients/mingcha-tea.yaml"
+DEAL1 = "deals/2026-001-yunfan-launch.yaml"
+DEAL3 = "deals/2026-003-jingyi-expo.yaml"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    file: str
+    expect: list[Where]
+    old: str | None = None  # replace the first `old` by `new` …
+    new: str = ""
+    to_bytes: Callable[[str], bytes] | None = None  # … or write these bytes (from the file's text) …
+    delete: bool = False  # … or delete the file …
+    create: bytes | None = None  # … or create it
+    append: str = ""  # … or add text at the end
+    severity: str = "error"
+    message: tuple[str, ...] = ()  # words in the message (zh / en)
+    hint: tuple[str, ...] = ()  # words in the hint (zh / en)
+
+    def apply(self, root: Path) -> None:
+        path = root / self.file
+        if self.delete:
+            path.unlink()
+        elif self.create is not None:
+            path.write_bytes(self.create)
+        elif self.to_bytes is not None:
+            path.write_bytes(self.to_bytes(path.read_text(encoding="utf-8")))
+        else:
+            text = path.read_text(encoding="utf-8")
+            if self.old is not None:
+                assert self.old in text, f"the sample {self.file} changed: {self.old!r} not found"
+                text = text.replace(self.old, self.new, 1)
+            path.write_text(text + self.append, encoding="utf-8")
+
+
+def _sub(case_id: str, file: str, old: str, new: str, expect: list[Where], **kw: object) -> Case:
+    return Case(case_id, file, expect, old=old, new=new, **kw)  # type: ignore[arg-type]
+
+
+def _raw(case_id: str, file: str, to_bytes: Callable[[str], bytes], expect: list[Where], **kw: object) -> Case:
+    return Case(case_id, file, expect, to_bytes=to_bytes, **kw)  # type: ignore[arg-type]
+
+
+_POSTER_BLOCK = """
+  - id: poster-design
+    name: 海报设计
+    kind: design
+    tiers:
+      - id: standard
+        name: 标准海报
+        price: 1000
+        unit: 款
+        delivery: {min: 3, max: 5}
+        deliverables: [效果图, 源文件（PSD/AI）]
+        revisions:
+          included: 3
+        refund_ladder: design
+        writer_change:
+          times: 0
+"""
+
+_COPY_LAST_STEP = """      - from: revision-3
+        percent: 20%
+        kind: at_most
+        text: 第三次修改后不满意，最多退还已付款的 20%
+"""
+
+# fmt: off
+READER_CASES = [
+    _sub("duplicate-key", SERVICES, "        price: 300\n", "        price: 300\n        price: 350\n",
+         [(SERVICES, 18, 9, "duplicate-key")], message=("第 17 行", "line 17"), hint=("17", "18")),
+    _sub("anchor", SERVICES, "        refund_ladder: copywriting\n        writer_change:\n          times: 1\n          when: [first-draft, revision-2]\n      - id: original",
+         "        refund_ladder: &ladder copywriting\n        writer_change:\n          times: 1\n          when: [first-draft, revision-2]\n      - id: original",
+         [(SERVICES, 28, 24, "yaml-anchor")], message=("&ladder",)),
+    _sub("alias", SERVICES, "        refund_ladder: copywriting\n        writer_change:\n          times: 1\n          when: [first-draft, revision-2]\n\n",
+         "        refund_ladder: *ladder\n        writer_change:\n          times: 1\n          when: [first-draft, revision-2]\n\n",
+         [(SERVICES, 46, 24, "yaml-alias")], message=("*ladder",)),
+    _sub("tag-str", SERVICES, "        unit: 篇\n        delivery: {min: 1", "        unit: !!str 篇\n        delivery: {min: 1",
+         [(SERVICES, 18, 15, "yaml-tag")], message=("!!str",)),
+    _sub("merge-key", SERVICES, "        delivery: {min: 1, max: 2}", "        <<: {min: 1}\n        delivery: {min: 1, max: 2}",
+         [(SERVICES, 19, 9, "yaml-merge-key")], message=("<<",)),
+    _sub("two-documents", TERMS, "  valid_days: 15", "  valid_days: 15\n---\nvalid_days: 30",
+         [(TERMS, 25, 1, "multiple-documents")], message=("---",)),
+    *[
+        _sub(f"bool-word-{word}", TERMS, "prices_include_tax: false", f"prices_include_tax: {word}",
+             [(TERMS, 11, 23, "yaml-bool-word")], hint=("true/false",))
+        for word in ("yes", "no", "on", "off", "y", "n", "Yes", "OFF")
+    ],
+    _sub("tab-indent", SERVICES, "        unit: 篇\n        delivery: {min: 1", "        unit: 篇\n\tdelivery: {min: 1",
+         [(SERVICES, 19, 1, "tab-indent")], message=("Tab",)),
+    _sub("tab-after-spaces", SERVICES, "        unit: 篇\n        delivery: {min: 1", "        unit: 篇\n  \tdelivery: {min: 1",
+         [(SERVICES, 19, 3, "tab-indent")]),
+    _sub("fullwidth-colon", SERVICES, "  - id: logo-design\n    name: LOGO 设计", "  - id: logo-design\n    name：LOGO 设计",
+         [(SERVICES, 52, 9, "fullwidth-colon")], hint=("name: ",)),
+    _sub("fullwidth-colon-space", SERVICES, "  - id: logo-design\n    name: LOGO 设计", "  - id: logo-design\n    name： LOGO 设计",
+         [(SERVICES, 52, 9, "fullwidth-colon")]),
+    _sub("fullwidth-comma-in-list", SERVICES, "deliverables: [排版完成的公众号图文, 配图", "deliverables: [排版完成的公众号图文，配图",
+         [(SERVICES, 23, 34, "fullwidth-comma")]),
+    _sub("fullwidth-space-indent", SERVICES, "  - id: logo-design\n    name: LOGO 设计", "  - id: logo-design\n\u3000\u3000name: LOGO 设计",
+         [(SERVICES, 52, 1, "fullwidth-space")], message=("U+3000",)),
+    _raw("gbk-file", TERMS, lambda t: t.encode("gbk"),
+         [(TERMS, 2, 3, "encoding-gbk")], message=("GBK",), hint=("UTF-8",)),
+    _raw("gb18030-file", SERVICES, lambda t: t.encode("gb18030"),
+         [(SERVICES, 2, 3, "encoding-gbk")], message=("GB18030",)),
+    _raw("utf16-file", TERMS, lambda t: t.encode("utf-16"),
+         [(TERMS, 1, 1, "encoding-utf16")], message=("UTF-16",)),
+    _raw("utf16-no-bom", TERMS, lambda t: t.encode("utf-16-le"),
+         [(TERMS, 1, 1, "encoding-utf16")], message=("UTF-16",)),
+    _raw("utf8-bom-is-fine", TERMS, lambda t: t.encode("utf-8-sig"), []),
+    _raw("empty-file", TERMS, lambda t: b"", [(TERMS, 1, 1, "empty-file")]),
+    _raw("only-comments", TERMS, lambda t: "# 商务条款\n# 以后再填\n".encode(), [(TERMS, 1, 1, "empty-file")]),
+    _raw("png-file", SERVICES, lambda t: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x02\x00",
+         [(SERVICES, 1, 1, "binary-file")]),
+    _sub("control-character", TERMS, "  name: 增值税", "  name: 增值\x07税",
+         [(TERMS, 8, 11, "control-character")], message=("U+0007",)),
+    _sub("pasted-line-separator", TERMS, "  name: 增值税", "  name: 增值\u2028税",
+         [(TERMS, 8, 11, "control-character")], message=("U+2028",)),
+    _sub("unclosed-double-quote", TERMS, "  name: 增值税", '  name: "增值税',
+         [(TERMS, 8, 9, "yaml-syntax")], message=("引号没有闭合", "quote is not closed")),
+    _sub("unclosed-single-quote", TERMS, "  name: 增值税", "  name: '增值税",
+         [(TERMS, 8, 9, "yaml-syntax")], message=("quote is not closed",)),
+    _sub("unclosed-bracket", SERVICES, "deliverables: [排版完成的公众号图文, 配图与素材来源清单]", "deliverables: [排版完成的公众号图文, 配图与素材来源清单",
+         [(SERVICES, 23, 23, "yaml-syntax")], message=("[",)),
+    _sub("indent-one-space-more", SERVICES, "        name: 非原创图文\n        price: 300", "        name: 非原创图文\n         price: 300",
+         [(SERVICES, 17, 10, "yaml-syntax")], message=("缩进", "indentation")),
+    _sub("indent-one-space-less", SERVICES, "        name: 非原创图文\n        price: 300", "        name: 非原创图文\n       price: 300",
+         [(SERVICES, 17, 8, "yaml-syntax")], message=("indentation",)),
+    _sub("indent-nested-key-less", SERVICES, "          included: 3\n          not_counted: [小细节修改（错别字、标点、个别字词、配图替换）]",
+         "          included: 3\n         not_counted: [小细节修改（错别字、标点、个别字词、配图替换）]",
+         [(SERVICES, 26, 10, "yaml-syntax")], message=("indentation",)),
+    _sub("dash-without-space", TERMS, "  - name: 尾款", "  -name: 尾款",
+         [(TERMS, 19, 3, "yaml-syntax")], message=("-",), hint=("- name: 尾款",)),
+    _sub("colon-inside-value", TERMS, "    due: 合同签订后 3 个工作日内支付", "    due: 时间: 9:00",
+         [(TERMS, 18, 12, "yaml-syntax")], hint=("引号", "quote")),
+    _sub("missing-colon", TERMS, "  name: 增值税", "  name 增值税",
+         [(TERMS, 8, 3, "yaml-syntax")], message=("冒号", "colon")),
+    _sub("missing-colon-in-list-item", TERMS, "  - name: 尾款", "  - name 尾款",
+         [(TERMS, 19, 5, "yaml-syntax")], message=("colon",)),
+    _sub("chinese-key-fullwidth-colon", SERVICES, "    name: 公众号文章", "    名称：公众号文章",
+         [(SERVICES, 10, 5, "yaml-syntax")], message=("全角冒号", "full-width colon")),
+    _sub("no-space-after-colon", TERMS, "currency: CNY", "currency:CNY",
+         [(TERMS, 6, 1, "yaml-syntax")], message=("colon",)),
+    _sub("backslash-in-double-quotes", COMPANY, "address: 杭州市西湖区文三路 000 号创意园 3 号楼 5 层（示例地址）", 'address: "D:\\资料\\地址.docx"',
+         [(COMPANY, 18, 13, "yaml-syntax")], message=("\\",)),
+    _sub("value-starts-with-at", COMPANY, "    wechat: qinghe-creative-sample", "    wechat: @qinghe-creative-sample",
+         [(COMPANY, 30, 13, "yaml-syntax")], message=("@",)),
+]
+
+SCHEMA_CASES = [
+    _sub("typo-in-key", SERVICES, "        revisions:\n          included: 3\n          not_counted: [小细节修改（错别字、标点、个别字词、配图替换）]",
+         "        revisons:\n          included: 3\n          not_counted: [小细节修改（错别字、标点、个别字词、配图替换）]",
+         [(SERVICES, 24, 9, "unknown-key")], message=("revisons",), hint=("是不是想写 revisions？", "did you mean `revisions`?")),
+    _sub("text-for-number", SERVICES, "        price: 300", "        price: 300元",
+         [(SERVICES, 17, 16, "wrong-type")], hint=("without units",)),
+    _sub("chinese-numeral", SERVICES, "          included: 3", "          included: 七",
+         [(SERVICES, 25, 21, "wrong-type")], hint=("阿拉伯数字", "digits")),
+    _sub("decimal-quantity", DEAL1, "    quantity: 1", "    quantity: 1.5",
+         [(DEAL1, 12, 15, "wrong-type")], hint=("whole numbers",)),
+    _sub("missing-unit-of-tier", SERVICES, "        unit: 篇\n        delivery: {min: 1", "        delivery: {min: 1",
+         [(SERVICES, 15, 9, "missing-field")], message=("unit",)),
+    _sub("missing-client-of-deal", DEAL1, "client: yunfan-tech\n", "",
+         [(DEAL1, 3, 1, "missing-field")], message=("client",)),
+    _sub("bad-enum", SERVICES, "    kind: design\n    description: 品牌", "    kind: desgin\n    description: 品牌",
+         [(SERVICES, 54, 11, "not-allowed")], hint=("design",)),
+    _sub("impossible-date", DEAL1, "date: 2026-11-20", "date: 2026-02-30", [(DEAL1, 6, 7, "bad-date")], hint=("2026-07-01",)),
+    _sub("date-with-slashes", DEAL1, "date: 2026-11-20", "date: 2026/11/20", [(DEAL1, 6, 7, "bad-date")]),
+    _sub("chinese-date", DEAL1, "date: 2026-11-20", "date: 2026年11月20日", [(DEAL1, 6, 7, "bad-date")]),
+    _sub("percent-above-100", TERMS, "  max_percent: 10%", "  max_percent: 120%",
+         [(TERMS, 14, 16, "out-of-range")], message=("120%",)),
+    _sub("refund-percent-above-100", REFUNDS, "        percent: 30%", "        percent: 130%", [(REFUNDS, 30, 18, "out-of-range")]),
+    _sub("deal-percent-above-100", DEAL1, "  percent: 5%", "  percent: 120%", [(DEAL1, 20, 12, "out-of-range")]),
+    _sub("bad-percent", TERMS, "  rate: 6%", "  rate: 百分之六", [(TERMS, 9, 9, "bad-format")]),
+    _sub("negative-price", SERVICES, "        price: 300", "        price: -300", [(SERVICES, 17, 16, "out-of-range")]),
+    _sub("stage-revision-0", REFUNDS, "      - from: revision-4", "      - from: revision-0",
+         [(REFUNDS, 29, 15, "bad-format")], hint=("first-draft",)),
+    _sub("stage-second-draft", REFUNDS, "      - from: revision-4", "      - from: second-draft", [(REFUNDS, 29, 15, "bad-format")]),
+    _sub("missing-version", TERMS, 'version: "2026.1"\n', "", [(TERMS, 3, 1, "missing-field")], message=("version",)),
+    _sub("missing-effective", TERMS, "effective: 2026-01-01\n", "", [(TERMS, 3, 1, "missing-field")], message=("effective",)),
+    _sub("percent-and-amount-discount", DEAL1, "  percent: 5%", "  percent: 5%\n  amount: 100",
+         [(DEAL1, 20, 3, "one-of-keys")], message=("percent", "amount")),
+    _sub("unit-price-without-reason", DEAL3, "    price_reason: 两篇同一主题的技术文案，共用前期资料整理，单价优惠\n", "",
+         [(DEAL3, 16, 5, "missing-field")], message=("price_reason",)),
+    _sub("list-for-mapping", SERVICES, "        delivery: {min: 1, max: 2}", "        delivery: [1, 2]", [(SERVICES, 19, 19, "wrong-type")]),
+    _sub("text-for-list", SERVICES, "        deliverables: [效果图（PNG/JPG）, 源文件（AI/PDF 矢量格式）]\n        # 决定",
+         "        deliverables: 效果图\n        # 决定", [(SERVICES, 63, 23, "wrong-type")], hint=("- ",)),
+    _sub("bool-for-text", COMPANY, "slogan: 与客户共同成长和进步", "slogan: true", [(COMPANY, 11, 9, "wrong-type")], hint=("quote",)),
+]
+
+MEANING_CASES = [
+    _sub("refund-gap", REFUNDS, "      - from: revision-1\n        to: revision-3\n        percent: 50%\n        text: 修改 1~3 次后仍不满意，退还已付款的 50%\n", "",
+         [(REFUNDS, 25, 15, "refund-gap")], message=("revision-1",)),
+    _sub("refund-overlap", REFUNDS, "      - from: revision-4", "      - from: revision-3",
+         [(REFUNDS, 29, 15, "refund-overlap")], message=("line 25",)),
+    _sub("refund-rises", REFUNDS, "        percent: 30%\n        text: 多次", "        percent: 60%\n        text: 多次",
+         [(REFUNDS, 30, 18, "refund-rises")], message=("60%",)),
+    _sub("refund-order", REFUNDS, "        to: revision-3", "        to: first-draft",
+         [(REFUNDS, 26, 13, "refund-order"), (REFUNDS, 29, 15, "refund-gap")], hint=("swap",)),
+    _sub("refund-at-most-unmarked", REFUNDS, "        kind: at_most\n", "",
+         [(REFUNDS, 53, 15, "refund-at-most-unmarked")], hint=("kind: at_most",)),
+    _sub("refund-uncovered", REFUNDS, _COPY_LAST_STEP, "",
+         [(SERVICES, 28, 24, "refund-uncovered"), (SERVICES, 46, 24, "refund-uncovered"), (SERVICES, 161, 24, "refund-uncovered")],
+         message=("revision-3",)),
+    _sub("delivery-range", SERVICES, "        delivery: {min: 1, max: 2}", "        delivery: {min: 5, max: 3}",
+         [(SERVICES, 19, 25, "delivery-range")], hint=("swap",)),
+    _sub("unknown-refund-ladder", SERVICES, "        refund_ladder: copywriting\n        writer_change:\n          times: 1\n          when: [first-draft, revision-2]\n      - id: original",
+         "        refund_ladder: copywritting\n        writer_change:\n          times: 1\n          when: [first-draft, revision-2]\n      - id: original",
+         [(SERVICES, 28, 24, "unknown-ref")], hint=("did you mean `copywriting`?",)),
+    _sub("deal-unknown-client", DEAL1, "client: yunfan-tech", "client: yunfan-teck", [(DEAL1, 4, 9, "unknown-ref")], hint=("yunfan-tech",)),
+    _sub("deal-unknown-service", DEAL1, "  - service: logo-design", "  - service: logo-desing", [(DEAL1, 10, 14, "unknown-ref")], hint=("logo-design",)),
+    _sub("deal-unknown-tier", DEAL1, "    tier: premium", "    tier: premuim", [(DEAL1, 11, 11, "unknown-ref")], hint=("premium",)),
+    Case("duplicate-service-id", SERVICES, [(SERVICES, 166, 9, "duplicate-id")], append=_POSTER_BLOCK, message=("line 123",)),
+    _sub("duplicate-tier-id", SERVICES, "      - id: premium", "      - id: standard", [(SERVICES, 73, 13, "duplicate-id")], message=("line 57",)),
+    _sub("price-three-decimals", SERVICES, "        price: 300", "        price: 300.125", [(SERVICES, 17, 16, "money-precision")]),
+    _sub("unit-price-three-decimals", DEAL3, "    unit_price: 1350.50", "    unit_price: 1350.505", [(DEAL3, 16, 17, "money-precision")]),
+    _sub("discount-amount-three-decimals", DEAL3, "  amount: 200", "  amount: 200.001", [(DEAL3, 22, 11, "money-precision")]),
+    _sub("payment-not-100", TERMS, "    percent: 50%\n    due: 全部", "    percent: 40%\n    due: 全部",
+         [(TERMS, 16, 3, "payment-sum")], message=("90%",)),
+    _sub("discount-needs-approver", DEAL1, "  percent: 5%", "  percent: 25%",
+         [(DEAL1, 19, 1, "discount-approval")], hint=("approver",)),
+    _sub("discount-above-subtotal", DEAL3, "  amount: 200", "  amount: 99999", [(DEAL3, 22, 3, "discount-too-large")]),
+    _sub("deal-id-not-file-name", DEAL1, "id: 2026-001-yunfan-launch", "id: 2026-001-yunfan", [(DEAL1, 3, 5, "id-filename")]),
+    _sub("client-id-not-file-name", CLIENT, "id: mingcha-tea", "id: mingcha", [(CLIENT, 3, 5, "id-filename")]),
+    _sub("calendar-conflict", CALENDAR, "covered_years: []\nholidays: []\nworkdays: []",
+         "covered_years: [2027]\nholidays:\n  - {date: 2027-02-07, name: 春节}\nworkdays:\n  - {date: 2027-02-07, name: 春节调休上班}",
+         [(CALENDAR, 14, 12, "calendar-conflict")], message=("line 12",)),
+    _sub("calendar-estimate", DEAL1, "start: 2026-11-23", "start: 2026-12-28",
+         [(DEAL1, 10, 5, "calendar-estimate"), (DEAL1, 13, 5, "calendar-estimate"), (DEAL1, 16, 5, "calendar-estimate")],
+         severity="warning", message=("2027-01-04",)),
+    _sub("quote-before-policy", DEAL1, "date: 2026-11-20", "date: 2025-12-01", [(DEAL1, 6, 7, "policy-not-effective")], severity="warning"),
+    _sub("due-date-beyond-calendar", DEAL1, "start: 2026-11-23", "start: 9999-12-31", [(DEAL1, 7, 8, "date-out-of-range")]),
+    _sub("unknown-classification-dimension", CLIENT, "  scale: 小型", "  size: 小型", [(CLIENT, 12, 3, "unknown-ref")], message=("size",)),
+    _sub("unknown-classification-level", CLIENT, "  scale: 小型", "  scale: 微型", [(CLIENT, 12, 10, "unknown-level")], message=("小型",)),
+    _sub("unknown-need-level", CLIENT, "  image: 门店", "  imag: 门店", [(CLIENT, 18, 3, "unknown-ref")], hint=("image",)),
+    _sub("unknown-interest", CLIENT, "poster-design, copywriting]", "poster-design, copywritting]", [(CLIENT, 35, 44, "unknown-ref")]),
+    _sub("unknown-presales-stage", CLIENT, "presales_stage: 5", "presales_stage: 9", [(CLIENT, 36, 17, "unknown-ref")]),
+    Case("missing-rules-file", TERMS, [(TERMS, 0, 0, "missing-file")], delete=True),
+    Case("unknown-rules-file", "rules/notes.yaml", [("rules/notes.yaml", 0, 0, "unknown-file")], create=b"a: 1\n", severity="warning"),
+    Case("rules-file-with-yml-suffix", "rules/extra.yml", [("rules/extra.yml", 0, 0, "unknown-file")], create=b"a: 1\n", severity="warning"),
+]
+# fmt: on
+
+CASES = READER_CASES + SCHEMA_CASES + MEANING_CASES
+
+
+def test_corpus_is_large_and_ids_are_unique() -> None:
+    assert len(CASES) >= 60
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+def _check(run_cli, root: Path, *extra: str) -> tuple[int, list[dict]]:
+    result = run_cli("check", "--workspace", root, "--format", "json", "--lang", "both", *extra)
+    assert "Traceback" not in result.out + result.err
+    return result.exit_code, json.loads(result.out)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_broken_workspace(case: Case, workspace: Path, run_cli) -> None:
+    case.apply(workspace)
+    code, problems = _check(run_cli, workspace)
+    found = [(p["file"], p["line"], p["column"], p["code"]) for p in problems]
+    assert found == case.expect, "\n".join(f"{p['file']}:{p['line']}:{p['column']} {p['code']} {p['message']}" for p in problems)
+    assert all(p["severity"] == case.severity for p in problems)
+    if not case.expect:
+        assert code == 0
+        return
+    first = problems[0]
+    for word in case.message:
+        assert word in first["message"], first["message"]
+    for word in case.hint:
+        assert word in first["hint"], first["hint"]
+    assert first["message_zh"] and first["message_en"]
+    if case.severity == "error":
+        assert code == 1
+    else:
+        assert code == 0  # warnings alone do not fail …
+        strict_code, strict = _check(run_cli, workspace, "--strict")
+        assert strict_code == 1  # … unless --strict
+        assert [(p["file"], p["line"], p["column"], p["code"]) for p in strict] == case.expect
+        assert all(p["severity"] == "error" for p in strict)
+
+
+def test_many_mistakes_in_one_run_sorted_by_file_and_line(workspace: Path, run_cli) -> None:
+    # applied in an order unrelated to the files, to show the report is sorted
+    for case_id in ("impossible-date", "typo-in-key", "unit-price-without-reason", "bool-word-yes", "stage-revision-0", "gbk-file"):
+        next(c for c in CASES if c.id == case_id).apply(workspace)
+    (workspace / CLIENT).write_text((workspace / CLIENT).read_text(encoding="utf-8").replace("presales_stage: 5", "presales_stage: 五"), encoding="utf-8")
+    code, problems = _check(run_cli, workspace)
+    assert code == 1
+    found = [(p["file"], p["line"], p["column"], p["code"]) for p in problems]
+    assert found == [
+        (CLIENT, 36, 17, "wrong-type"),
+        (DEAL1, 6, 7, "bad-date"),
+        (DEAL3, 16, 5, "missing-field"),
+        (REFUNDS, 29, 15, "bad-format"),
+        (SERVICES, 24, 9, "unknown-key"),
+        (TERMS, 2, 3, "encoding-gbk"),  # gbk-file replaced the bool-word mistake: the whole file is unreadable
+    ]
+    assert found == sorted(found)
+
+
+def test_many_mistakes_across_clients_and_deals(workspace: Path, run_cli) -> None:
+    for case_id in ("deal-unknown-tier", "deal-unknown-client", "unknown-interest", "unknown-need-level", "discount-amount-three-decimals"):
+        next(c for c in CASES if c.id == case_id).apply(workspace)
+    code, problems = _check(run_cli, workspace)
+    assert code == 1
+    found = [(p["file"], p["line"], p["column"], p["code"]) for p in problems]
+    assert found == [
+        (CLIENT, 18, 3, "unknown-ref"),
+        (CLIENT, 35, 44, "unknown-ref"),
+        (DEAL1, 4, 9, "unknown-ref"),
+        (DEAL1, 11, 11, "unknown-ref"),
+        (DEAL3, 22, 11, "money-precision"),
+    ]
+
+
+def test_a_broken_rules_file_stops_the_later_checks(workspace: Path, run_cli) -> None:
+    # terms.yaml cannot be read, so the policy and workspace checks do not run:
+    # one mistake is not reported as ten follow-up errors
+    for case_id in ("bool-word-yes", "deal-unknown-client", "payment-not-100"):
+        next(c for c in CASES if c.id == case_id).apply(workspace)
+    code, problems = _check(run_cli, workspace)
+    assert code == 1
+    assert [(p["file"], p["line"], p["column"], p["code"]) for p in problems] == [(TERMS, 11, 23, "yaml-bool-word")]

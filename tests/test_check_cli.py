@@ -1,0 +1,178 @@
+"""`salesdocs check` as a person sees it: compiler-style text, languages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+SERVICES = "rules/services.yaml"
+
+
+def _replace(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"the sample {rel} changed: {old!r} not found"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _typo(root: Path) -> None:
+    _replace(root, SERVICES, "        revisions:\n          included: 3\n          not_counted: [小细节修改（错别字", "        revisons:\n          included: 3\n          not_counted: [小细节修改（错别字")
+
+
+# ------------------------------------------------------------------------- text format
+
+
+def test_text_output_is_compiler_style(workspace: Path, run_cli) -> None:
+    _typo(workspace)
+    result = run_cli("check", "--workspace", workspace)
+    assert result.exit_code == 1
+    assert result.out.splitlines()[:4] == [
+        "rules/services.yaml:24:9: error[unknown-key]: 未知的键 revisons",
+        " 24 |         revisons:",
+        "    |         ^",
+        "  = 提示：是不是想写 revisions？",
+    ]
+    assert result.out.rstrip().splitlines()[-1] == "检查了 13 个文件：1 个错误，0 个警告"
+    assert "Traceback" not in result.out + result.err
+
+
+def test_text_output_in_english(workspace: Path, run_cli) -> None:
+    _typo(workspace)
+    result = run_cli("check", "--workspace", workspace, "--lang", "en")
+    assert result.exit_code == 1
+    assert result.out.splitlines()[:4] == [
+        "rules/services.yaml:24:9: error[unknown-key]: unknown key revisons",
+        " 24 |         revisons:",
+        "    |         ^",
+        "  = hint: did you mean `revisions`?",
+    ]
+    assert result.out.rstrip().splitlines()[-1] == "checked 13 files: 1 error(s), 0 warning(s)"
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in result.out.replace("revisons", ""))
+
+
+def test_text_output_in_both_languages(workspace: Path, run_cli) -> None:
+    _typo(workspace)
+    result = run_cli("check", "--workspace", workspace, "--lang", "both")
+    assert result.exit_code == 1
+    assert result.out.splitlines()[:6] == [
+        "rules/services.yaml:24:9: error[unknown-key]: 未知的键 revisons",
+        "    unknown key revisons",
+        " 24 |         revisons:",
+        "    |         ^",
+        "  = 提示：是不是想写 revisions？",
+        "  = hint: did you mean `revisions`?",
+    ]
+    assert result.out.rstrip().splitlines()[-2:] == ["检查了 13 个文件：1 个错误，0 个警告", "checked 13 files: 1 error(s), 0 warning(s)"]
+
+
+def test_caret_counts_chinese_characters_as_two_columns(workspace: Path, run_cli) -> None:
+    _replace(workspace, SERVICES, "deliverables: [排版完成的公众号图文, 配图", "deliverables: [排版完成的公众号图文，配图")
+    lines = run_cli("check", "--workspace", workspace).out.splitlines()
+    assert lines[0].startswith("rules/services.yaml:23:34: error[fullwidth-comma]: ")
+    assert lines[1] == " 23 |         deliverables: [排版完成的公众号图文，配图与素材来源清单]"
+    # 8 spaces + "deliverables: [" = 23 columns, then ten Chinese characters of two columns each
+    assert lines[2] == "    | " + " " * (23 + 2 * 10) + "^"
+
+
+def test_caret_after_chinese_text_on_a_yaml_syntax_error(workspace: Path, run_cli) -> None:
+    _replace(workspace, "rules/terms.yaml", "    due: 合同签订后 3 个工作日内支付", "    due: 时间: 9:00")
+    lines = run_cli("check", "--workspace", workspace).out.splitlines()
+    assert lines[0].startswith("rules/terms.yaml:18:12: error[yaml-syntax]: ")
+    assert lines[1] == " 18 |     due: 时间: 9:00"
+    assert lines[2] == "    |" + " " * (1 + len("    due: ") + 4) + "^"
+
+
+def test_whole_file_problem_has_no_line_number(workspace: Path, run_cli) -> None:
+    (workspace / "rules" / "terms.yaml").unlink()
+    result = run_cli("check", "--workspace", workspace, "--lang", "en")
+    assert result.exit_code == 1
+    assert result.out.splitlines()[0] == "rules/terms.yaml: error[missing-file]: the rules file rules/terms.yaml is missing"
+
+
+def test_clean_sample_in_text_and_json(workspace: Path, run_cli) -> None:
+    text = run_cli("check", "--workspace", workspace)
+    assert text.exit_code == 0
+    assert "0 个错误，0 个警告" in text.out
+    data = run_cli("check", "--workspace", workspace, "--format", "json")
+    assert data.exit_code == 0
+    assert json.loads(data.out) == []
+
+
+def test_warnings_pass_unless_strict(workspace: Path, run_cli) -> None:
+    (workspace / "rules" / "notes.yaml").write_text("a: 1\n", encoding="utf-8")
+    relaxed = run_cli("check", "--workspace", workspace, "--lang", "en")
+    assert relaxed.exit_code == 0
+    assert relaxed.out.startswith("rules/notes.yaml: warning[unknown-file]: ")
+    strict = run_cli("check", "--workspace", workspace, "--lang", "en", "--strict")
+    assert strict.exit_code == 1
+    assert strict.out.startswith("rules/notes.yaml: error[unknown-file]: ")
+
+
+# -------------------------------------------------------------------------- exit codes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["check", "--bogus"], id="unknown-option"),
+        pytest.param(["check", "--lang", "xx"], id="unknown-language"),
+        pytest.param(["--lang", "xx", "check"], id="unknown-language-before-command"),
+        pytest.param(["check", "--format", "xml"], id="unknown-format"),
+        pytest.param(["chekc"], id="unknown-command"),
+        pytest.param(["check", "extra-argument"], id="extra-argument"),
+    ],
+)
+def test_bad_command_line_exits_2(args: list[str], workspace: Path, run_cli) -> None:
+    result = run_cli(*args, "--workspace", workspace) if args[0] == "check" else run_cli(*args)
+    assert result.exit_code == 2
+    assert result.err.strip()
+    assert "Traceback" not in result.out + result.err
+
+
+def test_unknown_language_names_the_choices(workspace: Path, run_cli) -> None:
+    result = run_cli("check", "--workspace", workspace, "--lang", "xx")
+    assert result.exit_code == 2
+    assert "xx" in result.err and "zh" in result.err and "en" in result.err
+
+
+def test_no_workspace_exits_2(tmp_path: Path, run_cli) -> None:
+    result = run_cli("check", "--workspace", tmp_path)
+    assert result.exit_code == 2
+    assert "rules/" in result.err
+    assert "Traceback" not in result.out + result.err
+
+
+def test_internal_bug_exits_3_with_a_crash_log(workspace: Path, run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import salesdocs.workspace
+
+    def broken(root: Path):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(salesdocs.workspace, "check_workspace", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    result = run_cli("check", "--workspace", workspace, "--format", "json")
+    assert result.exit_code == 3
+    assert "Traceback" not in result.out + result.err
+    assert "simulated bug" not in result.out + result.err
+    logs = list((tmp_path / "tmp" / "salesdocs").glob("crash-*.log"))
+    assert len(logs) == 1
+    assert str(logs[0]) in result.err
+    log = logs[0].read_text(encoding="utf-8")
+    assert "Traceback" in log and "RuntimeError: simulated bug" in log
+
+
+def test_console_script_exit_codes(pristine_workspace: Path, tmp_path: Path) -> None:
+    """The installed entry point, in a real process: 0 clean, 2 bad command line."""
+    script = Path(sys.executable).with_name("salesdocs")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "salesdocs"]
+    ok = subprocess.run([*command, "check", "-w", str(pristine_workspace), "--format", "json"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout) == []
+    bad = subprocess.run([*command, "check", "-w", str(pristine_workspace), "--lang", "xx"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stdout + bad.stderr
