@@ -333,8 +333,13 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _write_crash_log() -> str:
-    folder = Path(tempfile.gettempdir()) / "salesdocs"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the traceback to a log file; returns its path (or says why it could not be written)."""
+    # not /tmp/salesdocs: a folder named like the package would shadow it for `python -m` run from /tmp
+    folder = Path(tempfile.gettempdir()) / "salesdocs-crash-logs"
     path = folder / f"crash-{datetime.now().strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    path.write_text(f"salesdocs {__version__}\nargv: {sys.argv}\n\n{traceback.format_exc()}", encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"salesdocs {__version__}\nargv: {sys.argv}\n\n{traceback.format_exc()}", encoding="utf-8")
+    except OSError as exc:
+        return f"（无法写入日志 / log not written: {exc}）"
     return str(path)

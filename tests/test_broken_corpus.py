@@ -228,6 +228,8 @@ MEANING_CASES = [
          message=("revision-3",)),
     _sub("delivery-range", SERVICES, "        delivery: {min: 1, max: 2}", "        delivery: {min: 5, max: 3}",
          [(SERVICES, 19, 25, "delivery-range")], hint=("swap",)),
+    _sub("delivery-absurd", SERVICES, "        delivery: {min: 1, max: 2}", "        delivery: {min: 1, max: 99999}",
+         [(SERVICES, 19, 33, "out-of-range")], message=("above the maximum 250",)),
     _sub("unknown-refund-ladder", SERVICES, "        refund_ladder: copywriting\n        writer_change:\n          times: 1\n          when: [first-draft, revision-2]\n      - id: original",
          "        refund_ladder: copywritting\n        writer_change:\n          times: 1\n          when: [first-draft, revision-2]\n      - id: original",
          [(SERVICES, 28, 24, "unknown-ref")], hint=("did you mean `copywriting`?",)),

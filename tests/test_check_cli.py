@@ -159,7 +159,7 @@ def test_internal_bug_exits_3_with_a_crash_log(workspace: Path, run_cli, tmp_pat
     assert result.exit_code == 3
     assert "Traceback" not in result.out + result.err
     assert "simulated bug" not in result.out + result.err
-    logs = list((tmp_path / "tmp" / "salesdocs").glob("crash-*.log"))
+    logs = list((tmp_path / "tmp" / "salesdocs-crash-logs").glob("crash-*.log"))
     assert len(logs) == 1
     assert str(logs[0]) in result.err
     log = logs[0].read_text(encoding="utf-8")

@@ -147,8 +147,17 @@ def _title(schema: Any) -> tuple[str, str]:
     return "", ""
 
 
-def _where(path: PathKey) -> str:
-    return ".".join(str(p) for p in path) or "(文件顶层)"
+def _where(path: PathKey, lang: str = "zh") -> str:
+    """A readable place: ``services 第 1 项 › tiers 第 2 项`` (items counted from 1, as people count)."""
+    if not path:
+        return "文件顶层" if lang == "zh" else "the file"
+    parts = []
+    for p in path:
+        if isinstance(p, int):
+            parts.append(f"第 {p + 1} 项" if lang == "zh" else f"item {p + 1}")
+        else:
+            parts.append(str(p))
+    return " › ".join(parts)
 
 
 def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
@@ -195,7 +204,7 @@ def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
             where,
             "missing-field",
             f"{_where(path)} 缺少必填项 {name}" + (f"（{szh}）" if szh else ""),
-            f"{_where(path).replace('(文件顶层)', 'the file')} is missing the required field {name}" + (f" ({sen})" if sen else ""),
+            f"{_where(path, 'en')} is missing the required field {name}" + (f" ({sen})" if sen else ""),
             hint_zh=f"加上一行 {name}: …",
             hint_en=f"add a line {name}: …",
         )
