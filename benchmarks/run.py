@@ -51,14 +51,13 @@ def warm_ratio(runs: int) -> None:
     """Same process, same HTML: our pipeline (prepare + Jinja + safe write_pdf) vs raw WeasyPrint."""
     import weasyprint
 
-    from salesdocs.render.documents import find_stylesheet, prepare, render_prepared, template_dirs
-    from salesdocs.render.environment import make_environment, render_template
+    from salesdocs.render.documents import find_stylesheet, prepare, render_html, render_prepared, template_dirs
     from salesdocs.workspace import load_workspace
 
     ws = load_workspace(REPO)
     deal = "2026-001-yunfan-launch"
     prepared = prepare(ws, "quote", deal)
-    html = render_template(make_environment(template_dirs(ws.root)), prepared.template, prepared.context)
+    html = render_html(ws, prepared)
     css = find_stylesheet(ws.root)
     sources = [(n.replace("/", "__"), d) for n, d in prepared.inputs if n.startswith(("rules/", "deals/", "clients/"))]
     out = Path(tempfile.mkdtemp()) / "q.pdf"
@@ -90,10 +89,9 @@ def cold_ratio(runs: int) -> None:
     html_file = tmp / "quote.html"
     code = (
         "from salesdocs.workspace import load_workspace;"
-        "from salesdocs.render.documents import prepare, template_dirs;"
-        "from salesdocs.render.environment import make_environment, render_template;"
+        "from salesdocs.render.documents import prepare, render_html;"
         f"ws=load_workspace({str(REPO)!r}); p=prepare(ws,'quote','2026-001-yunfan-launch');"
-        f"open({str(html_file)!r},'w',encoding='utf-8').write(render_template(make_environment(template_dirs(ws.root)),p.template,p.context))"
+        f"open({str(html_file)!r},'w',encoding='utf-8').write(render_html(ws,p))"
     )
     subprocess.run([PY, "-c", code], check=True)
     css = REPO / "templates" / "base.css"

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -175,21 +176,26 @@ def build(
                 continue
             record(JobResult(job, "written", time.perf_counter() - t0))
     elif todo:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            initializer=_worker_init,
-            initargs=(str(ws.root),),
-            max_tasks_per_child=recycle,
-        ) as pool:
-            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in todo}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    status, seconds, zh, en = future.result()
-                except Exception as exc:  # a worker died (killed, out of memory)
-                    record(JobResult(job, "failed", zh=f"渲染进程异常退出：{exc!r}", en=f"the render process died: {exc!r}"))
-                    continue
-                record(JobResult(job, status, seconds, zh, en))
+        # Recycling: a fresh pool per generation of `workers × recycle` documents, so no worker
+        # renders more than about `recycle` documents.  (ProcessPoolExecutor's own
+        # max_tasks_per_child can hang on Python 3.11 once a worker retires, CPython gh-115634.)
+        # Workers are spawned, not forked: the parent may run a progress-bar thread.
+        context = multiprocessing.get_context("spawn")
+        generation = workers * max(1, recycle)
+        for start in range(0, len(todo), generation):
+            batch = todo[start : start + generation]
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(batch)), mp_context=context, initializer=_worker_init, initargs=(str(ws.root),)
+            ) as pool:
+                futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in batch}
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        status, seconds, zh, en = future.result()
+                    except Exception as exc:  # a worker died (killed, out of memory)
+                        record(JobResult(job, "failed", zh=f"渲染进程异常退出：{exc!r}", en=f"the render process died: {exc!r}"))
+                        continue
+                    record(JobResult(job, status, seconds, zh, en))
     report.seconds = time.perf_counter() - started
     order = {id(j): i for i, j in enumerate(planned)}
     report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))

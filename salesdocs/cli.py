@@ -276,16 +276,11 @@ def refund(
 
 def _register_optional() -> None:
     """Commands that live in their own modules (rendering, records)."""
-    import importlib
+    from salesdocs import cli_render
+    from salesdocs.records import cli as records_cli
 
-    for name in ("salesdocs.cli_render", "salesdocs.records.cli"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(cli)
+    cli_render.register(cli)
+    records_cli.register(cli)
 
 
 # ------------------------------------------------------------------------ main

@@ -198,3 +198,10 @@ def test_killed_build_leaves_no_partial_pdf(built: tuple[Path, object], tmp_path
     report = build(root, jobs=1, only=lambda job: job.kind == "intro")
     assert not list((root / "out").rglob("*.tmp"))
     assert report.ok
+
+
+def test_workers_are_recycled_without_hanging(built: tuple[Path, object], tmp_path: Path) -> None:
+    """recycle=1: every worker renders one document per pool generation; the build still completes."""
+    root = _copy(built[0], tmp_path / "ws")
+    report = build(root, jobs=2, force=True, recycle=1, only=lambda job: job.kind in ("intro", "quote"))
+    assert [r.status for r in report.results] == ["written"] * 4

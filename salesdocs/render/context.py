@@ -56,6 +56,7 @@ def ladder_ctx(ladder: RefundLadder) -> dict[str, Any]:
     return {
         "id": ladder.id,
         "name": ladder.name,
+        "short_name": ladder.name.split("（")[0],
         "source": ladder.source,
         "steps": [
             {
@@ -302,8 +303,3 @@ def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
         "provenance": provenance_ctx(ws, inputs_hash),
         "policy_effective": policy.effective,
     }
-
-
-def today_for(kind: str, ws: Workspace, deal: Deal | None) -> date:
-    """The document's own date (also its PDF creation date)."""
-    return deal.date if deal is not None else ws.policy.effective

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,6 @@ class DocumentJob:
     @property
     def label(self) -> str:
         return f"{self.kind} {self.target}" if self.target else self.kind
-
-
-KINDS_PDF_A = {"quote", "appendix"}
 
 
 def template_dirs(ws_root: Path) -> list[Path]:
@@ -183,12 +181,25 @@ def _ascii_name(rel: str) -> str:
     return "".join(ch if 32 < ord(ch) < 127 else "_" for ch in name)
 
 
+@lru_cache(maxsize=8)
+def environment(dirs: tuple[Path, ...]) -> Any:
+    """One sandboxed environment per template search path, so compiled templates are reused
+    across documents (the loader's up-to-date check reloads a template edited meanwhile)."""
+    from salesdocs.render.environment import make_environment
+
+    return make_environment(dirs)
+
+
+def render_html(ws: Workspace, prepared: Prepared) -> str:
+    from salesdocs.render.environment import render_template
+
+    return render_template(environment(tuple(template_dirs(ws.root))), prepared.template, prepared.context)
+
+
 def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
-    from salesdocs.render.environment import make_environment, render_template
     from salesdocs.render.pdf import Attachment, PdfMeta, write_pdf
 
-    env = make_environment(template_dirs(ws.root))
-    html = render_template(env, prepared.template, prepared.context)
+    html = render_html(ws, prepared)
     attachments: list[Attachment] = []
     if prepared.pdf_a:
         attachments = [
