@@ -9,14 +9,6 @@ import click
 from salesdocs.cli import _say, _workspace, common
 
 
-def _preload_weasyprint() -> None:
-    """Import WeasyPrint (~0.6 s, mostly loading pango through cffi) while the workspace is checked."""
-    import importlib
-    import threading
-
-    threading.Thread(target=importlib.import_module, args=("weasyprint",), daemon=True).start()
-
-
 def register(cli: click.Group) -> None:
     cli.add_command(render)
     cli.add_command(build)
@@ -46,7 +38,6 @@ def render(
     """
     from salesdocs.render.documents import default_out_path, render_document
 
-    _preload_weasyprint()
     ws = _workspace(workspace)
     if kind == "visit-pack":
         from salesdocs.render.documents import render_prepared, prepare

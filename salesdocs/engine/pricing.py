@@ -86,6 +86,11 @@ class Quote:
         return any(line.estimated for line in self.lines)
 
 
+def quote_number(policy: Policy, deal: Deal) -> str:
+    """The quote (and contract) number of a deal: the policy's prefix and the deal id."""
+    return f"{policy.terms.number_prefix}-{deal.id.upper()}"
+
+
 def price_deal(policy: Policy, deal: Deal, calendar: WorkCalendar) -> Quote:
     """Price ``deal`` under ``policy``; due dates on ``calendar``."""
     lines: list[QuoteLine] = []
@@ -144,7 +149,7 @@ def price_deal(policy: Policy, deal: Deal, calendar: WorkCalendar) -> Quote:
     effective = (discount * HUNDRED / subtotal).quantize(Decimal("0.01")) if subtotal else Decimal(0)
     return Quote(
         deal_id=deal.id,
-        number=f"{terms.number_prefix}-{deal.id.upper()}",
+        number=quote_number(policy, deal),
         date=deal.date,
         start=deal.start,
         valid_until=deal.date + timedelta(days=terms.valid_days),

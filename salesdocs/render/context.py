@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from salesdocs.engine.pricing import Quote, price_deal
+from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.policy.model import (
     Client,
     Deal,
@@ -219,10 +219,22 @@ def _deal_tiers(policy: Policy, deal: Deal) -> list[tuple[Service, Tier]]:
     return seen
 
 
+def intro_title(policy: Policy) -> str:
+    return f"{policy.company.short_name} · 公司介绍"
+
+
+def quote_title(policy: Policy, deal: Deal) -> str:
+    return f"报价单 {quote_number(policy, deal)}"
+
+
+def appendix_title(policy: Policy, deal: Deal) -> str:
+    return f"合同附件 · 服务协议（{quote_number(policy, deal)}）"
+
+
 def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
     policy = ws.policy
     return {
-        "doc": {"title": f"{policy.company.short_name} · 公司介绍", "kind": "intro", "date": policy.effective},
+        "doc": {"title": intro_title(policy), "kind": "intro", "date": policy.effective},
         "company": company_ctx(policy),
         "catalogue": catalogue_ctx(policy),
         "ladders": [ladder_ctx(ld) for ld in policy.ladders],
@@ -244,7 +256,7 @@ def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
         if tier.ladder.id not in [ld["id"] for ld in ladders]:
             ladders.append(ladder_ctx(tier.ladder))
     return {
-        "doc": {"title": f"报价单 {q.number}", "kind": "quote", "date": deal.date},
+        "doc": {"title": quote_title(policy, deal), "kind": "quote", "date": deal.date},
         "company": company_ctx(policy),
         "client": client_ctx(ws.client(deal.client), deal.client),
         "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales, "approver": deal.approver},
@@ -278,7 +290,7 @@ def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
         ("other", "其他"),
     ]
     return {
-        "doc": {"title": f"合同附件 · 服务协议（{q.number}）", "kind": "appendix", "date": deal.date},
+        "doc": {"title": appendix_title(policy, deal), "kind": "appendix", "date": deal.date},
         "company": company_ctx(policy),
         "client": client_ctx(ws.client(deal.client), deal.client),
         "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales},

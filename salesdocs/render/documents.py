@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
@@ -98,10 +98,15 @@ def _deal(ws: Workspace, target: str | None) -> Deal:
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything needed to write one PDF, computed without WeasyPrint."""
+    """Everything needed to write one PDF, computed without WeasyPrint.
+
+    ``build_context`` is the template context, or a function that builds it on first use
+    of :attr:`context`: an incremental build compares ``inputs_hash`` first and never
+    computes the context of a document that has not changed.
+    """
 
     template: str
-    context: dict[str, Any]
+    build_context: Callable[[], dict[str, Any]] | dict[str, Any]
     title: str
     subject: str
     keywords: list[str]
@@ -109,6 +114,10 @@ class Prepared:
     inputs: list[tuple[str, bytes]]
     inputs_hash: str
     pdf_a: bool
+
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        return self.build_context() if callable(self.build_context) else self.build_context
 
 
 def _midnight(day: Any) -> datetime:
@@ -128,24 +137,29 @@ def prepare(ws: Workspace, kind: str, target: str | None, **options: Any) -> Pre
 def _prepare_intro(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     inputs = inputs_of(ws)
     h = hash_inputs(inputs)
-    context = ctx.intro(ws, h)
-    return Prepared("intro.html", context, context["doc"]["title"], "公司介绍", ["公司介绍", "服务目录"], _midnight(ws.policy.effective), inputs, h, False)
+    title = ctx.intro_title(ws.policy)
+    return Prepared("intro.html", lambda: ctx.intro(ws, h), title, "公司介绍", ["公司介绍", "服务目录"], _midnight(ws.policy.effective), inputs, h, False)
+
+
+def _client_name(ws: Workspace, deal: Deal) -> str:
+    client = ws.client(deal.client)
+    return client.name if client else deal.client
 
 
 def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
     inputs = inputs_of(ws, deal)
     h = hash_inputs(inputs)
-    context = ctx.quote(ws, deal, h)
-    return Prepared("quote.html", context, context["doc"]["title"], f"报价单 · {context['client']['name']}", ["报价单", deal.id], _midnight(deal.date), inputs, h, True)
+    title = ctx.quote_title(ws.policy, deal)
+    return Prepared("quote.html", lambda: ctx.quote(ws, deal, h), title, f"报价单 · {_client_name(ws, deal)}", ["报价单", deal.id], _midnight(deal.date), inputs, h, True)
 
 
 def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
     inputs = inputs_of(ws, deal)
     h = hash_inputs(inputs)
-    context = ctx.appendix(ws, deal, h)
-    return Prepared("appendix.html", context, context["doc"]["title"], f"合同附件 · {context['client']['name']}", ["合同附件", "服务协议", deal.id], _midnight(deal.date), inputs, h, True)
+    title = ctx.appendix_title(ws.policy, deal)
+    return Prepared("appendix.html", lambda: ctx.appendix(ws, deal, h), title, f"合同附件 · {_client_name(ws, deal)}", ["合同附件", "服务协议", deal.id], _midnight(deal.date), inputs, h, True)
 
 
 def _prepare_aftersales(ws: Workspace, target: str | None, **options: Any) -> Prepared:

@@ -42,6 +42,14 @@ def deal_for(ws: Workspace, client: Client, deal_ref: str | None) -> Deal | None
     return own[-1] if own else None
 
 
+def brief_title(client: Client) -> str:
+    return f"拜访准备 · {client.name}"
+
+
+def handout_title(ws: Workspace) -> str:
+    return f"{ws.policy.company.short_name} · 服务介绍"
+
+
 def _pack_date(deal: Deal | None, ws: Workspace, client: Client) -> date:
     return deal.date if deal is not None else ws.policy.effective
 
@@ -110,7 +118,7 @@ def brief(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str, re
     current = next((s for s in stages if s.number == stage_no), None)
     following = next((s for s in stages if stage_no is not None and s.number == stage_no + 1), None)
     return {
-        "doc": {"title": f"拜访准备 · {client.name}", "kind": "brief", "date": _pack_date(deal, ws, client)},
+        "doc": {"title": brief_title(client), "kind": "brief", "date": _pack_date(deal, ws, client)},
         "company": ctx.company_ctx(policy),
         "client": {
             **ctx.client_ctx(client, client.id),
@@ -143,7 +151,7 @@ def handout(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str) 
     base = ctx.intro(ws, inputs_hash)
     data: dict[str, Any] = {
         **base,
-        "doc": {"title": f"{policy.company.short_name} · 服务介绍", "kind": "handout", "date": _pack_date(deal, ws, client)},
+        "doc": {"title": handout_title(ws), "kind": "handout", "date": _pack_date(deal, ws, client)},
         "client": ctx.client_ctx(client, client.id),
         "cases": relevant_cases(ws, client) or base["cases"],
         "order_rows": [
@@ -167,14 +175,18 @@ def prepare_brief(ws: Workspace, target: str | None, *, deal: str | None = None,
     d = deal_for(ws, client, deal)
     records, digest = _records_for(ws, client)
     items, h = _inputs(ws, client, d, [("records", digest)] if digest else [])
-    context = brief(ws, client, d, h, records)
-    return Prepared("brief.html", context, context["doc"]["title"], f"内部资料 · {client.name}", ["拜访准备", "内部资料", client.id], _midnight(context["doc"]["date"]), items, h, False)
+    return Prepared(
+        "brief.html", lambda: brief(ws, client, d, h, records), brief_title(client), f"内部资料 · {client.name}",
+        ["拜访准备", "内部资料", client.id], _midnight(_pack_date(d, ws, client)), items, h, False,
+    )
 
 
 def prepare_handout(ws: Workspace, target: str | None, *, deal: str | None = None, **_: Any) -> Prepared:
     client = find_client(ws, target)
     d = deal_for(ws, client, deal)
     items, h = _inputs(ws, client, d, [])
-    context = handout(ws, client, d, h)
-    return Prepared("handout.html", context, context["doc"]["title"], f"服务介绍 · {client.name}", ["服务介绍", client.id], _midnight(context["doc"]["date"]), items, h, False)
+    return Prepared(
+        "handout.html", lambda: handout(ws, client, d, h), handout_title(ws), f"服务介绍 · {client.name}",
+        ["服务介绍", client.id], _midnight(_pack_date(d, ws, client)), items, h, False,
+    )
 
