@@ -16,11 +16,15 @@ def quote_table(q: Quote, ws: Any, lang: str) -> None:
 
     en = lang == "en"
     client = ws.client(q.client_id)
-    console = Console(highlight=False)
+    import shutil
+
+    # piped output gets a comfortable width instead of rich's 80 columns (CJK cells are 2 wide)
+    console = Console(highlight=False, width=max(shutil.get_terminal_size((120, 24)).columns, 100))
     title = f"Quote {q.number}" if en else f"报价单 {q.number}"
     table = Table(title=title, caption=(client.name if client else q.client_id))
     for head in (("#", "#"), ("服务", "Service"), ("单价", "Unit price"), ("数量", "Qty"), ("金额", "Amount"), ("预计交付", "Due")):
-        table.add_column(head[1] if en else head[0], justify="right" if head[0] in ("单价", "数量", "金额") else "left", no_wrap=True)
+        numeric = head[0] in ("#", "单价", "数量", "金额")
+        table.add_column(head[1] if en else head[0], justify="right" if numeric else "left", no_wrap=numeric, min_width=len(head[1]) if numeric else None)
     for line in q.lines:
         due = f"{line.due_earliest.isoformat()} ~ {line.due_latest.isoformat()}" + (" *" if line.estimated else "")
         table.add_row(str(line.number), f"{line.service_name}·{line.tier_name}", format_yuan(line.unit_price),

@@ -261,3 +261,13 @@ def test_cli_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], args: list
 def test_quote_valid_until_is_calendar_days(ws) -> None:  # type: ignore[no-untyped-def]
     q = api.quote(ws, "2026-001-yunfan-launch")
     assert q.valid_until - q.date == timedelta(days=ws.policy.terms.valid_days)
+
+
+def test_cli_quote_text_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["quote", "2026-001-yunfan-launch"], capsys)
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert "│ 1 │ LOGO 设计·品牌版       │  ¥6,800.00 │ 1 套 │ ¥6,800.00 │ 2026-11-26 ~ 2026-11-30 │" in lines
+    assert "合计      ¥12,889.60" in lines
+    assert "人民币壹万贰仟捌佰捌拾玖元陆角" in lines
+    assert "报价有效期至 2026-12-05" in lines
