@@ -288,6 +288,7 @@ def _register_optional() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: never shows a traceback to the user."""
+    _STATE["lang"] = "zh"  # each invocation starts from the default (matters for in-process calls)
     _register_optional()
     try:
         rv = cli.main(args=argv, prog_name="salesdocs", standalone_mode=False)

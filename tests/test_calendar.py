@@ -77,7 +77,8 @@ def test_covered_years_come_from_chinesecalendar() -> None:
         (date(2025, 1, 28), False),  # Spring Festival 2025
         (date(2025, 2, 4), False),
         (date(2025, 2, 8), True),
-        (date(2027, 1, 1), True),  # not covered: Mon–Fri estimate (no holidays known)
+        (date(2027, 1, 1), False),  # not covered: an estimate, but New Year's Day is a fixed-date holiday
+        (date(2027, 1, 4), True),  # not covered: Mon–Fri estimate
         (date(2027, 1, 2), False),
     ],
 )
@@ -147,11 +148,11 @@ def test_add_working_days_rejects_non_int() -> None:
 # --- beyond the official data: 2027 -----------------------------------------------------------
 
 def test_due_date_into_2027_is_estimated() -> None:
-    # 12-29, 12-30, 12-31 (2026), then 2027-01-01 (Friday, counted by the Mon–Fri estimate), 01-04
-    assert CAL.add_working_days(date(2026, 12, 28), 5) == DueDate(date(2027, 1, 4), estimated=True)
+    # 12-29, 12-30, 12-31 (2026), then 2027-01-01 (Friday, New Year's Day: a fixed-date holiday), 01-04, 01-05
+    assert CAL.add_working_days(date(2026, 12, 28), 5) == DueDate(date(2027, 1, 5), estimated=True)
     assert CAL.add_working_days(date(2026, 12, 28), 3) == DueDate(date(2026, 12, 31), estimated=False)
     # a start in an uncovered year is estimated even for a single day
-    assert CAL.add_working_days(date(2026, 12, 31), 1) == DueDate(date(2027, 1, 1), estimated=True)
+    assert CAL.add_working_days(date(2026, 12, 31), 1) == DueDate(date(2027, 1, 4), estimated=True)
     assert CAL.add_working_days(date(2027, 3, 1), 1).estimated is True
 
 
@@ -177,7 +178,7 @@ def test_company_overrides_make_2027_covered() -> None:
     assert cal.add_working_days(date(2027, 1, 4), 5) == DueDate(date(2027, 1, 9), estimated=False)
     assert cal.add_working_days(date(2027, 12, 30), 2) == DueDate(date(2028, 1, 3), estimated=True)
     # the default calendar is unaffected
-    assert CAL.add_working_days(date(2026, 12, 28), 4) == DueDate(date(2027, 1, 1), estimated=True)
+    assert CAL.add_working_days(date(2026, 12, 28), 4) == DueDate(date(2027, 1, 4), estimated=True)
 
 
 def test_overrides_inside_an_official_year() -> None:

@@ -134,7 +134,8 @@ def test_due_date_in_2027_is_estimated_until_calendar_covers_it(tmp_path: Path) 
         shutil.copytree(REPO / folder, tmp_path / folder)
     ws = load_workspace(tmp_path)
     w = api.due_dates(ws, "copywriting", None, date(2026, 12, 28))
-    assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 4), True)
+    # an estimate, but New Year's Day (a fixed-date holiday) is still skipped: 12-29, 12-30, 12-31, 1-4, 1-5
+    assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 5), True)
     cal = tmp_path / "rules/calendar.yaml"
     cal.write_text(
         cal.read_text(encoding="utf-8").replace(
@@ -147,6 +148,11 @@ def test_due_date_in_2027_is_estimated_until_calendar_covers_it(tmp_path: Path) 
     w = api.due_dates(ws, "copywriting", None, date(2026, 12, 28))
     # 12-29, 12-30, 12-31, (1-1 New Year, weekend, 1-4 company day off), 1-5, 1-6
     assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 6), False)
+
+
+def test_estimates_skip_fixed_date_holidays(ws) -> None:  # type: ignore[no-untyped-def]
+    w = api.due_dates(ws, "logo-design", None, date(2027, 9, 28))  # Tue; 10-1..10-3 off, 10-2/10-3 a weekend
+    assert (w.earliest, w.latest, w.estimated) == (date(2027, 10, 4), date(2027, 10, 6), True)
 
 
 def test_due_tier_required_when_windows_differ(ws) -> None:  # type: ignore[no-untyped-def]

@@ -24,8 +24,12 @@ def test_brief_lists_recorded_projects_and_tickets(tmp_path: Path) -> None:
     assert client_history(ws, "yunfan-tech") == (None, b"")
     import_csv(ws, tmp_path / "records/sample-tickets.csv", "tickets")
     import_csv(ws, tmp_path / "records/sample-events.csv", "events")
-    history, digest = client_history(ws, "yunfan-tech")
+    pack_date = ws.deals["2026-001-yunfan-launch"].date  # the client's latest deal dates the pack
+    history, digest = client_history(ws, "yunfan-tech", until=pack_date)
     assert history is not None and history["projects"] and history["tickets"] and digest
+    everything, _ = client_history(ws, "yunfan-tech")
+    later = [p["id"] for p in everything["projects"] if p["start"] > pack_date.isoformat()]
+    assert later, "the sample records should hold projects after the pack date"
     prepared = prepare(ws, "brief", "yunfan-tech")
     assert prepared.inputs_hash != before.inputs_hash  # records are part of the brief's inputs
     out = render_prepared(ws, prepared, tmp_path / "out/brief.pdf")
@@ -34,6 +38,8 @@ def test_brief_lists_recorded_projects_and_tickets(tmp_path: Path) -> None:
     assert "最近的问题登记" in text
     for project in history["projects"]:
         assert project["id"] in text
+    for project_id in later:  # recorded after the pack's date: not history yet
+        assert project_id not in text
     for ticket in history["tickets"][:3]:
         assert ticket["received"].replace(" ", "") in text
         assert ticket["category"].replace(" ", "") in text

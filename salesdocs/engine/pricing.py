@@ -66,7 +66,10 @@ class Quote:
     subtotal: Decimal
     discount: Decimal
     discount_percent: Decimal | None  # as given in the deal; None for an amount
-    effective_discount_percent: Decimal  # discount / subtotal × 100, for the approval rule
+    list_subtotal: Decimal  # the same lines at list prices
+    #: (list subtotal − net) / list subtotal × 100, unrounded: the discount and every
+    #: below-list unit price together; the policy's approval rule compares this
+    effective_discount_percent: Decimal
     net: Decimal
     tax_name: str
     tax_rate: Decimal
@@ -146,7 +149,8 @@ def price_deal(policy: Policy, deal: Deal, calendar: WorkCalendar) -> Quote:
     else:
         tax = to_fen(net * terms.tax_rate / HUNDRED)
         total = net + tax
-    effective = (discount * HUNDRED / subtotal).quantize(Decimal("0.01")) if subtotal else Decimal(0)
+    list_subtotal = sum((to_fen(line.list_price * line.quantity) for line in lines), Decimal("0.00"))
+    effective = (list_subtotal - net) * HUNDRED / list_subtotal if list_subtotal else Decimal(0)
     return Quote(
         deal_id=deal.id,
         number=quote_number(policy, deal),
@@ -158,6 +162,7 @@ def price_deal(policy: Policy, deal: Deal, calendar: WorkCalendar) -> Quote:
         subtotal=subtotal,
         discount=discount,
         discount_percent=deal.discount_percent,
+        list_subtotal=list_subtotal,
         effective_discount_percent=effective,
         net=net,
         tax_name=terms.tax_name,

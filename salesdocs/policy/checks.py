@@ -501,11 +501,13 @@ def deals(ctx: Context) -> Iterator[Problem]:
             )
             continue
         if quote.effective_discount_percent > policy.terms.max_discount and not data.get("approver"):
+            shown = quote.effective_discount_percent.quantize(Decimal("0.01"), rounding="ROUND_UP")
+            below_list = any(line.unit_price < line.list_price for line in quote.lines)
             yield doc.problem(
-                doc.key_pos(("discount",)),
+                doc.key_pos(("discount",)) if "discount" in data else doc.key_pos(("lines",)),
                 "discount-approval",
-                f"折扣 {quote.effective_discount_percent}% 超过销售可自行给出的 {policy.terms.max_discount}%，需要写明审批人",
-                f"the discount of {quote.effective_discount_percent}% is above the {policy.terms.max_discount}% a salesperson may give; name an approver",
+                f"相对价目表共优惠 {shown}%（{'折扣与特殊单价合计' if below_list else '折扣'}），超过销售可自行给出的 {policy.terms.max_discount}%，需要写明审批人",
+                f"{shown}% off the list prices ({'discount and special unit prices together' if below_list else 'the discount'}) is above the {policy.terms.max_discount}% a salesperson may give; name an approver",
                 hint_zh="加上一行 approver: 审批人姓名（以及批准方式和日期）",
                 hint_en="add a line approver: the approver's name (and how/when approved)",
             )

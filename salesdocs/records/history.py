@@ -230,8 +230,10 @@ def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from
     return {"kind": kind, "total": total, "columns": list(spec["columns"]), "headers_zh": spec["zh"], "headers_en": spec["columns"], "items": items}
 
 
-def client_history(ws: Workspace, client_id: str, *, db: Path | str | None = None, limit: int = 8) -> tuple[dict[str, Any] | None, bytes]:
-    """A client's most recent projects and tickets for the visit-pack brief.
+def client_history(
+    ws: Workspace, client_id: str, *, until: "date | None" = None, db: Path | str | None = None, limit: int = 8
+) -> tuple[dict[str, Any] | None, bytes]:
+    """A client's most recent projects and tickets (up to ``until``, inclusive) for the visit-pack brief.
 
     Returns the rows as display data and a digest of them (part of the brief's inputs
     hash, so the brief is rebuilt when the records change).  ``(None, b"")`` when the
@@ -244,23 +246,32 @@ def client_history(ws: Workspace, client_id: str, *, db: Path | str | None = Non
         return None, b""
     conn = store.open_existing(path)
     try:
+        cutoff = f"{until.isoformat()} 23:59:59" if until is not None else "9999-12-31"
+        # a project's state as of the cutoff: events after it are not history yet
         projects = conn.execute(
-            "SELECT id, service, tier, start, revisions_used, accepted FROM projects WHERE client = ? "
-            "ORDER BY start DESC, id DESC LIMIT ?",
-            (client_id, limit),
+            """SELECT p.id, p.service, p.tier, MIN(e.at),
+                      SUM(e.type = 'revision-delivered'),
+                      MAX(CASE e.type WHEN 'accepted' THEN 1 WHEN 'refund-paid' THEN 0 END)
+               FROM projects p JOIN project_events e ON e.project_id = p.id
+               WHERE p.client = ? AND e.at <= ?
+               GROUP BY p.id ORDER BY MIN(e.at) DESC, p.id DESC LIMIT ?""",
+            (client_id, cutoff, limit),
         ).fetchall()
         tickets = conn.execute(
-            "SELECT received_at, service, category, description, resolved_at FROM tickets WHERE client = ? "
-            "ORDER BY received_at DESC, id DESC LIMIT ?",
-            (client_id, limit),
+            "SELECT received_at, service, category, description, CASE WHEN resolved_at <= ? THEN resolved_at END "
+            "FROM tickets WHERE client = ? AND received_at <= ? ORDER BY received_at DESC, id DESC LIMIT ?",
+            (cutoff, client_id, cutoff, limit),
         ).fetchall()
     finally:
         conn.close()
     policy = ws.policy
 
-    def service_name(sid: str) -> str:
+    def service_name(sid: str, tier_id: str | None = None) -> str:
         service = policy.service(sid)
-        return service.name if service else sid
+        if service is None:
+            return sid
+        tier = service.tier(tier_id) if tier_id else None
+        return f"{service.name}（{tier.name}）" if tier else service.name
 
     def category_name(cid: str) -> str:
         category = policy.aftersales.category(cid)
@@ -270,9 +281,9 @@ def client_history(ws: Workspace, client_id: str, *, db: Path | str | None = Non
         "projects": [
             {
                 "id": pid,
-                "service": service_name(sid) + (f"（{tier}）" if tier else ""),
+                "service": service_name(sid, tier),
                 "start": (start or "")[:10],
-                "revisions": revisions,
+                "revisions": revisions or 0,
                 "status": {1: "已验收", 0: "已退款"}.get(accepted, "进行中"),
             }
             for pid, sid, tier, start, revisions, accepted in projects

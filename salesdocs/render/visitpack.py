@@ -64,9 +64,11 @@ def matching_services(ws: Workspace, client: Client) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": service.name,
-                "tiers": "；".join(f"{t.name} {ctx_price(t.price)}/{t.unit}" for t in service.tiers),
-                "delivery": ctx.tier_ctx(service, service.tiers[0])["delivery"],
-                "ladder": service.tiers[0].ladder.name.split("（")[0],
+                "tiers": [
+                    {"name": t.name, "price": f"{ctx_price(t.price)}/{t.unit}", "delivery": ctx.tier_ctx(service, t)["delivery"]}
+                    for t in service.tiers
+                ],
+                "ladder": "、".join(dict.fromkeys(t.ladder.name.split("（")[0] for t in service.tiers)),
             }
         )
     return out
@@ -99,13 +101,11 @@ def relevant_cases(ws: Workspace, client: Client) -> list[dict[str, Any]]:
     ]
 
 
-def _records_for(ws: Workspace, client: Client) -> tuple[dict[str, Any] | None, bytes]:
-    """Recent tickets and projects of the client from the after-sales records, if any."""
-    try:
-        from salesdocs.records.history import client_history
-    except ImportError:
-        return None, b""
-    return client_history(ws, client.id)
+def _records_for(ws: Workspace, client: Client, until: date) -> tuple[dict[str, Any] | None, bytes]:
+    """The client's tickets and projects recorded up to the pack's date, if any."""
+    from salesdocs.records.history import client_history
+
+    return client_history(ws, client.id, until=until)
 
 
 def brief(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str, records: dict[str, Any] | None) -> dict[str, Any]:
@@ -173,7 +173,7 @@ def _inputs(ws: Workspace, client: Client, deal: Deal | None, extra: list[tuple[
 def prepare_brief(ws: Workspace, target: str | None, *, deal: str | None = None, **_: Any) -> Prepared:
     client = find_client(ws, target)
     d = deal_for(ws, client, deal)
-    records, digest = _records_for(ws, client)
+    records, digest = _records_for(ws, client, _pack_date(d, ws, client))
     items, h = _inputs(ws, client, d, [("records", digest)] if digest else [])
     return Prepared(
         "brief.html", lambda: brief(ws, client, d, h, records), brief_title(client), f"内部资料 · {client.name}",
