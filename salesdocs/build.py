@@ -67,7 +67,10 @@ def plan(ws: Workspace, out_dir: Path) -> list[DocumentJob]:
         jobs.append(DocumentJob("brief", client_id, folder / "brief.pdf"))
         jobs.append(DocumentJob("handout", client_id, folder / "handout.pdf"))
     if _has_records(ws):
-        jobs.append(DocumentJob("aftersales", None, out_dir / "aftersales.pdf"))
+        from salesdocs.records.report import resolve_period
+
+        period = resolve_period()  # the last full month, named in the file
+        jobs.append(DocumentJob("aftersales", period.slug, out_dir / f"aftersales-{period.slug}.pdf"))
     return jobs
 
 

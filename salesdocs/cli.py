@@ -13,7 +13,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -134,11 +134,20 @@ def _contents(ws: Any) -> str:
     for service in policy.services:
         for tier in service.tiers:
             lines.append(
-                f"    {service.id}/{tier.id}: {service.name}·{tier.name} ¥{tier.price:,.2f}/{tier.unit}, "
-                f"{tier.delivery_min}-{tier.delivery_max} 工作日, {tier.revisions.included} 次修改, 退款阶梯 {tier.ladder.id}"
+                _say(
+                    f"    {service.id}/{tier.id}：{service.name}·{tier.name} ¥{tier.price:,.2f}/{tier.unit}，"
+                    f"{tier.delivery_min}~{tier.delivery_max} 个工作日，修改 {tier.revisions.included} 次，退款阶梯 {tier.ladder.id}",
+                    f"    {service.id}/{tier.id}: ¥{tier.price:,.2f} per {tier.unit}, "
+                    f"{tier.delivery_min}-{tier.delivery_max} working days, {tier.revisions.included} revisions, refund ladder {tier.ladder.id}",
+                )
             )
     for deal in ws.deals.values():
-        lines.append(f"    deal {deal.id}: {deal.client}, {deal.date.isoformat()}, {len(deal.lines)} 行")
+        lines.append(
+            _say(
+                f"    交易 {deal.id}：客户 {deal.client}，{deal.date.isoformat()}，{len(deal.lines)} 行",
+                f"    deal {deal.id}: client {deal.client}, {deal.date.isoformat()}, {len(deal.lines)} line(s)",
+            )
+        )
     return "\n".join(lines)
 
 
@@ -174,13 +183,17 @@ def _parse_date(value: str, option: str) -> date:
 
 
 def _parse_amount(value: str) -> Decimal:
-    try:
-        amount = Decimal(value.replace(",", "").lstrip("¥"))
-    except InvalidOperation:
-        raise UsageError(f"--amount 不是数字：{value}", f"--amount is not a number: {value}") from None
-    if not amount.is_finite() or amount < 0:
+    import re
+
+    text = value.strip().replace(",", "").lstrip("¥")
+    if text.startswith("-"):
         raise UsageError(f"--amount 必须是不小于 0 的金额：{value}", f"--amount must be an amount ≥ 0: {value}")
-    return amount
+    if not re.fullmatch(r"[0-9]{1,16}(\.[0-9]{1,2})?", text):
+        raise UsageError(
+            f"--amount 应为金额（元，最多两位小数，例如 1500 或 1350.50）：{value}",
+            f"--amount must be an amount in yuan with at most two decimals (e.g. 1500 or 1350.50): {value}",
+        )
+    return Decimal(text)
 
 
 @cli.command()
@@ -246,9 +259,16 @@ def refund(
 
     ws = _workspace(workspace)
     if project is not None:
-        from salesdocs.records.history import refund_for_project
+        from salesdocs.records.history import NoRefundApplies, refund_for_project
 
-        result, history = refund_for_project(ws, project)
+        try:
+            result, history = refund_for_project(ws, project)
+        except NoRefundApplies as answer:
+            if fmt == "json":
+                _print_json({"project": project, "applies": False, "refund": "0.00", "reason_zh": answer.zh, "reason_en": answer.en})
+            else:
+                click.echo(answer.message(_lang()))
+            return 0
     else:
         missing = [n for n, v in (("SERVICE", service), ("--stage", stage), ("--amount", amount)) if v is None]
         if missing:

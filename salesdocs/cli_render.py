@@ -56,7 +56,9 @@ def render(
             "date_from": _parse_date(date_from, "--from") if date_from else None,
             "date_to": _parse_date(date_to, "--to") if date_to else None,
         }
-        out = output or ws.root / "out" / "aftersales.pdf"
+        from salesdocs.records.report import default_out_path as report_path, resolve_period
+
+        out = output or report_path(ws, resolve_period(target, options["date_from"], options["date_to"]))
         path = render_document(ws, "aftersales", target, out, **options)
         click.echo(_say(f"已生成 {path}", f"wrote {path}"))
         return 0
@@ -93,7 +95,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, workspace: Path |
     if fmt == "json" or not sys.stdout.isatty():
         def progress(result: JobResult, done: int, total: int) -> None:
             if fmt != "json":
-                click.echo(f"[{done}/{total}] {_status(result.status)} {result.job.out_path}" + (f" — {_say(result.zh, result.en)}" if result.status == "failed" else ""))
+                click.echo(f"[{done}/{total}] {_status(result.status)} {_shown(result.job.out_path)}" + (f" — {_say(result.zh, result.en)}" if result.status == "failed" else ""))
 
         report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress)
     else:
@@ -128,6 +130,14 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, workspace: Path |
         for r in failed:
             click.echo(_say(f"  失败 {r.job.label}：{r.zh}", f"  failed {r.job.label}: {r.en}"), err=True)
     return 0 if report.ok else 1
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _status(status: str) -> str:

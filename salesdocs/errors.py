@@ -56,6 +56,8 @@ class Problem:
             "message_zh": self.zh,
             "message_en": self.en,
             "hint": self.hint(lang) if lang in ("zh", "en") else " / ".join(h for h in (self.hint_zh, self.hint_en) if h),
+            "hint_zh": self.hint_zh,
+            "hint_en": self.hint_en,
         }
 
 

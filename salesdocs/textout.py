@@ -59,7 +59,7 @@ def refund_text(r: RefundResult, lang: str) -> str:
         text = (f"{target}, unsatisfied {stage}: refund {cap}{format_percent(r.percent)}% of {format_yuan(r.amount)} = "
                 f"{cap}{format_yuan(r.refund)}\n  rule: ladder {r.ladder}, step {r.step}: {r.rule}")
     else:
-        text = (f"{target}，{stage}不满意：退还 {format_yuan(r.amount)} 的{cap} {format_percent(r.percent)}%，即{cap} {format_yuan(r.refund)}\n"
+        text = (f"{target}，{stage}不满意：{cap}退还已付 {format_yuan(r.amount)} 的 {format_percent(r.percent)}%，即{cap} {format_yuan(r.refund)}\n"
                 f"  依据：退款阶梯 {r.ladder} 第 {r.step} 步：{r.rule}")
     if not r.within_allowance:
         text += ("\n  note: this stage is beyond the revisions included in the tier" if lang == "en"

@@ -11,6 +11,7 @@ $bin/salesdocs records import records/sample-tickets.csv --kind tickets
 $bin/salesdocs records import records/sample-events.csv --kind events
 echo "== salesdocs build =="
 $bin/salesdocs build
-$bin/salesdocs render aftersales --from 2026-10-01 --to 2026-10-31 -o out/aftersales-2026-10.pdf
+# the sample records cover May–October 2026: render October explicitly, whatever today's date
+$bin/salesdocs render aftersales 2026-10
 echo "== out/ =="
 find out -name '*.pdf' -printf '%8s  %p\n' | sort -k2

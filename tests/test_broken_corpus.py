@@ -257,7 +257,7 @@ MEANING_CASES = [
          [(CALENDAR, 14, 12, "calendar-conflict")], message=("line 12",)),
     _sub("calendar-estimate", DEAL1, "start: 2026-11-23", "start: 2026-12-28",
          [(DEAL1, 10, 5, "calendar-estimate"), (DEAL1, 13, 5, "calendar-estimate"), (DEAL1, 16, 5, "calendar-estimate")],
-         severity="warning", message=("2027-01-04",)),
+         severity="warning", message=("2027-01-05",)),
     _sub("quote-before-policy", DEAL1, "date: 2026-11-20", "date: 2025-12-01", [(DEAL1, 6, 7, "policy-not-effective")], severity="warning"),
     _sub("due-date-beyond-calendar", DEAL1, "start: 2026-11-23", "start: 9999-12-31", [(DEAL1, 7, 8, "date-out-of-range")]),
     _sub("unknown-classification-dimension", CLIENT, "  scale: 小型", "  size: 小型", [(CLIENT, 12, 3, "unknown-ref")], message=("size",)),

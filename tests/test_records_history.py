@@ -143,8 +143,11 @@ def test_refund_command(db: Path, capsys: pytest.CaptureFixture[str], monkeypatc
     assert [h["event"] for h in data["history"]][-1] == "dissatisfied"
     code, out, _ = run(["refund", "--project", "L", "-w", str(ROOT), "--lang", "zh"], capsys)
     assert code == 0 and "¥1,500.00" in out and "退款阶梯 design 第 2 步" in out
-    code, _, err = run(["refund", "--project", "A", "-w", str(ROOT), "--lang", "en"], capsys)
-    assert code == 1 and "no recorded dissatisfaction" in err
+    code, out, _ = run(["refund", "--project", "A", "-w", str(ROOT), "--lang", "en"], capsys)
+    assert code == 0 and "no recorded dissatisfaction, so no refund applies" in out  # an answer, not an error
+    code, out, _ = run(["refund", "--project", "A", "-w", str(ROOT), "--format", "json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and (data["project"], data["applies"], data["refund"]) == ("A", False, "0.00")
     code, _, err = run(["refund", "--project", "Z", "-w", str(ROOT), "--lang", "en"], capsys)
     assert code == 2 and err.startswith("no project Z in the records")
 

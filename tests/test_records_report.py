@@ -436,7 +436,7 @@ def test_notes_and_provenance(report: dict) -> None:
     prepared = report["prepared"]
     assert prepared.created.isoformat() == "2026-10-31T00:00:00+00:00"
     assert "数据来源：售后记录records.sqlite（共18条工单，2026-08-05至2026-10-31；6个项目）" in report["all"]
-    assert f"输入指纹{prepared.inputs_hash[:10]}" in report["all"]
+    assert f"校验码{prepared.inputs_hash[:10]}" in report["all"]
     names = [name for name, _ in prepared.inputs]
     assert "records" in names and "rules/aftersales.yaml" in names and "templates/aftersales.html" in names
     info = subprocess.run(["pdfinfo", str(report["pdf"])], check=True, capture_output=True, text=True).stdout

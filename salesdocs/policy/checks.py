@@ -255,7 +255,7 @@ def tiers(ctx: Context) -> Iterator[Problem]:
             if ladders is not None and ladder_id not in ladders:
                 yield _unknown(doc, base + ("refund_ladder",), "退款阶梯", "refund ladder", ladder_id, ladders)
             elif ladders is not None and ladder_id not in broken:
-                yield from _coverage(doc, base, tier, ladders[ladder_id])
+                yield from _coverage(doc, base, f"{service['id']}/{tier['id']}", tier, ladders[ladder_id])
             wc = tier["writer_change"]
             for wi, when in enumerate(wc.get("when") or []):
                 stage = parse_stage(when)
@@ -278,7 +278,7 @@ def tiers(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def _coverage(doc: Document, base: PathKey, tier: dict[str, Any], ladder: dict[str, Any]) -> Iterator[Problem]:
+def _coverage(doc: Document, base: PathKey, name: str, tier: dict[str, Any], ladder: dict[str, Any]) -> Iterator[Problem]:
     """Every stage from the first draft through the revisions included must have a step."""
     covered: list[tuple[int, int | None]] = []
     for step in ladder["steps"]:
@@ -295,8 +295,8 @@ def _coverage(doc: Document, base: PathKey, tier: dict[str, Any], ladder: dict[s
             yield doc.problem(
                 doc.pos(base + ("refund_ladder",)),
                 "refund-uncovered",
-                f"档位 {tier['id']} 包含 {tier['revisions']['included']} 次修改，但退款阶梯 {ladder['id']} 没有规定{stage_zh(stage)}（{stage_id(stage)}）的退款",
-                f"tier {tier['id']} includes {tier['revisions']['included']} revisions but ladder {ladder['id']} has no step for {stage_id(stage)}",
+                f"档位 {name} 包含 {tier['revisions']['included']} 次修改，但退款阶梯 {ladder['id']} 没有规定{stage_zh(stage)}（{stage_id(stage)}）的退款",
+                f"tier {name} includes {tier['revisions']['included']} revisions but ladder {ladder['id']} has no step for {stage_id(stage)}",
                 hint_zh=f"在 refunds.yaml 的 {ladder['id']} 里补上 {stage_id(stage)}，或让最后一步不写 to",
                 hint_en=f"add {stage_id(stage)} to ladder {ladder['id']} in refunds.yaml, or leave the last step without 'to'",
             )
@@ -516,8 +516,8 @@ def deals(ctx: Context) -> Iterator[Problem]:
                 yield doc.problem(
                     doc.pos(("lines", line.number - 1)),
                     "calendar-estimate",
-                    f"第 {line.number} 行的交付日期 {line.due_latest.isoformat()} 落在没有官方节假日数据的年份，只能按周一至周五估算",
-                    f"line {line.number}'s due date {line.due_latest.isoformat()} falls in a year without official holiday data; it is only an estimate (Monday–Friday)",
+                    f"第 {line.number} 行的交付日期 {line.due_latest.isoformat()} 落在没有官方节假日数据的年份，只能估算（周一至周五，并避开元旦、劳动节、国庆节等固定日期的假日）",
+                    f"line {line.number}'s due date {line.due_latest.isoformat()} falls in a year without official holiday data; it is only an estimate (Monday–Friday, skipping the fixed-date holidays)",
                     severity="warning",
                     hint_zh="国务院公布放假安排后，在 rules/calendar.yaml 中补充该年份",
                     hint_en="once the State Council publishes the schedule, add that year to rules/calendar.yaml",

@@ -239,7 +239,11 @@ def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
         actual_zh, actual_en = _describe(inst)
         hz = he = ""
         if isinstance(inst, str) and {"number", "integer"} & set(expected) and _CN_NUMERAL.search(inst):
-            hz, he = "请用阿拉伯数字书写，例如把“七”写成 7", "write the number in digits, e.g. 7 instead of 七"
+            digits = _cn_digits(inst)
+            if digits is not None:
+                hz, he = f"请用阿拉伯数字书写：把“{inst}”写成 {digits}", f"write the number in digits: {digits} instead of {inst}"
+            else:
+                hz, he = "请用阿拉伯数字书写，例如把“七”写成 7", "write the number in digits, e.g. 7 instead of 七"
         elif isinstance(inst, str) and {"number", "integer"} & set(expected):
             hz, he = "只写数字，不要带单位或其他文字", "write only the number, without units or words"
         elif "integer" in expected and isinstance(inst, Decimal):
@@ -335,6 +339,17 @@ def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
         yield doc.problem(pos, "too-long", f"{label}太长（最多 {error.validator_value} 个字符）", f"{label}too long (at most {error.validator_value} characters)")
         return
     yield doc.problem(pos, "schema", f"{label}{error.message}", f"{label}{error.message}")
+
+
+def _cn_digits(text: str) -> str | None:
+    """"三" → "3", "十二" → "12" (what a Chinese typist most often writes), else None."""
+    try:
+        import cn2an  # only on this error path: it costs ~0.1 s to import
+
+        value = cn2an.cn2an(text.strip(), "strict")
+    except Exception:
+        return None
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _describe(value: Any) -> tuple[str, str]:

@@ -20,7 +20,13 @@ from salesdocs.policy.model import Workspace, stage_id
 from salesdocs.records import store
 from salesdocs.records.importer import EVENT_ZH, _short
 
-__all__ = ["Project", "load_project", "project_history", "refund_for_project"]
+__all__ = ["NoRefundApplies", "Project", "client_history", "load_project", "project_history", "refund_for_project"]
+
+
+class NoRefundApplies(RecordsError):
+    """The recorded history gives a definite answer: no refund (not an error in any file)."""
+
+    exit_code = 0
 
 _COUNTED = "revision-delivered"
 
@@ -126,7 +132,7 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
     if last is None:
         state_zh = "已验收" if project.accepted else "仍在进行中"
         state_en = "was accepted" if project.accepted else "is still running"
-        raise RecordsError(
+        raise NoRefundApplies(
             f"项目 {project_id} 没有记录“不满意”，不涉及退款（项目{state_zh}，已交付 {project.revisions_used} 次计数的修改）",
             f"project {project_id} has no recorded dissatisfaction, so no refund applies (it {state_en}; {project.revisions_used} counted revision(s) delivered)",
         )
@@ -134,7 +140,7 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
     if answered is not None:
         how_zh = "更换了文案师/设计师" if answered["event"] == "writer-changed" else "客户已验收"
         how_en = "a writer/designer change" if answered["event"] == "writer-changed" else "the client's acceptance"
-        raise RecordsError(
+        raise NoRefundApplies(
             f"项目 {project_id} 在 {history[last]['at']} 的不满意之后于 {answered['at']} {how_zh}，不涉及退款",
             f"project {project_id}'s dissatisfaction of {history[last]['at']} was followed by {how_en} on {answered['at']}, so no refund applies",
         )

@@ -248,6 +248,13 @@ def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
     }
 
 
+def sales_contact(policy: Policy, deal: Deal) -> dict[str, Any] | None:
+    """The company contact who sells this deal (by name), else the first contact."""
+    contacts = policy.company.contacts
+    chosen = next((c for c in contacts if c.name == deal.sales), contacts[0] if contacts else None)
+    return vars(chosen) if chosen else None
+
+
 def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
     policy = ws.policy
     q = price_deal(policy, deal, calendar_for(policy))
@@ -261,6 +268,7 @@ def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
         "client": client_ctx(ws.client(deal.client), deal.client),
         "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales, "approver": deal.approver},
         "quote": quote_ctx(q),
+        "contact": sales_contact(policy, deal),
         "ladders": ladders,
         "tax_note": "价格不含税，税额另计" if not q.prices_include_tax else "价格已含税",
         "provenance": provenance_ctx(ws, inputs_hash),

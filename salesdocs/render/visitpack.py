@@ -161,7 +161,9 @@ def handout(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str) 
     }
     if deal is not None:
         quote_context = ctx.quote(ws, deal, inputs_hash)
-        data.update({"quote": quote_context["quote"], "deal": quote_context["deal"], "tax_note": quote_context["tax_note"], "quote_ladders": quote_context["ladders"]})
+        data.update(
+            {key: quote_context[key] for key in ("quote", "deal", "tax_note", "contact")} | {"quote_ladders": quote_context["ladders"]}
+        )
     return data
 
 
