@@ -46,14 +46,28 @@ def find_deal(ws: Workspace, ref: str) -> Deal:
         if path.resolve() == candidate:
             return ws.deals[stem]
     choices = ", ".join(sorted(ws.deals)) or "—"
-    raise UsageError(f"找不到交易 {ref}；可选：{choices}", f"unknown deal {ref}; choose one of: {choices}")
+    hint_zh, hint_en = _did_you_mean(ref, ws.deals)
+    raise UsageError(f"找不到交易 {ref}{hint_zh}；可选：{choices}", f"unknown deal {ref}{hint_en}; choose one of: {choices}")
+
+
+def _did_you_mean(value: str, known: object) -> tuple[str, str]:
+    import difflib
+
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)  # type: ignore[call-overload]
+    if not close:
+        prefixed = [k for k in known if str(k).startswith(value)]  # type: ignore[attr-defined]
+        close = prefixed[:1] if len(prefixed) == 1 else []
+    return (f"（是不是 {close[0]}？）", f" (did you mean {close[0]}?)") if close else ("", "")
 
 
 def find_service(ws: Workspace, service_id: str) -> Service:
     service = ws.policy.service(service_id)
     if service is None:
         choices = ", ".join(s.id for s in ws.policy.services)
-        raise UsageError(f"找不到服务 {service_id}；可选：{choices}", f"unknown service {service_id}; choose one of: {choices}")
+        hint_zh, hint_en = _did_you_mean(service_id, [s.id for s in ws.policy.services])
+        raise UsageError(
+            f"找不到服务 {service_id}{hint_zh}；可选：{choices}", f"unknown service {service_id}{hint_en}; choose one of: {choices}"
+        )
     return service
 
 

@@ -106,7 +106,7 @@ def test_writer_change_allowance(ws) -> None:  # type: ignore[no-untyped-def]
 def test_refund_bad_arguments(ws) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UsageError, match="unknown stage second-draft"):
         api.refund(ws, "copywriting", None, "second-draft", Decimal(1))
-    with pytest.raises(UsageError, match="unknown service logo;"):
+    with pytest.raises(UsageError, match=r"unknown service logo \(did you mean logo-design\?\);"):
         api.refund(ws, "logo", None, "first-draft", Decimal(1))
     with pytest.raises(UsageError, match="must be a number ≥ 0"):
         api.refund(ws, "copywriting", None, "first-draft", Decimal(-1))
@@ -251,11 +251,12 @@ def test_cli_refund_text_at_most(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["due", "logo", "--start", "2026-09-28"], "unknown service logo; choose one of: wechat-article, logo-design, flyer-design, poster-design, copywriting"),
+        (["due", "logo", "--start", "2026-09-28"], "unknown service logo (did you mean logo-design?); choose one of: wechat-article, logo-design, flyer-design, poster-design, copywriting"),
         (["due", "logo-design", "--start", "2026/09/28"], "--start: not a date: 2026/09/28 (expected YYYY-MM-DD, e.g. 2026-09-28)"),
         (["refund", "copywriting", "--stage", "rev-2", "--amount", "1"], "unknown stage rev-2; choose one of: first-draft, revision-1, revision-2, …"),
         (["refund", "copywriting", "--stage", "revision-1", "--amount", "-5"], "--amount must be an amount ≥ 0: -5"),
         (["quote", "nope"], "unknown deal nope; choose one of: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo"),
+        (["quote", "2026-001"], "unknown deal 2026-001 (did you mean 2026-001-yunfan-launch?); choose one of: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo"),
     ],
 )
 def test_cli_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:

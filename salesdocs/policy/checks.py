@@ -476,6 +476,16 @@ def deals(ctx: Context) -> Iterator[Problem]:
                 f"the quote date {data['date']} is before the policy's effective date {policy.effective.isoformat()}",
                 severity="warning",
             )
+        if data["start"] < data["date"]:  # ISO dates compare as text
+            yield doc.problem(
+                doc.pos(("start",)),
+                "start-before-date",
+                f"预计开始日期 {data['start']} 早于报价日期 {data['date']}",
+                f"the expected start {data['start']} is before the quote date {data['date']}",
+                severity="warning",
+                hint_zh="交付日期从开始日期起算：请确认 start 是否写错",
+                hint_en="due dates count from the start date: check that start is right",
+            )
         if not ok:
             continue
         deal = build_deal(data, doc.rel)

@@ -39,6 +39,7 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 _INT_RE = re.compile(r"[-+]?[0-9]+\Z")
 _DEC_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _FW_COLON_KEY_RE = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_][A-Za-z0-9_\-]*)\s*(：)")
+_FW_SPACE_AFTER_COLON_RE = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_][A-Za-z0-9_\-]*):(\u3000)")
 _BLOCK_SCALAR_RE = re.compile(r"(?::|^\s*-|^)\s*[|>][+-]?[0-9]?\s*(?:#.*)?$")
 
 
@@ -326,6 +327,19 @@ def _prescan(doc: Document) -> list[Problem]:
                     f"the key {match.group(2)} is followed by a full-width colon '：'; YAML needs an ASCII colon ':'",
                     hint_zh=f"改成 {match.group(2)}: （半角冒号后加一个空格）",
                     hint_en=f"write {match.group(2)}: (ASCII colon followed by a space)",
+                )
+            )
+            continue
+        match = _FW_SPACE_AFTER_COLON_RE.match(line)
+        if match:
+            problems.append(
+                doc.problem(
+                    (number, match.start(3) + 1),
+                    "fullwidth-space",
+                    f"键 {match.group(2)} 的冒号后面是全角空格（U+3000），YAML 需要半角空格",
+                    f"the colon after {match.group(2)} is followed by a full-width space (U+3000); YAML needs an ASCII space",
+                    hint_zh=f"切换到英文输入法，改成 {match.group(2)}: （半角冒号后加一个半角空格）",
+                    hint_en=f"switch to an English input mode and write {match.group(2)}: (colon and an ordinary space)",
                 )
             )
             continue
@@ -748,6 +762,7 @@ class _Builder:
             return _unfold_cjk(value)
         if node.style:
             return value  # quoted or block scalars are always text
+        value = value.strip("\u3000")  # an invisible full-width space around a plain value is not content
         self.doc.plain_text[path] = value
         if value in _NULL:
             return None

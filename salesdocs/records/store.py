@@ -237,7 +237,13 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
 
 
 def open_existing(path: Path) -> sqlite3.Connection:
-    """Open a database that must already exist (reports, refunds, listings)."""
+    """Open a database that must already exist (reports, refunds, listings); never creates one,
+    not even inside an empty file."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise RecordsError(
+            f"{path} 是空文件，不是售后记录数据库；请先用 salesdocs records import 导入",
+            f"{path} is an empty file, not a records database; import some records with salesdocs records import",
+        )
     return connect(path, create=False)
 
 
