@@ -207,34 +207,23 @@ def build(
 
 def _broken_inputs(checked, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:  # type: ignore[no-untyped-def]
     """Documents that cannot be made because their client or deal file has errors."""
-    for path in sorted((ws.root / "deals").glob("*.y*ml")):
-        stem = path.stem
-        if stem in ws.deals:
-            continue
-        rel = path.relative_to(ws.root).as_posix()
-        problems = checked.problems_of(rel)
-        first = problems[0] if problems else None
-        where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
-        for kind in ("quote", "appendix"):
-            yield JobResult(
-                DocumentJob(kind, stem, out_dir / f"{kind}-{stem}.pdf"),
-                "failed",
-                zh=where + (first.zh if first else "文件有错误"),
-                en=where + (first.en if first else "the file has errors"),
-                problems=problems,
-            )
-    for path in sorted((ws.root / "clients").glob("*.y*ml")):
-        stem = path.stem
-        if stem in ws.clients:
-            continue
-        rel = path.relative_to(ws.root).as_posix()
-        problems = checked.problems_of(rel)
-        first = problems[0] if problems else None
-        where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
-        yield JobResult(
-            DocumentJob("visit-pack", stem, out_dir / "visit-packs" / stem),
-            "failed",
-            zh=where + (first.zh if first else "文件有错误"),
-            en=where + (first.en if first else "the file has errors"),
-            problems=problems,
-        )
+    folders = (
+        ("deals", ws.deals, lambda stem: [DocumentJob(k, stem, out_dir / f"{k}-{stem}.pdf") for k in ("quote", "appendix")]),
+        ("clients", ws.clients, lambda stem: [DocumentJob("visit-pack", stem, out_dir / "visit-packs" / stem)]),
+    )
+    for folder, loaded, documents in folders:
+        for path in sorted((ws.root / folder).glob("*.y*ml")):
+            if path.stem in loaded:
+                continue
+            rel = path.relative_to(ws.root).as_posix()
+            problems = checked.problems_of(rel)
+            first = problems[0] if problems else None
+            where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
+            for job in documents(path.stem):
+                yield JobResult(
+                    job,
+                    "failed",
+                    zh=where + (first.zh if first else "文件有错误"),
+                    en=where + (first.en if first else "the file has errors"),
+                    problems=problems,
+                )

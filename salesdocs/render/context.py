@@ -255,13 +255,21 @@ def sales_contact(policy: Policy, deal: Deal) -> dict[str, Any] | None:
     return vars(chosen) if chosen else None
 
 
+def deal_ladders(pairs: list[tuple[Service, Tier]]) -> list[dict[str, Any]]:
+    """The refund ladders a deal's tiers use, once each, with the services each one governs."""
+    ladders: dict[str, dict[str, Any]] = {}
+    for _, tier in pairs:
+        if tier.ladder.id not in ladders:
+            ladder = ladder_ctx(tier.ladder)
+            ladder["services"] = "、".join(f"{s.name}（{t.name}）" for s, t in pairs if t.ladder.id == tier.ladder.id)
+            ladders[tier.ladder.id] = ladder
+    return list(ladders.values())
+
+
 def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
     policy = ws.policy
     q = price_deal(policy, deal, calendar_for(policy))
-    ladders = []
-    for _, tier in _deal_tiers(policy, deal):
-        if tier.ladder.id not in [ld["id"] for ld in ladders]:
-            ladders.append(ladder_ctx(tier.ladder))
+    ladders = deal_ladders(_deal_tiers(policy, deal))
     return {
         "doc": {"title": quote_title(policy, deal), "kind": "quote", "date": deal.date},
         "company": company_ctx(policy),
@@ -280,12 +288,7 @@ def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
     q = price_deal(policy, deal, calendar_for(policy))
     pairs = _deal_tiers(policy, deal)
     tiers = [tier_ctx(s, t) for s, t in pairs]
-    ladders: list[dict[str, Any]] = []
-    for _, tier in pairs:
-        if tier.ladder.id not in [ld["id"] for ld in ladders]:
-            ladder = ladder_ctx(tier.ladder)
-            ladder["services"] = "、".join(f"{s.name}（{t.name}）" for s, t in pairs if t.ladder.id == tier.ladder.id)
-            ladders.append(ladder)
+    ladders = deal_ladders(pairs)
     clauses = [
         ("scope", "服务范围与交付物"),
         ("delivery", "交付时间"),
