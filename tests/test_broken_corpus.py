@@ -166,7 +166,7 @@ READER_CASES = [
          [(SERVICES, 10, 5, "yaml-syntax")], message=("全角冒号", "full-width colon")),
     _sub("no-space-after-colon", TERMS, "currency: CNY", "currency:CNY",
          [(TERMS, 6, 1, "yaml-syntax")], message=("colon",)),
-    _sub("backslash-in-double-quotes", COMPANY, "address: 杭州市西湖区文三路 000 号创意园 3 号楼 5 层（示例地址）", 'address: "D:\\资料\\地址.docx"',
+    _sub("backslash-in-double-quotes", COMPANY, "address: 杭州市西湖区文三路 000 号创意园 3 号楼 5 层", 'address: "D:\\资料\\地址.docx"',
          [(COMPANY, 18, 13, "yaml-syntax")], message=("\\",)),
     _sub("value-starts-with-at", COMPANY, "    wechat: qinghe-creative-sample", "    wechat: @qinghe-creative-sample",
          [(COMPANY, 30, 13, "yaml-syntax")], message=("@",)),
