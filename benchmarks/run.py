@@ -109,14 +109,18 @@ def cold_ratio(runs: int) -> None:
     line("2 cold process: salesdocs render / raw script", ratio, "<= 1.15", ratio <= 1.15, f"{ours:.2f} s vs {raw:.2f} s (median of {runs})")
 
 
+def synthetic(docs: int, seed: int) -> tuple[Path, Path]:
+    """A temporary synthetic workspace with about ``docs`` documents: 1 intro + 2 per deal + 2 per client."""
+    tmp = Path(tempfile.mkdtemp())
+    clients = max(1, docs // 5)
+    deals = max(1, (docs - 1 - 2 * clients) // 2)
+    return tmp, generate(tmp / "ws", clients=clients, deals=deals, seed=seed)
+
+
 def build_ratios(docs: int) -> None:
     from salesdocs.build import build
 
-    tmp = Path(tempfile.mkdtemp())
-    # documents = 1 intro + 2 per deal + 2 per client
-    clients = max(1, docs // 5)
-    deals = max(1, (docs - 1 - 2 * clients) // 2)
-    root = generate(tmp / "ws", clients=clients, deals=deals, seed=11)
+    tmp, root = synthetic(docs, seed=11)
     t0 = time.perf_counter()
     one = build(root, tmp / "out1", jobs=1)
     t_one = time.perf_counter() - t0
@@ -146,17 +150,16 @@ def check_ratio(runs: int) -> None:
 
 def rss(docs: int) -> None:
     """Peak RSS of the workers of a `--jobs 2` build (workers recycle every RECYCLE_AFTER documents)."""
-    tmp = Path(tempfile.mkdtemp())
-    clients = max(1, docs // 5)
-    deals = max(1, (docs - 1 - 2 * clients) // 2)
-    root = generate(tmp / "ws", clients=clients, deals=deals, seed=13)
+    tmp, root = synthetic(docs, seed=13)
     code = (
         "import resource, json, sys;"
         "from salesdocs.build import build, RECYCLE_AFTER;"
         f"r=build(__import__('pathlib').Path({str(root)!r}), jobs=2);"
         "print(json.dumps({'docs': len(r.results), 'ok': r.ok, 'recycle': RECYCLE_AFTER,"
         "'children_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
-        "'self_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))"
+        # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across execve, so this process would
+        # inherit the benchmark process's high-water mark
+        "'self_kb': int(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))}))"
     )
     out = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     data = json.loads(out)
