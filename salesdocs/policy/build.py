@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from salesdocs.engine.money import parse_decimal, parse_percent
@@ -43,14 +42,6 @@ from salesdocs.policy.reader import Document
 ADVANTAGE_ORDER = ("product", "technology", "price", "service", "people", "capital")
 
 
-def _money(value: Any) -> Decimal:
-    return parse_decimal(value if not isinstance(value, Decimal) else value)
-
-
-def _pct(value: Any) -> Decimal:
-    return parse_percent(value)
-
-
 def build_ladder(data: dict[str, Any]) -> RefundLadder:
     steps = []
     for number, step in enumerate(data["steps"], start=1):
@@ -62,7 +53,7 @@ def build_ladder(data: dict[str, Any]) -> RefundLadder:
                 number=number,
                 first=first,
                 last=last,
-                percent=_pct(step["percent"]),
+                percent=parse_percent(step["percent"]),
                 kind=step.get("kind", "fixed"),
                 text=step["text"],
             )
@@ -84,7 +75,7 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
                 Tier(
                     id=t["id"],
                     name=t["name"],
-                    price=_money(t["price"]),
+                    price=parse_decimal(t["price"]),
                     unit=t["unit"],
                     delivery_min=t["delivery"]["min"],
                     delivery_max=t["delivery"]["max"],
@@ -121,10 +112,10 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
     terms = Terms(
         currency=t["currency"],
         tax_name=t["tax"]["name"],
-        tax_rate=_pct(t["tax"]["rate"]),
+        tax_rate=parse_percent(t["tax"]["rate"]),
         prices_include_tax=t["tax"]["prices_include_tax"],
-        max_discount=_pct(t["discount"]["max_percent"]),
-        payment=tuple(Instalment(p["name"], _pct(p["percent"]), p["due"]) for p in t["payment"]),
+        max_discount=parse_percent(t["discount"]["max_percent"]),
+        payment=tuple(Instalment(p["name"], parse_percent(p["percent"]), p["due"]) for p in t["payment"]),
         number_prefix=t["quote"]["number_prefix"],
         valid_days=t["quote"]["valid_days"],
     )
@@ -210,14 +201,14 @@ def build_deal(data: dict[str, Any], rel: str) -> Deal:
                 service=x["service"],
                 tier=x["tier"],
                 quantity=x["quantity"],
-                unit_price=_money(x["unit_price"]) if "unit_price" in x else None,
+                unit_price=parse_decimal(x["unit_price"]) if "unit_price" in x else None,
                 price_reason=text(x, "price_reason"),
                 note=text(x, "note"),
             )
             for x in data["lines"]
         ),
-        discount_percent=_pct(discount["percent"]) if "percent" in discount else None,
-        discount_amount=_money(discount["amount"]) if "amount" in discount else None,
+        discount_percent=parse_percent(discount["percent"]) if "percent" in discount else None,
+        discount_amount=parse_decimal(discount["amount"]) if "amount" in discount else None,
         approver=text(data, "approver"),
         note=text(data, "note"),
         rel=rel,

@@ -75,7 +75,7 @@ def _inline(schema: Any, current: str) -> Any:
 
 @lru_cache(maxsize=None)
 def _validator(kind: str) -> Any:
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import Draft202012Validator
 
     name = f"{kind}.schema.json"
     schema = {k: v for k, v in _inline(_schemas()[name], name).items() if k != "$defs"}

@@ -9,6 +9,7 @@ exactly as ``salesdocs refund SERVICE --stage … --amount …`` computes it.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -195,7 +196,7 @@ _STATUS_ZH = {"open": "未解决", "resolved": "已解决", "accepted": "已验�
 def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from: str | None = None, date_to: str | None = None,
                  limit: int | None = 100, db: Path | str | None = None) -> dict[str, Any]:
     """Recorded tickets / events / projects as JSON-ready rows (``total`` counts all matches)."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     spec = _LISTS[kind]
     where = ["1"]
@@ -237,7 +238,7 @@ def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from
 
 
 def client_history(
-    ws: Workspace, client_id: str, *, until: "date | None" = None, db: Path | str | None = None, limit: int = 8
+    ws: Workspace, client_id: str, *, until: date | None = None, db: Path | str | None = None, limit: int = 8
 ) -> tuple[dict[str, Any] | None, bytes]:
     """A client's most recent projects and tickets (up to ``until``, inclusive) for the visit-pack brief.
 

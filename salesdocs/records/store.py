@@ -323,7 +323,6 @@ def refresh_projects(conn: sqlite3.Connection, project_ids: list[str] | None = N
     overhauls are never counted.
     """
     where = ""
-    params: list[str] = []
     if project_ids is not None:
         if not project_ids:
             return

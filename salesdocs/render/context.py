@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from salesdocs.engine.money import format_percent
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.policy.model import (
     Client,
@@ -72,8 +73,6 @@ def ladder_ctx(ladder: RefundLadder) -> dict[str, Any]:
 
 
 def _pct(value: Any) -> str:
-    from salesdocs.engine.money import format_percent
-
     return f"{format_percent(value)}%"
 
 

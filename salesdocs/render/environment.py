@@ -149,10 +149,9 @@ def percent(value: Decimal | int) -> str:
     number = Decimal(value)
     if not number.is_finite():
         raise TypeError(f"percent expects a finite number, got {value!r}")
-    text = f"{number.normalize():f}"
-    if text in ("-0", "0"):
-        text = "0"
-    return f"{text}%"
+    from salesdocs.engine.money import format_percent
+
+    return f"{format_percent(number)}%"
 
 
 FILTERS: dict[str, Callable[..., str]] = {"yuan": yuan, "cn_date": cn_date, "percent": percent}

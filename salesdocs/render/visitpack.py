@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from salesdocs.engine.money import format_yuan
 from salesdocs.errors import UsageError
 from salesdocs.policy.model import Client, Deal, Workspace
 from salesdocs.render import context as ctx
@@ -65,19 +66,13 @@ def matching_services(ws: Workspace, client: Client) -> list[dict[str, Any]]:
             {
                 "name": service.name,
                 "tiers": [
-                    {"name": t.name, "price": f"{ctx_price(t.price)}/{t.unit}", "delivery": ctx.tier_ctx(service, t)["delivery"]}
+                    {"name": t.name, "price": f"{format_yuan(t.price)}/{t.unit}", "delivery": ctx.tier_ctx(service, t)["delivery"]}
                     for t in service.tiers
                 ],
                 "ladder": "、".join(dict.fromkeys(t.ladder.name.split("（")[0] for t in service.tiers)),
             }
         )
     return out
-
-
-def ctx_price(value: Any) -> str:
-    from salesdocs.engine.money import format_yuan
-
-    return format_yuan(value)
 
 
 def relevant_cases(ws: Workspace, client: Client) -> list[dict[str, Any]]:
