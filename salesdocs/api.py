@@ -19,8 +19,8 @@ from pathlib import Path
 from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.refunds import RefundResult, refund_for
 from salesdocs.errors import UsageError
-from salesdocs.policy.model import Deal, Service, Tier, Workspace, parse_stage
-from salesdocs.workspace import calendar_for
+from salesdocs.model import Deal, Service, Tier, Workspace, parse_stage
+from salesdocs.engine.calendar import calendar_for
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesdocs.errors import PolicyError, Problem, SalesdocsError
-from salesdocs.policy.model import Workspace
+from salesdocs.model import Workspace
+from salesdocs.records.period import resolve_period
+from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
+from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.workspace import check_workspace
 
 RECYCLE_AFTER = 40
@@ -58,28 +61,17 @@ class BuildReport:
 
 def plan(ws: Workspace, out_dir: Path) -> list[DocumentJob]:
     """Every document of the workspace and where it goes."""
-    jobs = [DocumentJob("intro", None, out_dir / "intro.pdf")]
+    jobs = [DocumentJob(DocumentKind.INTRO, None, out_path(out_dir, DocumentKind.INTRO, None))]
     for deal_id in sorted(ws.deals):
-        jobs.append(DocumentJob("quote", deal_id, out_dir / f"quote-{deal_id}.pdf"))
-        jobs.append(DocumentJob("appendix", deal_id, out_dir / f"appendix-{deal_id}.pdf"))
+        for kind in (DocumentKind.QUOTE, DocumentKind.APPENDIX):
+            jobs.append(DocumentJob(kind, deal_id, out_path(out_dir, kind, deal_id)))
     for client_id in sorted(ws.clients):
-        folder = out_dir / "visit-packs" / client_id
-        jobs.append(DocumentJob("brief", client_id, folder / "brief.pdf"))
-        jobs.append(DocumentJob("handout", client_id, folder / "handout.pdf"))
-    if _has_records(ws):
-        from salesdocs.records.report import resolve_period
-
+        for kind in DocumentKind.VISIT_PACK.parts:
+            jobs.append(DocumentJob(kind, client_id, out_path(out_dir, kind, client_id)))
+    if default_db_path(ws.root).is_file():
         period = resolve_period()  # the last full month, named in the file
-        jobs.append(DocumentJob("aftersales", period.slug, out_dir / f"aftersales-{period.slug}.pdf"))
+        jobs.append(DocumentJob(DocumentKind.AFTERSALES, period.slug, out_path(out_dir, DocumentKind.AFTERSALES, period.slug)))
     return jobs
-
-
-def _has_records(ws: Workspace) -> bool:
-    try:
-        from salesdocs.records.store import default_db_path
-    except ImportError:
-        return False
-    return default_db_path(ws.root).is_file()
 
 
 def _clean_stale_temp(out_dir: Path) -> None:
@@ -103,7 +95,7 @@ def _worker_init(root: str) -> None:
     _WORKER["ws"] = result.partial
 
 
-def _render_in_worker(kind: str, target: str | None, out_path: str) -> tuple[str, float, str, str]:
+def _render_in_worker(kind: DocumentKind, target: str | None, out_path: str) -> tuple[str, float, str, str]:
     ws = _WORKER["ws"]
     started = time.perf_counter()
     try:
@@ -208,8 +200,8 @@ def build(
 def _broken_inputs(checked, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:  # type: ignore[no-untyped-def]
     """Documents that cannot be made because their client or deal file has errors."""
     folders = (
-        ("deals", ws.deals, lambda stem: [DocumentJob(k, stem, out_dir / f"{k}-{stem}.pdf") for k in ("quote", "appendix")]),
-        ("clients", ws.clients, lambda stem: [DocumentJob("visit-pack", stem, out_dir / "visit-packs" / stem)]),
+        ("deals", ws.deals, lambda stem: [DocumentJob(k, stem, out_path(out_dir, k, stem)) for k in (DocumentKind.QUOTE, DocumentKind.APPENDIX)]),
+        ("clients", ws.clients, lambda stem: [DocumentJob(DocumentKind.VISIT_PACK, stem, out_path(out_dir, DocumentKind.VISIT_PACK, stem))]),
     )
     for folder, loaded, documents in folders:
         for path in sorted((ws.root / folder).glob("*.y*ml")):

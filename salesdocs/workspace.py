@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from salesdocs.engine.calendar import calendar_for
 from salesdocs.errors import PolicyError, Problem, UsageError
 from salesdocs.policy import checks
-from salesdocs.policy.build import build_client, build_deal, build_policy
-from salesdocs.policy.model import Policy, Workspace
+from salesdocs.policy.assemble import build_client, build_deal, build_policy
+from salesdocs.model import Policy, Workspace
 from salesdocs.policy.reader import Document, read_yaml
 from salesdocs.policy.schema import validate
 
@@ -163,18 +164,6 @@ def check_workspace(root: Path) -> CheckResult:
     if not result.errors and clients_ok and deals_ok:
         result.workspace = result.partial
     return result
-
-
-def calendar_for(policy: Policy):  # -> WorkCalendar (import kept light for `check`)
-    from salesdocs.engine.calendar import CalendarOverrides, WorkCalendar
-
-    return WorkCalendar(
-        CalendarOverrides(
-            holidays=policy.calendar_holidays,
-            workdays=policy.calendar_workdays,
-            covered_years=policy.calendar_years,
-        )
-    )
 
 
 def load_workspace(path: Path | str | None = None) -> Workspace:

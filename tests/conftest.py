@@ -38,12 +38,9 @@ class CliResult:
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     """Run ``salesdocs ARGS…`` in-process through ``salesdocs.cli.main``; returns exit code and output."""
     from salesdocs import cli
-
-    # --lang is remembered in module state; every run starts from the default
-    monkeypatch.setitem(cli._STATE, "lang", "zh")
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()
@@ -54,7 +51,6 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         else:  # pragma: no cover - main always exits
             code = 0
         captured = capsys.readouterr()
-        cli._STATE["lang"] = "zh"
         return CliResult(code, captured.out, captured.err)
 
     return run

@@ -32,7 +32,7 @@ def test_text_output_is_compiler_style(workspace: Path, run_cli) -> None:
     result = run_cli("check", "--workspace", workspace)
     assert result.exit_code == 1
     assert result.out.splitlines()[:4] == [
-        "rules/services.yaml:24:9: error[unknown-key]: 未知的键 revisons",
+        "rules/services.yaml:24:9: 错误[unknown-key]: 未知的键 revisons",
         " 24 |         revisons:",
         "    |         ^",
         "  = 提示：是不是想写 revisions？",
@@ -60,7 +60,7 @@ def test_text_output_in_both_languages(workspace: Path, run_cli) -> None:
     result = run_cli("check", "--workspace", workspace, "--lang", "both")
     assert result.exit_code == 1
     assert result.out.splitlines()[:6] == [
-        "rules/services.yaml:24:9: error[unknown-key]: 未知的键 revisons",
+        "rules/services.yaml:24:9: 错误[unknown-key]: 未知的键 revisons",
         "    unknown key revisons",
         " 24 |         revisons:",
         "    |         ^",
@@ -73,7 +73,7 @@ def test_text_output_in_both_languages(workspace: Path, run_cli) -> None:
 def test_caret_counts_chinese_characters_as_two_columns(workspace: Path, run_cli) -> None:
     _replace(workspace, SERVICES, "deliverables: [排版完成的公众号图文, 配图", "deliverables: [排版完成的公众号图文，配图")
     lines = run_cli("check", "--workspace", workspace).out.splitlines()
-    assert lines[0].startswith("rules/services.yaml:23:34: error[fullwidth-comma]: ")
+    assert lines[0].startswith("rules/services.yaml:23:34: 错误[fullwidth-comma]: ")
     assert lines[1] == " 23 |         deliverables: [排版完成的公众号图文，配图与素材来源清单]"
     # 8 spaces + "deliverables: [" = 23 columns, then ten Chinese characters of two columns each
     assert lines[2] == "    | " + " " * (23 + 2 * 10) + "^"
@@ -82,7 +82,7 @@ def test_caret_counts_chinese_characters_as_two_columns(workspace: Path, run_cli
 def test_caret_after_chinese_text_on_a_yaml_syntax_error(workspace: Path, run_cli) -> None:
     _replace(workspace, "rules/terms.yaml", "    due: 合同签订后 3 个工作日内支付", "    due: 时间: 9:00")
     lines = run_cli("check", "--workspace", workspace).out.splitlines()
-    assert lines[0].startswith("rules/terms.yaml:18:12: error[yaml-syntax]: ")
+    assert lines[0].startswith("rules/terms.yaml:18:12: 错误[yaml-syntax]: ")
     assert lines[1] == " 18 |     due: 时间: 9:00"
     assert lines[2] == "    |" + " " * (1 + len("    due: ") + 4) + "^"
 

@@ -19,7 +19,7 @@ import pytest
 from salesdocs import api
 from salesdocs.engine.money import format_yuan
 from salesdocs.errors import RenderError
-from salesdocs.render.documents import render_document
+from salesdocs.render.documents import render
 from salesdocs.render.pdf import read_attachments, read_inputs_hash
 from salesdocs.workspace import load_workspace
 
@@ -49,10 +49,10 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = copy_sample(tmp_path_factory.mktemp("ws"))
     ws = load_workspace(root)
     out = root / "out"
-    paths: dict[str, Path] = {"intro": render_document(ws, "intro", None, out / "intro.pdf")}
+    paths: dict[str, Path] = {"intro": render(ws, "intro", None, out / "intro.pdf")[0]}
     for deal in DEALS:
         for kind in ("quote", "appendix"):
-            paths[f"{kind}:{deal}"] = render_document(ws, kind, deal, out / f"{kind}-{deal}.pdf")
+            paths[f"{kind}:{deal}"] = render(ws, kind, deal, out / f"{kind}-{deal}.pdf")[0]
     return {"root": root, "ws": ws, "paths": paths, "text": {k: pdf_text(p) for k, p in paths.items()}}
 
 
@@ -176,8 +176,8 @@ def test_reproducible_across_processes(sample: dict, tmp_path: Path) -> None:
         out = tmp_path / f"a{i}.pdf"
         code = (
             "from salesdocs.workspace import load_workspace;"
-            "from salesdocs.render.documents import render_document;"
-            f"render_document(load_workspace({str(root)!r}), 'appendix', '2026-001-yunfan-launch', __import__('pathlib').Path({str(out)!r}))"
+            "from salesdocs.render.documents import render;"
+            f"render(load_workspace({str(root)!r}), 'appendix', '2026-001-yunfan-launch', __import__('pathlib').Path({str(out)!r}))"
         )
         subprocess.run([sys.executable, "-c", code], check=True)
         outs.append(out.read_bytes())
@@ -193,7 +193,7 @@ def test_changing_a_refund_percentage_changes_hash_and_text(sample: dict, tmp_pa
     assert changed != text
     refunds.write_text(changed, encoding="utf-8")
     ws = load_workspace(root)
-    out = render_document(ws, "appendix", "2026-002-mingcha-content", root / "out/a.pdf")
+    out = render(ws, "appendix", "2026-002-mingcha-content", root / "out/a.pdf")[0]
     before = sample["paths"]["appendix:2026-002-mingcha-content"]
     assert read_inputs_hash(out) != read_inputs_hash(before)
     new_text = flat(pdf_text(out))
@@ -238,7 +238,7 @@ def test_hostile_client_name_is_escaped_and_nothing_fetched(tmp_path: Path, list
         encoding="utf-8",
     )
     ws = load_workspace(root)
-    out = render_document(ws, "quote", "2026-001-yunfan-launch", root / "out/q.pdf")
+    out = render(ws, "quote", "2026-001-yunfan-launch", root / "out/q.pdf")[0]
     assert hits == []
     text = flat(pdf_text(out))
     assert flat('<img src="file:///etc/passwd">') in text
@@ -263,7 +263,7 @@ def test_hostile_workspace_template_is_refused(tmp_path: Path, listener: tuple[s
     ws = load_workspace(root)
     out = root / "out/q.pdf"
     with pytest.raises(RenderError) as info:
-        render_document(ws, "quote", "2026-001-yunfan-launch", out)
+        render(ws, "quote", "2026-001-yunfan-launch", out)
     message = info.value.en
     assert "file:///etc/passwd" in message
     assert f"{url}/evil.css" in message
@@ -276,13 +276,13 @@ def test_missing_glyph_fails_and_keeps_previous_file(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "ws")
     ws = load_workspace(root)
     out = root / "out/q.pdf"
-    render_document(ws, "quote", "2026-001-yunfan-launch", out)
+    render(ws, "quote", "2026-001-yunfan-launch", out)
     before = out.read_bytes()
     deal = root / "deals/2026-001-yunfan-launch.yaml"
     deal.write_text(deal.read_text(encoding="utf-8").replace("title: 新品发布品牌视觉", "title: 新品发布\U000f0001视觉"), encoding="utf-8")
     ws = load_workspace(root)
     with pytest.raises(RenderError) as info:
-        render_document(ws, "quote", "2026-001-yunfan-launch", out)
+        render(ws, "quote", "2026-001-yunfan-launch", out)
     assert "U+F0001" in info.value.en
     assert out.read_bytes() == before
     assert [p.name for p in out.parent.iterdir()] == ["q.pdf"]
@@ -297,7 +297,7 @@ def test_undefined_variable_in_override_template_is_located(tmp_path: Path) -> N
     (root / "templates/quote.html").write_text("\n".join(lines) + "\n", encoding="utf-8")
     ws = load_workspace(root)
     with pytest.raises(RenderError) as info:
-        render_document(ws, "quote", "2026-001-yunfan-launch", root / "out/q.pdf")
+        render(ws, "quote", "2026-001-yunfan-launch", root / "out/q.pdf")
     assert "quote.html" in info.value.en and "line 4" in info.value.en and "client.fax" in info.value.en
 
 

@@ -16,8 +16,9 @@ from salesdocs.cli import main as cli_main
 from salesdocs.engine.money import to_fen
 from salesdocs.engine.pricing import price_deal
 from salesdocs.errors import UsageError
-from salesdocs.policy.model import Deal, DealLine
-from salesdocs.workspace import calendar_for, load_workspace
+from salesdocs.model import Deal, DealLine
+from salesdocs.engine.calendar import calendar_for
+from salesdocs.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -79,7 +80,7 @@ def test_refund_rule_and_allowance(ws) -> None:  # type: ignore[no-untyped-def]
 
 def test_uncovered_stage_is_reported(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from salesdocs.engine.refunds import refund_for
-    from salesdocs.policy.model import RefundLadder
+    from salesdocs.model import RefundLadder
 
     tier = ws.policy.service("copywriting").tier("standard")
     closed = RefundLadder("closed", "closed", "", tier.ladder.steps[:2])

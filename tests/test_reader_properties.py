@@ -114,7 +114,6 @@ def _check_json(root: Path, *extra: str) -> tuple[int, str, str]:
             code = exc.code
         else:  # pragma: no cover - main always exits
             code = 0
-    cli._STATE["lang"] = "zh"
     return code, out.getvalue(), err.getvalue()
 
 

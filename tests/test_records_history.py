@@ -13,7 +13,7 @@ import salesdocs
 from salesdocs import api
 from salesdocs.cli import main
 from salesdocs.errors import RecordsError, UsageError
-from salesdocs.policy.model import stage_id
+from salesdocs.model import stage_id
 from salesdocs.records.history import list_records, refund_for_project
 from salesdocs.records.importer import import_csv
 from salesdocs.records.sample import generate, to_csv
@@ -68,7 +68,9 @@ def db(ws, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_refund_from_history_equals_the_engine(ws, db: Path) -> None:
-    result, history = refund_for_project(ws, "L", db=db)
+    answer = refund_for_project(ws, "L", db=db)
+    result, history = answer.result, answer.history
+    assert answer.applies and result is not None
     assert result == api.refund(ws, "logo-design", "standard", "revision-2", Decimal("3000"))
     assert (result.stage, result.step, result.refund, result.rule) == (2, 2, Decimal("1500.00"), "修改 1~3 次后仍不满意，退还已付款的 50%")
     assert [h["event"] for h in history] == [
@@ -81,7 +83,9 @@ def test_refund_from_history_equals_the_engine(ws, db: Path) -> None:
 
 
 def test_refund_at_the_last_step(ws, db: Path) -> None:
-    result, history = refund_for_project(ws, "C", db=db)
+    answer = refund_for_project(ws, "C", db=db)
+    result, history = answer.result, answer.history
+    assert result is not None
     assert result == api.refund(ws, "copywriting", "standard", 5, Decimal("1350.50"))
     assert (result.kind, result.percent, result.refund, result.within_allowance) == ("at_most", Decimal("20"), Decimal("270.10"), False)
     assert history[-1] == {"id": history[-1]["id"], "at": "2026-10-29 00:00", "event": "refund-paid", "event_zh": "退款已付",
@@ -89,13 +93,14 @@ def test_refund_at_the_last_step(ws, db: Path) -> None:
 
 
 def test_no_refund_without_a_standing_dissatisfaction(ws, db: Path) -> None:
-    with pytest.raises(RecordsError) as err:
-        refund_for_project(ws, "A", db=db)
-    assert err.value.en == "project A has no recorded dissatisfaction, so no refund applies (it was accepted; 0 counted revision(s) delivered)"
-    with pytest.raises(RecordsError) as err:
-        refund_for_project(ws, "W", db=db)
-    assert err.value.en == ("project W's dissatisfaction of 2026-10-03 00:00 was followed by a writer/designer change "
-                            "on 2026-10-03 12:00, so no refund applies")
+    accepted = refund_for_project(ws, "A", db=db)  # an answer, not an error
+    assert (accepted.applies, accepted.result) == (False, None)
+    assert accepted.reason_en == "project A has no recorded dissatisfaction, so no refund applies (it was accepted; 0 counted revision(s) delivered)"
+    assert accepted.reason_zh == "项目 A 没有记录“不满意”，不涉及退款（项目已验收，已交付 0 次计数的修改）"
+    changed = refund_for_project(ws, "W", db=db)
+    assert (changed.applies, changed.result) == (False, None)
+    assert changed.reason_en == ("project W's dissatisfaction of 2026-10-03 00:00 was followed by a writer/designer change "
+                                 "on 2026-10-03 12:00, so no refund applies")
     with pytest.raises(RecordsError) as err:
         refund_for_project(ws, "N", db=db)
     assert err.value.en == "project N has no amount paid recorded, so the refund cannot be computed; record an event with amount_paid"
@@ -121,7 +126,8 @@ def test_every_refund_of_the_sample_history(ws, tmp_path: Path) -> None:
             if r["event"] == "dissatisfied":
                 stage = revisions
         paid = Decimal(next(r["amount_paid"] for r in mine if r["amount_paid"]))
-        result, _ = refund_for_project(ws, project, db=tmp_path / "r.sqlite")
+        result = refund_for_project(ws, project, db=tmp_path / "r.sqlite").result
+        assert result is not None
         assert result == api.refund(ws, mine[0]["service"], mine[0]["tier"], stage_id(stage), paid), project
         # and the refund the sample records as paid is that amount
         assert Decimal(next(r["refund_amount"] for r in mine if r["event"] == "refund-paid")) == result.refund

@@ -30,7 +30,8 @@ from salesdocs.engine.refunds import refund_for
 from salesdocs.errors import RecordsError, UsageError
 from salesdocs.records import store
 from salesdocs.records.importer import import_csv
-from salesdocs.records.report import duration, prepare_aftersales, resolve_period, short_client
+from salesdocs.records.period import resolve_period
+from salesdocs.render.aftersales import duration, prepare_aftersales, short_client
 from salesdocs.records.stats import Period, aftersales_stats, records_digest
 from salesdocs.render import charts
 from salesdocs.render.documents import render_prepared
@@ -501,7 +502,7 @@ def test_charts_are_deterministic_across_processes() -> None:
 
 def test_matplotlib_is_imported_only_for_charts() -> None:
     code = (
-        "import sys; from salesdocs.records import report, stats, store, importer, history;"
+        "import sys; from salesdocs.records import stats, store, importer, history; from salesdocs.render import aftersales;"
         "import salesdocs.render.charts; print('matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
@@ -525,7 +526,7 @@ def test_periods() -> None:
     assert err.value.en == "the end date 2026-10-01 is before the start date 2026-10-31"
     with pytest.raises(UsageError) as err:
         resolve_period(None, "2026-13-01", "2026-10-01")
-    assert err.value.en == "--from: not a date: 2026-13-01 (expected YYYY-MM-DD, e.g. 2026-10-01)"
+    assert err.value.en == "--from: not a date: 2026-13-01 (expected YYYY-MM-DD, e.g. 2026-09-28)"
 
 
 def test_durations_and_names() -> None:

@@ -26,8 +26,12 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-__all__ = ["CalendarOverrides", "DueDate", "WorkCalendar", "official_years"]
+if TYPE_CHECKING:
+    from salesdocs.model import Policy
+
+__all__ = ["CalendarOverrides", "DueDate", "WorkCalendar", "calendar_for", "official_years"]
 
 _ONE_DAY = timedelta(days=1)
 #: statutory holidays on fixed Gregorian dates (Measures on National Holidays, as amended 2024)
@@ -131,3 +135,14 @@ class WorkCalendar:
         """Number of working days in the half-open interval (a, b]; 0 when b ≤ a."""
         a, b = _as_date(a), _as_date(b)
         return sum(1 for i in range(1, (b - a).days + 1) if self.is_working_day(a + timedelta(days=i)))
+
+
+def calendar_for(policy: Policy) -> WorkCalendar:
+    """The working-day calendar of a policy: official data plus ``rules/calendar.yaml``."""
+    return WorkCalendar(
+        CalendarOverrides(
+            holidays=policy.calendar_holidays,
+            workdays=policy.calendar_workdays,
+            covered_years=policy.calendar_years,
+        )
+    )

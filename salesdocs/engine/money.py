@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from salesdocs.errors import SalesdocsError
+from salesdocs.errors import MoneyError
 
 __all__ = [
     "FEN",
@@ -31,10 +31,6 @@ MAX_WORDS_AMOUNT = Decimal(10) ** 16
 
 # Optional sign, then either plain digits or digits grouped by thousands commas, optional fraction.
 _NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?|[+-]?\.\d+")
-
-
-class MoneyError(SalesdocsError):
-    """An amount or percentage that is not a valid number or is out of range."""
 
 
 def _check_type(value: object) -> None:
@@ -59,6 +55,37 @@ def parse_decimal(value: int | str | Decimal) -> Decimal:
     if not result.is_finite():
         raise MoneyError(f"“{value}” 不是有效的数字", f"'{value}' is not a valid number")
     return result
+
+
+_YUAN_TEXT = re.compile(r"[0-9]{1,16}(?:\.[0-9]{1,2})?")
+
+
+def parse_yuan(text: str) -> Decimal:
+    """An amount of money as people type it: ``1500``, ``1,350.50``, ``¥1500``, ``1500元``.
+
+    At most two decimals, not negative, below 10^16.  Raises MoneyError otherwise.
+    """
+    raw = text.strip().replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
+    if raw.startswith("-"):
+        raise MoneyError(f"必须是不小于 0 的金额：{text}", f"must be an amount ≥ 0: {text}")
+    if not _YUAN_TEXT.fullmatch(raw):
+        raise MoneyError(
+            f"应为金额（元，最多两位小数，例如 1500 或 1350.50）：{text}",
+            f"must be an amount in yuan with at most two decimals (e.g. 1500 or 1350.50): {text}",
+        )
+    return Decimal(raw)
+
+
+def yuan_to_fen(amount: Decimal) -> int:
+    """Yuan (at most two decimals) → integer fen, as the records store keeps money."""
+    return int(to_fen(amount) * 100)
+
+
+def fen_to_yuan(fen: int | None) -> Decimal | None:
+    """Integer fen → Decimal yuan with two places (None stays None)."""
+    if fen is None:
+        return None
+    return (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
 
 
 def parse_percent(value: int | str | Decimal) -> Decimal:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from salesdocs.engine.calendar import WorkCalendar
 from salesdocs.engine.money import in_words, to_fen
 from salesdocs.errors import SalesdocsError
-from salesdocs.policy.model import Deal, Policy
+from salesdocs.model import Deal, Policy
 
 HUNDRED = Decimal(100)
 

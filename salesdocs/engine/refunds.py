@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from salesdocs.engine.money import to_fen
-from salesdocs.policy.model import LadderStep, RefundLadder, Tier, stage_id, stage_zh
+from salesdocs.model import LadderStep, RefundLadder, Tier, stage_id, stage_zh
 
 HUNDRED = Decimal(100)
 

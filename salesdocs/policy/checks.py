@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from salesdocs.errors import Problem
-from salesdocs.policy.model import Policy, parse_stage, stage_id, stage_zh
+from salesdocs.model import Policy, parse_stage, stage_id, stage_zh
 from salesdocs.policy.reader import Document, PathKey
 
 PolicyCheck = Callable[["Context"], Iterable[Problem]]
@@ -442,7 +442,7 @@ def _id_filename(doc: Document, stem: str, value: str) -> Problem:
 def deals(ctx: Context) -> Iterator[Problem]:
     from salesdocs.engine.money import MoneyError
     from salesdocs.engine.pricing import price_deal
-    from salesdocs.policy.build import build_deal
+    from salesdocs.policy.assemble import build_deal
 
     policy = ctx.policy
     assert policy is not None

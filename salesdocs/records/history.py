@@ -17,17 +17,31 @@ from typing import Any
 
 from salesdocs.engine.refunds import RefundResult, refund_for
 from salesdocs.errors import RecordsError, UsageError
-from salesdocs.policy.model import Workspace, stage_id
+from salesdocs.model import Workspace, stage_id
 from salesdocs.records import store
 from salesdocs.records.importer import EVENT_ZH, _short
 
-__all__ = ["NoRefundApplies", "Project", "client_history", "load_project", "project_history", "refund_for_project"]
+__all__ = ["ProjectRefund", "Project", "client_history", "load_project", "project_history", "refund_for_project"]
 
 
-class NoRefundApplies(RecordsError):
-    """The recorded history gives a definite answer: no refund (not an error in any file)."""
+@dataclass(frozen=True)
+class ProjectRefund:
+    """The refund a project's recorded history implies.
 
-    exit_code = 0
+    ``result`` is None when the history gives a definite answer that no refund applies
+    (no dissatisfaction, or one answered by a writer change or an acceptance); ``reason_zh``
+    and ``reason_en`` then say why.  That is an answer, not an error.
+    """
+
+    project: str
+    result: RefundResult | None
+    history: list[dict[str, Any]]
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    @property
+    def applies(self) -> bool:
+        return self.result is not None
 
 _COUNTED = "revision-delivered"
 
@@ -102,12 +116,12 @@ def project_history(conn: sqlite3.Connection, project_id: str) -> list[dict[str,
     return history
 
 
-def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None = None) -> tuple[RefundResult, list[dict[str, Any]]]:
-    """The refund the recorded history of ``project_id`` implies, and that history.
+def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None = None) -> ProjectRefund:
+    """The refund the recorded history of ``project_id`` implies, with that history.
 
-    Raises :class:`UsageError` for an unknown project and :class:`RecordsError` when the
-    history gives no basis for a refund (no dissatisfaction, no amount paid, a service or tier
-    that is no longer in the policy).
+    "No refund applies" is an answer (``result`` None, with the reason).  Raises
+    :class:`UsageError` for an unknown project and :class:`RecordsError` when the history gives
+    no basis for computing one (no amount paid, a service or tier no longer in the policy).
     """
     path = store.db_path(ws.root, db)
     conn = store.open_existing(path)
@@ -133,7 +147,10 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
     if last is None:
         state_zh = "已验收" if project.accepted else "仍在进行中"
         state_en = "was accepted" if project.accepted else "is still running"
-        raise NoRefundApplies(
+        return ProjectRefund(
+            project_id,
+            None,
+            history,
             f"项目 {project_id} 没有记录“不满意”，不涉及退款（项目{state_zh}，已交付 {project.revisions_used} 次计数的修改）",
             f"project {project_id} has no recorded dissatisfaction, so no refund applies (it {state_en}; {project.revisions_used} counted revision(s) delivered)",
         )
@@ -141,7 +158,10 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
     if answered is not None:
         how_zh = "更换了文案师/设计师" if answered["event"] == "writer-changed" else "客户已验收"
         how_en = "a writer/designer change" if answered["event"] == "writer-changed" else "the client's acceptance"
-        raise NoRefundApplies(
+        return ProjectRefund(
+            project_id,
+            None,
+            history,
             f"项目 {project_id} 在 {history[last]['at']} 的不满意之后于 {answered['at']} {how_zh}，不涉及退款",
             f"project {project_id}'s dissatisfaction of {history[last]['at']} was followed by {how_en} on {answered['at']}, so no refund applies",
         )
@@ -152,7 +172,7 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
             f"project {project_id} has no amount paid recorded, so the refund cannot be computed; record an event with amount_paid",
         )
     result = refund_for(service.id, project.tier, tier, project.dissatisfied_stage, project.paid)
-    return result, history
+    return ProjectRefund(project_id, result, history)
 
 
 # --------------------------------------------------------------------------- listings

@@ -31,8 +31,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from salesdocs.errors import RecordsError
-from salesdocs.policy.model import Service, Tier, Workspace, parse_stage, stage_id
+from salesdocs.errors import ImportProblems, RecordsError, RowProblem
+from salesdocs.model import Service, Tier, Workspace, parse_stage, stage_id
 from salesdocs.records import store
 
 __all__ = [
@@ -113,45 +113,6 @@ _YES = {"是", "yes", "y", "true", "1", "上门", "√", "✓"}
 _NO = {"否", "no", "n", "false", "0", "", "不上门", "-", "—"}
 
 # ------------------------------------------------------------------------------ problems
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One problem in one row (``row`` None: the whole file / the command line)."""
-
-    row: int | None
-    column: str
-    zh: str
-    en: str
-
-    def text(self, where: str, lang: str) -> str:
-        msg = self.en if lang == "en" else self.zh
-        prefix = where if self.row is None else f"{where}:{self.row}"
-        if self.column:
-            return f"{prefix}: {self.column}: {msg}" if prefix else f"{self.column}: {msg}"
-        return f"{prefix}: {msg}" if prefix else msg
-
-
-class ImportProblems(RecordsError):
-    """Rows that did not pass validation; nothing was imported."""
-
-    def __init__(self, where: str, problems: Sequence[RowProblem]) -> None:
-        self.where = where
-        self.problems = sorted(problems, key=lambda p: (p.row or 0,))
-        shown = self.problems[:MAX_LISTED]
-        more = len(self.problems) - len(shown)
-        zh = [p.text(where, "zh") for p in shown]
-        en = [p.text(where, "en") for p in shown]
-        if more:
-            zh.append(f"……还有 {more} 个问题未列出")
-            en.append(f"… and {more} more problem(s) not listed")
-        n = len(self.problems)
-        zh.append(f"未导入任何记录：发现 {n} 个问题，请修改后重新导入" if where else f"未记录：发现 {n} 个问题")
-        en.append(f"nothing imported: {n} problem(s) found; fix them and import again" if where else f"nothing recorded: {n} problem(s) found")
-        super().__init__("\n".join(zh), "\n".join(en))
-
-    def lines(self, lang: str = "en") -> list[str]:
-        return [p.text(self.where, lang) for p in self.problems]
 
 
 @dataclass

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from salesdocs.engine.money import to_fen
 from salesdocs.engine.refunds import refund_for
-from salesdocs.policy.model import Service, Tier, Workspace
+from salesdocs.model import Service, Tier, Workspace
 
 START = date(2026, 5, 1)
 END = date(2026, 10, 31)
@@ -84,7 +84,7 @@ def _fmt(dt: datetime) -> str:
 
 class _Sampler:
     def __init__(self, ws: Workspace, seed: int) -> None:
-        from salesdocs.workspace import calendar_for
+        from salesdocs.engine.calendar import calendar_for
 
         self.ws = ws
         self.rng = random.Random(seed)
@@ -184,7 +184,7 @@ class _Sampler:
         if open_after and day > open_after:
             return rows
         if outcome == "refund":
-            from salesdocs.policy.model import stage_id
+            from salesdocs.model import stage_id
 
             add("dissatisfied", self.at(day), stage=stage_id(revisions))
             result = refund_for(project.service.id, tier.id, tier, revisions, project.paid)

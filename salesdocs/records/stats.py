@@ -39,10 +39,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from salesdocs.errors import UsageError
-from salesdocs.policy.model import Policy, stage_zh
+from salesdocs.model import Policy, stage_zh
+from salesdocs.records.period import Period, month_end, resolve_period
 from salesdocs.records.store import fen_to_yuan
 
-__all__ = ["Period", "aftersales_stats", "records_digest"]
+__all__ = ["Period", "aftersales_stats", "records_digest", "resolve_period"]
 
 #: first response time in whole seconds: the generated column tickets.response_s, i.e.
 #: CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 86400) AS INTEGER)
@@ -51,79 +52,6 @@ IN_PERIOD = "received_at >= :lo AND received_at < :hi"
 TREND_MONTHS = 6
 TOP_PROBLEMS = 5
 OPEN_LISTED = 40
-
-
-@dataclass(frozen=True)
-class Period:
-    """A range of whole days, both ends included."""
-
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise UsageError(
-                f"结束日期 {self.end.isoformat()} 早于开始日期 {self.start.isoformat()}",
-                f"the end date {self.end.isoformat()} is before the start date {self.start.isoformat()}",
-            )
-
-    @property
-    def lo(self) -> str:
-        return f"{self.start.isoformat()} 00:00:00"
-
-    @property
-    def hi(self) -> str:
-        """The first moment after the period (exclusive bound)."""
-        return f"{(self.end + timedelta(days=1)).isoformat()} 00:00:00"
-
-    @property
-    def is_month(self) -> bool:
-        return self.start.day == 1 and self.end == _month_end(self.start)
-
-    @property
-    def slug(self) -> str:
-        if self.is_month:
-            return f"{self.start:%Y-%m}"
-        return f"{self.start.isoformat()}_{self.end.isoformat()}"
-
-    @property
-    def label(self) -> str:
-        if self.is_month:
-            return f"{self.start.year}年{self.start.month}月"
-        first = f"{self.start.year}年{self.start.month}月{self.start.day}日"
-        if self.start.year == self.end.year:
-            return f"{first} 至 {self.end.month}月{self.end.day}日"
-        return f"{first} 至 {self.end.year}年{self.end.month}月{self.end.day}日"
-
-    @classmethod
-    def last_full_month(cls, today: date) -> Period:
-        end = today.replace(day=1) - timedelta(days=1)
-        return cls(end.replace(day=1), end)
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        start = date(year, month, 1)
-        return cls(start, _month_end(start))
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        """``2026-10`` (a month) or ``2026-10-01..2026-10-15``."""
-        raw = text.strip()
-        try:
-            if m := re.fullmatch(r"(\d{4})-(\d{1,2})", raw):
-                return cls.month(int(m.group(1)), int(m.group(2)))
-            if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*(?:\.\.|~|至|_)\s*(\d{4}-\d{2}-\d{2})", raw):
-                return cls(date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2)))
-        except ValueError:
-            pass
-        raise UsageError(
-            f"不是有效的期间：{text}（应为 2026-10 或 2026-10-01..2026-10-15）",
-            f"not a period: {text} (expected 2026-10 or 2026-10-01..2026-10-15)",
-        )
-
-
-def _month_end(d: date) -> date:
-    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
 def _months_back(d: date, n: int) -> date:
@@ -192,7 +120,7 @@ def _service_hours(policy: Policy) -> tuple[str, str, str] | None:
 
 def _day_table(conn: sqlite3.Connection, policy: Policy, period: Period) -> None:
     """TEMP table p_days: each day of the period, whether it is a working day, and the next working day."""
-    from salesdocs.workspace import calendar_for
+    from salesdocs.engine.calendar import calendar_for
 
     cal = calendar_for(policy)
     conn.executescript("DROP TABLE IF EXISTS temp.p_days; CREATE TEMP TABLE p_days (day TEXT PRIMARY KEY, working INTEGER, next_working TEXT);")
@@ -356,7 +284,7 @@ def _trend(conn: sqlite3.Connection, p: dict[str, Any], period: Period, months: 
         key = f"{d:%Y-%m}"
         n, within, rated, sat = found.get(key, (0, 0, 0, None))
         # the period's last month is counted only up to the period's end
-        partial = (d.year, d.month) == (period.end.year, period.end.month) and period.end != _month_end(period.end)
+        partial = (d.year, d.month) == (period.end.year, period.end.month) and period.end != month_end(period.end)
         out.append(
             {"month": key, "label": f"{d.month}月", "year": d.year, "count": n, "within_pct": _pct(within, n),
              "satisfaction_mean": _mean(sat, rated), "partial": partial}

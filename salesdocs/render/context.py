@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from salesdocs.engine.dates import date_range_zh
 from salesdocs.engine.money import format_percent
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
-from salesdocs.policy.model import (
+from salesdocs.model import (
     Client,
     Deal,
     Policy,
@@ -23,7 +24,7 @@ from salesdocs.policy.model import (
     Workspace,
     stage_zh,
 )
-from salesdocs.workspace import calendar_for
+from salesdocs.engine.calendar import calendar_for
 
 _CN_NUMBERS = "一二三四五六七八九十"
 
@@ -152,16 +153,6 @@ def client_ctx(client: Client | None, fallback_id: str) -> dict[str, Any]:
     }
 
 
-def due_range(earliest: date, latest: date) -> str:
-    """"2026年11月26日 至 11月30日" (the year once when both dates share it)."""
-    first = f"{earliest.year}年{earliest.month}月{earliest.day}日"
-    if earliest == latest:
-        return first
-    if earliest.year == latest.year:
-        return f"{first} 至 {latest.month}月{latest.day}日"
-    return f"{first} 至 {latest.year}年{latest.month}月{latest.day}日"
-
-
 def quote_lines_ctx(q: Quote) -> list[dict[str, Any]]:
     return [
         {
@@ -177,7 +168,7 @@ def quote_lines_ctx(q: Quote) -> list[dict[str, Any]]:
             "amount": line.amount,
             "due_earliest": line.due_earliest,
             "due_latest": line.due_latest,
-            "due_range": due_range(line.due_earliest, line.due_latest),
+            "due_range": date_range_zh(line.due_earliest, line.due_latest),
             "estimated": line.estimated,
             "delivery": f"{line.delivery_min}~{line.delivery_max}",
         }

@@ -1,144 +1,63 @@
-"""Document kinds: each maps to a template, a context builder and its inputs.
+"""Document kinds → prepared documents → PDFs.
 
-:func:`render_document` is the one way any PDF is produced: it hashes the
-exact inputs (policy files, client, deal, templates, salesdocs version), builds
-the context, renders the HTML in the sandbox and hands it to the PDF writer.
+:func:`render` is the library entry point used by the ``render`` command and by the batch
+build: it prepares each part of a document kind (a visit pack is a brief and a handout)
+and writes it atomically.  :func:`prepare` builds a document without WeasyPrint, so an
+incremental build can compare inputs hashes first; :func:`render_prepared` writes one.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from datetime import datetime, time, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from salesdocs import __version__
-from salesdocs.errors import RenderError, UsageError
-from salesdocs.policy.model import Deal, Workspace
+from salesdocs.api import find_deal
+from salesdocs.errors import UsageError
+from salesdocs.model import Deal, Workspace
+from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
+from salesdocs.render.aftersales import prepare_aftersales
+from salesdocs.render.inputs import Prepared, find_stylesheet, hash_inputs, inputs_of, midnight, template_dirs
+from salesdocs.render.kinds import DocumentKind, out_path
+from salesdocs.render.visitpack import find_client, prepare_brief, prepare_handout
 
-PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "defaults" / "templates"
-STYLESHEET = "base.css"
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+__all__ = ["DocumentJob", "Prepared", "kind_of", "prepare", "render", "render_html", "render_prepared", "resolve_target"]
 
 
 @dataclass(frozen=True)
 class DocumentJob:
-    """One PDF to make: what kind, for which target, where it goes."""
+    """One PDF to make (or, for a visit pack, one folder): what kind, for which target, where it goes."""
 
-    kind: str  # intro | quote | appendix | aftersales | brief | handout
-    target: str | None  # deal id, client id, or None
+    kind: DocumentKind
+    target: str | None  # deal id, client id, report period slug, or None
     out_path: Path
 
     @property
     def label(self) -> str:
-        return f"{self.kind} {self.target}" if self.target else self.kind
+        return f"{self.kind.value} {self.target}" if self.target else self.kind.value
 
 
-def template_dirs(ws_root: Path) -> list[Path]:
-    """Workspace ``templates/`` first (overrides), packaged defaults second."""
-    dirs = []
-    local = ws_root / "templates"
-    if local.is_dir():
-        dirs.append(local)
-    if PACKAGED_TEMPLATES.resolve() not in [d.resolve() for d in dirs]:
-        dirs.append(PACKAGED_TEMPLATES)
-    return dirs
-
-
-def template_files(ws_root: Path) -> dict[str, bytes]:
-    """Every template file that can take part in a render, as the loader would pick it."""
-    chosen: dict[str, bytes] = {}
-    for folder in template_dirs(ws_root):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in (".html", ".css", ".svg", ".png", ".jpg", ".ttf", ".otf", ".woff", ".woff2"):
-                name = path.relative_to(folder).as_posix()
-                chosen.setdefault(name, path.read_bytes())
-    return chosen
-
-
-def find_stylesheet(ws_root: Path, name: str = STYLESHEET) -> Path:
-    for folder in template_dirs(ws_root):
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    raise RenderError(f"找不到样式表 {name}", f"stylesheet {name} not found")
-
-
-def inputs_of(ws: Workspace, deal: Deal | None = None, client_id: str | None = None, extra: Sequence[tuple[str, bytes]] = ()) -> list[tuple[str, bytes]]:
-    """The exact inputs of a document, as (name, bytes) in a stable order."""
-    items: list[tuple[str, bytes]] = [(f.rel, ws.sources[f.rel]) for f in ws.policy.files]
-    client_id = client_id or (deal.client if deal else None)
-    if client_id and (client := ws.client(client_id)) is not None:
-        items.append((client.rel, ws.sources[client.rel]))
-    if deal is not None:
-        items.append((deal.rel, ws.sources[deal.rel]))
-    items.extend((f"templates/{name}", data) for name, data in sorted(template_files(ws.root).items()))
-    items.append(("salesdocs-version", __version__.encode()))
-    items.extend(extra)
-    return items
-
-
-def hash_inputs(items: Sequence[tuple[str, bytes]]) -> str:
-    digest = hashlib.sha256()
-    for name, data in items:
-        digest.update(name.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0" + data)
-    return digest.hexdigest()
+def kind_of(kind: DocumentKind | str) -> DocumentKind:
+    """A :class:`DocumentKind` from its name; an unknown name is a :class:`UsageError` listing the kinds."""
+    if isinstance(kind, DocumentKind):
+        return kind
+    try:
+        return DocumentKind(kind)
+    except ValueError:
+        names = ", ".join(k.value for k in DocumentKind)
+        raise UsageError(f"未知的文档类型 {kind}；可选：{names}", f"unknown document kind {kind}; choose one of: {names}") from None
 
 
 def _deal(ws: Workspace, target: str | None) -> Deal:
-    from salesdocs.api import find_deal
-
     if not target:
         raise UsageError("需要指定交易（deal id 或文件路径）", "a deal is required (deal id or file path)")
     return find_deal(ws, target)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Everything needed to write one PDF, computed without WeasyPrint.
-
-    ``build_context`` is the template context, or a function that builds it on first use
-    of :attr:`context`: an incremental build compares ``inputs_hash`` first and never
-    computes the context of a document that has not changed.
-    """
-
-    template: str
-    build_context: Callable[[], dict[str, Any]] | dict[str, Any]
-    title: str
-    subject: str
-    keywords: list[str]
-    created: datetime
-    inputs: list[tuple[str, bytes]]
-    inputs_hash: str
-    pdf_a: bool
-
-    @cached_property
-    def context(self) -> dict[str, Any]:
-        return self.build_context() if callable(self.build_context) else self.build_context
-
-
-def _midnight(day: Any) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
-
-
-def prepare(ws: Workspace, kind: str, target: str | None, **options: Any) -> Prepared:
-    """Context, inputs and metadata of a document (no rendering yet)."""
-    builder = PREPARERS.get(kind)
-    if builder is None:
-        raise UsageError(
-            f"未知的文档类型 {kind}；可选：{', '.join(PREPARERS)}", f"unknown document kind {kind}; choose one of: {', '.join(PREPARERS)}"
-        )
-    return builder(ws, target, **options)
-
-
-def _prepare_intro(ws: Workspace, target: str | None, **_: Any) -> Prepared:
-    inputs = inputs_of(ws)
-    h = hash_inputs(inputs)
-    title = ctx.intro_title(ws.policy)
-    return Prepared("intro.html", lambda: ctx.intro(ws, h), title, "公司介绍", ["公司介绍", "服务目录"], _midnight(ws.policy.effective), inputs, h, False)
 
 
 def _client_name(ws: Workspace, deal: Deal) -> str:
@@ -146,48 +65,74 @@ def _client_name(ws: Workspace, deal: Deal) -> str:
     return client.name if client else deal.client
 
 
+def _prepare_intro(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+    inputs = inputs_of(ws)
+    h = hash_inputs(inputs)
+    return Prepared(
+        template="intro.html",
+        build_context=lambda: ctx.intro(ws, h),
+        title=ctx.intro_title(ws.policy),
+        subject="公司介绍",
+        keywords=["公司介绍", "服务目录"],
+        created=midnight(ws.policy.effective),
+        inputs=inputs,
+        inputs_hash=h,
+        pdf_a=False,
+    )
+
+
 def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
     inputs = inputs_of(ws, deal)
     h = hash_inputs(inputs)
-    title = ctx.quote_title(ws.policy, deal)
-    return Prepared("quote.html", lambda: ctx.quote(ws, deal, h), title, f"报价单 · {_client_name(ws, deal)}", ["报价单", deal.id], _midnight(deal.date), inputs, h, True)
+    return Prepared(
+        template="quote.html",
+        build_context=lambda: ctx.quote(ws, deal, h),
+        title=ctx.quote_title(ws.policy, deal),
+        subject=f"报价单 · {_client_name(ws, deal)}",
+        keywords=["报价单", deal.id],
+        created=midnight(deal.date),
+        inputs=inputs,
+        inputs_hash=h,
+        pdf_a=True,
+    )
 
 
 def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
     inputs = inputs_of(ws, deal)
     h = hash_inputs(inputs)
-    title = ctx.appendix_title(ws.policy, deal)
-    return Prepared("appendix.html", lambda: ctx.appendix(ws, deal, h), title, f"合同附件 · {_client_name(ws, deal)}", ["合同附件", "服务协议", deal.id], _midnight(deal.date), inputs, h, True)
+    return Prepared(
+        template="appendix.html",
+        build_context=lambda: ctx.appendix(ws, deal, h),
+        title=ctx.appendix_title(ws.policy, deal),
+        subject=f"合同附件 · {_client_name(ws, deal)}",
+        keywords=["合同附件", "服务协议", deal.id],
+        created=midnight(deal.date),
+        inputs=inputs,
+        inputs_hash=h,
+        pdf_a=True,
+    )
 
 
-def _prepare_aftersales(ws: Workspace, target: str | None, **options: Any) -> Prepared:
-    from salesdocs.records.report import prepare_aftersales
-
-    return prepare_aftersales(ws, target, **options)
-
-
-def _prepare_brief(ws: Workspace, target: str | None, **options: Any) -> Prepared:
-    from salesdocs.render.visitpack import prepare_brief
-
-    return prepare_brief(ws, target, **options)
-
-
-def _prepare_handout(ws: Workspace, target: str | None, **options: Any) -> Prepared:
-    from salesdocs.render.visitpack import prepare_handout
-
-    return prepare_handout(ws, target, **options)
-
-
-PREPARERS: dict[str, Callable[..., Prepared]] = {
-    "intro": _prepare_intro,
-    "quote": _prepare_quote,
-    "appendix": _prepare_appendix,
-    "aftersales": _prepare_aftersales,
-    "brief": _prepare_brief,
-    "handout": _prepare_handout,
+PREPARERS: dict[DocumentKind, Callable[..., Prepared]] = {
+    DocumentKind.INTRO: _prepare_intro,
+    DocumentKind.QUOTE: _prepare_quote,
+    DocumentKind.APPENDIX: _prepare_appendix,
+    DocumentKind.AFTERSALES: prepare_aftersales,
+    DocumentKind.BRIEF: prepare_brief,
+    DocumentKind.HANDOUT: prepare_handout,
 }
+
+
+def prepare(ws: Workspace, kind: DocumentKind | str, target: str | None, **options: Any) -> Prepared:
+    """Context, inputs and metadata of one single document (no rendering yet)."""
+    k = kind_of(kind)
+    builder = PREPARERS.get(k)
+    if builder is None:
+        parts = " + ".join(p.value for p in k.parts)
+        raise UsageError(f"{k.value} 由多个文档组成（{parts}），请用 render()", f"{k.value} is several documents ({parts}); use render()")
+    return builder(ws, target, **options)
 
 
 def _ascii_name(rel: str) -> str:
@@ -196,7 +141,7 @@ def _ascii_name(rel: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def environment(dirs: tuple[Path, ...]) -> Any:
+def environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     """One sandboxed environment per template search path, so compiled templates are reused
     across documents (the loader's up-to-date check reloads a template edited meanwhile)."""
     from salesdocs.render.environment import make_environment
@@ -211,6 +156,7 @@ def render_html(ws: Workspace, prepared: Prepared) -> str:
 
 
 def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
+    """Write one prepared document as a PDF at ``out_path`` (atomically); returns the path."""
     from salesdocs.render.pdf import Attachment, PdfMeta, write_pdf
 
     html = render_html(ws, prepared)
@@ -242,13 +188,42 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
     )
 
 
-def render_document(ws: Workspace, kind: str, target: str | None, out_path: Path, **options: Any) -> Path:
-    """Render one document to ``out_path`` (atomically)."""
-    return render_prepared(ws, prepare(ws, kind, target, **options), out_path)
+def resolve_target(ws: Workspace, kind: DocumentKind, target: str | None, **options: Any) -> str | None:
+    """The canonical target of a document: the deal id (a deal may be named by its file path),
+    the client id, or the after-sales report's period slug; a missing target is a UsageError."""
+    if kind.needs_deal:
+        if not target:
+            choices = ", ".join(sorted(ws.deals)) or "—"
+            raise UsageError(
+                f"{kind.value} 需要指定交易：salesdocs render {kind.value} DEAL；可选：{choices}",
+                f"{kind.value} needs a deal: salesdocs render {kind.value} DEAL; choose one of: {choices}",
+            )
+        return find_deal(ws, target).id
+    if kind.needs_client:
+        return find_client(ws, target).id
+    if kind is DocumentKind.AFTERSALES:
+        return resolve_period(target, options.get("date_from"), options.get("date_to"), options.get("today")).slug
+    return None
 
 
-def default_out_path(ws: Workspace, kind: str, target: str | None) -> Path:
-    out = ws.root / "out"
-    if kind == "intro":
-        return out / "intro.pdf"
-    return out / f"{kind}-{target}.pdf"
+def render(
+    ws: Workspace, kind: DocumentKind | str, target: str | None = None, out: Path | None = None, **options: Any
+) -> list[Path]:
+    """Render a document kind for ``target`` and return the files written.
+
+    ``out`` is the PDF to write (a folder for a visit pack); by default the file goes under the
+    workspace's ``out/`` as :func:`salesdocs.render.kinds.out_path` names it.  ``options`` are
+    passed to the preparer (``deal=`` for a visit pack, ``date_from``/``date_to``/``db`` for the
+    after-sales report).
+    """
+    k = kind_of(kind)
+    resolved = resolve_target(ws, k, target, **options)
+    # the report is prepared from the user's own period words; the others from the canonical id
+    prepare_target = target if k is DocumentKind.AFTERSALES else resolved
+    destination = out or out_path(ws.root / "out", k, resolved)
+    if k is DocumentKind.VISIT_PACK:
+        return [
+            render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf")
+            for part in k.parts
+        ]
+    return [render_prepared(ws, prepare(ws, k, prepare_target, **options), destination)]

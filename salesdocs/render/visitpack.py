@@ -15,9 +15,9 @@ from typing import Any
 
 from salesdocs.engine.money import format_yuan
 from salesdocs.errors import UsageError
-from salesdocs.policy.model import Client, Deal, Workspace
+from salesdocs.model import Client, Deal, Workspace
 from salesdocs.render import context as ctx
-from salesdocs.render.documents import Prepared, _midnight, hash_inputs, inputs_of
+from salesdocs.render.inputs import Prepared, hash_inputs, inputs_of, midnight
 
 
 def find_client(ws: Workspace, client_id: str | None) -> Client:
@@ -173,8 +173,15 @@ def prepare_brief(ws: Workspace, target: str | None, *, deal: str | None = None,
     records, digest = _records_for(ws, client, _pack_date(d, ws, client))
     items, h = _inputs(ws, client, d, [("records", digest)] if digest else [])
     return Prepared(
-        "brief.html", lambda: brief(ws, client, d, h, records), brief_title(client), f"内部资料 · {client.name}",
-        ["拜访准备", "内部资料", client.id], _midnight(_pack_date(d, ws, client)), items, h, False,
+        template="brief.html",
+        build_context=lambda: brief(ws, client, d, h, records),
+        title=brief_title(client),
+        subject=f"内部资料 · {client.name}",
+        keywords=["拜访准备", "内部资料", client.id],
+        created=midnight(_pack_date(d, ws, client)),
+        inputs=items,
+        inputs_hash=h,
+        pdf_a=False,
     )
 
 
@@ -183,7 +190,14 @@ def prepare_handout(ws: Workspace, target: str | None, *, deal: str | None = Non
     d = deal_for(ws, client, deal)
     items, h = _inputs(ws, client, d, [])
     return Prepared(
-        "handout.html", lambda: handout(ws, client, d, h), handout_title(ws), f"服务介绍 · {client.name}",
-        ["服务介绍", client.id], _midnight(_pack_date(d, ws, client)), items, h, False,
+        template="handout.html",
+        build_context=lambda: handout(ws, client, d, h),
+        title=handout_title(ws),
+        subject=f"服务介绍 · {client.name}",
+        keywords=["服务介绍", client.id],
+        created=midnight(_pack_date(d, ws, client)),
+        inputs=items,
+        inputs_hash=h,
+        pdf_a=False,
     )
 

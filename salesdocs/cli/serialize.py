@@ -7,6 +7,7 @@ from typing import Any
 from salesdocs.engine.money import format_percent, format_plain
 from salesdocs.engine.pricing import Quote
 from salesdocs.engine.refunds import RefundResult
+from salesdocs.records.history import ProjectRefund
 
 
 def _pct(value: Any) -> str | None:
@@ -80,3 +81,13 @@ def refund_json(r: RefundResult) -> dict[str, Any]:
         "within_allowance": r.within_allowance,
         "rule": {"ladder": r.ladder, "step": r.step, "text": r.rule, "source": r.source},
     }
+
+
+def project_refund_json(answer: ProjectRefund) -> dict[str, Any]:
+    """``refund --project``: the refund with the recorded history, or why none applies."""
+    if answer.result is None:
+        return {"project": answer.project, "applies": False, "refund": "0.00", "reason_zh": answer.reason_zh, "reason_en": answer.reason_en}
+    data = refund_json(answer.result)
+    data["project"] = answer.project
+    data["history"] = answer.history
+    return data

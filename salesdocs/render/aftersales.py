@@ -1,9 +1,9 @@
-"""The after-sales report: figures from the records (stats.py), charts, one PDF.
+"""The after-sales report: figures from the records (``records/stats.py``), charts, one PDF.
 
 ``prepare_aftersales`` is the document builder registered in
-:data:`salesdocs.render.documents.PREPARERS` under ``"aftersales"``: it reads the records
-database, computes every figure in SQL, draws the charts and returns a
-:class:`~salesdocs.render.documents.Prepared` that the ordinary pipeline renders (sandboxed
+:data:`salesdocs.render.documents.PREPARERS` under ``"aftersales"``: it asks the records
+layer for every figure (computed in SQL there), draws the charts and returns a
+:class:`~salesdocs.render.inputs.Prepared` that the ordinary pipeline renders (sandboxed
 template, safe fetcher, provenance footer, atomic write).
 
 Reproducible: the PDF's creation date is the last day of the period, and its inputs hash
@@ -19,43 +19,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from salesdocs.errors import UsageError
-from salesdocs.policy.model import Workspace
+from salesdocs.model import Workspace
 from salesdocs.records import store
-from salesdocs.records.stats import TREND_MONTHS, Period, aftersales_stats, records_digest
+from salesdocs.records.stats import TREND_MONTHS, aftersales_stats, records_digest, resolve_period
+from salesdocs.render import charts
+from salesdocs.render.context import company_ctx, provenance_ctx
+from salesdocs.render.inputs import Prepared, hash_inputs, inputs_of, midnight
 
-__all__ = ["default_out_path", "prepare_aftersales", "render_aftersales", "resolve_period"]
-
-
-def _as_date(value: date | str | None, option: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(
-            f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD，例如 2026-10-01）",
-            f"{option}: not a date: {value} (expected YYYY-MM-DD, e.g. 2026-10-01)",
-        ) from None
-
-
-def resolve_period(target: str | None = None, date_from: date | str | None = None, date_to: date | str | None = None,
-                   today: date | None = None) -> Period:
-    """The report's period: ``--from``/``--to``, else ``target`` (``2026-10``), else the last full month."""
-    start, end = _as_date(date_from, "--from"), _as_date(date_to, "--to")
-    if start is not None or end is not None:
-        if start is None or end is None:
-            raise UsageError("请同时给出 --from 和 --to（或都不给：默认为上一个完整的月份）",
-                             "give both --from and --to (or neither: the last full month)")
-        return Period(start, end)
-    if target:
-        return Period.parse(target)
-    return Period.last_full_month(today or date.today())
-
-
-def default_out_path(ws: Workspace, period: Period) -> Path:
-    """``out/aftersales-2026-10.pdf`` for a month, ``out/aftersales-2026-10-01_2026-10-15.pdf`` otherwise."""
-    return ws.root / "out" / f"aftersales-{period.slug}.pdf"
+__all__ = ["duration", "prepare_aftersales", "short_client"]
 
 
 _CLIENT_SUFFIX = re.compile(r"(（示例）|\(示例\))$")
@@ -83,8 +54,6 @@ def _plain(value: Decimal) -> str:
 
 
 def _charts(stats: dict[str, Any], ws: Workspace) -> dict[str, str | None]:
-    from salesdocs.render import charts
-
     head = stats["headline"]
     out: dict[str, str | None] = {"categories": None, "trend": None, "satisfaction": None}
     if head["received"]:
@@ -117,8 +86,6 @@ def _wrap(label: str, width: int = 12) -> str:
 
 
 def build_context(ws: Workspace, stats: dict[str, Any], inputs_hash: str, db_rel: str, totals: dict[str, Any]) -> dict[str, Any]:
-    from salesdocs.render.context import company_ctx, provenance_ctx
-
     policy = ws.policy
     period = stats["period"]
     clients = {cid: short_client(c.name) for cid, c in ws.clients.items()}
@@ -154,10 +121,8 @@ def build_context(ws: Workspace, stats: dict[str, Any], inputs_hash: str, db_rel
 
 def prepare_aftersales(ws: Workspace, target: str | None = None, *, date_from: date | str | None = None,
                        date_to: date | str | None = None, db: Path | str | None = None, today: date | None = None,
-                       trend_months: int = TREND_MONTHS, **_: Any) -> Any:
+                       trend_months: int = TREND_MONTHS, **_: Any) -> Prepared:
     """Context, inputs and metadata of the after-sales report (no PDF yet)."""
-    from salesdocs.render.documents import Prepared, hash_inputs, inputs_of
-
     period = resolve_period(target, date_from, date_to, today)
     path = store.db_path(ws.root, db)
     conn = store.open_existing(path)
@@ -177,26 +142,14 @@ def prepare_aftersales(ws: Workspace, target: str | None = None, *, date_from: d
         db_rel = path.name
     totals = {"tickets": tickets_total, "projects": projects_total, "first": (first or "")[:10], "last": (last or "")[:10]}
     context = build_context(ws, stats, h, db_rel, totals)
-    created = datetime.combine(period.end, time(0, 0), tzinfo=timezone.utc)
     return Prepared(
-        "aftersales.html",
-        context,
-        context["doc"]["title"],
-        f"售后服务报告 {period.start.isoformat()} 至 {period.end.isoformat()}",
-        ["售后服务报告", period.slug],
-        created,
-        inputs,
-        h,
-        False,
+        template="aftersales.html",
+        build_context=context,
+        title=context["doc"]["title"],
+        subject=f"售后服务报告 {period.start.isoformat()} 至 {period.end.isoformat()}",
+        keywords=["售后服务报告", period.slug],
+        created=midnight(period.end),
+        inputs=inputs,
+        inputs_hash=h,
+        pdf_a=False,
     )
-
-
-def render_aftersales(ws: Workspace, *, date_from: date | str | None = None, date_to: date | str | None = None,
-                      target: str | None = None, out: Path | None = None, db: Path | str | None = None,
-                      today: date | None = None) -> Path:
-    """Render the report to ``out`` (default :func:`default_out_path`); returns the path written."""
-    from salesdocs.render.documents import render_prepared
-
-    prepared = prepare_aftersales(ws, target, date_from=date_from, date_to=date_to, db=db, today=today)
-    period = resolve_period(target, date_from, date_to, today)
-    return render_prepared(ws, prepared, out or default_out_path(ws, period))

@@ -6,8 +6,10 @@ from typing import Any
 
 from salesdocs.engine.money import format_percent, format_yuan
 from salesdocs.engine.pricing import Quote
+from salesdocs.api import DueWindow
 from salesdocs.engine.refunds import RefundResult
-from salesdocs.policy.model import stage_en, stage_zh
+from salesdocs.model import stage_en, stage_zh
+from salesdocs.records.history import ProjectRefund
 
 
 def quote_table(q: Quote, ws: Any, lang: str) -> None:
@@ -65,3 +67,33 @@ def refund_text(r: RefundResult, lang: str) -> str:
         text += ("\n  note: this stage is beyond the revisions included in the tier" if lang == "en"
                  else "\n  注意：该阶段已超出档位包含的修改次数")
     return text
+
+
+def project_refund_text(answer: ProjectRefund, lang: str) -> str:
+    """``refund --project``: the refund and the recorded history it follows from, or why none applies."""
+    if answer.result is None:
+        return answer.reason_en if lang == "en" else (f"{answer.reason_zh}\n{answer.reason_en}" if lang == "both" else answer.reason_zh)
+    lines = [refund_text(answer.result, lang)]
+    if answer.history:
+        lines.append("  recorded history:" if lang == "en" else "  记录的历史：")
+        for h in answer.history:
+            event = h["event"] if lang == "en" else h["event_zh"]
+            lines.append(f"    {h['at']}  {event}" + (f" ({h['stage']})" if "stage" in h else ""))
+    return "\n".join(lines)
+
+
+def due_text(window: DueWindow, lang: str) -> str:
+    """``due``: the working-day window, marked when it is an estimate."""
+    mark = ""
+    if window.estimated:
+        mark = " (estimate: no official holiday data for that year)" if lang == "en" else "（预计：该年份没有官方节假日数据）"
+    where = f"{window.service}{'/' + window.tier if window.tier else ''}"
+    zh = (
+        f"{where}：{window.start.isoformat()} 开始，第 {window.min_days} 个工作日 {window.earliest.isoformat()} "
+        f"至第 {window.max_days} 个工作日 {window.latest.isoformat()}{mark}"
+    )
+    en = (
+        f"{where}: from {window.start.isoformat()}, working day {window.min_days} = {window.earliest.isoformat()} "
+        f"to working day {window.max_days} = {window.latest.isoformat()}{mark}"
+    )
+    return en if lang == "en" else (f"{zh}\n{en}" if lang == "both" else zh)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from salesdocs.engine.money import parse_decimal, parse_percent
-from salesdocs.policy.model import (
+from salesdocs.model import (
     Advantage,
     AfterSales,
     Case,

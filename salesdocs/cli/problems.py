@@ -5,6 +5,8 @@ Followed by the source line with a caret under the column, then the hint.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from salesdocs.errors import Problem
 
 _LABEL = {
@@ -13,23 +15,17 @@ _LABEL = {
 }
 
 
-def _display_width(text: str) -> int:
-    """Terminal columns: CJK and full-width characters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def format_problem(problem: Problem, lang: str = "zh") -> str:
     where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-    lines = [f"{where}: {problem.severity}[{problem.code}]: {problem.zh if lang != 'en' else problem.en}"]
+    labels = _LABEL["en" if lang == "en" else "zh"]
+    lines = [f"{where}: {labels[problem.severity]}[{problem.code}]: {problem.zh if lang != 'en' else problem.en}"]
     if lang == "both":
         lines.append(f"    {problem.en}")
     if problem.line and problem.source_line:
         number = str(problem.line)
         pad = " " * len(number)
         source = problem.source_line.replace("\t", " ")
-        caret_at = _display_width(source[: max(problem.column - 1, 0)])
+        caret_at = cell_len(source[: max(problem.column - 1, 0)])
         lines.append(f" {number} | {source}")
         lines.append(f" {pad} | {' ' * caret_at}^")
     hints = []

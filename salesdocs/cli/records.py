@@ -1,30 +1,24 @@
-"""`salesdocs records …`: import, add, list.
+"""``salesdocs records …``: import, add, list.
 
-(`salesdocs render aftersales` lives in salesdocs/cli_render.py and calls
-:func:`salesdocs.records.report.prepare_aftersales` through the document pipeline;
-`salesdocs refund --project` in salesdocs/cli.py calls
-:func:`salesdocs.records.history.refund_for_project`.)
-
-Registered by :func:`salesdocs.cli._register_optional`, which calls :func:`register`.
-Each command parses its arguments, calls one library function and prints.
+(``salesdocs render aftersales`` is in :mod:`salesdocs.cli.render`; ``salesdocs refund
+--project`` in :mod:`salesdocs.cli.engine`.)  Each command parses its arguments, calls one
+library function and prints.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from salesdocs.cli import _lang, _print_json, _say, _workspace, common
+from rich.cells import cell_len
+
+from salesdocs.cli.session import common, lang, load, print_json, say
+from salesdocs.model import Workspace
 
 _DB_HELP = "售后记录数据库（默认 records/salesdocs.sqlite，或环境变量 SALESDOCS_RECORDS_DB）/ records database"
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(records)
 
 
 def _absolute(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
@@ -49,20 +43,20 @@ def records() -> None:
 @click.option("--kind", type=click.Choice(["tickets", "events"]), required=True, help="工单 tickets 或项目事件 events / what the file holds")
 @db_option
 @common
-def import_(file: Path, kind: str, db: Path | None, workspace: Path | None, fmt: str) -> int:
+def import_(file: Path, kind: str, db: Path | None, fmt: str) -> int:
     """从 CSV 导入（全部导入或全部不导入）/ import a CSV (all rows or none)."""
     from salesdocs.records.importer import import_csv
 
-    ws = _workspace(workspace)
+    ws = load()
     summary = import_csv(ws, file, kind, db=db)
     if fmt == "json":
-        _print_json(summary.to_json())
+        print_json(summary.to_json())
         return 0
     click.echo(_summary_text(summary, ws))
     return 0
 
 
-def _names(ws: Any, kind: str, counts: dict[str, int]) -> tuple[str, str]:
+def _names(ws: Workspace, kind: str, counts: dict[str, int]) -> tuple[str, str]:
     from salesdocs.records.importer import EVENT_ZH
 
     if kind == "tickets":
@@ -73,31 +67,31 @@ def _names(ws: Any, kind: str, counts: dict[str, int]) -> tuple[str, str]:
     return zh, en
 
 
-def _summary_text(s: Any, ws: Any) -> str:
+def _summary_text(s: Any, ws: Workspace) -> str:
     what_zh = "工单" if s.kind == "tickets" else "项目事件"
     source = s.source if s.source != "records add" else ""
     lines = [
-        _say(
+        say(
             f"{'已导入 ' + source + '（' + what_zh + '）' if source else '已登记' + what_zh}：新增 {s.added} 条，跳过 {s.skipped} 条（已记录）",
             f"{'imported ' + source + ' (' + s.kind + ')' if source else 'recorded ' + s.kind}: {s.added} added, {s.skipped} skipped (already recorded)",
         )
     ]
     if s.added:
-        lines.append(_say(f"  时间范围：{s.first} 至 {s.last}", f"  from {s.first} to {s.last}"))
+        lines.append(say(f"  时间范围：{s.first} 至 {s.last}", f"  from {s.first} to {s.last}"))
         zh, en = _names(ws, s.kind, s.by_service if s.kind == "tickets" else s.by_type)
-        lines.append(_say(f"  {'按服务' if s.kind == 'tickets' else '按事件'}：{zh}", f"  by {'service' if s.kind == 'tickets' else 'event'}: {en}"))
+        lines.append(say(f"  {'按服务' if s.kind == 'tickets' else '按事件'}：{zh}", f"  by {'service' if s.kind == 'tickets' else 'event'}: {en}"))
         if s.kind == "events":
-            lines.append(_say(f"  项目：新建 {s.projects_new} 个，更新 {s.projects_updated} 个", f"  projects: {s.projects_new} new, {s.projects_updated} updated"))
+            lines.append(say(f"  项目：新建 {s.projects_new} 个，更新 {s.projects_updated} 个", f"  projects: {s.projects_new} new, {s.projects_updated} updated"))
     if s.conflicts:
         rows = "、".join(str(r) for r, _ in s.conflicts[:10] if r) + ("…" if len(s.conflicts) > 10 else "")
         ids = ", ".join(i for _, i in s.conflicts[:10]) + ("…" if len(s.conflicts) > 10 else "")
         lines.append(
-            _say(
+            say(
                 f"  注意：{len(s.conflicts)} 行的编号已有记录但内容不同，没有更改已有记录（{('第 ' + rows + ' 行') if rows else ids}）",
                 f"  note: {len(s.conflicts)} row(s) have ids already recorded with other content; the records were not changed ({ids})",
             )
         )
-    lines.append(_say(f"  数据库：{s.db}", f"  database: {s.db}"))
+    lines.append(say(f"  数据库：{s.db}", f"  database: {s.db}"))
     return "\n".join(lines)
 
 
@@ -125,11 +119,11 @@ def add() -> None:
 @click.option("--satisfaction", default=None, help="满意度 1-5 / satisfaction 1-5")
 @db_option
 @common
-def add_ticket_cmd(id_: str | None, db: Path | None, workspace: Path | None, fmt: str, **values: str | None) -> int:
+def add_ticket_cmd(id_: str | None, db: Path | None, fmt: str, **values: str | None) -> int:
     """登记一条工单 / record one ticket."""
     from salesdocs.records.importer import add_ticket
 
-    ws = _workspace(workspace)
+    ws = load()
     summary = add_ticket(ws, db=db, id=id_, **values)
     return _added(summary, ws, fmt)
 
@@ -149,22 +143,22 @@ def add_ticket_cmd(id_: str | None, db: Path | None, workspace: Path | None, fmt
 @click.option("--note", default=None, help="备注 / note")
 @db_option
 @common
-def add_event_cmd(id_: str | None, db: Path | None, workspace: Path | None, fmt: str, **values: str | None) -> int:
+def add_event_cmd(id_: str | None, db: Path | None, fmt: str, **values: str | None) -> int:
     """登记一个项目事件 / record one project event."""
     from salesdocs.records.importer import add_event
 
-    ws = _workspace(workspace)
+    ws = load()
     summary = add_event(ws, db=db, id=id_, **values)
     return _added(summary, ws, fmt)
 
 
-def _added(summary: Any, ws: Any, fmt: str) -> int:
+def _added(summary: Any, ws: Workspace, fmt: str) -> int:
     if fmt == "json":
-        _print_json(summary.to_json())
+        print_json(summary.to_json())
     elif summary.added:
         click.echo(_summary_text(summary, ws))
     else:
-        click.echo(_say(f"已有相同的记录，未重复登记（{summary.db}）", f"already recorded; nothing added ({summary.db})"))
+        click.echo(say(f"已有相同的记录，未重复登记（{summary.db}）", f"already recorded; nothing added ({summary.db})"))
     return 0
 
 
@@ -179,25 +173,24 @@ def _added(summary: Any, ws: Any, fmt: str) -> int:
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True, help="最多列出几条（0 = 全部）/ at most this many (0 = all)")
 @db_option
 @common
-def list_(kind: str, only_open: bool, date_from: str | None, date_to: str | None, limit: int, db: Path | None,
-          workspace: Path | None, fmt: str) -> int:
+def list_(kind: str, only_open: bool, date_from: str | None, date_to: str | None, limit: int, db: Path | None, fmt: str) -> int:
     """列出售后记录 / list the records."""
     from salesdocs.records.history import list_records
 
-    ws = _workspace(workspace)
+    ws = load()
     result = list_records(ws, kind, only_open=only_open, date_from=date_from, date_to=date_to, limit=limit or None, db=db)
     if fmt == "json":
-        _print_json(result)
+        print_json(result)
         return 0
     rows = result["items"]
     if not rows:
-        click.echo(_say("没有符合条件的记录", "no matching records"))
+        click.echo(say("没有符合条件的记录", "no matching records"))
         return 0
-    headers = result["headers_zh"] if _lang() != "en" else result["headers_en"]
-    columns = [("status_zh" if c == "status" and _lang() != "en" else c) for c in result["columns"]]
+    headers = result["headers_zh"] if lang() != "en" else result["headers_en"]
+    columns = [("status_zh" if c == "status" and lang() != "en" else c) for c in result["columns"]]
     click.echo(_table(headers, [[_cell(r[k]) for k in columns] for r in rows]))
     shown, total = len(rows), result["total"]
-    click.echo(_say(f"共 {total} 条" + (f"，显示前 {shown} 条（--limit 0 显示全部）" if shown < total else ""),
+    click.echo(say(f"共 {total} 条" + (f"，显示前 {shown} 条（--limit 0 显示全部）" if shown < total else ""),
                     f"{total} in all" + (f", first {shown} shown (--limit 0 shows all)" if shown < total else "")))
     return 0
 
@@ -210,27 +203,26 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 40) -> str:
     def clip(text: str) -> str:
         text = text.replace("\n", " ")
-        if _width(text) <= max_width:
+        if cell_len(text) <= max_width:
             return text
         out = ""
         for ch in text:
-            if _width(out + ch + "…") > max_width:
+            if cell_len(out + ch + "…") > max_width:
                 break
             out += ch
         return out + "…"
 
     cells = [[clip(c) for c in row] for row in [list(headers), *rows]]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(row)).rstrip())
+        lines.append("  ".join(c + " " * (widths[i] - cell_len(c)) for i, c in enumerate(row)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+COMMANDS = (records,)

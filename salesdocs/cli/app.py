@@ -1,0 +1,93 @@
+"""The ``salesdocs`` command: the click group, command registration and :func:`main`.
+
+Exit codes: 0 ok · 1 problems in the user's files · 2 bad command line ·
+3 internal bug (the traceback goes to a log file, never to the screen).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from salesdocs import __version__
+from salesdocs.cli import check, engine, records, render
+from salesdocs.cli.problems import format_problem, summary
+from salesdocs.cli.session import Session, lang_option, say, workspace_option
+from salesdocs.cli.usage import usage_message
+from salesdocs.errors import PolicyError, SalesdocsError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="salesdocs")
+@lang_option
+@workspace_option
+def cli() -> None:
+    """salesdocs：由服务政策生成销售文档 / policy-driven sales documents."""
+
+
+for _group in (check, engine, render, records):
+    for _command in _group.COMMANDS:
+        cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: never shows a traceback to the user."""
+    state = Session()
+    try:
+        rv = cli.main(args=argv, prog_name="salesdocs", standalone_mode=False, obj=state)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo(say("已中断", "aborted", state.lang), err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(usage_message(exc, state.lang), err=True)
+        sys.exit(2)
+    except PolicyError as exc:
+        for p in exc.problems:
+            click.echo(format_problem(p, state.lang), err=True)
+            click.echo(err=True)
+        click.echo(summary(exc.problems, len({p.file for p in exc.problems}), state.lang), err=True)
+        click.echo(
+            say("请先修正以上问题（salesdocs check 可查看全部）", "fix the problems above first (salesdocs check lists them all)", state.lang),
+            err=True,
+        )
+        sys.exit(1)
+    except SalesdocsError as exc:
+        click.echo(exc.message(state.lang), err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo(say("已中断", "interrupted", state.lang), err=True)
+        sys.exit(130)
+    except Exception:
+        log = _write_crash_log()
+        click.echo(
+            say(
+                f"salesdocs 内部错误（这是程序的问题，不是你的文件的问题）。详情已写入 {log}，请把这个文件发给开发人员。",
+                f"salesdocs internal error (a bug in the program, not in your files). Details were written to {log}; "
+                "please send it to the developers.",
+                state.lang,
+            ),
+            err=True,
+        )
+        sys.exit(3)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _write_crash_log() -> str:
+    """Write the traceback to a log file; returns its path (or says why it could not be written)."""
+    # not /tmp/salesdocs: a folder named like the package would shadow it for `python -m` run from /tmp
+    folder = Path(tempfile.gettempdir()) / "salesdocs-crash-logs"
+    path = folder / f"crash-{datetime.now().strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"salesdocs {__version__}\nargv: {sys.argv}\n\n{traceback.format_exc()}", encoding="utf-8")
+    except OSError as exc:
+        return f"（无法写入日志 / log not written: {exc}）"
+    return str(path)

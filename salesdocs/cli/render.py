@@ -1,0 +1,113 @@
+"""``salesdocs render`` and ``salesdocs build``: the rendering commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from salesdocs.cli.session import common, load, print_json, say, workspace_root
+from salesdocs.render.kinds import COMMAND_KINDS
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(COMMAND_KINDS))
+@click.argument("target", required=False)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=None, help="输出文件（visit-pack：输出目录）/ output PDF (visit-pack: folder)"
+)
+@click.option("--deal", default=None, help="visit-pack：附上这个交易的报价 / include this deal's quote")
+@click.option("--from", "date_from", default=None, help="aftersales：开始日期 YYYY-MM-DD")
+@click.option("--to", "date_to", default=None, help="aftersales：结束日期 YYYY-MM-DD")
+@common
+def render(
+    kind: str, target: str | None, output: Path | None, deal: str | None, date_from: str | None, date_to: str | None, fmt: str
+) -> int:
+    """生成 PDF：intro、quote DEAL、appendix DEAL、visit-pack CLIENT、aftersales。
+
+    Render one document: intro, quote DEAL, appendix DEAL, visit-pack CLIENT [--deal DEAL], aftersales [--from --to].
+    """
+    from salesdocs.render.documents import render as render_document
+
+    options: dict[str, object] = {}
+    if kind == "visit-pack":
+        options["deal"] = deal
+    if kind == "aftersales":
+        options.update(date_from=date_from, date_to=date_to)
+    written = render_document(load(), kind, target, output, **options)
+    if fmt == "json":
+        print_json({"written": [str(path) for path in written]})
+    else:
+        for path in written:
+            click.echo(say(f"已生成 {path}", f"wrote {path}"))
+    return 0
+
+
+@click.command()
+@click.option(
+    "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录（默认 out/）/ output folder"
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认 CPU 核数）/ worker processes")
+@click.option("--force", is_flag=True, help="全部重新生成 / rebuild everything")
+@common
+def build(out_dir: Path | None, jobs: int | None, force: bool, fmt: str) -> int:
+    """生成工作区的全部文档（增量、并行）/ render every document, incrementally and in parallel."""
+    from salesdocs.build import BuildReport, JobResult
+    from salesdocs.build import build as run_build
+
+    root = workspace_root()
+    report: BuildReport
+    if fmt == "json" or not sys.stdout.isatty():
+
+        def progress(result: JobResult, done: int, total: int) -> None:
+            if fmt != "json":
+                failed = f" — {say(result.zh, result.en)}" if result.status == "failed" else ""
+                click.echo(f"[{done}/{total}] {_status(result.status)} {_shown(result.job.out_path)}{failed}")
+
+        report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+            task = bar.add_task(say("生成文档", "rendering"), total=None)
+
+            def progress_bar(result: JobResult, done: int, total: int) -> None:
+                bar.update(task, total=total, completed=done, description=f"{_status(result.status)} {result.job.out_path.name}")
+
+            report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress_bar)
+    written, skipped, failed = (report.by_status(s) for s in ("written", "skipped", "failed"))
+    if fmt == "json":
+        print_json(
+            {
+                "written": [str(r.job.out_path) for r in written],
+                "skipped": [str(r.job.out_path) for r in skipped],
+                "failed": [{"document": r.job.label, "path": str(r.job.out_path), "message": say(r.zh, r.en)} for r in failed],
+                "seconds": round(report.seconds, 3),
+            }
+        )
+    else:
+        click.echo(
+            say(
+                f"完成：生成 {len(written)} 个，跳过 {len(skipped)} 个（未变化），失败 {len(failed)} 个，用时 {report.seconds:.1f} 秒",
+                f"done: {len(written)} written, {len(skipped)} skipped (unchanged), {len(failed)} failed in {report.seconds:.1f} s",
+            )
+        )
+        for r in failed:
+            click.echo(say(f"  失败 {r.job.label}：{r.zh}", f"  failed {r.job.label}: {r.en}"), err=True)
+    return 0 if report.ok else 1
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _status(status: str) -> str:
+    return {"written": say("生成", "wrote"), "skipped": say("跳过", "skip"), "failed": say("失败", "FAIL")}[status]
+
+
+COMMANDS = (render, build)

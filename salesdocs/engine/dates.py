@@ -1,0 +1,32 @@
+"""Dates as people type and read them: one parser for ISO dates, one Chinese range format."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from salesdocs.errors import UsageError
+
+__all__ = ["date_range_zh", "parse_iso_date"]
+
+
+def parse_iso_date(value: date | str, option: str) -> date:
+    """``2026-09-28`` → a date; anything else is a :class:`UsageError` naming ``option``."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD，例如 2026-09-28）",
+            f"{option}: not a date: {value} (expected YYYY-MM-DD, e.g. 2026-09-28)",
+        ) from None
+
+
+def date_range_zh(first: date, last: date) -> str:
+    """"2026年11月26日 至 11月30日": the year once when both dates share it, one date when equal."""
+    start = f"{first.year}年{first.month}月{first.day}日"
+    if first == last:
+        return start
+    if first.year == last.year:
+        return f"{start} 至 {last.month}月{last.day}日"
+    return f"{start} 至 {last.year}年{last.month}月{last.day}日"
