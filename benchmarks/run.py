@@ -67,8 +67,12 @@ def warm_ratio(runs: int) -> None:
 
     def raw() -> None:
         weasyprint.HTML(string=html, base_url=str(template_dirs(ws.root)[0])).write_pdf(
-            out.with_name("raw.pdf"), stylesheets=[weasyprint.CSS(filename=str(css))], pdf_variant="pdf/a-3b",
-            attachments=[weasyprint.Attachment(string=data, name=name, relationship="Source") for name, data in sources],  # single-use objects
+            out.with_name("raw.pdf"),
+            stylesheets=[weasyprint.CSS(filename=str(css))],
+            pdf_variant="pdf/a-3b",
+            attachments=[
+                weasyprint.Attachment(string=data, name=name, relationship="Source") for name, data in sources
+            ],  # single-use objects
         )
 
     ours(), raw()  # warm up both
@@ -81,7 +85,13 @@ def warm_ratio(runs: int) -> None:
         raw()
         b.append(time.perf_counter() - t0)
     ratio = statistics.median(a) / statistics.median(b)
-    line("1 warm per-doc: salesdocs / raw WeasyPrint", ratio, "<= 1.05", ratio <= 1.05, f"{statistics.median(a)*1000:.0f} ms vs {statistics.median(b)*1000:.0f} ms (median of {runs})")
+    line(
+        "1 warm per-doc: salesdocs / raw WeasyPrint",
+        ratio,
+        "<= 1.05",
+        ratio <= 1.05,
+        f"{statistics.median(a) * 1000:.0f} ms vs {statistics.median(b) * 1000:.0f} ms (median of {runs})",
+    )
 
 
 def cold_ratio(runs: int) -> None:
@@ -106,7 +116,9 @@ def cold_ratio(runs: int) -> None:
     ours = timed([salesdocs, "render", "quote", "2026-001-yunfan-launch", "-o", str(tmp / "ours.pdf")], REPO, runs)
     raw = timed([PY, str(raw_script)], REPO, runs)
     ratio = ours / raw
-    line("2 cold process: salesdocs render / raw script", ratio, "<= 1.15", ratio <= 1.15, f"{ours:.2f} s vs {raw:.2f} s (median of {runs})")
+    line(
+        "2 cold process: salesdocs render / raw script", ratio, "<= 1.15", ratio <= 1.15, f"{ours:.2f} s vs {raw:.2f} s (median of {runs})"
+    )
 
 
 def synthetic(docs: int, seed: int) -> tuple[Path, Path]:
@@ -145,7 +157,13 @@ def check_ratio(runs: int) -> None:
     ours = timed([salesdocs, "check"], REPO, runs)
     base = timed([PY, "-c", "import yaml, jsonschema"], REPO, runs)
     ratio = ours / base
-    line("5 cold check / import yaml, jsonschema", ratio, "<= 2.0", ratio <= 2.0, f"{ours*1000:.0f} ms vs {base*1000:.0f} ms (median of {runs})")
+    line(
+        "5 cold check / import yaml, jsonschema",
+        ratio,
+        "<= 2.0",
+        ratio <= 2.0,
+        f"{ours * 1000:.0f} ms vs {base * 1000:.0f} ms (median of {runs})",
+    )
 
 
 def rss(docs: int) -> None:
@@ -164,7 +182,13 @@ def rss(docs: int) -> None:
     out = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     data = json.loads(out)
     peak_mb = data["children_kb"] / 1024
-    line("6 peak worker RSS (MB)", peak_mb, "<= 500", peak_mb <= 500, f"{data['docs']} docs, workers recycled every {data['recycle']}; parent {data['self_kb']/1024:.0f} MB")
+    line(
+        "6 peak worker RSS (MB)",
+        peak_mb,
+        "<= 500",
+        peak_mb <= 500,
+        f"{data['docs']} docs, workers recycled every {data['recycle']}; parent {data['self_kb'] / 1024:.0f} MB",
+    )
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesdocs.errors import PolicyError, Problem, SalesdocsError
-
-__version__ = "0.1.0"
+from salesdocs.version import __version__
 
 __all__ = [
     "PolicyError",
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
     from salesdocs.workspace import CheckResult, load_workspace
 
 
-def check(path: str | Path | None = None) -> "CheckResult":
+def check(path: str | Path | None = None) -> CheckResult:
     """Check the workspace at ``path`` (or the current folder's): every problem, never raises for bad files."""
     from salesdocs.workspace import check_workspace, find_root
 

@@ -16,11 +16,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.refunds import RefundResult, refund_for
 from salesdocs.errors import UsageError
 from salesdocs.model import Deal, Service, Tier, Workspace, parse_stage
-from salesdocs.engine.calendar import calendar_for
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.workspace import check_workspace
+import contextlib
 
 RECYCLE_AFTER = 40
 
@@ -78,10 +79,8 @@ def _clean_stale_temp(out_dir: Path) -> None:
     if not out_dir.is_dir():
         return
     for tmp in out_dir.rglob(".*.pdf.*.tmp"):
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
 
 
 # ----------------------------------------------------------------------- workers
@@ -200,8 +199,16 @@ def build(
 def _broken_inputs(checked, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:  # type: ignore[no-untyped-def]
     """Documents that cannot be made because their client or deal file has errors."""
     folders = (
-        ("deals", ws.deals, lambda stem: [DocumentJob(k, stem, out_path(out_dir, k, stem)) for k in (DocumentKind.QUOTE, DocumentKind.APPENDIX)]),
-        ("clients", ws.clients, lambda stem: [DocumentJob(DocumentKind.VISIT_PACK, stem, out_path(out_dir, DocumentKind.VISIT_PACK, stem))]),
+        (
+            "deals",
+            ws.deals,
+            lambda stem: [DocumentJob(k, stem, out_path(out_dir, k, stem)) for k in (DocumentKind.QUOTE, DocumentKind.APPENDIX)],
+        ),
+        (
+            "clients",
+            ws.clients,
+            lambda stem: [DocumentJob(DocumentKind.VISIT_PACK, stem, out_path(out_dir, DocumentKind.VISIT_PACK, stem))],
+        ),
     )
     for folder, loaded, documents in folders:
         for path in sorted((ws.root / folder).glob("*.y*ml")):

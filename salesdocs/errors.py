@@ -43,7 +43,7 @@ class Problem:
     def hint(self, lang: str = "zh") -> str:
         return self.hint_en if lang == "en" else self.hint_zh
 
-    def as_error(self) -> "Problem":
+    def as_error(self) -> Problem:
         return replace(self, severity="error")
 
     def to_json(self, lang: str = "zh") -> dict[str, object]:
@@ -128,7 +128,9 @@ class ImportProblems(RecordsError):
             en.append(f"… and {more} more problem(s) not listed")
         n = len(self.problems)
         zh.append(f"未导入任何记录：发现 {n} 个问题，请修改后重新导入" if where else f"未记录：发现 {n} 个问题")
-        en.append(f"nothing imported: {n} problem(s) found; fix them and import again" if where else f"nothing recorded: {n} problem(s) found")
+        en.append(
+            f"nothing imported: {n} problem(s) found; fix them and import again" if where else f"nothing recorded: {n} problem(s) found"
+        )
         super().__init__("\n".join(zh), "\n".join(en))
 
     def lines(self, lang: str = "en") -> list[str]:

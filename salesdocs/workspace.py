@@ -12,11 +12,12 @@ from pathlib import Path
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.errors import PolicyError, Problem, UsageError
+from salesdocs.model import Workspace
 from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_client, build_deal, build_policy
-from salesdocs.model import Policy, Workspace
 from salesdocs.policy.reader import Document, read_yaml
 from salesdocs.policy.schema import validate
+import contextlib
 
 #: rules files and whether each must exist
 RULES_FILES: dict[str, bool] = {
@@ -81,10 +82,8 @@ def check_workspace(root: Path) -> CheckResult:
     def read(path: Path, kind: str) -> Document | None:
         rel = path.relative_to(root).as_posix()
         result.files += 1
-        try:
+        with contextlib.suppress(OSError):
             raw[rel] = path.read_bytes()
-        except OSError:
-            pass
         doc, problems = read_yaml(path, rel)
         result.problems.extend(problems)
         if doc is None:

@@ -319,7 +319,9 @@ def test_many_mistakes_in_one_run_sorted_by_file_and_line(workspace: Path, run_c
     # applied in an order unrelated to the files, to show the report is sorted
     for case_id in ("impossible-date", "typo-in-key", "unit-price-without-reason", "bool-word-yes", "stage-revision-0", "gbk-file"):
         next(c for c in CASES if c.id == case_id).apply(workspace)
-    (workspace / CLIENT).write_text((workspace / CLIENT).read_text(encoding="utf-8").replace("presales_stage: 5", "presales_stage: 五"), encoding="utf-8")
+    (workspace / CLIENT).write_text(
+        (workspace / CLIENT).read_text(encoding="utf-8").replace("presales_stage: 5", "presales_stage: 五"), encoding="utf-8"
+    )
     code, problems = _check(run_cli, workspace)
     assert code == 1
     found = [(p["file"], p["line"], p["column"], p["code"]) for p in problems]

@@ -76,7 +76,17 @@ def test_brief_sections_outline_and_internal_mark(built: tuple[Path, object]) ->
     pages = _pdf_pages(brief)
     assert all("内部资料" in page for page in pages)
     text = "".join(pages)
-    for section in ("客户概况", "各层面的需求", "客户分类", "关键人", "切入点与交流要点", "推荐的服务", "售前阶段", "售后记录", "拜访资料清单"):
+    for section in (
+        "客户概况",
+        "各层面的需求",
+        "客户分类",
+        "关键人",
+        "切入点与交流要点",
+        "推荐的服务",
+        "售前阶段",
+        "售后记录",
+        "拜访资料清单",
+    ):
         assert section in text
     for material in ("名片", "计算器", "笔记本、钢笔", "价格表", "订货单"):
         assert material in text
@@ -137,7 +147,10 @@ def test_incremental_nothing_then_one_deal_then_refund(built: tuple[Path, object
     assert rebuilt == expected
 
     refunds = root / "rules/refunds.yaml"
-    refunds.write_text(refunds.read_text(encoding="utf-8").replace("percent: 30%\n        text: 多次修改", "percent: 25%\n        text: 多次修改"), encoding="utf-8")
+    refunds.write_text(
+        refunds.read_text(encoding="utf-8").replace("percent: 30%\n        text: 多次修改", "percent: 25%\n        text: 多次修改"),
+        encoding="utf-8",
+    )
     names = by_name(build(root, jobs=1), root)
     rebuilt = {n for n, s in names.items() if s == "written"}
     design = {"logo-design", "flyer-design", "poster-design"}

@@ -93,6 +93,7 @@ def test_datetime_is_accepted() -> None:
 
 # --- due dates --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("start", "n", "due"),
     [
@@ -146,6 +147,7 @@ def test_add_working_days_rejects_non_int() -> None:
 
 
 # --- beyond the official data: 2027 -----------------------------------------------------------
+
 
 def test_due_date_into_2027_is_estimated() -> None:
     # 12-29, 12-30, 12-31 (2026), then 2027-01-01 (Friday, New Year's Day: a fixed-date holiday), 01-04, 01-05
@@ -201,6 +203,7 @@ def test_override_workday_wins_over_override_holiday() -> None:
 
 
 # --- working_days_between ---------------------------------------------------------------------
+
 
 def test_working_days_between() -> None:
     assert CAL.working_days_between(date(2026, 9, 28), date(2026, 10, 10)) == 5

@@ -21,7 +21,12 @@ def _replace(root: Path, rel: str, old: str, new: str) -> None:
 
 
 def _typo(root: Path) -> None:
-    _replace(root, SERVICES, "        revisions:\n          included: 3\n          not_counted: [小细节修改（错别字", "        revisons:\n          included: 3\n          not_counted: [小细节修改（错别字")
+    _replace(
+        root,
+        SERVICES,
+        "        revisions:\n          included: 3\n          not_counted: [小细节修改（错别字",
+        "        revisons:\n          included: 3\n          not_counted: [小细节修改（错别字",
+    )
 
 
 # ------------------------------------------------------------------------- text format
@@ -170,9 +175,13 @@ def test_console_script_exit_codes(pristine_workspace: Path, tmp_path: Path) -> 
     """The installed entry point, in a real process: 0 clean, 2 bad command line."""
     script = Path(sys.executable).with_name("salesdocs")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "salesdocs"]
-    ok = subprocess.run([*command, "check", "-w", str(pristine_workspace), "--format", "json"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    ok = subprocess.run(
+        [*command, "check", "-w", str(pristine_workspace), "--format", "json"], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout) == []
-    bad = subprocess.run([*command, "check", "-w", str(pristine_workspace), "--lang", "xx"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    bad = subprocess.run(
+        [*command, "check", "-w", str(pristine_workspace), "--lang", "xx"], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stdout + bad.stderr

@@ -189,7 +189,10 @@ def test_changing_a_refund_percentage_changes_hash_and_text(sample: dict, tmp_pa
     root = copy_sample(tmp_path / "ws")
     refunds = root / "rules/refunds.yaml"
     text = refunds.read_text(encoding="utf-8")
-    changed = text.replace("        percent: 30%\n        text: 第二次修改后不满意，退还已付款的 30%", "        percent: 25%\n        text: 第二次修改后不满意，退还已付款的 25%")
+    changed = text.replace(
+        "        percent: 30%\n        text: 第二次修改后不满意，退还已付款的 30%",
+        "        percent: 25%\n        text: 第二次修改后不满意，退还已付款的 25%",
+    )
     assert changed != text
     refunds.write_text(changed, encoding="utf-8")
     ws = load_workspace(root)
@@ -207,7 +210,7 @@ def test_changing_a_refund_percentage_changes_hash_and_text(sample: dict, tmp_pa
 class _Counter(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         _Counter.hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "text/css")

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from salesdocs import api
 from salesdocs.cli import main as cli_main
+from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.money import to_fen
 from salesdocs.engine.pricing import price_deal
 from salesdocs.errors import UsageError
 from salesdocs.model import Deal, DealLine
-from salesdocs.engine.calendar import calendar_for
 from salesdocs.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -180,7 +180,15 @@ def test_quote_by_path(ws) -> None:  # type: ignore[no-untyped-def]
 
 
 line_strategy = st.tuples(
-    st.sampled_from([("logo-design", "standard"), ("logo-design", "premium"), ("copywriting", "standard"), ("wechat-article", "reprint"), ("poster-design", "standard")]),
+    st.sampled_from(
+        [
+            ("logo-design", "standard"),
+            ("logo-design", "premium"),
+            ("copywriting", "standard"),
+            ("wechat-article", "reprint"),
+            ("poster-design", "standard"),
+        ]
+    ),
     st.integers(min_value=1, max_value=50),
     st.one_of(st.none(), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)),
 )
@@ -197,9 +205,17 @@ def test_printed_lines_sum_to_printed_total(ws, lines, discount, include_tax) ->
 
     policy = replace(ws.policy, terms=replace(ws.policy.terms, prices_include_tax=include_tax))
     deal = Deal(
-        id="x", client="yunfan-tech", title="", date=date(2026, 11, 2), start=date(2026, 11, 3), sales="",
+        id="x",
+        client="yunfan-tech",
+        title="",
+        date=date(2026, 11, 2),
+        start=date(2026, 11, 3),
+        sales="",
         lines=tuple(DealLine(s, t, qty, price, "reason" if price else "", "") for (s, t), qty, price in lines),
-        discount_percent=discount, discount_amount=None, approver="", note="",
+        discount_percent=discount,
+        discount_amount=None,
+        approver="",
+        note="",
     )
     q = price_deal(policy, deal, calendar_for(policy))
     assert sum(line.amount for line in q.lines) == q.subtotal
@@ -222,25 +238,51 @@ def test_cli_quote_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["total_in_words"] == "人民币壹万贰仟捌佰捌拾玖元陆角"
     assert data["valid_until"] == "2026-12-05"
     assert data["lines"][0] == {
-        "number": 1, "service": "logo-design", "tier": "premium", "name": "LOGO 设计·品牌版", "quantity": 1, "unit": "套",
-        "unit_price": "6800.00", "list_price": "6800.00", "price_reason": None, "amount": "6800.00",
-        "due_earliest": "2026-11-26", "due_latest": "2026-11-30", "estimated": False,
+        "number": 1,
+        "service": "logo-design",
+        "tier": "premium",
+        "name": "LOGO 设计·品牌版",
+        "quantity": 1,
+        "unit": "套",
+        "unit_price": "6800.00",
+        "list_price": "6800.00",
+        "price_reason": None,
+        "amount": "6800.00",
+        "due_earliest": "2026-11-26",
+        "due_latest": "2026-11-30",
+        "estimated": False,
     }
 
 
 def test_cli_due_and_refund_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["due", "logo-design", "--start", "2026-09-28", "--format", "json"], capsys)
     assert code == 0 and json.loads(out) == {
-        "service": "logo-design", "tier": None, "start": "2026-09-28", "earliest": "2026-10-08", "latest": "2026-10-10",
-        "estimated": False, "working_days": [3, 5],
+        "service": "logo-design",
+        "tier": None,
+        "start": "2026-09-28",
+        "earliest": "2026-10-08",
+        "latest": "2026-10-10",
+        "estimated": False,
+        "working_days": [3, 5],
     }
     code, out, _ = run_cli(["refund", "copywriting", "--stage", "revision-2", "--amount", "1500", "--format", "json"], capsys)
     data = json.loads(out)
     assert code == 0
     assert {k: data[k] for k in ("service", "tier", "stage", "amount", "percent", "refund", "kind")} == {
-        "service": "copywriting", "tier": "standard", "stage": "revision-2", "amount": "1500.00", "percent": "30", "refund": "450.00", "kind": "fixed",
+        "service": "copywriting",
+        "tier": "standard",
+        "stage": "revision-2",
+        "amount": "1500.00",
+        "percent": "30",
+        "refund": "450.00",
+        "kind": "fixed",
     }
-    assert data["rule"] == {"ladder": "copywriting", "step": 3, "text": "第二次修改后不满意，退还已付款的 30%", "source": data["rule"]["source"]}
+    assert data["rule"] == {
+        "ladder": "copywriting",
+        "step": 3,
+        "text": "第二次修改后不满意，退还已付款的 30%",
+        "source": data["rule"]["source"],
+    }
 
 
 def test_cli_refund_text_at_most(capsys: pytest.CaptureFixture[str]) -> None:
@@ -252,12 +294,21 @@ def test_cli_refund_text_at_most(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["due", "logo", "--start", "2026-09-28"], "unknown service logo (did you mean logo-design?); choose one of: wechat-article, logo-design, flyer-design, poster-design, copywriting"),
+        (
+            ["due", "logo", "--start", "2026-09-28"],
+            "unknown service logo (did you mean logo-design?); choose one of: wechat-article, logo-design, flyer-design, poster-design, copywriting",
+        ),
         (["due", "logo-design", "--start", "2026/09/28"], "--start: not a date: 2026/09/28 (expected YYYY-MM-DD, e.g. 2026-09-28)"),
-        (["refund", "copywriting", "--stage", "rev-2", "--amount", "1"], "unknown stage rev-2; choose one of: first-draft, revision-1, revision-2, …"),
+        (
+            ["refund", "copywriting", "--stage", "rev-2", "--amount", "1"],
+            "unknown stage rev-2; choose one of: first-draft, revision-1, revision-2, …",
+        ),
         (["refund", "copywriting", "--stage", "revision-1", "--amount", "-5"], "--amount must be an amount ≥ 0: -5"),
         (["quote", "nope"], "unknown deal nope; choose one of: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo"),
-        (["quote", "2026-001"], "unknown deal 2026-001 (did you mean 2026-001-yunfan-launch?); choose one of: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo"),
+        (
+            ["quote", "2026-001"],
+            "unknown deal 2026-001 (did you mean 2026-001-yunfan-launch?); choose one of: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo",
+        ),
     ],
 )
 def test_cli_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:

@@ -27,6 +27,7 @@ D = Decimal
 
 # --- to_fen -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -44,7 +45,7 @@ def test_to_fen(value: Decimal, expected: Decimal) -> None:
     result = to_fen(value)
     assert result == expected
     assert result.as_tuple().exponent == -2
-    assert FEN == D("0.01")
+    assert D("0.01") == FEN
 
 
 def test_to_fen_negative_zero_is_plain_zero() -> None:
@@ -57,6 +58,7 @@ def test_to_fen_rejects_float() -> None:
 
 
 # --- formats ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),
@@ -91,6 +93,7 @@ def test_format_plain(value: Decimal, expected: str) -> None:
 
 
 # --- in_words ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),
@@ -131,8 +134,7 @@ def test_in_words_too_large(value: Decimal) -> None:
     if value == D("10000000000000000"):
         assert err.zh == "金额 10000000000000000 过大，无法转换为中文大写（最多 16 位整数，须小于 10^16 元）"
         assert err.en == (
-            "amount 10000000000000000 is too large for Chinese uppercase words "
-            "(at most 16 integer digits, i.e. below 10^16 yuan)"
+            "amount 10000000000000000 is too large for Chinese uppercase words (at most 16 integer digits, i.e. below 10^16 yuan)"
         )
     if value == D("9999999999999999.995"):  # too large only after rounding to the fen
         assert "10000000000000000.00" in err.en
@@ -184,15 +186,14 @@ def test_in_words_round_trips(fen: int) -> None:
     assert _words_to_decimal(in_words(-amount)) == -amount
 
 
-@pytest.mark.parametrize(
-    "fen", [0, 1, 5, 10, 50, 100, 101, 105, 10000, 100000001, 100000000000, 10**14 - 1, 10000000000001]
-)
+@pytest.mark.parametrize("fen", [0, 1, 5, 10, 50, 100, 101, 105, 10000, 100000001, 100000000000, 10**14 - 1, 10000000000001])
 def test_in_words_round_trips_edges(fen: int) -> None:
     amount = Decimal(fen).scaleb(-2)
     assert _words_to_decimal(in_words(amount)) == amount
 
 
 # --- parse_decimal ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),
@@ -227,6 +228,7 @@ def test_parse_decimal_rejects_non_numbers(value: str | Decimal) -> None:
 
 
 # --- parse_percent ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),

@@ -90,7 +90,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class _Counter(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         type(self).hits.append(self.path)
         body = b"body { color: red } " if self.path.endswith(".css") else b"x"
         self.send_response(200)
@@ -163,9 +163,7 @@ def _leftovers(folder: Path) -> list[str]:
 # ------------------------------------------------------------------------------ security
 
 
-def test_leaky_document_is_refused_nothing_fetched_nothing_written(
-    workspace: Path, server: tuple[str, list[str]]
-) -> None:
+def test_leaky_document_is_refused_nothing_fetched_nothing_written(workspace: Path, server: tuple[str, list[str]]) -> None:
     url, hits = server
     escape = "../" * len(workspace.parts) + "etc/passwd"
     html = f"""<html lang="zh-CN"><head>
@@ -215,9 +213,7 @@ body {{ background: url({url}/bg.png); }}
         '<svg width="10" height="10"><image href="{url}/only.png" width="10" height="10"/></svg>',
     ],
 )
-def test_each_remote_vector_is_refused(
-    workspace: Path, server: tuple[str, list[str]], snippet: str
-) -> None:
+def test_each_remote_vector_is_refused(workspace: Path, server: tuple[str, list[str]], snippet: str) -> None:
     url, hits = server
     html = f'<html lang="zh-CN"><body>{snippet.format(url=url)}<p>中文</p></body></html>'
     with pytest.raises(RenderError) as info:
@@ -226,9 +222,7 @@ def test_each_remote_vector_is_refused(
     assert hits == []
 
 
-def test_refused_bits_stripped_leave_no_trace_of_passwd(
-    workspace: Path, server: tuple[str, list[str]], tmp_path: Path
-) -> None:
+def test_refused_bits_stripped_leave_no_trace_of_passwd(workspace: Path, server: tuple[str, list[str]], tmp_path: Path) -> None:
     """With the check switched off (internal _render), the refused resources are simply absent."""
     import weasyprint
 
@@ -241,8 +235,13 @@ def test_refused_bits_stripped_leave_no_trace_of_passwd(
         "</body></html>"
     )
     data, findings = pdfmod._render(
-        html, base_url=workspace, allowed_roots=[workspace], meta=META,
-        attachments=(), pdf_a=False, stylesheets=(),
+        html,
+        base_url=workspace,
+        allowed_roots=[workspace],
+        meta=META,
+        attachments=(),
+        pdf_a=False,
+        stylesheets=(),
     )
     assert findings.refused == [f"{url}/a.css", "file:///etc/passwd", f"file://{workspace}/assets/leak.txt"]
     assert PASSWD_MARKER not in _uncompressed(data, tmp_path)
@@ -262,19 +261,14 @@ def test_missing_file_inside_root_fails(workspace: Path) -> None:
     html = '<html lang="zh-CN"><body><p>中文</p><img src="assets/nope.png"></body></html>'
     with pytest.raises(RenderError) as info:
         render_pdf_bytes(html, base_url=workspace, allowed_roots=[workspace], meta=META)
-    assert info.value.en == (
-        "the document references files that do not exist; no PDF was written:\n"
-        f"  file://{workspace}/assets/nope.png"
-    )
+    assert info.value.en == (f"the document references files that do not exist; no PDF was written:\n  file://{workspace}/assets/nope.png")
 
 
 def test_stylesheet_outside_roots_refused(workspace: Path, tmp_path: Path) -> None:
     css = tmp_path / "evil.css"
     css.write_text("body { color: red }", encoding="utf-8")
     with pytest.raises(RenderError) as info:
-        render_pdf_bytes(
-            QUOTE_HTML, base_url=workspace, allowed_roots=[workspace], meta=META, stylesheets=[css]
-        )
+        render_pdf_bytes(QUOTE_HTML, base_url=workspace, allowed_roots=[workspace], meta=META, stylesheets=[css])
     assert info.value.en == f"stylesheet {css} is outside the allowed folders ({workspace})"
 
 
@@ -297,7 +291,10 @@ def test_non_ascii_file_names_inside_root_are_served(workspace: Path, tmp_path: 
     Image.new("RGB", (3, 4), (0, 90, 200)).save(folder / "标志 图.png")
     out = write_pdf(
         '<html lang="zh-CN"><body><p>标志</p><img src="资料/标志 图.png"></body></html>',
-        tmp_path / "q.pdf", base_url=workspace, allowed_roots=[workspace], meta=META,
+        tmp_path / "q.pdf",
+        base_url=workspace,
+        allowed_roots=[workspace],
+        meta=META,
     )
     assert [img.image.size for img in PdfReader(out).pages[0].images] == [(3, 4)]
 
@@ -313,7 +310,9 @@ def test_font_face_local_resolves_to_system_font(workspace: Path, tmp_path: Path
     with pytest.raises(RenderError) as info:  # not a font file: refused even there
         render_pdf_bytes(
             '<html><body><img src="file:///usr/share/fonts/"></body></html>',
-            base_url=workspace, allowed_roots=[workspace], meta=META,
+            base_url=workspace,
+            allowed_roots=[workspace],
+            meta=META,
         )
     assert info.value.en.endswith("written:\n  file:///usr/share/fonts/")
 
@@ -323,9 +322,7 @@ def test_font_face_local_resolves_to_system_font(workspace: Path, tmp_path: Path
 
 def _uncovered_char() -> str:
     for candidate in ("\U0002a6d6", "\ue000", "\U0010fffd", "\u0378", "\U0001f600"):
-        result = subprocess.run(
-            ["fc-list", f":charset={ord(candidate):x}", "family"], capture_output=True, text=True, check=True
-        )
+        result = subprocess.run(["fc-list", f":charset={ord(candidate):x}", "family"], capture_output=True, text=True, check=True)
         if not result.stdout.strip():
             return candidate
     pytest.skip("every candidate character is covered by an installed font")
@@ -343,8 +340,7 @@ def test_tofu_fails_and_leaves_previous_file_untouched(workspace: Path, tmp_path
         write_pdf(html, out, base_url=workspace, allowed_roots=[workspace], meta=META)
     assert info.value.zh == f"没有已安装的字体能显示这些字符（会显示为方框），未生成 PDF：{code} {char}"
     assert info.value.en == (
-        f"no installed font can display these characters (they would print as boxes); "
-        f"no PDF was written: {code} {char}"
+        f"no installed font can display these characters (they would print as boxes); no PDF was written: {code} {char}"
     )
     assert out.read_bytes() == previous
     assert sorted(p.name for p in out.parent.iterdir()) == ["quote.pdf"]
@@ -363,7 +359,9 @@ def test_tofu_detected_even_when_weasyprint_logger_is_quiet(workspace: Path) -> 
         with pytest.raises(RenderError) as info:
             render_pdf_bytes(
                 f'<html lang="zh-CN"><body>{char}</body></html>',
-                base_url=workspace, allowed_roots=[workspace], meta=META,
+                base_url=workspace,
+                allowed_roots=[workspace],
+                meta=META,
             )
         assert f"U+{ord(char):04X}" in info.value.en
         assert logger.level == logging.CRITICAL
@@ -374,7 +372,10 @@ def test_tofu_detected_even_when_weasyprint_logger_is_quiet(workspace: Path) -> 
 def test_missing_lang_gets_meta_lang_so_glyphs_are_sc(workspace: Path, tmp_path: Path) -> None:
     out = write_pdf(
         "<html><body><p>直骨写今令说明</p></body></html>",
-        tmp_path / "nolang.pdf", base_url=workspace, allowed_roots=[workspace], meta=META,
+        tmp_path / "nolang.pdf",
+        base_url=workspace,
+        allowed_roots=[workspace],
+        meta=META,
     )
     fonts = _fonts(out)
     assert "CJK-SC" in fonts
@@ -398,8 +399,7 @@ def test_write_failure_leaves_no_temp_file(workspace: Path, tmp_path: Path) -> N
 def test_parent_that_is_a_file_fails_cleanly(workspace: Path, tmp_path: Path) -> None:
     (tmp_path / "blocker").write_text("not a folder")
     with pytest.raises(RenderError) as info:
-        write_pdf(QUOTE_HTML, tmp_path / "blocker" / "q.pdf", base_url=workspace,
-                  allowed_roots=[workspace], meta=META)
+        write_pdf(QUOTE_HTML, tmp_path / "blocker" / "q.pdf", base_url=workspace, allowed_roots=[workspace], meta=META)
     assert info.value.zh.startswith(f"无法写入 {tmp_path / 'blocker' / 'q.pdf'}：")
 
 
@@ -427,8 +427,7 @@ def test_bad_attachments_rejected_before_rendering(
 ) -> None:
     out = tmp_path / "q.pdf"
     with pytest.raises(RenderError) as info:
-        write_pdf(QUOTE_HTML, out, base_url=workspace, allowed_roots=[workspace], meta=META,
-                  attachments=attachments, pdf_a=True)
+        write_pdf(QUOTE_HTML, out, base_url=workspace, allowed_roots=[workspace], meta=META, attachments=attachments, pdf_a=True)
     assert info.value.en.startswith(message)
     assert not out.exists()
 
@@ -475,11 +474,21 @@ def test_pdfa_markers_and_attachments(rendered: dict[str, Path]) -> None:
 
 def test_aware_created_date_keeps_offset(workspace: Path, tmp_path: Path) -> None:
     meta = PdfMeta(
-        title="t", author="", subject="", keywords=[], inputs_hash="abc",
+        title="t",
+        author="",
+        subject="",
+        keywords=[],
+        inputs_hash="abc",
         created=datetime(2026, 11, 26, 9, 30, tzinfo=timezone(timedelta(hours=8))),
     )
-    out = write_pdf('<html><body>中文</body></html>', tmp_path / "q.pdf", base_url=workspace,
-                    allowed_roots=[workspace], meta=meta, attachments=[Attachment("a.txt", b"a")])
+    out = write_pdf(
+        "<html><body>中文</body></html>",
+        tmp_path / "q.pdf",
+        base_url=workspace,
+        allowed_roots=[workspace],
+        meta=meta,
+        attachments=[Attachment("a.txt", b"a")],
+    )
     reader = PdfReader(out)
     assert reader.metadata["/CreationDate"] == "D:20261126093000+08'00"
     assert "/Author" not in reader.metadata
@@ -513,9 +522,7 @@ def test_invalid_inputs_hash_rejected(workspace: Path) -> None:
 
 def test_pdftotext_shows_chinese(rendered: dict[str, Path]) -> None:
     for kind in ("plain", "pdfa"):
-        text = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", str(rendered[kind]), "-"], capture_output=True, text=True, check=True
-        ).stdout
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(rendered[kind]), "-"], capture_output=True, text=True, check=True).stdout
         assert "报价单" in text
         assert QUOTE_TEXT in text
         assert "¥12,345.60" in text
@@ -547,20 +554,26 @@ def test_byte_identical_across_processes(workspace: Path, rendered: dict[str, Pa
         "ws": str(workspace),
         "html": QUOTE_HTML,
         "meta": {
-            "title": META.title, "author": META.author, "subject": META.subject,
-            "keywords": META.keywords, "created": META.created.isoformat(), "inputs_hash": META.inputs_hash,
+            "title": META.title,
+            "author": META.author,
+            "subject": META.subject,
+            "keywords": META.keywords,
+            "created": META.created.isoformat(),
+            "inputs_hash": META.inputs_hash,
         },
-        "attachments": [
-            {"name": a.name, "data": a.data.decode("latin-1"), "description": a.description} for a in ATTACHMENTS
-        ],
+        "attachments": [{"name": a.name, "data": a.data.decode("latin-1"), "description": a.description} for a in ATTACHMENTS],
     }
     children = []
     for i, seed in enumerate(("1", "2")):
         out = tmp_path / f"child{i}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(PROJECT_ROOT)}
         proc = subprocess.Popen(
-            [sys.executable, "-c", _CHILD_SCRIPT], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, env=env, text=True,
+            [sys.executable, "-c", _CHILD_SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
         )
         children.append((proc, out, json.dumps({**job, "out": str(out)})))
     for proc, _, payload in children:

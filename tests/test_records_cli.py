@@ -58,7 +58,14 @@ def test_import_json(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert code == 0
     assert {k: data[k] for k in ("kind", "source", "rows", "added", "skipped", "first", "last")} == {
-        "kind": "tickets", "source": "tickets.csv", "rows": 3, "added": 3, "skipped": 0, "first": "2026-10-08 14:30", "last": "2026-10-20 16:00"}
+        "kind": "tickets",
+        "source": "tickets.csv",
+        "rows": 3,
+        "added": 3,
+        "skipped": 0,
+        "first": "2026-10-08 14:30",
+        "last": "2026-10-20 16:00",
+    }
 
 
 def test_import_problems_exit_1_without_traceback(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,19 +88,50 @@ def test_import_needs_a_kind(here: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_add_and_list(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(["records", "import", "tickets.csv", "--kind", "tickets", *common()], capsys)
-    code, out, _ = run(["records", "add", "ticket", "--received-at", "2026-10-21 10:00", "--channel", "website", "--client", "yunfan-tech",
-                        "--service", "poster-design", "--category", "print-output", "--onsite", "是", *common("--lang", "en")], capsys)
+    code, out, _ = run(
+        [
+            "records",
+            "add",
+            "ticket",
+            "--received-at",
+            "2026-10-21 10:00",
+            "--channel",
+            "website",
+            "--client",
+            "yunfan-tech",
+            "--service",
+            "poster-design",
+            "--category",
+            "print-output",
+            "--onsite",
+            "是",
+            *common("--lang", "en"),
+        ],
+        capsys,
+    )
     assert code == 0 and out.startswith("recorded tickets: 1 added, 0 skipped")
     code, out, err = run(["records", "add", "ticket", "--received-at", "2026-10-21", *common("--lang", "en")], capsys)
     assert code == 1 and err.splitlines()[0] == "--received-at: not a valid date and time: '2026-10-21' (expected e.g. 2026-10-08 14:30)"
     code, out, _ = run(["records", "list", "--open", *common("--lang", "en")], capsys)
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].split() == ["id", "received_at", "client", "service", "category", "first_response_minutes", "status", "satisfaction", "project"]
+    assert lines[0].split() == [
+        "id",
+        "received_at",
+        "client",
+        "service",
+        "category",
+        "first_response_minutes",
+        "status",
+        "satisfaction",
+        "project",
+    ]
     assert [line.split()[0] for line in lines[2:-1]] == ["T2", "T3", lines[4].split()[0]]
     assert lines[2].split()[6:8] == ["45", "open"] and lines[3].split()[6] == "—"  # received_at takes two words
     assert lines[-1] == "3 in all"
-    code, out, _ = run(["records", "list", "--from", "2026-10-09", "--to", "2026-10-09", *common("--lang", "zh", "--format", "json")], capsys)
+    code, out, _ = run(
+        ["records", "list", "--from", "2026-10-09", "--to", "2026-10-09", *common("--lang", "zh", "--format", "json")], capsys
+    )
     data = json.loads(out)
     assert [t["id"] for t in data["items"]] == ["T2"] and data["items"][0]["status"] == "open"
     code, out, _ = run(["records", "list", "--limit", "1", *common("--lang", "zh")], capsys)
@@ -102,9 +140,29 @@ def test_add_and_list(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_add_event_and_list_projects(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["records", "add", "event", "--project", "P9", "--client", "yunfan-tech", "--service", "logo-design",
-                        "--tier", "premium", "--event", "started", "--at", "2026-10-01", "--amount-paid", "6800",
-                        *common("--lang", "en")], capsys)
+    code, out, _ = run(
+        [
+            "records",
+            "add",
+            "event",
+            "--project",
+            "P9",
+            "--client",
+            "yunfan-tech",
+            "--service",
+            "logo-design",
+            "--tier",
+            "premium",
+            "--event",
+            "started",
+            "--at",
+            "2026-10-01",
+            "--amount-paid",
+            "6800",
+            *common("--lang", "en"),
+        ],
+        capsys,
+    )
     assert code == 0 and "projects: 1 new, 0 updated" in out
     code, out, _ = run(["records", "list", "--kind", "projects", *common("--lang", "zh")], capsys)
     assert out.splitlines()[2].split()[:6] == ["P9", "—", "yunfan-tech", "logo-design", "premium", "2026-10-01"]

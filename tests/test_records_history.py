@@ -74,8 +74,14 @@ def test_refund_from_history_equals_the_engine(ws, db: Path) -> None:
     assert result == api.refund(ws, "logo-design", "standard", "revision-2", Decimal("3000"))
     assert (result.stage, result.step, result.refund, result.rule) == (2, 2, Decimal("1500.00"), "修改 1~3 次后仍不满意，退还已付款的 50%")
     assert [h["event"] for h in history] == [
-        "started", "draft-delivered", "revision-requested", "revision-delivered", "minor-change", "overhaul-requested",
-        "revision-delivered", "dissatisfied",
+        "started",
+        "draft-delivered",
+        "revision-requested",
+        "revision-delivered",
+        "minor-change",
+        "overhaul-requested",
+        "revision-delivered",
+        "dissatisfied",
     ]
     assert [h["counted_revisions"] for h in history] == [0, 0, 0, 1, 1, 1, 2, 2]
     assert history[-1]["stage"] == "revision-2" and history[0]["amount_paid"] == "3000.00"
@@ -88,19 +94,30 @@ def test_refund_at_the_last_step(ws, db: Path) -> None:
     assert result is not None
     assert result == api.refund(ws, "copywriting", "standard", 5, Decimal("1350.50"))
     assert (result.kind, result.percent, result.refund, result.within_allowance) == ("at_most", Decimal("20"), Decimal("270.10"), False)
-    assert history[-1] == {"id": history[-1]["id"], "at": "2026-10-29 00:00", "event": "refund-paid", "event_zh": "退款已付",
-                           "counted_revisions": 5, "counted": False, "refund_amount": "270.10"}
+    assert history[-1] == {
+        "id": history[-1]["id"],
+        "at": "2026-10-29 00:00",
+        "event": "refund-paid",
+        "event_zh": "退款已付",
+        "counted_revisions": 5,
+        "counted": False,
+        "refund_amount": "270.10",
+    }
 
 
 def test_no_refund_without_a_standing_dissatisfaction(ws, db: Path) -> None:
     accepted = refund_for_project(ws, "A", db=db)  # an answer, not an error
     assert (accepted.applies, accepted.result) == (False, None)
-    assert accepted.reason_en == "project A has no recorded dissatisfaction, so no refund applies (it was accepted; 0 counted revision(s) delivered)"
+    assert (
+        accepted.reason_en
+        == "project A has no recorded dissatisfaction, so no refund applies (it was accepted; 0 counted revision(s) delivered)"
+    )
     assert accepted.reason_zh == "项目 A 没有记录“不满意”，不涉及退款（项目已验收，已交付 0 次计数的修改）"
     changed = refund_for_project(ws, "W", db=db)
     assert (changed.applies, changed.result) == (False, None)
-    assert changed.reason_en == ("project W's dissatisfaction of 2026-10-03 00:00 was followed by a writer/designer change "
-                                 "on 2026-10-03 12:00, so no refund applies")
+    assert changed.reason_en == (
+        "project W's dissatisfaction of 2026-10-03 00:00 was followed by a writer/designer change on 2026-10-03 12:00, so no refund applies"
+    )
     with pytest.raises(RecordsError) as err:
         refund_for_project(ws, "N", db=db)
     assert err.value.en == "project N has no amount paid recorded, so the refund cannot be computed; record an event with amount_paid"
@@ -163,12 +180,18 @@ def test_list_records(ws, db: Path) -> None:
     assert projects["total"] == 5
     by_id = {p["id"]: p for p in projects["items"]}
     assert (by_id["C"]["deal"], by_id["C"]["client"], by_id["C"]["status"], by_id["C"]["revisions"]) == (
-        "2026-003-jingyi-expo", "jingyi-parts", "refunded", 5)
+        "2026-003-jingyi-expo",
+        "jingyi-parts",
+        "refunded",
+        5,
+    )
     running = list_records(ws, "projects", only_open=True, db=db)
     assert sorted(p["id"] for p in running["items"]) == ["L", "N", "W"]
     events = list_records(ws, "events", date_from="2026-10-27", date_to="2026-10-29", db=db)
     assert [(e["project"], e["event"], e["stage"], e["refund_amount"]) for e in events["items"]] == [
-        ("C", "dissatisfied", "revision-5", None), ("C", "refund-paid", None, "270.10")]
+        ("C", "dissatisfied", "revision-5", None),
+        ("C", "refund-paid", None, "270.10"),
+    ]
     limited = list_records(ws, "events", limit=3, db=db)
     assert (limited["total"], len(limited["items"])) == (len(HISTORY), 3)
     with pytest.raises(UsageError) as err:

@@ -34,10 +34,19 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def row(i: int, **changes: str) -> str:
     day = 8 + i % 20
     values = {
-        "id": f"T{i:03d}", "received_at": f"2026-10-{day:02d} 10:{i % 60:02d}", "channel": "wechat", "client": "yunfan-tech",
-        "project": "", "service": "logo-design", "category": "design-style", "description": f"第 {i} 个问题",
-        "first_response_at": f"2026-10-{day:02d} 11:00", "resolved_at": f"2026-10-{day:02d} 16:00", "resolution": "已处理",
-        "onsite": "no", "satisfaction": str(1 + i % 5),
+        "id": f"T{i:03d}",
+        "received_at": f"2026-10-{day:02d} 10:{i % 60:02d}",
+        "channel": "wechat",
+        "client": "yunfan-tech",
+        "project": "",
+        "service": "logo-design",
+        "category": "design-style",
+        "description": f"第 {i} 个问题",
+        "first_response_at": f"2026-10-{day:02d} 11:00",
+        "resolved_at": f"2026-10-{day:02d} 16:00",
+        "resolution": "已处理",
+        "onsite": "no",
+        "satisfaction": str(1 + i % 5),
     }
     values.update(changes)
     return ",".join(values[k] for k in HEADER.split(","))
@@ -86,7 +95,9 @@ def failing(ws, name: str, text: str | bytes, db: Path, kind: str = "tickets") -
 
 def test_bad_date_on_row_17(ws, db: Path) -> None:
     err = failing(ws, "tickets.csv", tickets_csv(20, **{"16": {"received_at": "2026-10-32 10:00"}}), db)
-    assert err.lines("en") == ["tickets.csv:17: received_at: not a valid date and time: '2026-10-32 10:00' (expected e.g. 2026-10-08 14:30)"]
+    assert err.lines("en") == [
+        "tickets.csv:17: received_at: not a valid date and time: '2026-10-32 10:00' (expected e.g. 2026-10-08 14:30)"
+    ]
     assert err.lines("zh") == ["tickets.csv:17: received_at: 不是有效的日期时间：“2026-10-32 10:00”（应为 2026-10-08 14:30）"]
     assert err.en.splitlines()[-1] == "nothing imported: 1 problem(s) found; fix them and import again"
     assert err.zh.splitlines()[-1] == "未导入任何记录：发现 1 个问题，请修改后重新导入"
@@ -127,7 +138,9 @@ def test_missing_column(ws, db: Path) -> None:
 
 def test_missing_columns_each_named(ws, db: Path) -> None:
     err = failing(ws, "tickets.csv", "id,description\nX,y\n", db)
-    assert err.lines("en") == [f"tickets.csv: missing column: {name}" for name in ("received_at", "channel", "client", "service", "category")]
+    assert err.lines("en") == [
+        f"tickets.csv: missing column: {name}" for name in ("received_at", "channel", "client", "service", "category")
+    ]
 
 
 def test_duplicate_reimport_adds_nothing(ws, db: Path) -> None:
@@ -142,11 +155,16 @@ def test_duplicate_reimport_adds_nothing(ws, db: Path) -> None:
 
 def test_gbk_file(ws, db: Path) -> None:
     """What Excel on Chinese Windows writes: GBK, Chinese headers, Chinese names for channels and services."""
-    text = "\n".join([
-        HEADER_ZH,
-        "G1,2026/10/8 14:30,公众号后台,深圳云帆智能科技有限公司（示例）,,LOGO 设计,源文件格式或缺失,印厂要求提供 PDF/X 格式,2026/10/8 14:40,2026/10/9 9:00,补发源文件,否,5",
-        "G2,2026-10-09T09:05,售后电话,mingcha-tea,,公众号文章,内容不准确或有错别字,“活动日期”写错,2026-10-09T09:15,,,是,",
-    ]) + "\r\n"
+    text = (
+        "\n".join(
+            [
+                HEADER_ZH,
+                "G1,2026/10/8 14:30,公众号后台,深圳云帆智能科技有限公司（示例）,,LOGO 设计,源文件格式或缺失,印厂要求提供 PDF/X 格式,2026/10/8 14:40,2026/10/9 9:00,补发源文件,否,5",
+                "G2,2026-10-09T09:05,售后电话,mingcha-tea,,公众号文章,内容不准确或有错别字,“活动日期”写错,2026-10-09T09:15,,,是,",
+            ]
+        )
+        + "\r\n"
+    )
     Path("excel.csv").write_bytes(text.encode("gbk"))
     summary = import_csv(ws, "excel.csv", "tickets", db=db)
     assert (summary.added, summary.by_service) == (2, {"logo-design": 1, "wechat-article": 1})
@@ -156,10 +174,30 @@ def test_gbk_file(ws, db: Path) -> None:
         "FROM tickets WHERE external_id LIKE 'G%' ORDER BY external_id"
     ).fetchall()
     assert got == [
-        ("G1", "2026-10-08 14:30:00", "wechat-official", "yunfan-tech", "logo-design", "source-file", "印厂要求提供 PDF/X 格式",
-         "2026-10-08 14:40:00", 0, 5),
-        ("G2", "2026-10-09 09:05:00", "phone", "mingcha-tea", "wechat-article", "content-accuracy", "“活动日期”写错",
-         "2026-10-09 09:15:00", 1, None),
+        (
+            "G1",
+            "2026-10-08 14:30:00",
+            "wechat-official",
+            "yunfan-tech",
+            "logo-design",
+            "source-file",
+            "印厂要求提供 PDF/X 格式",
+            "2026-10-08 14:40:00",
+            0,
+            5,
+        ),
+        (
+            "G2",
+            "2026-10-09 09:05:00",
+            "phone",
+            "mingcha-tea",
+            "wechat-article",
+            "content-accuracy",
+            "“活动日期”写错",
+            "2026-10-09 09:15:00",
+            1,
+            None,
+        ),
     ]
 
 
@@ -167,7 +205,9 @@ def test_gb18030_beyond_gbk(ws, db: Path) -> None:
     text = HEADER_ZH + "\n" + row(1, id="E1", description="客户名含生僻字 𠮷（GB18030）") + "\n"
     Path("gb.csv").write_bytes(text.encode("gb18030"))
     assert import_csv(ws, "gb.csv", "tickets", db=db).added == 1
-    assert sqlite3.connect(db).execute("SELECT description FROM tickets WHERE external_id = 'E1'").fetchone() == ("客户名含生僻字 𠮷（GB18030）",)
+    assert sqlite3.connect(db).execute("SELECT description FROM tickets WHERE external_id = 'E1'").fetchone() == (
+        "客户名含生僻字 𠮷（GB18030）",
+    )
 
 
 def test_bom_file(ws, db: Path) -> None:
@@ -336,7 +376,11 @@ def test_imports_are_logged(ws, db: Path) -> None:
     summary = import_csv(ws, "tickets.csv", "tickets", db=db)
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT kind, source, added, skipped FROM imports WHERE id = ?", (summary.import_id,)).fetchone() == (
-        "tickets", "tickets.csv", 4, 0)
+        "tickets",
+        "tickets.csv",
+        4,
+        0,
+    )
     assert conn.execute("SELECT COUNT(*) FROM tickets WHERE import_id = ?", (summary.import_id,)).fetchone() == (4,)
 
 
@@ -376,32 +420,41 @@ def test_events_build_projects(ws, db: Path) -> None:
 
 
 def test_event_history_problems(ws, db: Path) -> None:
-    Path("base.csv").write_text(events_csv(
-        ",A,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,",
-        ",A,,yunfan-tech,logo-design,standard,draft-delivered,2026-10-05,,,,",
-        ",A,,yunfan-tech,logo-design,standard,accepted,2026-10-09,,,,",
-    ), encoding="utf-8")
+    Path("base.csv").write_text(
+        events_csv(
+            ",A,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,",
+            ",A,,yunfan-tech,logo-design,standard,draft-delivered,2026-10-05,,,,",
+            ",A,,yunfan-tech,logo-design,standard,accepted,2026-10-09,,,,",
+        ),
+        encoding="utf-8",
+    )
     import_csv(ws, "base.csv", "events", db=db)
-    err = failing(ws, "events.csv", events_csv(
-        ",A,,yunfan-tech,logo-design,standard,minor-change,2026-10-20,,,,",                   # 2: after acceptance
-        ",B,,yunfan-tech,logo-design,standard,revision-delivered,2026-10-02,,,,",             # 3: before any draft
-        ",C,,mingcha-tea,copywriting,standard,started,2026-10-01,,1500,,",
-        ",C,,mingcha-tea,copywriting,standard,draft-delivered,2026-10-02,,,,",
-        ",C,,mingcha-tea,copywriting,standard,dissatisfied,2026-10-03,revision-1,,,",        # 6: stage does not match
-        ",D,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,",
-        ",D,,yunfan-tech,logo-design,standard,draft-delivered,2026-10-02,,,,",
-        ",D,,yunfan-tech,logo-design,standard,writer-changed,2026-10-03,,,,",                # 9: no designer change
-        ",E,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,",
-        ",E,,yunfan-tech,logo-design,standard,draft-delivered,2026-10-02,,,,",
-        ",E,,yunfan-tech,logo-design,standard,refund-paid,2026-10-03,,,2100,",               # 12: no dissatisfaction
-        ",F,,yunfan-tech,logo-design,standard,started,2026-10-01,,1000,,",
-        ",F,,yunfan-tech,logo-design,standard,draft-delivered,2026-10-02,,,,",
-        ",F,,yunfan-tech,logo-design,standard,dissatisfied,2026-10-03,,,,",
-        ",F,,yunfan-tech,logo-design,standard,refund-paid,2026-10-04,,,1200,",               # 16: more than paid
-        ",G,,,logo-design,standard,started,2026-10-01,,,,",                                   # 17: new project, no client
-        ",H,,yunfan-tech,logo-design,,started,2026-10-01,,,,",                               # 18: fine: both tiers share ladder and allowance
-        ",A,,yunfan-tech,logo-design,standard,accepted,2026-10-08,,,,",                      # 19: back-filled
-    ), db, kind="events")
+    err = failing(
+        ws,
+        "events.csv",
+        events_csv(
+            ",A,,yunfan-tech,logo-design,standard,minor-change,2026-10-20,,,,",  # 2: after acceptance
+            ",B,,yunfan-tech,logo-design,standard,revision-delivered,2026-10-02,,,,",  # 3: before any draft
+            ",C,,mingcha-tea,copywriting,standard,started,2026-10-01,,1500,,",
+            ",C,,mingcha-tea,copywriting,standard,draft-delivered,2026-10-02,,,,",
+            ",C,,mingcha-tea,copywriting,standard,dissatisfied,2026-10-03,revision-1,,,",  # 6: stage does not match
+            ",D,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,",
+            ",D,,yunfan-tech,logo-design,standard,draft-delivered,2026-10-02,,,,",
+            ",D,,yunfan-tech,logo-design,standard,writer-changed,2026-10-03,,,,",  # 9: no designer change
+            ",E,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,",
+            ",E,,yunfan-tech,logo-design,standard,draft-delivered,2026-10-02,,,,",
+            ",E,,yunfan-tech,logo-design,standard,refund-paid,2026-10-03,,,2100,",  # 12: no dissatisfaction
+            ",F,,yunfan-tech,logo-design,standard,started,2026-10-01,,1000,,",
+            ",F,,yunfan-tech,logo-design,standard,draft-delivered,2026-10-02,,,,",
+            ",F,,yunfan-tech,logo-design,standard,dissatisfied,2026-10-03,,,,",
+            ",F,,yunfan-tech,logo-design,standard,refund-paid,2026-10-04,,,1200,",  # 16: more than paid
+            ",G,,,logo-design,standard,started,2026-10-01,,,,",  # 17: new project, no client
+            ",H,,yunfan-tech,logo-design,,started,2026-10-01,,,,",  # 18: fine: both tiers share ladder and allowance
+            ",A,,yunfan-tech,logo-design,standard,accepted,2026-10-08,,,,",  # 19: back-filled
+        ),
+        db,
+        kind="events",
+    )
     assert err.lines("en") == [
         "events.csv:2: event: project A was accepted at 2026-10-09 00:00; no event can follow",
         "events.csv:3: event: project B has no first draft delivered yet",
@@ -415,18 +468,24 @@ def test_event_history_problems(ws, db: Path) -> None:
 
 
 def test_event_row_problems(ws, db: Path) -> None:
-    err = failing(ws, "events.csv", events_csv(
-        ",P,nodeal,yunfan-tech,logo-design,standard,started,2026-10-01,,,,",
-        ",P,2026-001-yunfan-launch,,copywriting,standard,started,2026-10-01,,,,",
-        ",P,2026-001-yunfan-launch,mingcha-tea,logo-design,premium,started,2026-10-01,,,,",
-        ",P,,yunfan-tech,logo-design,gold,started,2026-10-01,,,,",
-        ",P,,yunfan-tech,logo-design,standard,shipped,2026-10-01,,,,",
-        ",P,,yunfan-tech,logo-design,standard,started,tomorrow,,,,",
-        ",P,,yunfan-tech,logo-design,standard,started,2026-10-01,revision-1,,,",
-        ",P,,yunfan-tech,logo-design,standard,started,2026-10-01,,12.345,5,",
-        ",P,,yunfan-tech,logo-design,standard,refund-paid,2026-10-01,,,,",
-        ",,,yunfan-tech,,standard,started,2026-10-01,,,,",
-    ), db, kind="events")
+    err = failing(
+        ws,
+        "events.csv",
+        events_csv(
+            ",P,nodeal,yunfan-tech,logo-design,standard,started,2026-10-01,,,,",
+            ",P,2026-001-yunfan-launch,,copywriting,standard,started,2026-10-01,,,,",
+            ",P,2026-001-yunfan-launch,mingcha-tea,logo-design,premium,started,2026-10-01,,,,",
+            ",P,,yunfan-tech,logo-design,gold,started,2026-10-01,,,,",
+            ",P,,yunfan-tech,logo-design,standard,shipped,2026-10-01,,,,",
+            ",P,,yunfan-tech,logo-design,standard,started,tomorrow,,,,",
+            ",P,,yunfan-tech,logo-design,standard,started,2026-10-01,revision-1,,,",
+            ",P,,yunfan-tech,logo-design,standard,started,2026-10-01,,12.345,5,",
+            ",P,,yunfan-tech,logo-design,standard,refund-paid,2026-10-01,,,,",
+            ",,,yunfan-tech,,standard,started,2026-10-01,,,,",
+        ),
+        db,
+        kind="events",
+    )
     assert err.lines("en") == [
         "events.csv:2: deal: unknown deal 'nodeal'; known: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo",
         "events.csv:3: service: deal 2026-001-yunfan-launch has no line for copywriting/standard",
@@ -488,7 +547,9 @@ def test_add_event(ws, here: Path) -> None:
     add_event(ws, db=db, project="Q", service="poster-design", event="draft-delivered", at="2026-10-02 17:00")
     with pytest.raises(ImportProblems) as err:
         add_event(ws, db=db, project="Q", service="poster-design", event="dissatisfied", at="2026-10-03", stage="revision-2")
-    assert err.value.lines("en") == ["--stage: does not match the records: 0 counted revision(s) delivered before, so the stage is first-draft"]
+    assert err.value.lines("en") == [
+        "--stage: does not match the records: 0 counted revision(s) delivered before, so the stage is first-draft"
+    ]
     add_event(ws, db=db, project="Q", service="poster-design", event="dissatisfied", at="2026-10-03")
     assert sqlite3.connect(db).execute("SELECT dissatisfied_stage FROM projects").fetchone() == (0,)
 
@@ -503,7 +564,9 @@ def test_store_schema(here: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
         with pytest.raises(sqlite3.IntegrityError):
-            conn.execute("INSERT INTO project_events (external_id, row_hash, project_id, type, at) VALUES ('x', 'h', 'nope', 'started', '2026')")
+            conn.execute(
+                "INSERT INTO project_events (external_id, row_hash, project_id, type, at) VALUES ('x', 'h', 'nope', 'started', '2026')"
+            )
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute(
                 "INSERT INTO tickets (external_id, row_hash, received_at, channel, client, service, category, satisfaction) "

@@ -63,8 +63,9 @@ def test_sigkill_mid_import_leaves_nothing_behind(tmp_path: Path) -> None:
     big_csv(big, ROWS, "NEW")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "salesdocs", "--lang", "en", "records", "import"]
-    done = subprocess.run([*command, str(small), "--kind", "tickets", "--db", str(db), "-w", str(ROOT)],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*command, str(small), "--kind", "tickets", "--db", str(db), "-w", str(ROOT)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(db)
     before = conn.execute("SELECT COUNT(*), MAX(id) FROM tickets").fetchone()
@@ -72,8 +73,9 @@ def test_sigkill_mid_import_leaves_nothing_behind(tmp_path: Path) -> None:
     conn.close()
     assert before[0] == 50
 
-    proc = subprocess.Popen([*command, str(big), "--kind", "tickets", "--db", str(db), "-w", str(ROOT)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [*command, str(big), "--kind", "tickets", "--db", str(db), "-w", str(ROOT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     wal = Path(f"{db}-wal")
     killed_in_transaction = False
     deadline = time.monotonic() + 180

@@ -31,9 +31,9 @@ from salesdocs.errors import RecordsError, UsageError
 from salesdocs.records import store
 from salesdocs.records.importer import import_csv
 from salesdocs.records.period import resolve_period
-from salesdocs.render.aftersales import duration, prepare_aftersales, short_client
 from salesdocs.records.stats import Period, aftersales_stats, records_digest
 from salesdocs.render import charts
+from salesdocs.render.aftersales import duration, prepare_aftersales, short_client
 from salesdocs.render.documents import render_prepared
 from salesdocs.workspace import load_workspace
 
@@ -138,14 +138,16 @@ def rows() -> list[dict]:
     out = []
     for r in csv.DictReader(io.StringIO(TICKETS)):
         received, first, resolved = ts(r["received_at"]), ts(r["first_response_at"]), ts(r["resolved_at"])
-        out.append({
-            **r,
-            "received": received,
-            "minutes": (first - received).total_seconds() / 60 if first else None,
-            "resolved_by_end": resolved is not None and resolved < HI,
-            "sat": int(r["satisfaction"]) if r["satisfaction"] else None,
-            "is_onsite": r["onsite"] == "yes",
-        })
+        out.append(
+            {
+                **r,
+                "received": received,
+                "minutes": (first - received).total_seconds() / 60 if first else None,
+                "resolved_by_end": resolved is not None and resolved < HI,
+                "sat": int(r["satisfaction"]) if r["satisfaction"] else None,
+                "is_onsite": r["onsite"] == "yes",
+            }
+        )
     return out
 
 
@@ -199,8 +201,16 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     prepared = prepare_aftersales(ws, None, date_from=START, date_to=END, db=db)
     pdf = render_prepared(ws, prepared, folder / "out" / "aftersales.pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    return {"ws": ws, "db": db, "pdf": pdf, "text": text, "lines": [compact(line) for line in text.splitlines()],
-            "all": compact(text), "prepared": prepared, "folder": folder}
+    return {
+        "ws": ws,
+        "db": db,
+        "pdf": pdf,
+        "text": text,
+        "lines": [compact(line) for line in text.splitlines()],
+        "all": compact(text),
+        "prepared": prepared,
+        "folder": folder,
+    }
 
 
 def line_with(report: dict, start: str) -> str:
@@ -284,8 +294,10 @@ def test_by_service_and_category(report: dict) -> None:
     def cells(items: list[dict]) -> str:
         sats = [r["sat"] for r in items if r["sat"] is not None]
         n = len(items)
-        return (f"{n}{pct(sum(within(r) for r in items), n)}{pct(sum(r['resolved_by_end'] for r in items), n)}"
-                f"{sum(r['is_onsite'] for r in items)}{mean2(sats)}")
+        return (
+            f"{n}{pct(sum(within(r) for r in items), n)}{pct(sum(r['resolved_by_end'] for r in items), n)}"
+            f"{sum(r['is_onsite'] for r in items)}{mean2(sats)}"
+        )
 
     assert set(groups) == {s.id for s in ws.policy.services}
     for service_id, categories in groups.items():
@@ -352,14 +364,19 @@ def test_refunds_by_ladder_step(report: dict) -> None:
             step = tier.ladder.step_for(project_stage(e["project"]))
             steps[(tier.ladder.id, step.number)].append(Decimal(e["refund_amount"]))
     assert {k: sum(v) for k, v in steps.items()} == {
-        ("design", 2): Decimal("1500.00"), ("copywriting", 1): Decimal("1050.00"), ("copywriting", 4): Decimal("270.10")}
+        ("design", 2): Decimal("1500.00"),
+        ("copywriting", 1): Decimal("1050.00"),
+        ("copywriting", 4): Decimal("270.10"),
+    }
     for ladder in ws.policy.ladders:
         for st in ladder.steps:
             amounts = steps.get((ladder.id, st.number), [])
             total = f"¥{sum(amounts, Decimal(0)):,.2f}"
             # the step's rule (its first words: long rules wrap), then the count and the amount
-            assert any(compact(st.text)[:12] in line and line.endswith(f"{len(amounts)}{total}")
-                       for line in report["lines"]), (ladder.id, st.number)
+            assert any(compact(st.text)[:12] in line and line.endswith(f"{len(amounts)}{total}") for line in report["lines"]), (
+                ladder.id,
+                st.number,
+            )
     everything = [a for v in steps.values() for a in v]
     assert f"合计{len(everything)}¥{sum(everything):,.2f}" in report["lines"]
 
@@ -390,8 +407,16 @@ def test_projects_finished_in_the_period(report: dict) -> None:
         first_draft = next(x["at"][:10] for x in events() if x["project"] == pid and x["event"] == "draft-delivered")
         tier = ws.policy.service(e["service"]).tier(e["tier"])
         result = "验收" if e["event"] == "accepted" else f"退款¥{Decimal(e['refund_amount']):,.2f}"
-        in_order(line_with(report, pid), ws.policy.service(e["service"]).name, first_draft,
-                 f"{revisions[pid]}/{tier.revisions.included}", str(minors[pid]), "0", result, e["at"][:10])
+        in_order(
+            line_with(report, pid),
+            ws.policy.service(e["service"]).name,
+            first_draft,
+            f"{revisions[pid]}/{tier.revisions.included}",
+            str(minors[pid]),
+            "0",
+            result,
+            e["at"][:10],
+        )
     # the stage of each refund, under its amount
     assert "第2次修改后不满意" in report["all"] and "初稿不满意" in report["all"] and "第4次修改后不满意" in report["all"]
     assert "X4" not in report["lines"][0] and not any(line.startswith("X4") for line in report["lines"])  # finished in September
@@ -409,7 +434,7 @@ def test_frequent_problems_with_their_solutions(report: dict) -> None:
         sats = [r["sat"] for r in t if r["category"] == cid and r["sat"] is not None]
         head = f"{rank}.{category.name}{counts[cid]}条，占{pct(counts[cid], len(t))}，平均满意度{mean2(sats)}"
         assert head in report["all"], head
-        after = report["all"][report["all"].index(head) + len(head):]
+        after = report["all"][report["all"].index(head) + len(head) :]
         if category.solution:
             assert after.startswith("标准解决方案：" + compact(category.solution))
         else:
@@ -446,7 +471,7 @@ def test_notes_and_provenance(report: dict) -> None:
 
 def test_no_data_in_css(report: dict) -> None:
     template = (ROOT / "templates" / "aftersales.html").read_text(encoding="utf-8")
-    style = template[template.index("<style>"):template.index("</style>")]
+    style = template[template.index("<style>") : template.index("</style>")]
     assert "{{" not in style and "{%" not in style
 
 
@@ -475,12 +500,22 @@ def test_the_hash_follows_the_rows_the_report_reads(report: dict, tmp_path: Path
     base = prepare_aftersales(ws, None, date_from=START, date_to=END, db=db).inputs_hash
     assert base == report["prepared"].inputs_hash  # the file's path is not an input
     # an old, resolved ticket is not read by the October report: same hash
-    add_ticket(ws, db=db, received_at="2025-03-03 10:00", channel="phone", client="yunfan-tech", service="logo-design",
-               category="design-style", first_response_at="2025-03-03 10:05", resolved_at="2025-03-04 10:00")
+    add_ticket(
+        ws,
+        db=db,
+        received_at="2025-03-03 10:00",
+        channel="phone",
+        client="yunfan-tech",
+        service="logo-design",
+        category="design-style",
+        first_response_at="2025-03-03 10:05",
+        resolved_at="2025-03-04 10:00",
+    )
     assert prepare_aftersales(ws, None, date_from=START, date_to=END, db=db).inputs_hash == base
     # an October ticket is
-    add_ticket(ws, db=db, received_at="2026-10-22 10:00", channel="phone", client="yunfan-tech", service="logo-design",
-               category="design-style")
+    add_ticket(
+        ws, db=db, received_at="2026-10-22 10:00", channel="phone", client="yunfan-tech", service="logo-design", category="design-style"
+    )
     assert prepare_aftersales(ws, None, date_from=START, date_to=END, db=db).inputs_hash != base
     # and another period is another document
     assert prepare_aftersales(ws, "2026-09", db=db).inputs_hash != base

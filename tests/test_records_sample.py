@@ -72,8 +72,17 @@ def test_events_cover_the_sample_deals(ws, sample) -> None:
     extra = {r["project"] for r in rows if not r["deal"]}
     assert len(extra) == 60
     kinds = Counter(r["event"] for r in rows)
-    assert {"started", "draft-delivered", "revision-delivered", "minor-change", "overhaul-requested", "dissatisfied",
-            "writer-changed", "accepted", "refund-paid"} <= set(kinds)
+    assert {
+        "started",
+        "draft-delivered",
+        "revision-delivered",
+        "minor-change",
+        "overhaul-requested",
+        "dissatisfied",
+        "writer-changed",
+        "accepted",
+        "refund-paid",
+    } <= set(kinds)
 
 
 def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,8 +116,11 @@ def test_demo_from_a_fresh_clone(tmp_path: Path) -> None:
     pdf = Path(out.strip().split()[-1])
     assert pdf.is_file() and pdf.is_relative_to(clone)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    october = [r for r in csv.DictReader((clone / "records" / "sample-tickets.csv").read_text(encoding="utf-8-sig").splitlines())
-               if r["收到时间"].startswith("2026-10")]
+    october = [
+        r
+        for r in csv.DictReader((clone / "records" / "sample-tickets.csv").read_text(encoding="utf-8-sig").splitlines())
+        if r["收到时间"].startswith("2026-10")
+    ]
     lines = ["".join(line.split()) for line in text.splitlines()]
     assert "售后服务报告" in text
     assert any(line.startswith(f"{len(october)}条") for line in lines)

@@ -173,9 +173,7 @@ def test_same_dir_twice_is_searched_once(dirs: tuple[Path, Path], tmp_path: Path
         ("C:\\Windows\\win.ini", "不允许绝对路径", "absolute paths are not allowed"),
     ],
 )
-def test_traversal_and_absolute_names_refused(
-    dirs: tuple[Path, Path], name: str, zh_reason: str, en_reason: str
-) -> None:
+def test_traversal_and_absolute_names_refused(dirs: tuple[Path, Path], name: str, zh_reason: str, en_reason: str) -> None:
     override, _ = dirs
     write(override.parent / "secret.html", "secret")
     env = make_environment([override])
@@ -206,8 +204,7 @@ def test_symlink_out_of_root_refused(dirs: tuple[Path, Path], tmp_path: Path) ->
     # refused loudly: no silent fall back to the packaged default
     assert err.zh == f"模板 quote.html 被拒绝：{override.resolve() / 'quote.html'} 指向模板文件夹 {override.resolve()} 之外"
     assert err.en == (
-        f"template quote.html refused: {override.resolve() / 'quote.html'} points outside "
-        f"the template folder {override.resolve()}"
+        f"template quote.html refused: {override.resolve() / 'quote.html'} points outside the template folder {override.resolve()}"
     )
     assert "refused" in render_error(env, "linked/secret.html", {}).en
     with pytest.raises(TemplateRefused):

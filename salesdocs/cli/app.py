@@ -15,12 +15,12 @@ from pathlib import Path
 
 import click
 
-from salesdocs import __version__
 from salesdocs.cli import check, engine, records, render
 from salesdocs.cli.problems import format_problem, summary
 from salesdocs.cli.session import Session, lang_option, say, workspace_option
 from salesdocs.cli.usage import usage_message
 from salesdocs.errors import PolicyError, SalesdocsError
+from salesdocs.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(err=True)
         click.echo(summary(exc.problems, len({p.file for p in exc.problems}), state.lang), err=True)
         click.echo(
-            say("请先修正以上问题（salesdocs check 可查看全部）", "fix the problems above first (salesdocs check lists them all)", state.lang),
+            say(
+                "请先修正以上问题（salesdocs check 可查看全部）",
+                "fix the problems above first (salesdocs check lists them all)",
+                state.lang,
+            ),
             err=True,
         )
         sys.exit(1)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import click
 
-from salesdocs.cli.session import common, lang, load, print_json, say
+from salesdocs.cli.session import common, lang, load, print_json
 from salesdocs.engine.dates import parse_iso_date
 from salesdocs.engine.money import parse_yuan
 from salesdocs.errors import MoneyError, UsageError

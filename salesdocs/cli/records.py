@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
 from rich.cells import cell_len
 
 from salesdocs.cli.session import common, lang, load, print_json, say
@@ -40,7 +39,9 @@ def records() -> None:
 
 @records.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(["tickets", "events"]), required=True, help="工单 tickets 或项目事件 events / what the file holds")
+@click.option(
+    "--kind", type=click.Choice(["tickets", "events"]), required=True, help="工单 tickets 或项目事件 events / what the file holds"
+)
 @db_option
 @common
 def import_(file: Path, kind: str, db: Path | None, fmt: str) -> int:
@@ -79,9 +80,16 @@ def _summary_text(s: Any, ws: Workspace) -> str:
     if s.added:
         lines.append(say(f"  时间范围：{s.first} 至 {s.last}", f"  from {s.first} to {s.last}"))
         zh, en = _names(ws, s.kind, s.by_service if s.kind == "tickets" else s.by_type)
-        lines.append(say(f"  {'按服务' if s.kind == 'tickets' else '按事件'}：{zh}", f"  by {'service' if s.kind == 'tickets' else 'event'}: {en}"))
+        lines.append(
+            say(f"  {'按服务' if s.kind == 'tickets' else '按事件'}：{zh}", f"  by {'service' if s.kind == 'tickets' else 'event'}: {en}")
+        )
         if s.kind == "events":
-            lines.append(say(f"  项目：新建 {s.projects_new} 个，更新 {s.projects_updated} 个", f"  projects: {s.projects_new} new, {s.projects_updated} updated"))
+            lines.append(
+                say(
+                    f"  项目：新建 {s.projects_new} 个，更新 {s.projects_updated} 个",
+                    f"  projects: {s.projects_new} new, {s.projects_updated} updated",
+                )
+            )
     if s.conflicts:
         rows = "、".join(str(r) for r, _ in s.conflicts[:10] if r) + ("…" if len(s.conflicts) > 10 else "")
         ids = ", ".join(i for _, i in s.conflicts[:10]) + ("…" if len(s.conflicts) > 10 else "")
@@ -135,7 +143,11 @@ def add_ticket_cmd(id_: str | None, db: Path | None, fmt: str, **values: str | N
 @click.option("--client", default=None, help="客户（没有交易时必填）/ client (required without a deal)")
 @click.option("--service", default=None, help="服务 / service id")
 @click.option("--tier", default=None, help="档位 / tier id")
-@click.option("--event", default=None, help="事件：started, draft-delivered, revision-requested, revision-delivered, minor-change, overhaul-requested, dissatisfied, writer-changed, accepted, refund-paid")
+@click.option(
+    "--event",
+    default=None,
+    help="事件：started, draft-delivered, revision-requested, revision-delivered, minor-change, overhaul-requested, dissatisfied, writer-changed, accepted, refund-paid",
+)
 @click.option("--at", default=None, help="时间，如 2026-10-08 14:30 / when")
 @click.option("--stage", default=None, help="不满意时的阶段（可省略，按记录推算）/ stage of a dissatisfaction (derived from the records)")
 @click.option("--amount-paid", default=None, help="已付金额 / amount paid")
@@ -166,11 +178,15 @@ def _added(summary: Any, ws: Workspace, fmt: str) -> int:
 
 
 @records.command("list")
-@click.option("--kind", type=click.Choice(["tickets", "events", "projects"]), default="tickets", show_default=True, help="列出什么 / what to list")
+@click.option(
+    "--kind", type=click.Choice(["tickets", "events", "projects"]), default="tickets", show_default=True, help="列出什么 / what to list"
+)
 @click.option("--open", "only_open", is_flag=True, help="只列出未解决的工单（或未结束的项目）/ only open tickets (or running projects)")
 @click.option("--from", "date_from", default=None, help="开始日期 YYYY-MM-DD / from date")
 @click.option("--to", "date_to", default=None, help="结束日期 YYYY-MM-DD（含）/ to date (inclusive)")
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True, help="最多列出几条（0 = 全部）/ at most this many (0 = all)")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=100, show_default=True, help="最多列出几条（0 = 全部）/ at most this many (0 = all)"
+)
 @db_option
 @common
 def list_(kind: str, only_open: bool, date_from: str | None, date_to: str | None, limit: int, db: Path | None, fmt: str) -> int:
@@ -190,8 +206,12 @@ def list_(kind: str, only_open: bool, date_from: str | None, date_to: str | None
     columns = [("status_zh" if c == "status" and lang() != "en" else c) for c in result["columns"]]
     click.echo(_table(headers, [[_cell(r[k]) for k in columns] for r in rows]))
     shown, total = len(rows), result["total"]
-    click.echo(say(f"共 {total} 条" + (f"，显示前 {shown} 条（--limit 0 显示全部）" if shown < total else ""),
-                    f"{total} in all" + (f", first {shown} shown (--limit 0 shows all)" if shown < total else "")))
+    click.echo(
+        say(
+            f"共 {total} 条" + (f"，显示前 {shown} 条（--limit 0 显示全部）" if shown < total else ""),
+            f"{total} in all" + (f", first {shown} shown (--limit 0 shows all)" if shown < total else ""),
+        )
+    )
     return 0
 
 

@@ -15,7 +15,11 @@ from salesdocs.render.kinds import COMMAND_KINDS
 @click.argument("kind", type=click.Choice(COMMAND_KINDS))
 @click.argument("target", required=False)
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), default=None, help="输出文件（visit-pack：输出目录）/ output PDF (visit-pack: folder)"
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="输出文件（visit-pack：输出目录）/ output PDF (visit-pack: folder)",
 )
 @click.option("--deal", default=None, help="visit-pack：附上这个交易的报价 / include this deal's quote")
 @click.option("--from", "date_from", default=None, help="aftersales：开始日期 YYYY-MM-DD")

@@ -48,9 +48,7 @@ def quote_json(q: Quote) -> dict[str, Any]:
         "tax": format_plain(q.tax),
         "total": format_plain(q.total),
         "total_in_words": q.total_in_words,
-        "payments": [
-            {"name": p.name, "percent": _pct(p.percent), "amount": format_plain(p.amount), "due": p.due} for p in q.payments
-        ],
+        "payments": [{"name": p.name, "percent": _pct(p.percent), "amount": format_plain(p.amount), "due": p.due} for p in q.payments],
         "approver": q.approver or None,
         "estimated": q.estimated,
     }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesdocs.api import DueWindow
 from salesdocs.engine.money import format_percent, format_yuan
 from salesdocs.engine.pricing import Quote
-from salesdocs.api import DueWindow
 from salesdocs.engine.refunds import RefundResult
 from salesdocs.model import stage_en, stage_zh
 from salesdocs.records.history import ProjectRefund
@@ -26,11 +26,19 @@ def quote_table(q: Quote, ws: Any, lang: str) -> None:
     table = Table(title=title, caption=(client.name if client else q.client_id))
     for head in (("#", "#"), ("服务", "Service"), ("单价", "Unit price"), ("数量", "Qty"), ("金额", "Amount"), ("预计交付", "Due")):
         numeric = head[0] in ("#", "单价", "数量", "金额")
-        table.add_column(head[1] if en else head[0], justify="right" if numeric else "left", no_wrap=numeric, min_width=len(head[1]) if numeric else None)
+        table.add_column(
+            head[1] if en else head[0], justify="right" if numeric else "left", no_wrap=numeric, min_width=len(head[1]) if numeric else None
+        )
     for line in q.lines:
         due = f"{line.due_earliest.isoformat()} ~ {line.due_latest.isoformat()}" + (" *" if line.estimated else "")
-        table.add_row(str(line.number), f"{line.service_name}·{line.tier_name}", format_yuan(line.unit_price),
-                      f"{line.quantity} {line.unit}", format_yuan(line.amount), due)
+        table.add_row(
+            str(line.number),
+            f"{line.service_name}·{line.tier_name}",
+            format_yuan(line.unit_price),
+            f"{line.quantity} {line.unit}",
+            format_yuan(line.amount),
+            due,
+        )
     console.print(table)
     rows = [
         ("小计", "Subtotal", format_yuan(q.subtotal)),
@@ -55,17 +63,24 @@ def refund_text(r: RefundResult, lang: str) -> str:
     stage = stage_en(r.stage) if lang == "en" else stage_zh(r.stage)
     target = r.service + (f"/{r.tier}" if r.tier else "")
     if not r.covered:
-        return (f"{target}, {stage}: not covered — {r.rule}" if lang == "en" else f"{target}，{stage}：不在退款阶梯内 — {r.rule}")
+        return f"{target}, {stage}: not covered — {r.rule}" if lang == "en" else f"{target}，{stage}：不在退款阶梯内 — {r.rule}"
     cap = ("at most " if lang == "en" else "最多") if r.kind == "at_most" else ""
     if lang == "en":
-        text = (f"{target}, unsatisfied {stage}: refund {cap}{format_percent(r.percent)}% of {format_yuan(r.amount)} = "
-                f"{cap}{format_yuan(r.refund)}\n  rule: ladder {r.ladder}, step {r.step}: {r.rule}")
+        text = (
+            f"{target}, unsatisfied {stage}: refund {cap}{format_percent(r.percent)}% of {format_yuan(r.amount)} = "
+            f"{cap}{format_yuan(r.refund)}\n  rule: ladder {r.ladder}, step {r.step}: {r.rule}"
+        )
     else:
-        text = (f"{target}，{stage}不满意：{cap}退还已付 {format_yuan(r.amount)} 的 {format_percent(r.percent)}%，即{cap} {format_yuan(r.refund)}\n"
-                f"  依据：退款阶梯 {r.ladder} 第 {r.step} 步：{r.rule}")
+        text = (
+            f"{target}，{stage}不满意：{cap}退还已付 {format_yuan(r.amount)} 的 {format_percent(r.percent)}%，即{cap} {format_yuan(r.refund)}\n"
+            f"  依据：退款阶梯 {r.ladder} 第 {r.step} 步：{r.rule}"
+        )
     if not r.within_allowance:
-        text += ("\n  note: this stage is beyond the revisions included in the tier" if lang == "en"
-                 else "\n  注意：该阶段已超出档位包含的修改次数")
+        text += (
+            "\n  note: this stage is beyond the revisions included in the tier"
+            if lang == "en"
+            else "\n  注意：该阶段已超出档位包含的修改次数"
+        )
     return text
 
 

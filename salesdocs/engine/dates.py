@@ -23,7 +23,7 @@ def parse_iso_date(value: date | str, option: str) -> date:
 
 
 def date_range_zh(first: date, last: date) -> str:
-    """"2026年11月26日 至 11月30日": the year once when both dates share it, one date when equal."""
+    """ "2026年11月26日 至 11月30日": the year once when both dates share it, one date when equal."""
     start = f"{first.year}年{first.month}月{first.day}日"
     if first == last:
         return start

@@ -98,14 +98,11 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
         profile=c["profile"],
         founded=text(c, "founded"),
         address=text(c, "address"),
-        contacts=tuple(
-            Contact(x["role"], x["name"], text(x, "phone"), text(x, "email"), text(x, "wechat")) for x in c["contacts"]
-        ),
+        contacts=tuple(Contact(x["role"], x["name"], text(x, "phone"), text(x, "email"), text(x, "wechat")) for x in c["contacts"]),
         organisation=tuple(Department(x["department"], x["duty"], x.get("people")) for x in c["organisation"]),
         advantages=tuple(Advantage(k, c["advantages"][k]["title"], c["advantages"][k]["text"]) for k in ADVANTAGE_ORDER),
         cases=tuple(
-            Case(x["id"], x["title"], text(x, "client"), x["industry"], tuple(x["services"]), x["summary"])
-            for x in c.get("cases") or ()
+            Case(x["id"], x["title"], text(x, "client"), x["industry"], tuple(x["services"]), x["summary"]) for x in c.get("cases") or ()
         ),
     )
     t = docs["terms"].data
@@ -176,9 +173,7 @@ def build_client(data: dict[str, Any], rel: str) -> Client:
         profile=text(data, "profile"),
         classification=tuple((k, str(v)) for k, v in (data.get("classification") or {}).items()),
         needs=tuple((k, str(v)) for k, v in (data.get("needs") or {}).items()),
-        key_people=tuple(
-            KeyPerson(x["name"], text(x, "title"), x["role"], text(x, "notes")) for x in data.get("key_people") or ()
-        ),
+        key_people=tuple(KeyPerson(x["name"], text(x, "title"), x["role"], text(x, "notes")) for x in data.get("key_people") or ()),
         entry_point=text(data, "entry_point"),
         talking_points=texts(data, "talking_points"),
         interests=texts(data, "interests"),

@@ -79,9 +79,9 @@ def _duplicates(doc: Document, items: list[Any], base: PathKey, key: str, what_z
             continue
         value = item[key]
         if value in seen:
-            first_line = doc.pos(base + (seen[value], key))[0]
+            first_line = doc.pos((*base, seen[value], key))[0]
             yield doc.problem(
-                doc.pos(base + (i, key)),
+                doc.pos((*base, i, key)),
                 "duplicate-id",
                 f"{what_zh} {value} 重复：第 {first_line} 行已经用过",
                 f"duplicate {what_en} {value}: already used on line {first_line}",
@@ -144,7 +144,7 @@ def _ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator
     open_ended_line = 0
     lid = ladder["id"]
     for si, step in enumerate(ladder["steps"]):
-        path = base + (si,)
+        path = (*base, si)
         first = parse_stage(step["from"])
         last = parse_stage(step["to"]) if "to" in step else None
         line = doc.pos(path)[0]
@@ -152,7 +152,7 @@ def _ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator
             continue  # the schema already reported the malformed stage
         if last is not None and last < first:
             yield doc.problem(
-                doc.pos(path + ("to",)),
+                doc.pos((*path, "to")),
                 "refund-order",
                 f"退款阶梯 {lid}：结束阶段 {step['to']} 早于起始阶段 {step['from']}",
                 f"ladder {lid}: 'to' {step['to']} comes before 'from' {step['from']}",
@@ -162,7 +162,7 @@ def _ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator
             continue
         if open_ended_line:
             yield doc.problem(
-                doc.pos(path + ("from",)),
+                doc.pos((*path, "from")),
                 "refund-overlap",
                 f"退款阶梯 {lid}：第 {open_ended_line} 行的一步没有写 to（已覆盖以后所有阶段），这一步与它重叠",
                 f"ladder {lid}: the step on line {open_ended_line} has no 'to' (it covers every later stage), so this step overlaps it",
@@ -174,7 +174,7 @@ def _ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator
             gap = stage_id(expected) if gap_last == expected else f"{stage_id(expected)} … {stage_id(gap_last)}"
             gap_zh = stage_zh(expected) if gap_last == expected else f"{stage_zh(expected)}至{stage_zh(gap_last)}"
             yield doc.problem(
-                doc.pos(path + ("from",)),
+                doc.pos((*path, "from")),
                 "refund-gap",
                 f"退款阶梯 {lid} 有空缺：没有规定{gap_zh}（{gap}）的退款",
                 f"ladder {lid} has a gap: no refund is defined for {gap}",
@@ -183,7 +183,7 @@ def _ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator
             )
         elif first < expected:
             yield doc.problem(
-                doc.pos(path + ("from",)),
+                doc.pos((*path, "from")),
                 "refund-overlap",
                 f"退款阶梯 {lid}：{step['from']} 已经包含在上一步（第 {previous_line} 行）里",
                 f"ladder {lid}: {step['from']} is already covered by the step on line {previous_line}",
@@ -196,7 +196,7 @@ def _ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator
             percent = None
         if percent is not None and previous_percent is not None and percent > previous_percent:
             yield doc.problem(
-                doc.pos(path + ("percent",)),
+                doc.pos((*path, "percent")),
                 "refund-rises",
                 f"退款阶梯 {lid}：越往后退款比例不能越高（{percent}% 高于上一步的 {previous_percent}%）",
                 f"ladder {lid}: refunds must not rise at later stages ({percent}% is above the previous step's {previous_percent}%)",
@@ -205,7 +205,7 @@ def _ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator
             )
         if _AT_MOST_WORDS.search(step.get("text", "")) and step.get("kind", "fixed") != "at_most":
             yield doc.problem(
-                doc.pos(path + ("text",)),
+                doc.pos((*path, "text")),
                 "refund-at-most-unmarked",
                 f"退款阶梯 {lid}：条款写的是“最多退”，但没有标记 kind: at_most",
                 f"ladder {lid}: the clause says 'at most' but the step is not marked kind: at_most",
@@ -243,17 +243,17 @@ def tiers(ctx: Context) -> Iterator[Problem]:
             delivery = tier["delivery"]
             if delivery["min"] > delivery["max"]:
                 yield doc.problem(
-                    doc.pos(base + ("delivery", "min")),
+                    doc.pos((*base, "delivery", "min")),
                     "delivery-range",
                     f"交付时间：最少 {delivery['min']} 个工作日大于最多 {delivery['max']} 个工作日",
                     f"delivery window: min {delivery['min']} working days is above max {delivery['max']}",
                     hint_zh="交换 min 和 max",
                     hint_en="swap min and max",
                 )
-            yield from _money_precision(doc, base + ("price",), tier["price"])
+            yield from _money_precision(doc, (*base, "price"), tier["price"])
             ladder_id = tier["refund_ladder"]
             if ladders is not None and ladder_id not in ladders:
-                yield _unknown(doc, base + ("refund_ladder",), "退款阶梯", "refund ladder", ladder_id, ladders)
+                yield _unknown(doc, (*base, "refund_ladder"), "退款阶梯", "refund ladder", ladder_id, ladders)
             elif ladders is not None and ladder_id not in broken:
                 yield from _coverage(doc, base, f"{service['id']}/{tier['id']}", tier, ladders[ladder_id])
             wc = tier["writer_change"]
@@ -261,14 +261,14 @@ def tiers(ctx: Context) -> Iterator[Problem]:
                 stage = parse_stage(when)
                 if stage is not None and stage > tier["revisions"]["included"]:
                     yield doc.problem(
-                        doc.pos(base + ("writer_change", "when", wi)),
+                        doc.pos((*base, "writer_change", "when", wi)),
                         "writer-change-stage",
                         f"更换文案师/设计师的阶段 {when} 超出了包含的修改次数（{tier['revisions']['included']} 次）",
                         f"the change stage {when} is beyond the revisions included ({tier['revisions']['included']})",
                     )
             if wc["times"] == 0 and wc.get("when"):
                 yield doc.problem(
-                    doc.pos(base + ("writer_change", "when")),
+                    doc.pos((*base, "writer_change", "when")),
                     "writer-change-unused",
                     "times 为 0（不提供更换），when 不会生效",
                     "times is 0 (no change offered), so 'when' has no effect",
@@ -293,7 +293,7 @@ def _coverage(doc: Document, base: PathKey, name: str, tier: dict[str, Any], lad
     for stage in (c for c in candidates if c <= tier["revisions"]["included"]):
         if not any(f <= stage and (la is None or stage <= la) for f, la in covered):
             yield doc.problem(
-                doc.pos(base + ("refund_ladder",)),
+                doc.pos((*base, "refund_ladder")),
                 "refund-uncovered",
                 f"档位 {name} 包含 {tier['revisions']['included']} 次修改，但退款阶梯 {ladder['id']} 没有规定{stage_zh(stage)}（{stage_id(stage)}）的退款",
                 f"tier {name} includes {tier['revisions']['included']} revisions but ladder {ladder['id']} has no step for {stage_id(stage)}",
@@ -463,7 +463,14 @@ def deals(ctx: Context) -> Iterator[Problem]:
                 yield _unknown(doc, ("lines", li, "service"), "服务", "service", line["service"], services)
             elif service.tier(line["tier"]) is None:
                 ok = False
-                yield _unknown(doc, ("lines", li, "tier"), f"服务 {service.id} 的档位", f"tier of {service.id}", line["tier"], [t.id for t in service.tiers])
+                yield _unknown(
+                    doc,
+                    ("lines", li, "tier"),
+                    f"服务 {service.id} 的档位",
+                    f"tier of {service.id}",
+                    line["tier"],
+                    [t.id for t in service.tiers],
+                )
             if "unit_price" in line:
                 yield from _money_precision(doc, ("lines", li, "unit_price"), line["unit_price"])
         if "amount" in (data.get("discount") or {}):

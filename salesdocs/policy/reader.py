@@ -157,11 +157,11 @@ def read_yaml_bytes(raw: bytes, rel: str) -> tuple[Document | None, list[Problem
         syntax = _syntax_problem(doc, exc)
         if any((p.line, p.column) == (syntax.line, syntax.column) for p in problems):
             return None, problems  # e.g. an alias already reported as unsupported
-        return None, problems + [syntax]
+        return None, [*problems, syntax]
     except yaml.YAMLError as exc:  # unmarked: rare, still located at the top
-        return None, problems + [doc.problem((1, 1), "yaml-syntax", f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")]
+        return None, [*problems, doc.problem((1, 1), "yaml-syntax", f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")]
     except RecursionError:
-        return None, problems + [doc.problem((1, 1), "yaml-too-deep", "嵌套层次太深", "nesting is too deep")]
+        return None, [*problems, doc.problem((1, 1), "yaml-too-deep", "嵌套层次太深", "nesting is too deep")]
     if len(nodes) > 1:
         line = nodes[1].start_mark.line + 1
         while line > 1 and not doc.source(line).startswith("---"):
@@ -442,8 +442,8 @@ _SYNTAX_TRANSLATIONS: list[tuple[str, str, str, str, str]] = [
         "mapping values are not allowed here",
         "这里不能出现“: ”（冒号加空格）",
         "': ' (colon and space) is not allowed here",
-        "如果冒号是文字的一部分，请给整个值加引号，例如 \"时间: 9:00\"；也可能是上一行缩进不对",
-        "if the colon belongs to the text, quote the whole value, e.g. \"time: 9:00\"; or the line above is mis-indented",
+        '如果冒号是文字的一部分，请给整个值加引号，例如 "时间: 9:00"；也可能是上一行缩进不对',
+        'if the colon belongs to the text, quote the whole value, e.g. "time: 9:00"; or the line above is mis-indented',
     ),
     (
         "could not find expected ':'",
@@ -713,7 +713,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
@@ -722,9 +722,7 @@ class _Builder:
         for key_node, value_node in node.value:
             kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(
-                    self.doc.problem(kpos, "complex-key", "键必须是简单的文字", "a key must be plain text")
-                )
+                self.problems.append(self.doc.problem(kpos, "complex-key", "键必须是简单的文字", "a key must be plain text"))
                 continue
             key = key_node.value
             if key == "<<" and not key_node.style:
@@ -752,8 +750,8 @@ class _Builder:
                 )
                 continue
             first_line[key] = kpos[0]
-            self.doc.key_positions[path + (key,)] = kpos
-            result[key] = self.build(value_node, path + (key,))
+            self.doc.key_positions[(*path, key)] = kpos
+            result[key] = self.build(value_node, (*path, key))
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
@@ -777,8 +775,8 @@ class _Builder:
                     "yaml-bool-word",
                     f"“{value}”意思不明确：请写 true 或 false；如果是文字请加引号",
                     f"'{value}' is ambiguous: write true or false, or quote it if it is text",
-                    hint_zh=f"是/否请写 true/false；文字请写成 \"{value}\"",
-                    hint_en=f"write true/false for yes/no, or \"{value}\" for text",
+                    hint_zh=f'是/否请写 true/false；文字请写成 "{value}"',
+                    hint_en=f'write true/false for yes/no, or "{value}" for text',
                 )
             )
             return value

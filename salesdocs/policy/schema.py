@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ def schema_path(kind: str) -> Path:
     return SCHEMA_DIR / f"{kind}.schema.json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schemas() -> dict[str, dict[str, Any]]:
     """Every packaged schema by file name."""
     return {f.name: json.loads(f.read_text(encoding="utf-8")) for f in sorted(SCHEMA_DIR.glob("*.schema.json"))}
@@ -73,7 +73,7 @@ def _inline(schema: Any, current: str) -> Any:
     return {k: (_inline(v, current) if k not in ("examples", "enum", "const", "default") else v) for k, v in schema.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str) -> Any:
     from jsonschema import Draft202012Validator
 
@@ -82,7 +82,7 @@ def _validator(kind: str) -> Any:
     return Draft202012Validator(schema, format_checker=_format_checker())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _format_checker() -> Any:
     from jsonschema import FormatChecker
 
@@ -127,12 +127,12 @@ def _coerce_text(doc: Document, current: str, schema: Any, value: Any, path: Pat
         props = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         return {
-            k: _coerce_text(doc, current, props.get(k, extra if isinstance(extra, dict) else None), v, path + (k,), found)
+            k: _coerce_text(doc, current, props.get(k, extra if isinstance(extra, dict) else None), v, (*path, k), found)
             for k, v in value.items()
         }
     if isinstance(value, list):
         items = schema.get("items")
-        return [_coerce_text(doc, current, items, v, path + (i,), found) for i, v in enumerate(value)]
+        return [_coerce_text(doc, current, items, v, (*path, i), found) for i, v in enumerate(value)]
     if schema.get("type") == "string" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return doc.plain_text.get(path, str(value))
     found.extend(_percent_text_range(doc, schema, value, path))
@@ -205,7 +205,7 @@ def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
             hz = f"是不是想写 {close[0]}？" if close else f"可用的键：{', '.join(allowed)}"
             he = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(allowed)}"
             yield doc.problem(
-                doc.key_pos(path + (key,)),
+                doc.key_pos((*path, key)),
                 "unknown-key",
                 f"未知的键 {key}",
                 f"unknown key {key}",
@@ -327,7 +327,7 @@ def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
                 for need in needs:
                     if need not in inst:
                         yield doc.problem(
-                            doc.key_pos(path + (key,)),
+                            doc.key_pos((*path, key)),
                             "missing-field",
                             f"写了 {key} 就必须同时写 {need}",
                             f"{key} needs {need} as well",
@@ -336,13 +336,18 @@ def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
                         )
         return
     if kw in ("maxLength",):
-        yield doc.problem(pos, "too-long", f"{label}太长（最多 {error.validator_value} 个字符）", f"{label}too long (at most {error.validator_value} characters)")
+        yield doc.problem(
+            pos,
+            "too-long",
+            f"{label}太长（最多 {error.validator_value} 个字符）",
+            f"{label}too long (at most {error.validator_value} characters)",
+        )
         return
     yield doc.problem(pos, "schema", f"{label}{error.message}", f"{label}{error.message}")
 
 
 def _cn_digits(text: str) -> str | None:
-    """"三" → "3", "十二" → "12" (what a Chinese typist most often writes), else None."""
+    """ "三" → "3", "十二" → "12" (what a Chinese typist most often writes), else None."""
     try:
         import cn2an  # only on this error path: it costs ~0.1 s to import
 

@@ -9,8 +9,8 @@ exactly as ``salesdocs refund SERVICE --stage … --amount …`` computes it.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from salesdocs.model import Workspace, stage_id
 from salesdocs.records import store
 from salesdocs.records.importer import EVENT_ZH, _short
 
-__all__ = ["ProjectRefund", "Project", "client_history", "load_project", "project_history", "refund_for_project"]
+__all__ = ["Project", "ProjectRefund", "client_history", "load_project", "project_history", "refund_for_project"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class ProjectRefund:
     @property
     def applies(self) -> bool:
         return self.result is not None
+
 
 _COUNTED = "revision-delivered"
 
@@ -79,18 +80,51 @@ def load_project(conn: sqlite3.Connection, project_id: str) -> Project:
         hint_zh = f"；是不是：{', '.join(near)}" if near else "；salesdocs records list --kind projects 可列出所有项目"
         hint_en = f"; did you mean: {', '.join(near)}" if near else "; salesdocs records list --kind projects lists them"
         raise UsageError(f"售后记录中没有项目 {project_id}{hint_zh}", f"no project {project_id} in the records{hint_en}")
-    (pid, deal, client, service, tier, start, first, revisions, minor, overhauls, writers, accepted, dis_at, dis_stage,
-     paid, refund, finished) = row
-    return Project(pid, deal, client, service, tier, start, first, revisions, minor, overhauls, writers,
-                   None if accepted is None else bool(accepted), dis_at, dis_stage,
-                   store.fen_to_yuan(paid), store.fen_to_yuan(refund), finished)
+    (
+        pid,
+        deal,
+        client,
+        service,
+        tier,
+        start,
+        first,
+        revisions,
+        minor,
+        overhauls,
+        writers,
+        accepted,
+        dis_at,
+        dis_stage,
+        paid,
+        refund,
+        finished,
+    ) = row
+    return Project(
+        pid,
+        deal,
+        client,
+        service,
+        tier,
+        start,
+        first,
+        revisions,
+        minor,
+        overhauls,
+        writers,
+        None if accepted is None else bool(accepted),
+        dis_at,
+        dis_stage,
+        store.fen_to_yuan(paid),
+        store.fen_to_yuan(refund),
+        finished,
+    )
 
 
 def project_history(conn: sqlite3.Connection, project_id: str) -> list[dict[str, Any]]:
     """The project's events in order, as JSON-ready dicts; each carries the counted revisions so far."""
     history: list[dict[str, Any]] = []
     counted = 0
-    for ext, etype, at, stage, paid, refund, note in conn.execute(
+    for ext, etype, at, _stage, paid, refund, note in conn.execute(
         "SELECT external_id, type, at, stage, paid_fen, refund_fen, note FROM project_events WHERE project_id = ? ORDER BY at, id",
         (project_id,),
     ):
@@ -213,8 +247,16 @@ _LISTS: dict[str, dict[str, Any]] = {
 _STATUS_ZH = {"open": "未解决", "resolved": "已解决", "accepted": "已验收", "refunded": "已退款", "running": "进行中"}
 
 
-def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from: str | None = None, date_to: str | None = None,
-                 limit: int | None = 100, db: Path | str | None = None) -> dict[str, Any]:
+def list_records(
+    ws: Workspace,
+    kind: str,
+    *,
+    only_open: bool = False,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    limit: int | None = 100,
+    db: Path | str | None = None,
+) -> dict[str, Any]:
     """Recorded tickets / events / projects as JSON-ready rows (``total`` counts all matches)."""
     from datetime import timedelta
 
@@ -227,7 +269,9 @@ def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise UsageError(f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD）", f"{option}: not a date: {value} (expected YYYY-MM-DD)") from None
+            raise UsageError(
+                f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD）", f"{option}: not a date: {value} (expected YYYY-MM-DD)"
+            ) from None
         if op == "<":
             day += timedelta(days=1)
         where.append(f"{spec['time']} {op} ?")
@@ -245,7 +289,7 @@ def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from
         conn.close()
     items = []
     for row in rows:
-        item = dict(zip(spec["columns"], row))
+        item = dict(zip(spec["columns"], row, strict=False))
         for money in ("amount_paid", "refund_amount"):
             if item.get(money) is not None:
                 item[money] = f"{store.fen_to_yuan(item[money]):.2f}"
@@ -254,7 +298,14 @@ def list_records(ws: Workspace, kind: str, *, only_open: bool = False, date_from
         if "status" in item:
             item["status_zh"] = _STATUS_ZH[item["status"]]
         items.append(item)
-    return {"kind": kind, "total": total, "columns": list(spec["columns"]), "headers_zh": spec["zh"], "headers_en": spec["columns"], "items": items}
+    return {
+        "kind": kind,
+        "total": total,
+        "columns": list(spec["columns"]),
+        "headers_zh": spec["zh"],
+        "headers_en": spec["columns"],
+        "items": items,
+    }
 
 
 def client_history(

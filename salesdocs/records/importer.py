@@ -37,10 +37,10 @@ from salesdocs.records import store
 
 __all__ = [
     "EVENT_FIELDS",
+    "TICKET_FIELDS",
     "ImportProblems",
     "ImportSummary",
     "RowProblem",
-    "TICKET_FIELDS",
     "add_event",
     "add_ticket",
     "import_csv",
@@ -90,24 +90,54 @@ KIND_ZH = {"tickets": "工单", "events": "项目事件"}
 
 EVENT_ALIASES: dict[str, str] = {
     **{t: t for t in store.EVENT_TYPES},
-    "开始": "started", "项目开始": "started", "启动": "started",
-    "初稿交付": "draft-delivered", "交付初稿": "draft-delivered",
-    "申请修改": "revision-requested", "修改申请": "revision-requested", "提出修改": "revision-requested",
-    "修改交付": "revision-delivered", "交付修改稿": "revision-delivered", "修改稿交付": "revision-delivered",
-    "小细节修改": "minor-change", "小修改": "minor-change", "细节修改": "minor-change",
-    "大改申请": "overhaul-requested", "方向性大改": "overhaul-requested", "要求大改": "overhaul-requested",
+    "开始": "started",
+    "项目开始": "started",
+    "启动": "started",
+    "初稿交付": "draft-delivered",
+    "交付初稿": "draft-delivered",
+    "申请修改": "revision-requested",
+    "修改申请": "revision-requested",
+    "提出修改": "revision-requested",
+    "修改交付": "revision-delivered",
+    "交付修改稿": "revision-delivered",
+    "修改稿交付": "revision-delivered",
+    "小细节修改": "minor-change",
+    "小修改": "minor-change",
+    "细节修改": "minor-change",
+    "大改申请": "overhaul-requested",
+    "方向性大改": "overhaul-requested",
+    "要求大改": "overhaul-requested",
     "不满意": "dissatisfied",
-    "更换文案师": "writer-changed", "更换设计师": "writer-changed", "更换文案师/设计师": "writer-changed",
-    "验收": "accepted", "验收通过": "accepted",
-    "退款": "refund-paid", "已退款": "refund-paid", "退款已付": "refund-paid",
+    "更换文案师": "writer-changed",
+    "更换设计师": "writer-changed",
+    "更换文案师/设计师": "writer-changed",
+    "验收": "accepted",
+    "验收通过": "accepted",
+    "退款": "refund-paid",
+    "已退款": "refund-paid",
+    "退款已付": "refund-paid",
 }
 EVENT_ZH = {
-    "started": "项目开始", "draft-delivered": "初稿交付", "revision-requested": "申请修改",
-    "revision-delivered": "修改交付", "minor-change": "小细节修改（不计次数）",
-    "overhaul-requested": "大改申请（按政策不接受）", "dissatisfied": "不满意", "writer-changed": "更换文案师/设计师",
-    "accepted": "验收通过", "refund-paid": "退款已付",
+    "started": "项目开始",
+    "draft-delivered": "初稿交付",
+    "revision-requested": "申请修改",
+    "revision-delivered": "修改交付",
+    "minor-change": "小细节修改（不计次数）",
+    "overhaul-requested": "大改申请（按政策不接受）",
+    "dissatisfied": "不满意",
+    "writer-changed": "更换文案师/设计师",
+    "accepted": "验收通过",
+    "refund-paid": "退款已付",
 }
-_NEEDS_DRAFT = {"revision-requested", "revision-delivered", "minor-change", "overhaul-requested", "dissatisfied", "writer-changed", "accepted"}
+_NEEDS_DRAFT = {
+    "revision-requested",
+    "revision-delivered",
+    "minor-change",
+    "overhaul-requested",
+    "dissatisfied",
+    "writer-changed",
+    "accepted",
+}
 
 _YES = {"是", "yes", "y", "true", "1", "上门", "√", "✓"}
 _NO = {"否", "no", "n", "false", "0", "", "不上门", "-", "—"}
@@ -158,7 +188,7 @@ def decode(data: bytes, where: str) -> str:
     """UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312)."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise RecordsError(
                 f"{where}: 文件以 UTF-8 标记开头，但第 {exc.start} 字节不是有效的 UTF-8",
@@ -219,7 +249,12 @@ def read_rows(text: str, where: str, kind: str) -> tuple[dict[str, int], dict[st
             continue
         if name in index:
             problems.append(
-                RowProblem(1, cell.strip(), f"与列“{shown[name]}”含义相同（都是 {name}）", f"means the same as column '{shown[name]}' (both are {name})")
+                RowProblem(
+                    1,
+                    cell.strip(),
+                    f"与列“{shown[name]}”含义相同（都是 {name}）",
+                    f"means the same as column '{shown[name]}' (both are {name})",
+                )
             )
             continue
         index[name] = i
@@ -339,8 +374,18 @@ class _Ticket:
 
 
 _TICKET_COLUMNS = (
-    "received_at", "channel", "client", "project_id", "service", "category", "description",
-    "first_response_at", "resolved_at", "resolution", "onsite", "satisfaction",
+    "received_at",
+    "channel",
+    "client",
+    "project_id",
+    "service",
+    "category",
+    "description",
+    "first_response_at",
+    "resolved_at",
+    "resolution",
+    "onsite",
+    "satisfaction",
 )
 
 
@@ -353,8 +398,9 @@ def _external_id(given: str, row_hash: str) -> str:
     return given if given else f"h:{row_hash[:24]}"
 
 
-def _validate_ticket(cell: Callable[[str], str], col: Callable[[str], str], row: int | None, lk: _Lookup,
-                     problems: list[RowProblem]) -> _Ticket | None:
+def _validate_ticket(
+    cell: Callable[[str], str], col: Callable[[str], str], row: int | None, lk: _Lookup, problems: list[RowProblem]
+) -> _Ticket | None:
     before = len(problems)
 
     def bad(name: str, zh: str, en: str) -> None:
@@ -372,7 +418,11 @@ def _validate_ticket(cell: Callable[[str], str], col: Callable[[str], str], row:
             return None
         parsed = parse_datetime(value)
         if parsed is None:
-            bad(name, f"不是有效的日期时间：“{value}”（应为 2026-10-08 14:30）", f"not a valid date and time: '{value}' (expected e.g. 2026-10-08 14:30)")
+            bad(
+                name,
+                f"不是有效的日期时间：“{value}”（应为 2026-10-08 14:30）",
+                f"not a valid date and time: '{value}' (expected e.g. 2026-10-08 14:30)",
+            )
         return parsed
 
     received = when("received_at", need=True)
@@ -396,8 +446,11 @@ def _validate_ticket(cell: Callable[[str], str], col: Callable[[str], str], row:
             bad("category", f"未知的问题类别：“{v}”；可选：{known}", f"unknown category '{v}'; known: {known}")
         elif service is not None and service not in lk.category_services[category]:
             applies = ", ".join(lk.category_services[category])
-            bad("category", f"问题类别 {category} 不适用于服务 {service}（只适用于：{applies}）",
-                f"category {category} does not apply to service {service} (it applies to: {applies})")
+            bad(
+                "category",
+                f"问题类别 {category} 不适用于服务 {service}（只适用于：{applies}）",
+                f"category {category} does not apply to service {service} (it applies to: {applies})",
+            )
     first = when("first_response_at", need=False)
     resolved = when("resolved_at", need=False)
     if received and first and first < received:
@@ -414,13 +467,29 @@ def _validate_ticket(cell: Callable[[str], str], col: Callable[[str], str], row:
         if re.fullmatch(r"[1-5]", sat_text):
             satisfaction = int(sat_text)
         else:
-            bad("satisfaction", f"满意度必须是 1–5 的整数或留空：“{sat_text}”", f"satisfaction must be a whole number 1–5 or empty: '{sat_text}'")
+            bad(
+                "satisfaction",
+                f"满意度必须是 1–5 的整数或留空：“{sat_text}”",
+                f"satisfaction must be a whole number 1–5 or empty: '{sat_text}'",
+            )
     project = cell("project") or None
     if len(problems) > before:
         return None
     assert received and channel and client and service and category
-    values = (received, channel, client, project, service, category, cell("description"), first, resolved,
-              cell("resolution"), onsite, satisfaction)
+    values = (
+        received,
+        channel,
+        client,
+        project,
+        service,
+        category,
+        cell("description"),
+        first,
+        resolved,
+        cell("resolution"),
+        onsite,
+        satisfaction,
+    )
     h = _row_hash("ticket", values)
     return _Ticket(row, _external_id(cell("id"), h), h, values, service, client, project, received)
 
@@ -449,8 +518,9 @@ class _Event:
     computed_stage: int | None = None
 
 
-def _validate_event(cell: Callable[[str], str], col: Callable[[str], str], row: int | None, ws: Workspace, lk: _Lookup,
-                    problems: list[RowProblem]) -> _Event | None:
+def _validate_event(
+    cell: Callable[[str], str], col: Callable[[str], str], row: int | None, ws: Workspace, lk: _Lookup, problems: list[RowProblem]
+) -> _Event | None:
     before = len(problems)
 
     def bad(name: str, zh: str, en: str) -> None:
@@ -492,23 +562,39 @@ def _validate_event(cell: Callable[[str], str], col: Callable[[str], str], row: 
         if client is None:
             bad("client", f"未知的客户：“{v}”；可选：{lk.client_ids}", f"unknown client '{v}'; known: {lk.client_ids}")
         elif deal and ws.deals[deal].client != client:
-            bad("client", f"交易 {deal} 的客户是 {ws.deals[deal].client}，不是 {client}", f"deal {deal} is for client {ws.deals[deal].client}, not {client}")
+            bad(
+                "client",
+                f"交易 {deal} 的客户是 {ws.deals[deal].client}，不是 {client}",
+                f"deal {deal} is for client {ws.deals[deal].client}, not {client}",
+            )
     if deal and client is None:
         client = ws.deals[deal].client
     if v := required("event"):
         etype = EVENT_ALIASES.get(v) or EVENT_ALIASES.get(v.strip().lower().replace("_", "-"))
         if etype is None:
-            bad("event", f"未知的事件类型：“{v}”；可选：{', '.join(store.EVENT_TYPES)}", f"unknown event type '{v}'; known: {', '.join(store.EVENT_TYPES)}")
+            bad(
+                "event",
+                f"未知的事件类型：“{v}”；可选：{', '.join(store.EVENT_TYPES)}",
+                f"unknown event type '{v}'; known: {', '.join(store.EVENT_TYPES)}",
+            )
     at = None
     if v := required("at"):
         at = parse_datetime(v, date_only=True)
         if at is None:
-            bad("at", f"不是有效的日期时间：“{v}”（应为 2026-10-08 14:30 或 2026-10-08）", f"not a valid date and time: '{v}' (expected e.g. 2026-10-08 14:30 or 2026-10-08)")
+            bad(
+                "at",
+                f"不是有效的日期时间：“{v}”（应为 2026-10-08 14:30 或 2026-10-08）",
+                f"not a valid date and time: '{v}' (expected e.g. 2026-10-08 14:30 or 2026-10-08)",
+            )
     stage = None
     if v := cell("stage"):
         stage = parse_event_stage(v)
         if stage is None:
-            bad("stage", f"不是有效的阶段：“{v}”（应为 first-draft、revision-1、revision-2 …）", f"not a stage: '{v}' (expected first-draft, revision-1, revision-2 …)")
+            bad(
+                "stage",
+                f"不是有效的阶段：“{v}”（应为 first-draft、revision-1、revision-2 …）",
+                f"not a stage: '{v}' (expected first-draft, revision-1, revision-2 …)",
+            )
         elif etype is not None and etype != "dissatisfied":
             bad("stage", "阶段只用于“不满意”（dissatisfied）事件", "a stage is only given for dissatisfied events")
     paid = refund = None
@@ -519,7 +605,11 @@ def _validate_event(cell: Callable[[str], str], col: Callable[[str], str], row: 
     if v := cell("refund_amount"):
         refund = _parse_fen(v)
         if refund is None:
-            bad("refund_amount", f"不是有效的金额：“{v}”（不小于 0，最多两位小数）", f"not a valid amount: '{v}' (≥ 0, at most two decimals)")
+            bad(
+                "refund_amount",
+                f"不是有效的金额：“{v}”（不小于 0，最多两位小数）",
+                f"not a valid amount: '{v}' (≥ 0, at most two decimals)",
+            )
         elif etype is not None and etype != "refund-paid":
             bad("refund_amount", "退款金额只用于“退款已付”（refund-paid）事件", "a refund amount is only given for refund-paid events")
     elif etype == "refund-paid":
@@ -559,8 +649,9 @@ def _yuan(fen: int) -> str:
     return f"¥{Decimal(fen) / 100:,.2f}"
 
 
-def _check_histories(ws: Workspace, events: list[_Event], conn: sqlite3.Connection | None,
-                     problems: list[RowProblem], bad_projects: set[str]) -> tuple[dict[str, _Project], set[str]]:
+def _check_histories(
+    ws: Workspace, events: list[_Event], conn: sqlite3.Connection | None, problems: list[RowProblem], bad_projects: set[str]
+) -> tuple[dict[str, _Project], set[str]]:
     """Project consistency and the state of each project's history (existing events + new ones)."""
     from salesdocs.engine.refunds import writer_change_allowed
 
@@ -594,14 +685,23 @@ def _check_histories(ws: Workspace, events: list[_Event], conn: sqlite3.Connecti
             where_en = f"row {e.row}" if e.row else "this entry"
             projects[e.project] = _Project(e.project, e.deal, e.client, e.service, e.tier, where, where_en, False)
             continue
-        for name, mine, theirs in (("service", e.service, p.service), ("tier", e.tier, p.tier), ("deal", e.deal, p.deal), ("client", e.client, p.client)):
+        for name, mine, theirs in (
+            ("service", e.service, p.service),
+            ("tier", e.tier, p.tier),
+            ("deal", e.deal, p.deal),
+            ("client", e.client, p.client),
+        ):
             if mine is None:
                 continue
             if theirs is None and not p.existing:
                 setattr(p, name, mine)
             elif mine != theirs:
-                bad(e, name, f"项目 {e.project} 的 {name} 是 {theirs or '（空）'}（{p.where}），这里是 {mine}",
-                    f"project {e.project} has {name} {theirs or '(empty)'} ({p.where_en}), here {mine}")
+                bad(
+                    e,
+                    name,
+                    f"项目 {e.project} 的 {name} 是 {theirs or '（空）'}（{p.where}），这里是 {mine}",
+                    f"project {e.project} has {name} {theirs or '(empty)'} ({p.where_en}), here {mine}",
+                )
     for p in projects.values():
         if p.existing:
             continue
@@ -609,8 +709,12 @@ def _check_histories(ws: Workspace, events: list[_Event], conn: sqlite3.Connecti
         svc = ws.policy.service(p.service)
         assert svc is not None
         if p.tier is None and _ambiguous_tier(svc):
-            bad(first, "tier", f"服务 {svc.id} 有多个档位，请填写档位：{', '.join(t.id for t in svc.tiers)}",
-                f"service {svc.id} has several tiers; give the tier: {', '.join(t.id for t in svc.tiers)}")
+            bad(
+                first,
+                "tier",
+                f"服务 {svc.id} 有多个档位，请填写档位：{', '.join(t.id for t in svc.tiers)}",
+                f"service {svc.id} has several tiers; give the tier: {', '.join(t.id for t in svc.tiers)}",
+            )
         if p.client is None:
             bad(first, "client", f"新项目 {p.id} 没有交易，必须填写客户", f"new project {p.id} has no deal, so the client is required")
 
@@ -630,10 +734,14 @@ def _check_histories(ws: Workspace, events: list[_Event], conn: sqlite3.Connecti
         if old and new[0].at < old[-1][1]:
             for e in new:
                 if e.at < old[-1][1]:
-                    problems.append(RowProblem(
-                        e.row, e.cols["at"],
-                        f"早于项目 {pid} 已记录的最后一个事件（{_short(old[-1][1])} {old[-1][0]}）；已记录的历史不能再插入更早的事件",
-                        f"is before the last recorded event of project {pid} ({_short(old[-1][1])} {old[-1][0]}); recorded history cannot be back-filled"))
+                    problems.append(
+                        RowProblem(
+                            e.row,
+                            e.cols["at"],
+                            f"早于项目 {pid} 已记录的最后一个事件（{_short(old[-1][1])} {old[-1][0]}）；已记录的历史不能再插入更早的事件",
+                            f"is before the last recorded event of project {pid} ({_short(old[-1][1])} {old[-1][0]}); recorded history cannot be back-filled",
+                        )
+                    )
             new = [e for e in new if e.at >= old[-1][1]]
         state = _State()
         for etype, at, paid, refund in old:
@@ -683,18 +791,31 @@ class _State:
         if self.closed:
             how_zh = "已验收" if self.closed[0] == "accepted" else "已退款"
             how_en = "accepted" if self.closed[0] == "accepted" else "refunded"
-            return ("event", f"项目 {e.project} 已于 {_short(self.closed[1])} {how_zh}，之后不能再有事件",
-                    f"project {e.project} was {how_en} at {_short(self.closed[1])}; no event can follow")
+            return (
+                "event",
+                f"项目 {e.project} 已于 {_short(self.closed[1])} {how_zh}，之后不能再有事件",
+                f"project {e.project} was {how_en} at {_short(self.closed[1])}; no event can follow",
+            )
         if e.type == "started" and self.draft:
-            return ("event", f"项目 {e.project} 已交付初稿，“项目开始”应在初稿之前", f"project {e.project} already has a first draft; 'started' must come before it")
+            return (
+                "event",
+                f"项目 {e.project} 已交付初稿，“项目开始”应在初稿之前",
+                f"project {e.project} already has a first draft; 'started' must come before it",
+            )
         if e.type == "draft-delivered" and self.drafts_since_change:
-            return ("event", f"项目 {e.project} 已交付过初稿（更换文案师/设计师之后才会有新的初稿）",
-                    f"project {e.project} already has a first draft (a new one only follows a writer/designer change)")
+            return (
+                "event",
+                f"项目 {e.project} 已交付过初稿（更换文案师/设计师之后才会有新的初稿）",
+                f"project {e.project} already has a first draft (a new one only follows a writer/designer change)",
+            )
         if e.type in _NEEDS_DRAFT and not self.draft:
             return ("event", f"项目 {e.project} 还没有交付初稿", f"project {e.project} has no first draft delivered yet")
         if e.type == "dissatisfied" and e.stage is not None and e.stage != self.revisions:
-            return ("stage", f"与记录不符：此前已交付 {self.revisions} 次计数的修改，阶段应为 {stage_id(self.revisions)}",
-                    f"does not match the records: {self.revisions} counted revision(s) delivered before, so the stage is {stage_id(self.revisions)}")
+            return (
+                "stage",
+                f"与记录不符：此前已交付 {self.revisions} 次计数的修改，阶段应为 {stage_id(self.revisions)}",
+                f"does not match the records: {self.revisions} counted revision(s) delivered before, so the stage is {stage_id(self.revisions)}",
+            )
         if e.type == "writer-changed":
             ok, zh, en = writer_change_allowed(tier, self.revisions, self.writer_changes)
             if not ok:
@@ -704,9 +825,17 @@ class _State:
                 return ("event", "退款之前必须先记录“不满意”（dissatisfied）事件", "a refund needs a dissatisfied event before it")
             paid = e.paid_fen if e.paid_fen is not None else self.paid
             if paid is None:
-                return ("amount_paid", "退款需要已付金额：请在本行或之前的事件中填写", "a refund needs the amount paid, on this row or an earlier event")
+                return (
+                    "amount_paid",
+                    "退款需要已付金额：请在本行或之前的事件中填写",
+                    "a refund needs the amount paid, on this row or an earlier event",
+                )
             if e.refund_fen is not None and e.refund_fen > paid:
-                return ("refund_amount", f"退款 {_yuan(e.refund_fen)} 超过已付金额 {_yuan(paid)}", f"refund {_yuan(e.refund_fen)} exceeds the amount paid {_yuan(paid)}")
+                return (
+                    "refund_amount",
+                    f"退款 {_yuan(e.refund_fen)} 超过已付金额 {_yuan(paid)}",
+                    f"refund {_yuan(e.refund_fen)} exceeds the amount paid {_yuan(paid)}",
+                )
         return None
 
 
@@ -743,8 +872,12 @@ def _dedupe(items: list[Any], problems: list[RowProblem], id_column: str) -> tup
             repeats += 1
         else:
             problems.append(
-                RowProblem(item.row, id_column, f"编号 {item.external_id} 与第 {other.row} 行重复，但内容不同",
-                           f"id {item.external_id} repeats row {other.row} with different content")
+                RowProblem(
+                    item.row,
+                    id_column,
+                    f"编号 {item.external_id} 与第 {other.row} 行重复，但内容不同",
+                    f"id {item.external_id} repeats row {other.row} with different content",
+                )
             )
     return kept, repeats
 
@@ -753,8 +886,15 @@ def _file_sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def import_csv(ws: Workspace, path: Path | str, kind: str, *, db: Path | str | None = None, where: str | None = None,
-               progress: Callable[[str], None] | None = None) -> ImportSummary:
+def import_csv(
+    ws: Workspace,
+    path: Path | str,
+    kind: str,
+    *,
+    db: Path | str | None = None,
+    where: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportSummary:
     """Validate every row of ``path`` and import them all in one transaction, or none.
 
     ``where`` is how the file is named in messages (default: the path as given).
@@ -814,9 +954,19 @@ def import_csv(ws: Workspace, path: Path | str, kind: str, *, db: Path | str | N
         conn.close()
 
 
-def _write(ws: Workspace, conn: sqlite3.Connection, kind: str, items: list[Any], problems: list[RowProblem],
-           summary: ImportSummary, sha: str, where: str, col: Callable[[str], str], source_kind: str | None = None,
-           broken: set[str] | None = None) -> ImportSummary:
+def _write(
+    ws: Workspace,
+    conn: sqlite3.Connection,
+    kind: str,
+    items: list[Any],
+    problems: list[RowProblem],
+    summary: ImportSummary,
+    sha: str,
+    where: str,
+    col: Callable[[str], str],
+    source_kind: str | None = None,
+    broken: set[str] | None = None,
+) -> ImportSummary:
     table = "tickets" if kind == "tickets" else "project_events"
     conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: never corrupt; a power cut may lose the last commit
     with store.write_transaction(conn):
@@ -862,7 +1012,10 @@ def _write(ws: Workspace, conn: sqlite3.Connection, kind: str, items: list[Any],
             conn.executemany(
                 "INSERT OR IGNORE INTO project_events (external_id, row_hash, project_id, type, at, stage, paid_fen, refund_fen, note, import_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ((e.external_id, e.row_hash, e.project, e.type, e.at, e.computed_stage, e.paid_fen, e.refund_fen, e.note, import_id) for e in new),
+                (
+                    (e.external_id, e.row_hash, e.project, e.type, e.at, e.computed_stage, e.paid_fen, e.refund_fen, e.note, import_id)
+                    for e in new
+                ),
             )
             touched = sorted({e.project for e in new})
             store.refresh_projects(conn, touched)
@@ -874,7 +1027,9 @@ def _write(ws: Workspace, conn: sqlite3.Connection, kind: str, items: list[Any],
         summary.added = len(new)
         inserted = conn.total_changes - before
         if kind == "tickets" and inserted != len(new):  # cannot happen while we hold the write lock
-            raise RecordsError(f"导入时数据库被并发修改（{inserted} ≠ {len(new)}）", f"the database changed during the import ({inserted} ≠ {len(new)})")
+            raise RecordsError(
+                f"导入时数据库被并发修改（{inserted} ≠ {len(new)}）", f"the database changed during the import ({inserted} ≠ {len(new)})"
+            )
         summary.import_id = import_id
         summary.first, summary.last = _short(min(times)), _short(max(times))
         conn.execute("UPDATE imports SET added = ?, skipped = ? WHERE id = ?", (summary.added, summary.skipped, import_id))
@@ -895,11 +1050,23 @@ def _check_ticket_projects(conn: sqlite3.Connection, tickets: list[_Ticket], pro
         if t.project in known:
             client, service = known[t.project]
             if client != t.client:
-                problems.append(RowProblem(t.row, col("client"), f"项目 {t.project} 的客户是 {client}，这里是 {t.client}",
-                                           f"project {t.project} is for client {client}, here {t.client}"))
+                problems.append(
+                    RowProblem(
+                        t.row,
+                        col("client"),
+                        f"项目 {t.project} 的客户是 {client}，这里是 {t.client}",
+                        f"project {t.project} is for client {client}, here {t.client}",
+                    )
+                )
             if service != t.service:
-                problems.append(RowProblem(t.row, col("service"), f"项目 {t.project} 的服务是 {service}，这里是 {t.service}",
-                                           f"project {t.project} is for service {service}, here {t.service}"))
+                problems.append(
+                    RowProblem(
+                        t.row,
+                        col("service"),
+                        f"项目 {t.project} 的服务是 {service}，这里是 {t.service}",
+                        f"project {t.project} is for service {service}, here {t.service}",
+                    )
+                )
 
 
 # --------------------------------------------------------------------------- one entry

@@ -83,8 +83,6 @@ def month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
-
-
 def resolve_period(
     target: str | None = None,
     date_from: date | str | None = None,

@@ -30,16 +30,41 @@ from salesdocs.model import Service, Tier, Workspace
 
 START = date(2026, 5, 1)
 END = date(2026, 10, 31)
-TICKET_HEADER = ["编号", "收到时间", "渠道", "客户", "项目", "服务", "问题类别", "描述", "首次回复时间", "解决时间", "处理结果", "是否上门", "满意度"]
+TICKET_HEADER = [
+    "编号",
+    "收到时间",
+    "渠道",
+    "客户",
+    "项目",
+    "服务",
+    "问题类别",
+    "描述",
+    "首次回复时间",
+    "解决时间",
+    "处理结果",
+    "是否上门",
+    "满意度",
+]
 EVENT_HEADER = ["id", "project", "deal", "client", "service", "tier", "event", "at", "stage", "amount_paid", "refund_amount", "note"]
 
 CHANNEL_WEIGHTS = {"wechat": 40, "wechat-official": 25, "phone": 20, "website": 15}
 CATEGORY_WEIGHTS = {
-    "design-style": 30, "source-file": 14, "print-output": 18, "content-accuracy": 30,
-    "originality": 10, "tone-direction": 22, "delivery-delay": 8, "platform-operation": 14,
+    "design-style": 30,
+    "source-file": 14,
+    "print-output": 18,
+    "content-accuracy": 30,
+    "originality": 10,
+    "tone-direction": 22,
+    "delivery-delay": 8,
+    "platform-operation": 14,
 }
 DESCRIPTIONS = {
-    "design-style": ["客户认为配色偏暗，与品牌调性不符", "希望风格更年轻化，参考竞品提供了三张图", "主视觉元素太多，想要更简洁", "字体显得太正式，希望更活泼"],
+    "design-style": [
+        "客户认为配色偏暗，与品牌调性不符",
+        "希望风格更年轻化，参考竞品提供了三张图",
+        "主视觉元素太多，想要更简洁",
+        "字体显得太正式，希望更活泼",
+    ],
     "source-file": ["需要 AI 格式源文件用于印刷", "源文件中字体缺失，打开后版式错乱", "要求补发 PSD 分层文件", "印厂要求提供 PDF/X 格式"],
     "print-output": ["印刷成品偏红，与屏幕效果差异大", "裁切后边缘出现白边（出血不足）", "图片印出来模糊", "专色与四色混用导致色差"],
     "content-accuracy": ["文中产品参数写错", "发现两处错别字", "活动日期写错", "公司名称少了一个字"],
@@ -133,7 +158,9 @@ class _Sampler:
                 assert tier is not None
                 for _ in range(line.quantity):
                     k += 1
-                    found.append(_Project(f"{deal.id}-{k}", deal.id, deal.client, service, tier, deal.start, to_fen(line.unit_price * factor)))
+                    found.append(
+                        _Project(f"{deal.id}-{k}", deal.id, deal.client, service, tier, deal.start, to_fen(line.unit_price * factor))
+                    )
         return found
 
     def events(self, project: _Project, open_after: date | None) -> list[list[str]]:
@@ -145,8 +172,22 @@ class _Sampler:
         def add(kind: str, when: datetime, *, stage: str = "", paid: str = "", refund: str = "", note: str = "") -> None:
             nonlocal n
             n += 1
-            rows.append([f"{project.id}/{n}", project.id, project.deal, project.client if not project.deal else "",
-                         project.service.id, tier.id, kind, _fmt(when), stage, paid, refund, note])
+            rows.append(
+                [
+                    f"{project.id}/{n}",
+                    project.id,
+                    project.deal,
+                    project.client if not project.deal else "",
+                    project.service.id,
+                    tier.id,
+                    kind,
+                    _fmt(when),
+                    stage,
+                    paid,
+                    refund,
+                    note,
+                ]
+            )
 
         day = project.start
         add("started", self.at(day, 9 * 60, 11 * 60), paid=f"{project.paid:.2f}")
@@ -202,7 +243,11 @@ class _Sampler:
         if in_hours:
             received = self.at(day)
         else:  # evening, or a weekend / holiday morning
-            received = self.at(day, 18 * 60 + 40, 22 * 60 + 30) if rng.random() < 0.6 else self.at(day - timedelta(days=rng.randint(1, 2)), 10 * 60, 16 * 60)
+            received = (
+                self.at(day, 18 * 60 + 40, 22 * 60 + 30)
+                if rng.random() < 0.6
+                else self.at(day - timedelta(days=rng.randint(1, 2)), 10 * 60, 16 * 60)
+            )
         if received.date() < START:
             received = self.at(day)
         client = self.clients[rng.choices(range(len(self.clients)), weights=[(3, 4, 3)[i % 3] for i in range(len(self.clients))])[0]]
@@ -210,7 +255,9 @@ class _Sampler:
         cats = {c.id: CATEGORY_WEIGHTS.get(c.id, 10) for c in self.policy.aftersales.categories if service_id in c.services}
         category = _weighted(rng, cats)
         channel = _weighted(rng, {c.id: CHANNEL_WEIGHTS.get(c.id, 10) for c in self.policy.aftersales.channels})
-        candidates = [p for p in projects if p.client == client and p.service.id == service_id and p.start <= received.date() and not p.deal]
+        candidates = [
+            p for p in projects if p.client == client and p.service.id == service_id and p.start <= received.date() and not p.deal
+        ]
         project = rng.choice(candidates).id if candidates and rng.random() < 0.6 else ""
         # first response
         if in_hours and self.cal.is_working_day(received.date()):
@@ -220,7 +267,9 @@ class _Sampler:
             first = received + timedelta(minutes=max(1, round(minutes)))
         else:
             next_day = self.next_working(received.date(), 1)
-            first = datetime.combine(next_day, time(9, 0)) + timedelta(minutes=rng.randint(2, 50) if rng.random() < 0.9 else rng.randint(60, 150))
+            first = datetime.combine(next_day, time(9, 0)) + timedelta(
+                minutes=rng.randint(2, 50) if rng.random() < 0.9 else rng.randint(60, 150)
+            )
         recent = (END - received.date()).days
         open_ticket = (recent <= 9 and rng.random() < 0.35) or rng.random() < 0.01
         unanswered = open_ticket and rng.random() < 0.3
@@ -287,7 +336,7 @@ def write_sample(ws: Workspace, tickets: int = 360, seed: int = 7, out: Path | N
     folder.mkdir(parents=True, exist_ok=True)
     ticket_rows, event_rows = generate(ws, tickets, seed)
     paths = (folder / "sample-tickets.csv", folder / "sample-events.csv")
-    for path, rows in zip(paths, (ticket_rows, event_rows)):
+    for path, rows in zip(paths, (ticket_rows, event_rows), strict=False):
         path.write_bytes(to_csv(rows))
     return paths
 

@@ -29,16 +29,13 @@ Definitions (the report prints them too):
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from salesdocs.errors import UsageError
 from salesdocs.model import Policy, stage_zh
 from salesdocs.records.period import Period, month_end, resolve_period
 from salesdocs.records.store import fen_to_yuan
@@ -123,7 +120,9 @@ def _day_table(conn: sqlite3.Connection, policy: Policy, period: Period) -> None
     from salesdocs.engine.calendar import calendar_for
 
     cal = calendar_for(policy)
-    conn.executescript("DROP TABLE IF EXISTS temp.p_days; CREATE TEMP TABLE p_days (day TEXT PRIMARY KEY, working INTEGER, next_working TEXT);")
+    conn.executescript(
+        "DROP TABLE IF EXISTS temp.p_days; CREATE TEMP TABLE p_days (day TEXT PRIMARY KEY, working INTEGER, next_working TEXT);"
+    )
     rows = []
     d = period.start
     while d <= period.end:
@@ -158,9 +157,14 @@ def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: tuple[str, 
         q,
     ).fetchone()
     return {
-        "service_hours": f"{opens}–{closes}", "deadline": deadline,
-        "inside": inside, "inside_ok": inside_ok, "inside_pct": _pct(inside_ok, inside),
-        "outside": outside, "outside_ok": outside_ok, "outside_pct": _pct(outside_ok, outside),
+        "service_hours": f"{opens}–{closes}",
+        "deadline": deadline,
+        "inside": inside,
+        "inside_ok": inside_ok,
+        "inside_pct": _pct(inside_ok, inside),
+        "outside": outside,
+        "outside_ok": outside_ok,
+        "outside_pct": _pct(outside_ok, outside),
     }
 
 
@@ -214,7 +218,7 @@ def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
             f"SELECT {RESPONSE_S} AS s FROM tickets WHERE {answered_where} ORDER BY s LIMIT 1 OFFSET :r",
             {**p, "r": (9 * answered + 9) // 10 - 1},
         ).fetchone()[0]
-    dist = dict(zip((5, 4, 3, 2, 1), scores))
+    dist = dict(zip((5, 4, 3, 2, 1), scores, strict=False))
     return {
         "received": received,
         "answered": answered,
@@ -250,12 +254,29 @@ def _by_service_category(conn: sqlite3.Connection, p: dict[str, Any]) -> list[di
     for sid, sname, cid, cname, n, within, resolved, onsite, rated, sat, tn, twithin, tresolved, tonsite, trated, tsat in rows:
         if not services or services[-1]["id"] != sid:
             services.append(
-                {"id": sid, "name": sname, "rows": [], "count": tn, "within_pct": _pct(twithin, tn), "resolved_pct": _pct(tresolved, tn),
-                 "onsite": tonsite, "rated": trated, "satisfaction_mean": _mean(tsat, trated)}
+                {
+                    "id": sid,
+                    "name": sname,
+                    "rows": [],
+                    "count": tn,
+                    "within_pct": _pct(twithin, tn),
+                    "resolved_pct": _pct(tresolved, tn),
+                    "onsite": tonsite,
+                    "rated": trated,
+                    "satisfaction_mean": _mean(tsat, trated),
+                }
             )
         services[-1]["rows"].append(
-            {"category": cid, "name": cname, "count": n, "within_pct": _pct(within, n), "resolved_pct": _pct(resolved, n),
-             "onsite": onsite, "rated": rated, "satisfaction_mean": _mean(sat, rated)}
+            {
+                "category": cid,
+                "name": cname,
+                "count": n,
+                "within_pct": _pct(within, n),
+                "resolved_pct": _pct(resolved, n),
+                "onsite": onsite,
+                "rated": rated,
+                "satisfaction_mean": _mean(sat, rated),
+            }
         )
     for s in services:
         s["span"] = len(s["rows"])
@@ -286,8 +307,15 @@ def _trend(conn: sqlite3.Connection, p: dict[str, Any], period: Period, months: 
         # the period's last month is counted only up to the period's end
         partial = (d.year, d.month) == (period.end.year, period.end.month) and period.end != month_end(period.end)
         out.append(
-            {"month": key, "label": f"{d.month}月", "year": d.year, "count": n, "within_pct": _pct(within, n),
-             "satisfaction_mean": _mean(sat, rated), "partial": partial}
+            {
+                "month": key,
+                "label": f"{d.month}月",
+                "year": d.year,
+                "count": n,
+                "within_pct": _pct(within, n),
+                "satisfaction_mean": _mean(sat, rated),
+                "partial": partial,
+            }
         )
         d = _months_back(d, -1)
     return out
@@ -314,14 +342,28 @@ def _refunds(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dic
         steps = []
         for st in ladder.steps:
             n, fen = found.get((ladder.id, st.number), (0, 0))
-            steps.append({"step": st.number, "stages": st.stages_zh, "percent": st.percent, "at_most": st.kind == "at_most",
-                          "text": st.text, "count": n, "amount": fen_to_yuan(fen or 0)})
+            steps.append(
+                {
+                    "step": st.number,
+                    "stages": st.stages_zh,
+                    "percent": st.percent,
+                    "at_most": st.kind == "at_most",
+                    "text": st.text,
+                    "count": n,
+                    "amount": fen_to_yuan(fen or 0),
+                }
+            )
         ladders.append({"id": ladder.id, "name": ladder.name, "steps": steps, "span": len(steps)})
     other_n, other_fen = found.get((None, None), (0, 0))
     total_n = sum(n for n, _ in found.values())
     total_fen = sum(fen or 0 for _, fen in found.values())
-    return {"ladders": ladders, "count": total_n, "amount": fen_to_yuan(total_fen), "unmatched": other_n,
-            "unmatched_amount": fen_to_yuan(other_fen or 0)}
+    return {
+        "ladders": ladders,
+        "count": total_n,
+        "amount": fen_to_yuan(total_fen),
+        "unmatched": other_n,
+        "unmatched_amount": fen_to_yuan(other_fen or 0),
+    }
 
 
 def _finished(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
@@ -344,20 +386,37 @@ def _finished(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> di
         p,
     ).fetchone()
     projects = []
-    for (pid, deal, client, sid, sname, tier_id, start, first, revs, minor, overhauls, writers, acc, finished, stage,
-         refund, paid) in rows:
+    for pid, deal, client, sid, sname, tier_id, start, first, revs, minor, overhauls, writers, acc, finished, stage, refund, paid in rows:
         service = policy.service(sid)
         tier = service.tier(tier_id) if service and tier_id else (service.tiers[0] if service else None)
         projects.append(
-            {"id": pid, "deal": deal or "", "client": client, "service": sname, "tier": tier.name if tier else (tier_id or ""),
-             "start": (start or "")[:10], "first_draft": (first or "")[:10], "revisions": revs,
-             "included": tier.revisions.included if tier else None, "minor": minor, "overhauls": overhauls,
-             "writer_changes": writers, "accepted": bool(acc), "finished": finished[:10],
-             "stage": stage_zh(stage) if stage is not None and not acc else "",
-             "refund": fen_to_yuan(refund) if refund is not None else None, "paid": fen_to_yuan(paid)}
+            {
+                "id": pid,
+                "deal": deal or "",
+                "client": client,
+                "service": sname,
+                "tier": tier.name if tier else (tier_id or ""),
+                "start": (start or "")[:10],
+                "first_draft": (first or "")[:10],
+                "revisions": revs,
+                "included": tier.revisions.included if tier else None,
+                "minor": minor,
+                "overhauls": overhauls,
+                "writer_changes": writers,
+                "accepted": bool(acc),
+                "finished": finished[:10],
+                "stage": stage_zh(stage) if stage is not None and not acc else "",
+                "refund": fen_to_yuan(refund) if refund is not None else None,
+                "paid": fen_to_yuan(paid),
+            }
         )
-    return {"projects": projects, "count": n, "accepted": accepted, "refunded": n - accepted,
-            "revisions_mean": _mean(revisions, n) if n else None}
+    return {
+        "projects": projects,
+        "count": n,
+        "accepted": accepted,
+        "refunded": n - accepted,
+        "revisions_mean": _mean(revisions, n) if n else None,
+    }
 
 
 def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
@@ -373,8 +432,16 @@ def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -
     ).fetchall()
     received = p["received"]
     top = [
-        {"rank": i, "category": cid, "name": name, "count": n, "pct": _pct(n, received), "solution": solution,
-         "in_policy": bool(known), "satisfaction_mean": _mean(sat, rated)}
+        {
+            "rank": i,
+            "category": cid,
+            "name": name,
+            "count": n,
+            "pct": _pct(n, received),
+            "solution": solution,
+            "in_policy": bool(known),
+            "satisfaction_mean": _mean(sat, rated),
+        }
         for i, (cid, name, solution, known, n, rated, sat) in enumerate(rows, start=1)
     ]
     missing = [{"id": c.id, "name": c.name} for c in policy.aftersales.categories if not c.solution.strip()]
@@ -405,9 +472,18 @@ def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]
     for ext, received, client, service, category, description, first, project, hours in rows:
         answered = first is not None and first < p["hi"]
         tickets.append(
-            {"id": ext, "received": received[:16], "client": client, "service": service, "category": category,
-             "description": description, "project": project or "", "first_response": first[:16] if answered else "",
-             "age_days": hours // 24, "age_hours": hours % 24}
+            {
+                "id": ext,
+                "received": received[:16],
+                "client": client,
+                "service": service,
+                "category": category,
+                "description": description,
+                "project": project or "",
+                "first_response": first[:16] if answered else "",
+                "age_days": hours // 24,
+                "age_hours": hours % 24,
+            }
         )
     return {"count": count, "unanswered": unanswered, "tickets": tickets, "more": max(0, count - len(tickets))}
 
@@ -416,8 +492,13 @@ def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *
     """Every figure of the after-sales report for ``period`` (plain data: ints, Decimals, strings)."""
     minutes = policy.aftersales.response_minutes
     end = datetime.combine(period.end + timedelta(days=1), time(0, 0))
-    p: dict[str, Any] = {"lo": period.lo, "hi": period.hi, "limit_s": minutes * 60, "limit_min": minutes,
-                         "overdue_before": (end - timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S")}
+    p: dict[str, Any] = {
+        "lo": period.lo,
+        "hi": period.hi,
+        "limit_s": minutes * 60,
+        "limit_min": minutes,
+        "overdue_before": (end - timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S"),
+    }
     _policy_tables(conn, policy)
     _day_table(conn, policy, period)
     _group(conn, p)

@@ -14,7 +14,7 @@ so the same records give the same bytes and a changed record changes the hash.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ _COMPANY_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公�
 
 
 def short_client(name: str) -> str:
-    """"深圳云帆智能科技有限公司（示例）" → "深圳云帆智能科技" (narrow table columns)."""
+    """ "深圳云帆智能科技有限公司（示例）" → "深圳云帆智能科技" (narrow table columns)."""
     return _COMPANY_SUFFIX.sub("", _CLIENT_SUFFIX.sub("", name.strip())) or name
 
 
@@ -92,8 +92,10 @@ def build_context(ws: Workspace, stats: dict[str, Any], inputs_hash: str, db_rel
     for project in stats["finished"]["projects"]:
         project["client_name"] = clients.get(project["client"], project["client"])
     year = f"{period['end'].year:04d}-"
-    same_year = all(t["received"].startswith(year) and (not t["first_response"] or t["first_response"].startswith(year))
-                    for t in stats["open"]["tickets"])
+    same_year = all(
+        t["received"].startswith(year) and (not t["first_response"] or t["first_response"].startswith(year))
+        for t in stats["open"]["tickets"]
+    )
     stats["open"]["short_year"] = period["end"].year if same_year and stats["open"]["tickets"] else None
     for ticket in stats["open"]["tickets"]:
         ticket["client_name"] = clients.get(ticket["client"], ticket["client"])
@@ -119,9 +121,17 @@ def build_context(ws: Workspace, stats: dict[str, Any], inputs_hash: str, db_rel
     }
 
 
-def prepare_aftersales(ws: Workspace, target: str | None = None, *, date_from: date | str | None = None,
-                       date_to: date | str | None = None, db: Path | str | None = None, today: date | None = None,
-                       trend_months: int = TREND_MONTHS, **_: Any) -> Prepared:
+def prepare_aftersales(
+    ws: Workspace,
+    target: str | None = None,
+    *,
+    date_from: date | str | None = None,
+    date_to: date | str | None = None,
+    db: Path | str | None = None,
+    today: date | None = None,
+    trend_months: int = TREND_MONTHS,
+    **_: Any,
+) -> Prepared:
     """Context, inputs and metadata of the after-sales report (no PDF yet)."""
     period = resolve_period(target, date_from, date_to, today)
     path = store.db_path(ws.root, db)

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = ["CONTENT_WIDTH_MM", "category_bars", "data_url", "satisfaction_bars", "trend_chart"]
 
@@ -101,18 +101,19 @@ def category_bars(rows: Sequence[dict[str, Any]], series: Sequence[str], *, widt
             if not any(values):
                 continue
             ax.barh(range(len(rows)), values, left=left, height=0.62, color=PALETTE[i % len(PALETTE)], label=name, linewidth=0)
-            left = [a + b for a, b in zip(left, values)]
+            left = [a + b for a, b in zip(left, values, strict=False)]
         totals = left
         for y, total in enumerate(totals):
-            ax.text(total + max(totals + [1]) * 0.01, y, str(total), va="center", ha="left", fontsize=7.5, color=INK)
+            ax.text(total + max([*totals, 1]) * 0.01, y, str(total), va="center", ha="left", fontsize=7.5, color=INK)
         ax.set_yticks(range(len(rows)), labels)
-        ax.set_xlim(0, max(totals + [1]) * 1.08)
+        ax.set_xlim(0, max([*totals, 1]) * 1.08)
         ax.xaxis.grid(True, color=GRID, linewidth=0.5)
         ax.set_axisbelow(True)
         ax.xaxis.set_major_locator(_int_locator())
         handles, names = ax.get_legend_handles_labels()
-        fig.legend(handles, names, loc="lower center", ncol=min(len(names), 5), bbox_to_anchor=(0.6, 0.0), handlelength=1.0,
-                   columnspacing=1.4)
+        fig.legend(
+            handles, names, loc="lower center", ncol=min(len(names), 5), bbox_to_anchor=(0.6, 0.0), handlelength=1.0, columnspacing=1.4
+        )
         return _svg(fig)
 
 
@@ -135,9 +136,9 @@ def trend_chart(months: Sequence[dict[str, Any]], *, limit_minutes: int, width_m
         counts = [m["count"] for m in months]
         colors = [PALETTE[0] if m.get("current") else "#9cc9b9" for m in months]
         ax.bar(xs, counts, width=0.56, color=colors, linewidth=0, label="收到工单（条）")
-        top = max(counts + [1])
+        top = max([*counts, 1])
         # the counts go under the month names, where the line's labels can never cover them
-        ax.set_xticks(xs, [f"{m['label']}\n{n} 条" for m, n in zip(months, counts)])
+        ax.set_xticks(xs, [f"{m['label']}\n{n} 条" for m, n in zip(months, counts, strict=False)])
         ax.tick_params(axis="x", labelsize=7.5, labelcolor=INK)
         ax.set_ylim(0, top * 1.25)
         ax.yaxis.set_major_locator(_int_locator())
@@ -148,13 +149,28 @@ def trend_chart(months: Sequence[dict[str, Any]], *, limit_minutes: int, width_m
         _style(ax2)
         ax2.spines["right"].set_visible(True)
         ax2.spines["left"].set_visible(False)
-        pts = [(x, float(m["within_pct"])) for x, m in zip(xs, months) if m["within_pct"] is not None]
+        pts = [(x, float(m["within_pct"])) for x, m in zip(xs, months, strict=False) if m["within_pct"] is not None]
         if pts:
-            ax2.plot([p[0] for p in pts], [p[1] for p in pts], color=ACCENT, marker="o", markersize=3.5, linewidth=1.6,
-                     label=f"{limit_minutes} 分钟内首次回复（%）")
+            ax2.plot(
+                [p[0] for p in pts],
+                [p[1] for p in pts],
+                color=ACCENT,
+                marker="o",
+                markersize=3.5,
+                linewidth=1.6,
+                label=f"{limit_minutes} 分钟内首次回复（%）",
+            )
             for x, y in pts:
-                ax2.text(x, y + 4, f"{y:.1f}%", fontsize=7, color="#8a5a0c", ha="center", va="bottom",
-                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+                ax2.text(
+                    x,
+                    y + 4,
+                    f"{y:.1f}%",
+                    fontsize=7,
+                    color="#8a5a0c",
+                    ha="center",
+                    va="bottom",
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+                )
         ax2.set_ylim(0, 115)
         ax2.set_yticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
         ax2.tick_params(axis="y", colors=MUTED, labelsize=7.5)
@@ -173,13 +189,15 @@ def satisfaction_bars(scores: Sequence[dict[str, Any]], *, width_mm: float = 80,
         ordered = sorted(scores, key=lambda s: s["score"])
         ys = list(range(len(ordered)))
         counts = [s["count"] for s in ordered]
-        colors = ["#b5654a", "#d08a5e", "#d9a441", "#7fb8a4", "#1f6f5c"][-len(ordered):] if len(ordered) <= 5 else [PALETTE[0]] * len(ordered)
+        colors = (
+            ["#b5654a", "#d08a5e", "#d9a441", "#7fb8a4", "#1f6f5c"][-len(ordered) :] if len(ordered) <= 5 else [PALETTE[0]] * len(ordered)
+        )
         ax.barh(ys, counts, height=0.64, color=colors, linewidth=0)
-        for y, n in zip(ys, counts):
-            ax.text(n + max(counts + [1]) * 0.02, y, str(n), va="center", fontsize=7.5, color=INK)
+        for y, n in zip(ys, counts, strict=False):
+            ax.text(n + max([*counts, 1]) * 0.02, y, str(n), va="center", fontsize=7.5, color=INK)
         ax.set_yticks(ys, [f"{s['score']} 分" for s in ordered])
         ax.set_xticks([])
-        ax.set_xlim(0, max(counts + [1]) * 1.15)
+        ax.set_xlim(0, max([*counts, 1]) * 1.15)
         return _svg(fig)
 
 

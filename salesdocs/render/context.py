@@ -8,9 +8,9 @@ call to compute.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_range_zh
 from salesdocs.engine.money import format_percent
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
@@ -24,7 +24,6 @@ from salesdocs.model import (
     Workspace,
     stage_zh,
 )
-from salesdocs.engine.calendar import calendar_for
 
 _CN_NUMBERS = "一二三四五六七八九十"
 
@@ -86,7 +85,9 @@ def tier_ctx(service: Service, tier: Tier) -> dict[str, Any]:
         "name": tier.name,
         "price": tier.price,
         "unit": tier.unit,
-        "delivery": f"{tier.delivery_min}~{tier.delivery_max} 个工作日" if tier.delivery_min != tier.delivery_max else f"{tier.delivery_min} 个工作日",
+        "delivery": f"{tier.delivery_min}~{tier.delivery_max} 个工作日"
+        if tier.delivery_min != tier.delivery_max
+        else f"{tier.delivery_min} 个工作日",
         "scope": list(tier.scope),
         "deliverables": list(tier.deliverables),
         "revisions": tier.revisions.included,
@@ -133,9 +134,7 @@ def provenance_ctx(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
         "policy_version": ws.policy.version,
         "hash": inputs_hash,
         "short_hash": inputs_hash[:10],
-        "files": [
-            {"rel": f.rel, "version": f.version, "effective": f.effective, "sha": f.sha256[:12]} for f in ws.policy.files
-        ],
+        "files": [{"rel": f.rel, "version": f.version, "effective": f.effective, "sha": f.sha256[:12]} for f in ws.policy.files],
     }
 
 
@@ -230,8 +229,13 @@ def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
         "ladders": [ladder_ctx(ld) for ld in policy.ladders],
         "aftersales": aftersales_ctx(policy),
         "cases": [
-            {"title": c.title, "client": c.client, "industry": c.industry, "summary": c.summary,
-             "services": [policy.service(s).name for s in c.services if policy.service(s)]}
+            {
+                "title": c.title,
+                "client": c.client,
+                "industry": c.industry,
+                "summary": c.summary,
+                "services": [policy.service(s).name for s in c.services if policy.service(s)],
+            }
             for c in policy.company.cases
         ],
         "provenance": provenance_ctx(ws, inputs_hash),

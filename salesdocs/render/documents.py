@@ -206,9 +206,7 @@ def resolve_target(ws: Workspace, kind: DocumentKind, target: str | None, **opti
     return None
 
 
-def render(
-    ws: Workspace, kind: DocumentKind | str, target: str | None = None, out: Path | None = None, **options: Any
-) -> list[Path]:
+def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, out: Path | None = None, **options: Any) -> list[Path]:
     """Render a document kind for ``target`` and return the files written.
 
     ``out`` is the PDF to write (a folder for a visit pack); by default the file goes under the
@@ -222,8 +220,5 @@ def render(
     prepare_target = target if k is DocumentKind.AFTERSALES else resolved
     destination = out or out_path(ws.root / "out", k, resolved)
     if k is DocumentKind.VISIT_PACK:
-        return [
-            render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf")
-            for part in k.parts
-        ]
+        return [render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf") for part in k.parts]
     return [render_prepared(ws, prepare(ws, k, prepare_target, **options), destination)]

@@ -32,7 +32,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from salesdocs.errors import RenderError
 
-__all__ = ["TemplateRefused", "make_environment", "render_template", "cn_date", "percent", "yuan"]
+__all__ = ["TemplateRefused", "cn_date", "make_environment", "percent", "render_template", "yuan"]
 
 
 class TemplateRefused(TemplateNotFound):
@@ -71,9 +71,7 @@ class GuardedLoader(jinja2.BaseLoader):
             raise TemplateRefused(name, "模板名为空", "empty name")
         return parts
 
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         parts = self._check_name(template)
         for root in self.roots:
             candidate = root.joinpath(*parts)
@@ -98,9 +96,7 @@ class GuardedLoader(jinja2.BaseLoader):
                 source = resolved.read_text(encoding="utf-8")
                 mtime = resolved.stat().st_mtime
             except (OSError, UnicodeDecodeError) as exc:
-                raise RenderError(
-                    f"模板 {template} 无法读取：{exc}", f"template {template} cannot be read: {exc}"
-                ) from exc
+                raise RenderError(f"模板 {template} 无法读取：{exc}", f"template {template} cannot be read: {exc}") from exc
             filename = str(candidate)
             self.names[filename] = template
 
@@ -177,9 +173,7 @@ _UNDEFINED_ITEM = re.compile(r"^.+ has no element (?P<item>.+)$")
 _PATH = r"[A-Za-z_]\w*(?:\s*(?:\.\s*[A-Za-z_]\w*|\[[^\[\]]*\]))*"
 
 
-def _template_location(
-    exc: BaseException, names: Mapping[str, str]
-) -> tuple[str | None, int | None]:
+def _template_location(exc: BaseException, names: Mapping[str, str]) -> tuple[str | None, int | None]:
     """Innermost template frame of ``exc``'s traceback (Jinja rewrites it to template lines)."""
     filename: str | None = None
     lineno: int | None = None
@@ -217,9 +211,7 @@ def _undefined_variable(message: str, line: str) -> str | None:
     if attr is None:
         return None
     # Find the expression on the template line that ends with this attribute.
-    pattern = re.compile(
-        rf"(?P<path>(?:{_PATH})?)\s*(?:\.\s*{re.escape(attr)}\b|\[\s*['\"]?{re.escape(attr)}['\"]?\s*\])"
-    )
+    pattern = re.compile(rf"(?P<path>(?:{_PATH})?)\s*(?:\.\s*{re.escape(attr)}\b|\[\s*['\"]?{re.escape(attr)}['\"]?\s*\])")
     for m in pattern.finditer(line):
         path = re.sub(r"\s+", "", m.group(0))
         if m["path"]:
@@ -235,9 +227,7 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, ob
         return template.render(dict(context))
     except TemplateRefused as exc:
         refused = exc.name or name
-        raise RenderError(
-            f"模板 {refused} 被拒绝：{exc.reason_zh}", f"template {refused} refused: {exc.reason_en}"
-        ) from None
+        raise RenderError(f"模板 {refused} 被拒绝：{exc.reason_zh}", f"template {refused} refused: {exc.reason_en}") from None
     except TemplateNotFound as exc:
         missing = exc.name or name
         where = ""
@@ -268,12 +258,8 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, ob
         if isinstance(exc, UndefinedError):
             variable = _undefined_variable(str(exc.message or ""), _source_line(env, tname, lineno))
             if variable:
-                raise RenderError(
-                    f"{at_zh}：变量 {variable} 未定义", f"{at_en}: undefined variable {variable}"
-                ) from None
+                raise RenderError(f"{at_zh}：变量 {variable} 未定义", f"{at_en}: undefined variable {variable}") from None
             raise RenderError(f"{at_zh}：{exc.message}", f"{at_en}: {exc.message}") from None
         if isinstance(exc, SecurityError):
             raise RenderError(f"{at_zh}：不允许的操作：{exc}", f"{at_en}: operation not allowed: {exc}") from None
-        raise RenderError(
-            f"{at_zh}：{type(exc).__name__}: {exc}", f"{at_en}: {type(exc).__name__}: {exc}"
-        ) from None
+        raise RenderError(f"{at_zh}：{type(exc).__name__}: {exc}", f"{at_en}: {type(exc).__name__}: {exc}") from None

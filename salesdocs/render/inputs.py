@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from salesdocs import __version__
 from salesdocs.errors import RenderError
 from salesdocs.model import Deal, Workspace
+from salesdocs.version import __version__
 
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "defaults" / "templates"
 STYLESHEET = "base.css"
@@ -80,7 +80,7 @@ def hash_inputs(items: Sequence[tuple[str, bytes]]) -> str:
 
 def midnight(day: date) -> datetime:
     """A document's creation time: its own date at 00:00 UTC (reproducible, never the clock)."""
-    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
 @dataclass(frozen=True, kw_only=True)

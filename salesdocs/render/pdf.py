@@ -47,7 +47,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from salesdocs.errors import RenderError
+import contextlib
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -232,7 +233,7 @@ def _utc_naive(moment: datetime) -> datetime:
     """WeasyPrint writes attachment dates with strftime('…Z'): give it UTC wall time."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment.replace(microsecond=0, tzinfo=None)
-    return moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None)
 
 
 def _validate(meta: PdfMeta, attachments: Sequence[Attachment]) -> None:
@@ -252,8 +253,7 @@ def _validate(meta: PdfMeta, attachments: Sequence[Attachment]) -> None:
         if not isinstance(name, str) or not _ATTACHMENT_NAME_RE.match(name) or "/" in name or "\\" in name:
             raise RenderError(
                 f"附件名 {name!r} 无效：只允许 ASCII 可打印字符，不含路径分隔符，首尾不能是空格",
-                f"invalid attachment name {name!r}: printable ASCII only, no path separators, "
-                "no leading or trailing spaces",
+                f"invalid attachment name {name!r}: printable ASCII only, no path separators, no leading or trailing spaces",
             )
         if name in seen:
             raise RenderError(f"附件名 {name} 重复", f"duplicate attachment name {name}")
@@ -306,9 +306,7 @@ def _render(
         logger.setLevel(logging.WARNING)
     logger.addHandler(watch)
     try:
-        document_html = weasyprint.HTML(
-            string=html, base_url=str(Path(base_url).absolute()), url_fetcher=fetcher
-        )
+        document_html = weasyprint.HTML(string=html, base_url=str(Path(base_url).absolute()), url_fetcher=fetcher)
         root = document_html.etree_element
         if not root.get("lang"):
             root.set("lang", meta.lang)
@@ -371,8 +369,7 @@ def _raise_for(findings: _Findings) -> None:
         chars_en = ", ".join(f"U+{cp:04X} {ch}" for ch, cp in findings.notdef.items())
         raise RenderError(
             f"没有已安装的字体能显示这些字符（会显示为方框），未生成 PDF：{chars}",
-            f"no installed font can display these characters (they would print as boxes); "
-            f"no PDF was written: {chars_en}",
+            f"no installed font can display these characters (they would print as boxes); no PDF was written: {chars_en}",
         )
     if findings.missing:
         listed = "\n".join(f"  {url}" for url in findings.missing)
@@ -471,10 +468,8 @@ def _atomic_write(out_path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp_name, out_path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp_name)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise RenderError(f"无法写入 {out_path}：{exc}", f"cannot write {out_path}: {exc}") from exc
         raise
@@ -515,6 +510,4 @@ def read_attachments(pdf_path: Path) -> dict[str, bytes]:
                 out[name] = contents[0]
         return out
     except Exception as exc:
-        raise RenderError(
-            f"无法读取 {pdf_path} 的附件：{exc}", f"cannot read the attachments of {pdf_path}: {exc}"
-        ) from exc
+        raise RenderError(f"无法读取 {pdf_path} 的附件：{exc}", f"cannot read the attachments of {pdf_path}: {exc}") from exc

@@ -123,7 +123,11 @@ def brief(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str, re
         },
         "needs": [{"name": name, "text": needs.get(nid, "")} for nid, name in presales.need_levels],
         "classification": [
-            {"name": d.name, "levels": [{"name": lv, "current": levels.get(d.id) == lv} for lv in d.levels], "value": levels.get(d.id, "未评估")}
+            {
+                "name": d.name,
+                "levels": [{"name": lv, "current": levels.get(d.id) == lv} for lv in d.levels],
+                "value": levels.get(d.id, "未评估"),
+            }
             for d in presales.classification
         ],
         "services": matching_services(ws, client),
@@ -149,9 +153,7 @@ def handout(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str) 
         "doc": {"title": handout_title(ws), "kind": "handout", "date": _pack_date(deal, ws, client)},
         "client": ctx.client_ctx(client, client.id),
         "cases": relevant_cases(ws, client) or base["cases"],
-        "order_rows": [
-            {"service": s.name, "tier": t.name, "price": t.price, "unit": t.unit} for s in policy.services for t in s.tiers
-        ],
+        "order_rows": [{"service": s.name, "tier": t.name, "price": t.price, "unit": t.unit} for s in policy.services for t in s.tiers],
         "has_quote": deal is not None,
     }
     if deal is not None:
@@ -200,4 +202,3 @@ def prepare_handout(ws: Workspace, target: str | None, *, deal: str | None = Non
         inputs_hash=h,
         pdf_a=False,
     )
-
