@@ -1,8 +1,9 @@
-"""The rules engine on the sample policy: quotes, due dates, refunds, and their CLI."""
+"""The rules engine on the fixture agency policy (tests/fixtures/agency): quotes, due dates, refunds, and their CLI."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -20,20 +21,28 @@ from salesdocs.errors import UsageError
 from salesdocs.model import Deal, DealLine
 from salesdocs.workspace import load_workspace
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="module")
-def ws():  # type: ignore[no-untyped-def]
-    return load_workspace(REPO)
+def ws(pristine_workspace: Path):  # type: ignore[no-untyped-def]
+    return load_workspace(pristine_workspace)
 
 
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        cli_main([*args, "--workspace", str(REPO)])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return int(info.value.code or 0), out.out, out.err
+#: runs ``salesdocs ARGS…`` on the agency workspace; returns exit code, stdout, stderr
+Cli = Callable[[list[str]], tuple[int, str, str]]
+
+
+@pytest.fixture
+def agency_cli(pristine_workspace: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run ``salesdocs ARGS… --workspace AGENCY`` in-process; returns exit code, stdout, stderr."""
+
+    def run(args: list[str]) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as info:
+            cli_main([*args, "--workspace", str(pristine_workspace)])
+        out = capsys.readouterr()
+        assert "Traceback" not in out.out + out.err
+        return int(info.value.code or 0), out.out, out.err
+
+    return run
 
 
 # ------------------------------------------------------------------ refund ladders
@@ -128,16 +137,12 @@ def test_due_dates_across_spring_festival(ws) -> None:  # type: ignore[no-untype
     assert (w.earliest, w.latest) == (date(2026, 2, 24), date(2026, 2, 26))
 
 
-def test_due_date_in_2027_is_estimated_until_calendar_covers_it(tmp_path: Path) -> None:
-    import shutil
-
-    for folder in ("rules", "clients", "deals"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    ws = load_workspace(tmp_path)
+def test_due_date_in_2027_is_estimated_until_calendar_covers_it(workspace: Path) -> None:
+    ws = load_workspace(workspace)
     w = api.due_dates(ws, "copywriting", None, date(2026, 12, 28))
     # an estimate, but New Year's Day (a fixed-date holiday) is still skipped: 12-29, 12-30, 12-31, 1-4, 1-5
     assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 5), True)
-    cal = tmp_path / "rules/calendar.yaml"
+    cal = workspace / "rules/calendar.yaml"
     cal.write_text(
         cal.read_text(encoding="utf-8").replace(
             "covered_years: []\nholidays: []\nworkdays: []",
@@ -145,7 +150,7 @@ def test_due_date_in_2027_is_estimated_until_calendar_covers_it(tmp_path: Path) 
         ),
         encoding="utf-8",
     )
-    ws = load_workspace(tmp_path)
+    ws = load_workspace(workspace)
     w = api.due_dates(ws, "copywriting", None, date(2026, 12, 28))
     # 12-29, 12-30, 12-31, (1-1 New Year, weekend, 1-4 company day off), 1-5, 1-6
     assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 6), False)
@@ -175,8 +180,8 @@ def test_quote_exact_numbers(ws) -> None:  # type: ignore[no-untyped-def]
     assert q.approver.startswith("总经理")
 
 
-def test_quote_by_path(ws) -> None:  # type: ignore[no-untyped-def]
-    assert api.quote(ws, str(REPO / "deals/2026-003-jingyi-expo.yaml")).total == Decimal("5301.06")
+def test_quote_by_path(ws, pristine_workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    assert api.quote(ws, str(pristine_workspace / "deals/2026-003-jingyi-expo.yaml")).total == Decimal("5301.06")
 
 
 line_strategy = st.tuples(
@@ -230,8 +235,8 @@ def test_printed_lines_sum_to_printed_total(ws, lines, discount, include_tax) ->
 # -------------------------------------------------------------------------- CLI
 
 
-def test_cli_quote_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["quote", "2026-001-yunfan-launch", "--format", "json"], capsys)
+def test_cli_quote_json(agency_cli: Cli) -> None:
+    code, out, _ = agency_cli(["quote", "2026-001-yunfan-launch", "--format", "json"])
     data = json.loads(out)
     assert code == 0
     assert (data["subtotal"], data["discount"], data["tax"], data["total"]) == ("12800.00", "640.00", "729.60", "12889.60")
@@ -254,8 +259,8 @@ def test_cli_quote_json(capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
-def test_cli_due_and_refund_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["due", "logo-design", "--start", "2026-09-28", "--format", "json"], capsys)
+def test_cli_due_and_refund_json(agency_cli: Cli) -> None:
+    code, out, _ = agency_cli(["due", "logo-design", "--start", "2026-09-28", "--format", "json"])
     assert code == 0 and json.loads(out) == {
         "service": "logo-design",
         "tier": None,
@@ -265,7 +270,7 @@ def test_cli_due_and_refund_json(capsys: pytest.CaptureFixture[str]) -> None:
         "estimated": False,
         "working_days": [3, 5],
     }
-    code, out, _ = run_cli(["refund", "copywriting", "--stage", "revision-2", "--amount", "1500", "--format", "json"], capsys)
+    code, out, _ = agency_cli(["refund", "copywriting", "--stage", "revision-2", "--amount", "1500", "--format", "json"])
     data = json.loads(out)
     assert code == 0
     assert {k: data[k] for k in ("service", "tier", "stage", "amount", "percent", "refund", "kind")} == {
@@ -285,8 +290,8 @@ def test_cli_due_and_refund_json(capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
-def test_cli_refund_text_at_most(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["refund", "copywriting", "--stage", "revision-3", "--amount", "1500", "--lang", "en"], capsys)
+def test_cli_refund_text_at_most(agency_cli: Cli) -> None:
+    code, out, _ = agency_cli(["refund", "copywriting", "--stage", "revision-3", "--amount", "1500", "--lang", "en"])
     assert code == 0
     assert out.splitlines()[0] == "copywriting/standard, unsatisfied after revision 3: refund at most 20% of ¥1,500.00 = at most ¥300.00"
 
@@ -311,8 +316,8 @@ def test_cli_refund_text_at_most(capsys: pytest.CaptureFixture[str]) -> None:
         ),
     ],
 )
-def test_cli_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
-    code, _, err = run_cli([*args, "--lang", "en"], capsys)
+def test_cli_bad_arguments_exit_2(agency_cli: Cli, args: list[str], message: str) -> None:
+    code, _, err = agency_cli([*args, "--lang", "en"])
     assert code == 2
     assert err.strip() == message
 
@@ -322,8 +327,8 @@ def test_quote_valid_until_is_calendar_days(ws) -> None:  # type: ignore[no-unty
     assert q.valid_until - q.date == timedelta(days=ws.policy.terms.valid_days)
 
 
-def test_cli_quote_text_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["quote", "2026-001-yunfan-launch"], capsys)
+def test_cli_quote_text_table(agency_cli: Cli) -> None:
+    code, out, _ = agency_cli(["quote", "2026-001-yunfan-launch"])
     assert code == 0
     lines = [line.strip() for line in out.splitlines()]
     assert "│ 1 │ LOGO 设计·品牌版       │  ¥6,800.00 │ 1 套 │ ¥6,800.00 │ 2026-11-26 ~ 2026-11-30 │" in lines
