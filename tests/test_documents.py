@@ -1,7 +1,9 @@
-"""End-to-end documents: PDFs of the sample workspace agree with the engine.
+"""End-to-end documents: PDFs agree with the engine.
 
-Every sample document is rendered once per module (rendering costs ~1 s each)
-and the text is read back with pdftotext.
+Every document of the fixture agency workspace (tests/fixtures/agency) is rendered once per
+module (rendering costs ~1 s each) and the text is read back with pdftotext; the exact
+amounts below are the agency's.  Tests that only need some valid workspace use the minimal
+one; one test renders the repository's own sample and checks it against the engine.
 """
 
 from __future__ import annotations
@@ -12,19 +14,24 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
 from salesdocs import api
 from salesdocs.engine.money import format_yuan
 from salesdocs.errors import RenderError
-from salesdocs.render.documents import render
+from salesdocs.model import Workspace
+from salesdocs.render.documents import prepare, render
+from salesdocs.render.inputs import PACKAGED_TEMPLATES
 from salesdocs.render.pdf import read_attachments, read_inputs_hash
 from salesdocs.workspace import load_workspace
 
-REPO = Path(__file__).resolve().parent.parent
 DEALS = ["2026-001-yunfan-launch", "2026-002-mingcha-content", "2026-003-jingyi-expo"]
+MINIMAL_DEAL = "2026-001-acme-logo"
 
 
 def pdf_text(path: Path) -> str:
@@ -37,29 +44,36 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def copy_sample(dest: Path) -> Path:
-    for folder in ("rules", "clients", "deals"):
-        shutil.copytree(REPO / folder, dest / folder)
-    return dest
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """The sample workspace copied once and every document rendered once."""
-    root = copy_sample(tmp_path_factory.mktemp("ws"))
+def render_all(root: Path) -> dict[str, Any]:
+    """The intro and every deal's quote and appendix of the workspace at ``root``, with their text."""
     ws = load_workspace(root)
     out = root / "out"
     paths: dict[str, Path] = {"intro": render(ws, "intro", None, out / "intro.pdf")[0]}
-    for deal in DEALS:
+    for deal in sorted(ws.deals):
         for kind in ("quote", "appendix"):
             paths[f"{kind}:{deal}"] = render(ws, kind, deal, out / f"{kind}-{deal}.pdf")[0]
     return {"root": root, "ws": ws, "paths": paths, "text": {k: pdf_text(p) for k, p in paths.items()}}
 
 
-@pytest.mark.parametrize("deal", DEALS)
-def test_quote_pdf_shows_the_engine_numbers(sample: dict, deal: str) -> None:
-    q = api.quote(sample["ws"], deal)
-    text = flat(sample["text"][f"quote:{deal}"])
+@pytest.fixture(scope="module")
+def agency(pristine_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The fixture agency workspace copied once and every document rendered once."""
+    root = tmp_path_factory.mktemp("agency") / "ws"
+    shutil.copytree(pristine_workspace, root)
+    return render_all(root)
+
+
+def override_template(root: Path, name: str, edit: Callable[[str], str]) -> Path:
+    """Write ``root/templates/name``: the packaged template of that name, edited."""
+    path = root / "templates" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(edit((PACKAGED_TEMPLATES / name).read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def assert_quote_agrees_with_engine(ws: Workspace, deal: str, text: str) -> None:
+    q = api.quote(ws, deal)
+    text = flat(text)
     for value in (q.subtotal, q.tax, q.total):
         assert format_yuan(value) in text
     if q.discount:
@@ -73,12 +87,36 @@ def test_quote_pdf_shows_the_engine_numbers(sample: dict, deal: str) -> None:
         assert f"{line.due_latest.month}月{line.due_latest.day}日" in text
     for payment in q.payments:
         assert format_yuan(payment.amount) in text
-    assert f"{q.valid_until.year}年{q.valid_until.month}月{q.valid_until.day}日" in text
+    valid_until: date = q.valid_until
+    assert f"{valid_until.year}年{valid_until.month}月{valid_until.day}日" in text
 
 
-def test_quote_one_exact_example(sample: dict) -> None:
+def assert_appendix_agrees_with_engine(ws: Workspace, deal: str, text: str) -> None:
+    text = flat(text)
+    for n, title in enumerate(
+        ["服务范围与交付物", "交付时间", "评审与验收", "修改", "不满意退款", "更换文案师或设计师", "售后服务", "适用的服务政策版本", "其他"]
+    ):
+        assert f"{'一二三四五六七八九'[n]}、{title}" in text
+    q = api.quote(ws, deal)
+    assert format_yuan(q.total) in text and q.total_in_words in text
+    services = {line.service_id for line in q.lines}
+    found = [ws.policy.service(s) for s in services]
+    assert None not in found
+    for ladder in {service.tiers[0].ladder for service in found if service}:
+        for step in ladder.steps:
+            assert step.text.replace(" ", "") in text
+    assert "甲方" in text and "乙方" in text and "授权代表（签字）" in text
+    assert f"版本{ws.policy.version}" in text
+
+
+@pytest.mark.parametrize("deal", DEALS)
+def test_quote_pdf_shows_the_engine_numbers(agency: dict[str, Any], deal: str) -> None:
+    assert_quote_agrees_with_engine(agency["ws"], deal, agency["text"][f"quote:{deal}"])
+
+
+def test_quote_one_exact_example(agency: dict[str, Any]) -> None:
     """Independent hand computation for deal 001: 6800 + 2×1500 + 3×1000 = 12800; 5 % off; 6 % tax."""
-    text = flat(sample["text"]["quote:2026-001-yunfan-launch"])
+    text = flat(agency["text"]["quote:2026-001-yunfan-launch"])
     assert "¥12,800.00" in text
     assert "折扣（5%）-¥640.00" in text
     assert "增值税（6%）¥729.60" in text
@@ -87,41 +125,27 @@ def test_quote_one_exact_example(sample: dict) -> None:
     assert "2026年11月26日至11月30日" in text  # 3rd and 5th working day after Mon 2026-11-23
 
 
-def test_quote_price_override_shows_reason(sample: dict) -> None:
-    text = flat(sample["text"]["quote:2026-003-jingyi-expo"])
+def test_quote_price_override_shows_reason(agency: dict[str, Any]) -> None:
+    text = flat(agency["text"]["quote:2026-003-jingyi-expo"])
     assert "¥1,350.50" in text and "原价¥1,500.00" in text
     assert "共用前期资料整理" in text
 
 
 @pytest.mark.parametrize("deal", DEALS)
-def test_appendix_has_every_clause_and_the_ladders(sample: dict, deal: str) -> None:
-    ws = sample["ws"]
-    text = flat(sample["text"][f"appendix:{deal}"])
-    for n, title in enumerate(
-        ["服务范围与交付物", "交付时间", "评审与验收", "修改", "不满意退款", "更换文案师或设计师", "售后服务", "适用的服务政策版本", "其他"]
-    ):
-        assert f"{'一二三四五六七八九'[n]}、{title}" in text
-    q = api.quote(ws, deal)
-    assert format_yuan(q.total) in text and q.total_in_words in text
-    services = {line.service_id for line in q.lines}
-    ladders = {ws.policy.service(s).tiers[0].ladder for s in services}
-    for ladder in ladders:
-        for step in ladder.steps:
-            assert step.text.replace(" ", "") in text
-    assert "甲方" in text and "乙方" in text and "授权代表（签字）" in text
-    assert f"版本{ws.policy.version}" in text
-    assert "每一步及时向甲方反馈成果，邀请甲方评审" in text
+def test_appendix_has_every_clause_and_the_ladders(agency: dict[str, Any], deal: str) -> None:
+    assert_appendix_agrees_with_engine(agency["ws"], deal, agency["text"][f"appendix:{deal}"])
+    assert "每一步及时向甲方反馈成果，邀请甲方评审" in flat(agency["text"][f"appendix:{deal}"])
 
 
-def test_appendix_copywriting_ladder_at_most(sample: dict) -> None:
-    text = flat(sample["text"]["appendix:2026-002-mingcha-content"])
+def test_appendix_copywriting_ladder_at_most(agency: dict[str, Any]) -> None:
+    text = flat(agency["text"]["appendix:2026-002-mingcha-content"])
     assert "第3次修改后及以后最多20%" in text
     assert "初稿70%" in text
     assert "可申请更换文案师1次" in text
 
 
-def test_intro_sections(sample: dict) -> None:
-    text = flat(sample["text"]["intro"])
+def test_intro_sections(agency: dict[str, Any]) -> None:
+    text = flat(agency["text"]["intro"])
     for heading in ("公司简介", "机构设置", "我们的六大优势", "服务目录与价格", "不满意退款", "售后承诺", "案例", "联系我们"):
         assert heading in text
     for advantage in ("产品优势", "技术优势", "价格优势", "服务优势", "人员优势", "资金优势"):
@@ -130,11 +154,11 @@ def test_intro_sections(sample: dict) -> None:
     assert "30分钟内首次回复" in text
 
 
-def test_footer_on_every_page_and_metadata(sample: dict) -> None:
+def test_footer_on_every_page_and_metadata(agency: dict[str, Any]) -> None:
     from pypdf import PdfReader
 
-    ws = sample["ws"]
-    path = sample["paths"]["appendix:2026-002-mingcha-content"]
+    ws = agency["ws"]
+    path = agency["paths"]["appendix:2026-002-mingcha-content"]
     reader = PdfReader(str(path))
     pages = len(reader.pages)
     assert pages >= 2
@@ -145,13 +169,14 @@ def test_footer_on_every_page_and_metadata(sample: dict) -> None:
         assert f"第{i}/{pages}页" in text
         assert f"政策版本{ws.policy.version}" in text and stored[:10] in text
     meta = reader.metadata
+    assert meta is not None and meta.title is not None
     assert meta.title.startswith("合同附件")
     assert meta.author == ws.policy.company.name
 
 
-def test_appendix_attachments_are_the_source_files(sample: dict) -> None:
-    root: Path = sample["root"]
-    attached = read_attachments(sample["paths"]["appendix:2026-001-yunfan-launch"])
+def test_appendix_attachments_are_the_source_files(agency: dict[str, Any]) -> None:
+    root: Path = agency["root"]
+    attached = read_attachments(agency["paths"]["appendix:2026-001-yunfan-launch"])
     expected = {
         "deals__2026-001-yunfan-launch.yaml": root / "deals/2026-001-yunfan-launch.yaml",
         "clients__yunfan-tech.yaml": root / "clients/yunfan-tech.yaml",
@@ -162,15 +187,16 @@ def test_appendix_attachments_are_the_source_files(sample: dict) -> None:
         assert attached[name] == path.read_bytes()
 
 
-def test_pdf_a_identification(sample: dict) -> None:
+def test_pdf_a_identification(agency: dict[str, Any]) -> None:
     from pypdf import PdfReader
 
-    xmp = PdfReader(str(sample["paths"]["quote:2026-001-yunfan-launch"])).trailer["/Root"]["/Metadata"].get_object().get_data()
+    root: Any = PdfReader(str(agency["paths"]["quote:2026-001-yunfan-launch"])).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data()
     assert re.search(rb"pdfaid:part[^0-9]{0,3}3", xmp) and re.search(rb"pdfaid:conformance[^A-Z]{0,3}B", xmp)
 
 
-def test_reproducible_across_processes(sample: dict, tmp_path: Path) -> None:
-    root: Path = sample["root"]
+def test_reproducible_across_processes(agency: dict[str, Any], tmp_path: Path) -> None:
+    root: Path = agency["root"]
     outs = []
     for i in range(2):
         out = tmp_path / f"a{i}.pdf"
@@ -182,33 +208,51 @@ def test_reproducible_across_processes(sample: dict, tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-c", code], check=True)
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
-    assert outs[0] == sample["paths"]["appendix:2026-001-yunfan-launch"].read_bytes()
+    assert outs[0] == agency["paths"]["appendix:2026-001-yunfan-launch"].read_bytes()
 
 
-def test_changing_a_refund_percentage_changes_hash_and_text(sample: dict, tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "ws")
-    refunds = root / "rules/refunds.yaml"
-    text = refunds.read_text(encoding="utf-8")
-    changed = text.replace(
-        "        percent: 30%\n        text: 第二次修改后不满意，退还已付款的 30%",
-        "        percent: 25%\n        text: 第二次修改后不满意，退还已付款的 25%",
+def test_changing_a_refund_percentage_changes_hash_and_text(agency: dict[str, Any], make_workspace: Callable[..., Path]) -> None:
+    root = make_workspace(
+        "agency",
+        (
+            "rules/refunds.yaml",
+            "        percent: 30%\n        text: 第二次修改后不满意，退还已付款的 30%",
+            "        percent: 25%\n        text: 第二次修改后不满意，退还已付款的 25%",
+        ),
     )
-    assert changed != text
-    refunds.write_text(changed, encoding="utf-8")
     ws = load_workspace(root)
     out = render(ws, "appendix", "2026-002-mingcha-content", root / "out/a.pdf")[0]
-    before = sample["paths"]["appendix:2026-002-mingcha-content"]
+    before = agency["paths"]["appendix:2026-002-mingcha-content"]
     assert read_inputs_hash(out) != read_inputs_hash(before)
     new_text = flat(pdf_text(out))
     assert "第二次修改后不满意，退还已付款的25%" in new_text
     assert "第二次修改后不满意，退还已付款的30%" not in new_text
 
 
+# ---------------------------------------------------------------------- the sample
+
+
+def test_sample_documents_render_and_agree_with_the_engine(sample_workspace: Path, tmp_path: Path) -> None:
+    """The repository's own sample: every document renders and shows the engine's numbers."""
+    root = tmp_path / "sample"
+    shutil.copytree(sample_workspace, root)
+    sample = render_all(root)
+    ws = sample["ws"]
+    assert ws.deals, "the sample has deals"
+    for deal in ws.deals:
+        assert_quote_agrees_with_engine(ws, deal, sample["text"][f"quote:{deal}"])
+        assert_appendix_agrees_with_engine(ws, deal, sample["text"][f"appendix:{deal}"])
+    intro = flat(sample["text"]["intro"])
+    for service in ws.policy.services:
+        for tier in service.tiers:
+            assert f"{format_yuan(tier.price)}/{tier.unit}" in intro
+
+
 # ---------------------------------------------------------------------- security
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         _Counter.hits.append(self.path)
@@ -222,7 +266,7 @@ class _Counter(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def listener() -> tuple[str, list[str]]:
+def listener() -> Iterator[tuple[str, list[str]]]:
     _Counter.hits = []
     server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -231,17 +275,12 @@ def listener() -> tuple[str, list[str]]:
     server.shutdown()
 
 
-def test_hostile_client_name_is_escaped_and_nothing_fetched(tmp_path: Path, listener: tuple[str, list[str]]) -> None:
+def test_hostile_client_name_is_escaped_and_nothing_fetched(make_workspace: Callable[..., Path], listener: tuple[str, list[str]]) -> None:
     url, hits = listener
-    root = copy_sample(tmp_path / "ws")
-    client = root / "clients/yunfan-tech.yaml"
     hostile = f'<img src="file:///etc/passwd"><link rel="stylesheet" href="{url}/x.css">'
-    client.write_text(
-        client.read_text(encoding="utf-8").replace("name: 深圳云帆智能科技有限公司（示例）", "name: '" + hostile + "'"),
-        encoding="utf-8",
-    )
+    root = make_workspace("minimal", ("clients/acme.yaml", "name: 示例客户有限公司", "name: '" + hostile + "'"))
     ws = load_workspace(root)
-    out = render(ws, "quote", "2026-001-yunfan-launch", root / "out/q.pdf")[0]
+    out = render(ws, "quote", MINIMAL_DEAL, root / "out/q.pdf")[0]
     assert hits == []
     text = flat(pdf_text(out))
     assert flat('<img src="file:///etc/passwd">') in text
@@ -250,23 +289,22 @@ def test_hostile_client_name_is_escaped_and_nothing_fetched(tmp_path: Path, list
     assert passwd[:40] not in data
 
 
-def test_hostile_workspace_template_is_refused(tmp_path: Path, listener: tuple[str, list[str]]) -> None:
+def test_hostile_workspace_template_is_refused(minimal_workspace: Path, listener: tuple[str, list[str]]) -> None:
     url, hits = listener
-    root = copy_sample(tmp_path / "ws")
-    (root / "templates").mkdir()
-    base = (REPO / "templates/base.html").read_text(encoding="utf-8")
-    (root / "templates/base.html").write_text(
-        base.replace(
+    root = minimal_workspace
+    override_template(
+        root,
+        "base.html",
+        lambda base: base.replace(
             "</head>",
             f'<link rel="attachment" href="file:///etc/passwd"><link rel="stylesheet" href="{url}/evil.css">'
             '<img src="../../../../../../etc/passwd"></head>',
         ),
-        encoding="utf-8",
     )
     ws = load_workspace(root)
     out = root / "out/q.pdf"
     with pytest.raises(RenderError) as info:
-        render(ws, "quote", "2026-001-yunfan-launch", out)
+        render(ws, "quote", MINIMAL_DEAL, out)
     message = info.value.en
     assert "file:///etc/passwd" in message
     assert f"{url}/evil.css" in message
@@ -275,43 +313,41 @@ def test_hostile_workspace_template_is_refused(tmp_path: Path, listener: tuple[s
     assert not list((root / "out").glob("*")) if (root / "out").exists() else True
 
 
-def test_missing_glyph_fails_and_keeps_previous_file(tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "ws")
+def test_missing_glyph_fails_and_keeps_previous_file(minimal_workspace: Path) -> None:
+    root = minimal_workspace
     ws = load_workspace(root)
     out = root / "out/q.pdf"
-    render(ws, "quote", "2026-001-yunfan-launch", out)
+    render(ws, "quote", MINIMAL_DEAL, out)
     before = out.read_bytes()
-    deal = root / "deals/2026-001-yunfan-launch.yaml"
-    deal.write_text(deal.read_text(encoding="utf-8").replace("title: 新品发布品牌视觉", "title: 新品发布\U000f0001视觉"), encoding="utf-8")
+    deal = root / f"deals/{MINIMAL_DEAL}.yaml"
+    deal.write_text(deal.read_text(encoding="utf-8").replace("title: 品牌标志", "title: 品牌\U000f0001标志"), encoding="utf-8")
     ws = load_workspace(root)
     with pytest.raises(RenderError) as info:
-        render(ws, "quote", "2026-001-yunfan-launch", out)
+        render(ws, "quote", MINIMAL_DEAL, out)
     assert "U+F0001" in info.value.en
     assert out.read_bytes() == before
     assert [p.name for p in out.parent.iterdir()] == ["q.pdf"]
 
 
-def test_undefined_variable_in_override_template_is_located(tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "ws")
-    (root / "templates").mkdir()
-    quote = (REPO / "templates/quote.html").read_text(encoding="utf-8")
-    lines = quote.splitlines()
-    lines.insert(3, "<p>{{ client.fax }}</p>")
-    (root / "templates/quote.html").write_text("\n".join(lines) + "\n", encoding="utf-8")
+def test_undefined_variable_in_override_template_is_located(minimal_workspace: Path) -> None:
+    root = minimal_workspace
+
+    def add_fax(quote: str) -> str:
+        lines = quote.splitlines()
+        lines.insert(3, "<p>{{ client.fax }}</p>")
+        return "\n".join(lines) + "\n"
+
+    override_template(root, "quote.html", add_fax)
     ws = load_workspace(root)
     with pytest.raises(RenderError) as info:
-        render(ws, "quote", "2026-001-yunfan-launch", root / "out/q.pdf")
+        render(ws, "quote", MINIMAL_DEAL, root / "out/q.pdf")
     assert "quote.html" in info.value.en and "line 4" in info.value.en and "client.fax" in info.value.en
 
 
-def test_inputs_hash_covers_templates(sample: dict, tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "ws")
-    (root / "templates").mkdir()
-    css = (REPO / "templates/base.css").read_text(encoding="utf-8") + "\n/* brand tweak */\n"
-    (root / "templates/base.css").write_text(css, encoding="utf-8")
-    ws = load_workspace(root)
-    from salesdocs.render.documents import prepare
-
-    prepared = prepare(ws, "intro", None)
-    assert prepared.inputs_hash != read_inputs_hash(sample["paths"]["intro"])
-    assert ("templates/base.css", css.encode()) in prepared.inputs
+def test_inputs_hash_covers_templates(minimal_workspace: Path) -> None:
+    root = minimal_workspace
+    plain = prepare(load_workspace(root), "intro", None)
+    css = override_template(root, "base.css", lambda css: css + "\n/* brand tweak */\n").read_bytes()
+    prepared = prepare(load_workspace(root), "intro", None)
+    assert prepared.inputs_hash != plain.inputs_hash
+    assert ("templates/base.css", css) in prepared.inputs
