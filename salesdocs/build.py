@@ -17,10 +17,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,7 @@ from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.kinds import DocumentKind, out_path
-from salesdocs.workspace import check_workspace
-import contextlib
+from salesdocs.workspace import CheckResult, check_workspace
 
 RECYCLE_AFTER = 40
 
@@ -144,7 +144,7 @@ def build(
 
     for failure in failures:
         record(failure)
-    todo: list[tuple[DocumentJob, Prepared | None]] = []
+    todo: list[tuple[DocumentJob, Prepared]] = []
     from salesdocs.render.pdf import read_inputs_hash
 
     for job in planned:
@@ -163,7 +163,6 @@ def build(
         for job, prepared in todo:
             t0 = time.perf_counter()
             try:
-                assert prepared is not None
                 render_prepared(ws, prepared, job.out_path)
             except SalesdocsError as exc:
                 record(JobResult(job, "failed", time.perf_counter() - t0, exc.zh, exc.en))
@@ -196,21 +195,12 @@ def build(
     return report
 
 
-def _broken_inputs(checked, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:  # type: ignore[no-untyped-def]
+def _broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
     """Documents that cannot be made because their client or deal file has errors."""
-    folders = (
-        (
-            "deals",
-            ws.deals,
-            lambda stem: [DocumentJob(k, stem, out_path(out_dir, k, stem)) for k in (DocumentKind.QUOTE, DocumentKind.APPENDIX)],
-        ),
-        (
-            "clients",
-            ws.clients,
-            lambda stem: [DocumentJob(DocumentKind.VISIT_PACK, stem, out_path(out_dir, DocumentKind.VISIT_PACK, stem))],
-        ),
-    )
-    for folder, loaded, documents in folders:
+    kinds_of = {"deals": (DocumentKind.QUOTE, DocumentKind.APPENDIX), "clients": (DocumentKind.VISIT_PACK,)}
+    loaded_of: dict[str, Mapping[str, object]] = {"deals": ws.deals, "clients": ws.clients}
+    for folder, kinds in kinds_of.items():
+        loaded = loaded_of[folder]
         for path in sorted((ws.root / folder).glob("*.y*ml")):
             if path.stem in loaded:
                 continue
@@ -218,7 +208,8 @@ def _broken_inputs(checked, ws: Workspace, out_dir: Path) -> Iterator[JobResult]
             problems = checked.problems_of(rel)
             first = problems[0] if problems else None
             where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
-            for job in documents(path.stem):
+            for kind in kinds:
+                job = DocumentJob(kind, path.stem, out_path(out_dir, kind, path.stem))
                 yield JobResult(
                     job,
                     "failed",

@@ -150,7 +150,8 @@ def in_words(x: Decimal) -> str:
         raise _too_large(amount)
     import cn2an  # lazy: ~120 ms import
 
-    return "人民币" + cn2an.an2cn(format_plain(amount), "rmb")
+    words: str = cn2an.an2cn(format_plain(amount), "rmb")
+    return "人民币" + words
 
 
 def format_percent(x: Decimal) -> str:

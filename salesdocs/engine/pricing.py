@@ -13,6 +13,7 @@ to the total exactly.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -58,9 +59,9 @@ class Payment:
 class Quote:
     deal_id: str
     number: str
-    date: date
-    start: date
-    valid_until: date
+    date: datetime.date
+    start: datetime.date
+    valid_until: datetime.date
     client_id: str
     lines: tuple[QuoteLine, ...]
     subtotal: Decimal

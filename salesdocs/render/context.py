@@ -234,7 +234,7 @@ def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
                 "client": c.client,
                 "industry": c.industry,
                 "summary": c.summary,
-                "services": [policy.service(s).name for s in c.services if policy.service(s)],
+                "services": policy.service_names(c.services),
             }
             for c in policy.company.cases
         ],
@@ -311,7 +311,7 @@ def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
                 "deliverables": list(tier.deliverables),
             }
             for line in q.lines
-            for tier in [policy.service(line.service_id).tier(line.tier_id)]  # type: ignore[union-attr]
+            for tier in [policy.tier_of(line.service_id, line.tier_id)]
         ],
         "ladders": ladders,
         "aftersales": aftersales_ctx(policy),
