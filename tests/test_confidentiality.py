@@ -9,6 +9,7 @@ any attachment — while the internal brief shows them.
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from decimal import Decimal
 from pathlib import Path
@@ -102,10 +103,8 @@ def _everything_in(pdf: Path) -> str:
     raw = pdf.read_bytes()
     parts.append(raw.decode("latin-1"))
     for chunk in raw.split(b"stream\n")[1:]:  # every compressed stream, decompressed
-        try:
+        with contextlib.suppress(zlib.error):
             parts.append(zlib.decompress(chunk.split(b"endstream")[0].strip()).decode("latin-1"))
-        except zlib.error:
-            pass
     return "\n".join(parts)
 
 
