@@ -162,9 +162,9 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
 
     html = render_html(ws, prepared)
     attachments: list[Attachment] = []
-    if prepared.pdf_a:  # the quote and the appendix: client-facing, so only client-facing projections
+    if prepared.pdf_a:  # the quote and the appendix: the deal and the policy it cites, client-facing parts only
         for name, data in prepared.inputs:
-            projected = client_facing_yaml(name, data) if name.startswith(("rules/", "deals/", "clients/")) else None
+            projected = client_facing_yaml(name, data) if name.startswith(("rules/", "deals/")) else None
             if projected is not None:
                 attachments.append(Attachment(_ascii_name(name), projected, f"salesdocs source {name} (client-facing part)"))
     meta = PdfMeta(
