@@ -28,7 +28,7 @@ install: system $(STAMP)
 
 # the gates `make test` runs before the tests: import contracts, ruff lint and format, mypy (strict; config in pyproject.toml)
 lint: install
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
