@@ -160,39 +160,53 @@ def build(
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
-        for job, prepared in todo:
-            t0 = time.perf_counter()
-            try:
-                render_prepared(ws, prepared, job.out_path)
-            except SalesdocsError as exc:
-                record(JobResult(job, "failed", time.perf_counter() - t0, exc.zh, exc.en))
-                continue
-            record(JobResult(job, "written", time.perf_counter() - t0))
+        _render_here(ws, todo, record)
     elif todo:
-        # Recycling: a fresh pool per generation of `workers × recycle` documents, so no worker
-        # renders more than about `recycle` documents.  (ProcessPoolExecutor's own
-        # max_tasks_per_child can hang on Python 3.11 once a worker retires, CPython gh-115634.)
-        # Workers are spawned, not forked: the parent may run a progress-bar thread.
-        context = multiprocessing.get_context("spawn")
-        generation = workers * max(1, recycle)
-        for start in range(0, len(todo), generation):
-            batch = todo[start : start + generation]
-            with ProcessPoolExecutor(
-                max_workers=min(workers, len(batch)), mp_context=context, initializer=_worker_init, initargs=(str(ws.root),)
-            ) as pool:
-                futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in batch}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        status, seconds, zh, en = future.result()
-                    except Exception as exc:  # a worker died (killed, out of memory)
-                        record(JobResult(job, "failed", zh=f"渲染进程异常退出：{exc!r}", en=f"the render process died: {exc!r}"))
-                        continue
-                    record(JobResult(job, status, seconds, zh, en))
+        _render_in_pool(ws, todo, workers, recycle, record)
     report.seconds = time.perf_counter() - started
     order = {id(j): i for i, j in enumerate(planned)}
     report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
     return report
+
+
+Record = Callable[[JobResult], None]
+
+
+def _render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record: Record) -> None:
+    """Render in this process, one document after the other."""
+    for job, prepared in todo:
+        t0 = time.perf_counter()
+        try:
+            render_prepared(ws, prepared, job.out_path)
+        except SalesdocsError as exc:
+            record(JobResult(job, "failed", time.perf_counter() - t0, exc.zh, exc.en))
+            continue
+        record(JobResult(job, "written", time.perf_counter() - t0))
+
+
+def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], workers: int, recycle: int, record: Record) -> None:
+    """Render in spawned worker processes, a fresh pool per generation of ``workers × recycle`` documents.
+
+    Recycling keeps worker memory bounded: no worker renders more than about ``recycle`` documents.
+    (ProcessPoolExecutor's own max_tasks_per_child can hang on Python 3.11 once a worker retires,
+    CPython gh-115634.)  Workers are spawned, not forked: the parent may run a progress-bar thread.
+    """
+    context = multiprocessing.get_context("spawn")
+    generation = workers * max(1, recycle)
+    for start in range(0, len(todo), generation):
+        batch = todo[start : start + generation]
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(batch)), mp_context=context, initializer=_worker_init, initargs=(str(ws.root),)
+        ) as pool:
+            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in batch}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    status, seconds, zh, en = future.result()
+                except Exception as exc:  # a worker died (killed, out of memory)
+                    record(JobResult(job, "failed", zh=f"渲染进程异常退出：{exc!r}", en=f"the render process died: {exc!r}"))
+                    continue
+                record(JobResult(job, status, seconds, zh, en))
 
 
 def _broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
