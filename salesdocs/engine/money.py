@@ -17,12 +17,17 @@ __all__ = [
     "FEN",
     "MAX_WORDS_AMOUNT",
     "MoneyError",
+    "chinese_numeral",
+    "fen_to_yuan",
+    "format_percent",
     "format_plain",
     "format_yuan",
     "in_words",
     "parse_decimal",
     "parse_percent",
+    "parse_yuan",
     "to_fen",
+    "yuan_to_fen",
 ]
 
 FEN = Decimal("0.01")
@@ -152,6 +157,14 @@ def in_words(x: Decimal) -> str:
 
     words: str = cn2an.an2cn(format_plain(amount), "rmb")
     return "人民币" + words
+
+
+def chinese_numeral(n: int) -> str:
+    """A whole number in Chinese numerals, as article numbers are written: 1 → 一, 12 → 十二, 20 → 二十."""
+    import cn2an  # lazy: ~120 ms import
+
+    numeral: str = cn2an.an2cn(str(n))
+    return numeral
 
 
 def format_percent(x: Decimal) -> str:

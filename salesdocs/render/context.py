@@ -12,7 +12,7 @@ from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_range_zh
-from salesdocs.engine.money import format_percent
+from salesdocs.engine.money import chinese_numeral, format_percent
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.model import (
     Client,
@@ -24,17 +24,6 @@ from salesdocs.model import (
     Workspace,
     stage_zh,
 )
-
-_CN_NUMBERS = "一二三四五六七八九十"
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (clause numbers)."""
-    if n <= 10:
-        return _CN_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_NUMBERS[tens - 1]) + "十" + (_CN_NUMBERS[ones - 1] if ones else "")
-
 
 def company_ctx(policy: Policy) -> dict[str, Any]:
     c = policy.company
@@ -315,7 +304,7 @@ def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
         ],
         "ladders": ladders,
         "aftersales": aftersales_ctx(policy),
-        "clause": {key: cn_number(i) for i, (key, _) in enumerate(clauses, start=1)},
+        "clause": {key: chinese_numeral(i) for i, (key, _) in enumerate(clauses, start=1)},
         "clause_titles": {key: title for key, title in clauses},
         "provenance": provenance_ctx(ws, inputs_hash),
         "policy_effective": policy.effective,
