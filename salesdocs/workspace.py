@@ -7,6 +7,7 @@ earlier stage is left out of the later ones, so one mistake is reported once.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_client, build_deal, build_policy
 from salesdocs.policy.reader import Document, read_yaml
 from salesdocs.policy.schema import validate
-import contextlib
 
 #: rules files and whether each must exist
 RULES_FILES: dict[str, bool] = {

@@ -25,6 +25,7 @@ from salesdocs.model import (
     stage_zh,
 )
 
+
 def company_ctx(policy: Policy) -> dict[str, Any]:
     c = policy.company
     return {
