@@ -18,16 +18,12 @@ __all__ = [
     "FEN",
     "MAX_WORDS_AMOUNT",
     "MoneyError",
-    "fen_to_yuan",
-    "format_percent",
     "format_plain",
     "format_yuan",
     "in_words",
     "parse_decimal",
     "parse_percent",
-    "parse_yuan",
     "to_fen",
-    "yuan_to_fen",
 ]
 
 FEN = Decimal("0.01")
@@ -171,7 +167,7 @@ def in_words(x: Decimal) -> str:
         raise _too_large(amount)
     import cn2an  # lazy: ~120 ms import
 
-    return "人民币" + str(cn2an.an2cn(format_plain(amount), "rmb"))
+    return "人民币" + cn2an.an2cn(format_plain(amount), "rmb")
 
 
 def format_percent(x: Decimal) -> str:
