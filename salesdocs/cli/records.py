@@ -58,7 +58,7 @@ def import_(file: Path, kind: str, db: Path | None, fmt: str) -> int:
 
 
 def _names(ws: Workspace, kind: str, counts: dict[str, int]) -> tuple[str, str]:
-    from salesdocs.records.importer import EVENT_ZH
+    from salesdocs.records.events import EVENT_ZH
 
     if kind == "tickets":
         zh = "、".join(f"{(s.name if (s := ws.policy.service(k)) else k)} {v}" for k, v in counts.items())
