@@ -120,6 +120,24 @@ def test_warnings_pass_unless_strict(workspace: Path, run_cli) -> None:
     assert strict.out.startswith("rules/notes.yaml: error[unknown-file]: ")
 
 
+def test_a_new_workspace_from_init_passes_check(tmp_path: Path, run_cli) -> None:
+    target = tmp_path / "new"
+    assert run_cli("init", target).exit_code == 0
+    result = run_cli("check", "--workspace", target, "--format", "json")
+    assert result.exit_code == 0, result.out
+    assert json.loads(result.out) == []
+
+
+def test_ladder_steps_have_stable_ids(pristine_workspace: Path) -> None:
+    from salesdocs.workspace import load_workspace
+
+    ladders = load_workspace(pristine_workspace).policy.ladders
+    assert {ladder.id: [(step.id, step.number) for step in ladder.steps] for ladder in ladders} == {
+        "design": [("first-draft", 1), ("rev-1-3", 2), ("rev-4-and-later", 3)],
+        "copywriting": [("first-draft", 1), ("rev-1", 2), ("rev-2", 3), ("rev-3-and-later", 4)],
+    }
+
+
 # -------------------------------------------------------------------------- exit codes
 
 

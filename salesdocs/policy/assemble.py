@@ -50,6 +50,7 @@ def build_ladder(data: dict[str, Any]) -> RefundLadder:
         assert first is not None
         steps.append(
             LadderStep(
+                id=step["id"],
                 number=number,
                 first=first,
                 last=last,

@@ -41,6 +41,10 @@ def unique_ids(ctx: Context) -> Iterator[Problem]:
     if doc:
         for si, service in enumerate(doc.data["services"]):
             yield from duplicates(doc, service["tiers"], ("services", si, "tiers"), "id", "档位编号", "tier id")
+    doc = ctx.rules.get("refunds")
+    if doc:
+        for li, ladder in enumerate(doc.data["ladders"]):
+            yield from duplicates(doc, ladder["steps"], ("ladders", li, "steps"), "id", "阶梯步骤编号", "ladder step id")
 
 
 # ---------------------------------------------------------------- refund ladders
