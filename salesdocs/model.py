@@ -40,6 +40,7 @@ def stage_en(stage: int) -> str:
 
 @dataclass(frozen=True)
 class LadderStep:
+    id: str  # stable: stays the same when steps are added or moved
     number: int  # 1-based position in the ladder
     first: int  # first stage covered
     last: int | None  # last stage covered, inclusive; None = and every later stage

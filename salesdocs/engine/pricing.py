@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from salesdocs.engine.calendar import WorkCalendar
 from salesdocs.engine.money import in_words, to_fen
-from salesdocs.errors import SalesdocsError
+from salesdocs.errors import DiscountTooLargeError, SalesdocsError
 from salesdocs.model import Deal, Policy
 
 HUNDRED = Decimal(100)
@@ -138,7 +138,7 @@ def price_deal(policy: Policy, deal: Deal, calendar: WorkCalendar) -> Quote:
     else:
         discount = Decimal("0.00")
     if discount > subtotal:
-        raise SalesdocsError(
+        raise DiscountTooLargeError(
             f"交易 {deal.id}：折扣 {discount} 大于小计 {subtotal}",
             f"deal {deal.id}: the discount {discount} exceeds the subtotal {subtotal}",
         )
