@@ -72,13 +72,14 @@ def main() -> int:
     assert again.added == 0 and again.skipped == args.tickets
 
     print(
-        f"import   {args.tickets:>8,} tickets: {import_s:6.2f} s   target ≤ {TARGET_IMPORT_S:.0f} s   ratio {import_s / TARGET_IMPORT_S:.2f}"
-        f"   ({args.tickets / import_s:,.0f} rows/s)"
+        f"import   {args.tickets:>8,} tickets: {import_s:6.2f} s   target ≤ {TARGET_IMPORT_S:.0f} s"
+        f"   ratio {import_s / TARGET_IMPORT_S:.2f}   ({args.tickets / import_s:,.0f} rows/s)"
     )
     print(f"re-import (all skipped)    : {reimport_s:6.2f} s")
     for label, (seconds, n) in timings.items():
         print(
-            f"aggregate {label:<19}: {seconds:6.3f} s   target ≤ {TARGET_AGGREGATE_S:.0f} s   ratio {seconds / TARGET_AGGREGATE_S:.2f}   ({n:,} tickets)"
+            f"aggregate {label:<19}: {seconds:6.3f} s   target ≤ {TARGET_AGGREGATE_S:.0f} s"
+            f"   ratio {seconds / TARGET_AGGREGATE_S:.2f}   ({n:,} tickets)"
         )
     if args.keep is None:
         shutil.rmtree(folder, ignore_errors=True)

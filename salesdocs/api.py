@@ -127,7 +127,7 @@ def due_dates(ws: Workspace, service: str, tier: str | None, start: date) -> Due
 
 def refund(ws: Workspace, service: str, tier: str | None, stage: str | int, amount: Decimal) -> RefundResult:
     """The refund owed when the client declares dissatisfaction at ``stage``."""
-    if isinstance(amount, float) or amount < 0:
+    if not isinstance(amount, Decimal) or amount < 0:  # a float would carry binary rounding into money
         raise UsageError(f"金额必须是不小于 0 的数：{amount}", f"the amount must be a number ≥ 0: {amount}")
     svc = find_service(ws, service)
     t, tier_id = find_tier(svc, tier, same="ladder")

@@ -17,10 +17,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,7 @@ from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.kinds import DocumentKind, out_path
-from salesdocs.workspace import check_workspace
-import contextlib
+from salesdocs.workspace import CheckResult, check_workspace
 
 RECYCLE_AFTER = 40
 
@@ -144,7 +144,7 @@ def build(
 
     for failure in failures:
         record(failure)
-    todo: list[tuple[DocumentJob, Prepared | None]] = []
+    todo: list[tuple[DocumentJob, Prepared]] = []
     from salesdocs.render.pdf import read_inputs_hash
 
     for job in planned:
@@ -160,57 +160,61 @@ def build(
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
-        for job, prepared in todo:
-            t0 = time.perf_counter()
-            try:
-                assert prepared is not None
-                render_prepared(ws, prepared, job.out_path)
-            except SalesdocsError as exc:
-                record(JobResult(job, "failed", time.perf_counter() - t0, exc.zh, exc.en))
-                continue
-            record(JobResult(job, "written", time.perf_counter() - t0))
+        _render_here(ws, todo, record)
     elif todo:
-        # Recycling: a fresh pool per generation of `workers × recycle` documents, so no worker
-        # renders more than about `recycle` documents.  (ProcessPoolExecutor's own
-        # max_tasks_per_child can hang on Python 3.11 once a worker retires, CPython gh-115634.)
-        # Workers are spawned, not forked: the parent may run a progress-bar thread.
-        context = multiprocessing.get_context("spawn")
-        generation = workers * max(1, recycle)
-        for start in range(0, len(todo), generation):
-            batch = todo[start : start + generation]
-            with ProcessPoolExecutor(
-                max_workers=min(workers, len(batch)), mp_context=context, initializer=_worker_init, initargs=(str(ws.root),)
-            ) as pool:
-                futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in batch}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        status, seconds, zh, en = future.result()
-                    except Exception as exc:  # a worker died (killed, out of memory)
-                        record(JobResult(job, "failed", zh=f"渲染进程异常退出：{exc!r}", en=f"the render process died: {exc!r}"))
-                        continue
-                    record(JobResult(job, status, seconds, zh, en))
+        _render_in_pool(ws, todo, workers, recycle, record)
     report.seconds = time.perf_counter() - started
     order = {id(j): i for i, j in enumerate(planned)}
     report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
     return report
 
 
-def _broken_inputs(checked, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:  # type: ignore[no-untyped-def]
+Record = Callable[[JobResult], None]
+
+
+def _render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record: Record) -> None:
+    """Render in this process, one document after the other."""
+    for job, prepared in todo:
+        t0 = time.perf_counter()
+        try:
+            render_prepared(ws, prepared, job.out_path)
+        except SalesdocsError as exc:
+            record(JobResult(job, "failed", time.perf_counter() - t0, exc.zh, exc.en))
+            continue
+        record(JobResult(job, "written", time.perf_counter() - t0))
+
+
+def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], workers: int, recycle: int, record: Record) -> None:
+    """Render in spawned worker processes, a fresh pool per generation of ``workers × recycle`` documents.
+
+    Recycling keeps worker memory bounded: no worker renders more than about ``recycle`` documents.
+    (ProcessPoolExecutor's own max_tasks_per_child can hang on Python 3.11 once a worker retires,
+    CPython gh-115634.)  Workers are spawned, not forked: the parent may run a progress-bar thread.
+    """
+    context = multiprocessing.get_context("spawn")
+    generation = workers * max(1, recycle)
+    for start in range(0, len(todo), generation):
+        batch = todo[start : start + generation]
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(batch)), mp_context=context, initializer=_worker_init, initargs=(str(ws.root),)
+        ) as pool:
+            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in batch}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    status, seconds, zh, en = future.result()
+                except Exception as exc:  # a worker died (killed, out of memory)
+                    record(JobResult(job, "failed", zh=f"渲染进程异常退出：{exc!r}", en=f"the render process died: {exc!r}"))
+                    continue
+                record(JobResult(job, status, seconds, zh, en))
+
+
+def _broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
     """Documents that cannot be made because their client or deal file has errors."""
-    folders = (
-        (
-            "deals",
-            ws.deals,
-            lambda stem: [DocumentJob(k, stem, out_path(out_dir, k, stem)) for k in (DocumentKind.QUOTE, DocumentKind.APPENDIX)],
-        ),
-        (
-            "clients",
-            ws.clients,
-            lambda stem: [DocumentJob(DocumentKind.VISIT_PACK, stem, out_path(out_dir, DocumentKind.VISIT_PACK, stem))],
-        ),
-    )
-    for folder, loaded, documents in folders:
+    kinds_of = {"deals": (DocumentKind.QUOTE, DocumentKind.APPENDIX), "clients": (DocumentKind.VISIT_PACK,)}
+    loaded_of: dict[str, Mapping[str, object]] = {"deals": ws.deals, "clients": ws.clients}
+    for folder, kinds in kinds_of.items():
+        loaded = loaded_of[folder]
         for path in sorted((ws.root / folder).glob("*.y*ml")):
             if path.stem in loaded:
                 continue
@@ -218,7 +222,8 @@ def _broken_inputs(checked, ws: Workspace, out_dir: Path) -> Iterator[JobResult]
             problems = checked.problems_of(rel)
             first = problems[0] if problems else None
             where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
-            for job in documents(path.stem):
+            for kind in kinds:
+                job = DocumentJob(kind, path.stem, out_path(out_dir, kind, path.stem))
                 yield JobResult(
                     job,
                     "failed",

@@ -109,6 +109,10 @@ class MoneyError(SalesdocsError):
     """An amount or percentage that is not a valid number or is out of range."""
 
 
+class DiscountTooLargeError(SalesdocsError):
+    """A deal's discount is larger than its subtotal."""
+
+
 class ImportProblems(RecordsError):
     """Rows that did not pass validation; nothing was imported.
 

@@ -6,6 +6,7 @@ builders here may index freely.  Nothing in this module reads files.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,7 @@ def stage_en(stage: int) -> str:
 
 @dataclass(frozen=True)
 class LadderStep:
+    id: str  # stable: stays the same when steps are added or moved
     number: int  # 1-based position in the ladder
     first: int  # first stage covered
     last: int | None  # last stage covered, inclusive; None = and every later stage
@@ -265,6 +267,18 @@ class Policy:
     def ladder(self, ladder_id: str) -> RefundLadder | None:
         return next((ld for ld in self.ladders if ld.id == ladder_id), None)
 
+    def tier_of(self, service_id: str, tier_id: str) -> Tier:
+        """The tier of a checked deal line (a missing one is a bug: ``check`` rejects unknown ids)."""
+        service = self.service(service_id)
+        tier = service.tier(tier_id) if service is not None else None
+        if tier is None:
+            raise LookupError(f"{service_id}/{tier_id} is not in the checked policy")
+        return tier
+
+    def service_names(self, service_ids: tuple[str, ...] | list[str]) -> list[str]:
+        """The names of the services listed, skipping ids the catalogue does not have."""
+        return [s.name for sid in service_ids if (s := self.service(sid)) is not None]
+
     @property
     def version(self) -> str:
         """The policy version documents cite: one label when all files agree."""
@@ -321,8 +335,8 @@ class Deal:
     id: str
     client: str
     title: str
-    date: date
-    start: date
+    date: datetime.date
+    start: datetime.date
     sales: str
     lines: tuple[DealLine, ...]
     discount_percent: Decimal | None

@@ -7,6 +7,7 @@ earlier stage is left out of the later ones, so one mistake is reported once.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_client, build_deal, build_policy
 from salesdocs.policy.reader import Document, read_yaml
 from salesdocs.policy.schema import validate
-import contextlib
 
 #: rules files and whether each must exist
 RULES_FILES: dict[str, bool] = {
@@ -77,22 +77,49 @@ def check_workspace(root: Path) -> CheckResult:
     """Read, validate and build the workspace at ``root``; never raises for bad files."""
     root = root.resolve()
     result = CheckResult(root=root)
-    raw: dict[str, bytes] = {}
+    reading = _Reading(root, result)
+    rules, rules_ok = _read_rules(reading)
+    clients = {p.stem: d for p in _yaml_files(root / "clients") if (d := reading.read(p, "client")) is not None}
+    deals = {p.stem: d for p in _yaml_files(root / "deals") if (d := reading.read(p, "deal")) is not None}
+    complete = len(clients) == len(_yaml_files(root / "clients")) and len(deals) == len(_yaml_files(root / "deals"))
 
-    def read(path: Path, kind: str) -> Document | None:
-        rel = path.relative_to(root).as_posix()
-        result.files += 1
+    ctx = checks.Context(rules=rules, clients=clients, deals=deals)
+    policy_problems = checks.run(checks.POLICY_CHECKS, ctx)
+    result.problems.extend(policy_problems)
+    if rules_ok and not any(p.severity == "error" for p in policy_problems):
+        _build(result, ctx, reading.raw, complete=complete)
+    result.problems.sort(key=Problem.sort_key)
+    if result.partial is not None and not result.errors and complete:
+        result.workspace = result.partial
+    return result
+
+
+@dataclass
+class _Reading:
+    """Reads the files of one workspace: keeps their bytes, counts them and collects their problems."""
+
+    root: Path
+    result: CheckResult
+    raw: dict[str, bytes] = field(default_factory=dict)
+
+    def read(self, path: Path, kind: str) -> Document | None:
+        """The file's document when it reads and passes the schema of ``kind``, else None."""
+        rel = path.relative_to(self.root).as_posix()
+        self.result.files += 1
         with contextlib.suppress(OSError):
-            raw[rel] = path.read_bytes()
+            self.raw[rel] = path.read_bytes()
         doc, problems = read_yaml(path, rel)
-        result.problems.extend(problems)
+        self.result.problems.extend(problems)
         if doc is None:
             return None
         problems = validate(doc, kind)
-        result.problems.extend(problems)
+        self.result.problems.extend(problems)
         return None if any(p.severity == "error" for p in problems) else doc
 
-    rules_dir = root / "rules"
+
+def _read_rules(reading: _Reading) -> tuple[dict[str, Document], bool]:
+    """The rules files that passed the schema by name, and whether every required one did."""
+    rules_dir = reading.root / "rules"
     rules: dict[str, Document] = {}
     rules_ok = True
     for name, required in RULES_FILES.items():
@@ -100,69 +127,60 @@ def check_workspace(root: Path) -> CheckResult:
         if not path.is_file():
             if required:
                 rules_ok = False
-                result.problems.append(
-                    Problem(
-                        f"rules/{name}.yaml",
-                        0,
-                        0,
-                        "missing-file",
-                        f"缺少规则文件 rules/{name}.yaml",
-                        f"the rules file rules/{name}.yaml is missing",
-                        hint_zh="用 salesdocs init 新建一个工作区可以看到每个文件的样例",
-                        hint_en="salesdocs init creates a workspace with an example of every file",
-                    )
-                )
+                reading.result.problems.append(_missing_rules_file(name))
             continue
-        doc = read(path, name)
+        doc = reading.read(path, name)
         if doc is None:
             rules_ok = False
         else:
             rules[name] = doc
     for path in _yaml_files(rules_dir):
         if path.stem not in RULES_FILES or path.suffix != ".yaml":
-            result.problems.append(
-                Problem(
-                    path.relative_to(root).as_posix(),
-                    0,
-                    0,
-                    "unknown-file",
-                    f"不认识的规则文件 {path.name}，它不会被使用",
-                    f"unknown rules file {path.name}; it is not used",
-                    severity="warning",
-                    hint_zh=f"规则文件只能是：{'、'.join(n + '.yaml' for n in RULES_FILES)}",
-                    hint_en=f"rules files are: {', '.join(n + '.yaml' for n in RULES_FILES)}",
-                )
-            )
+            reading.result.problems.append(_unknown_rules_file(path.relative_to(reading.root).as_posix(), path.name))
+    return rules, rules_ok
 
-    clients = {p.stem: d for p in _yaml_files(root / "clients") if (d := read(p, "client")) is not None}
-    deals = {p.stem: d for p in _yaml_files(root / "deals") if (d := read(p, "deal")) is not None}
-    clients_ok = len(clients) == len(_yaml_files(root / "clients"))
-    deals_ok = len(deals) == len(_yaml_files(root / "deals"))
 
-    ctx = checks.Context(rules=rules, clients=clients, deals=deals)
-    policy_problems = checks.run(checks.POLICY_CHECKS, ctx)
-    result.problems.extend(policy_problems)
-    if not rules_ok or any(p.severity == "error" for p in policy_problems):
-        result.problems.sort(key=Problem.sort_key)
-        return result
+def _missing_rules_file(name: str) -> Problem:
+    return Problem(
+        f"rules/{name}.yaml",
+        0,
+        0,
+        "missing-file",
+        f"缺少规则文件 rules/{name}.yaml",
+        f"the rules file rules/{name}.yaml is missing",
+        hint_zh="用 salesdocs init 新建一个工作区可以看到每个文件的样例",
+        hint_en="salesdocs init creates a workspace with an example of every file",
+    )
 
-    policy = build_policy(rules, raw)
+
+def _unknown_rules_file(rel: str, filename: str) -> Problem:
+    return Problem(
+        rel,
+        0,
+        0,
+        "unknown-file",
+        f"不认识的规则文件 {filename}，它不会被使用",
+        f"unknown rules file {filename}; it is not used",
+        severity="warning",
+        hint_zh=f"规则文件只能是：{'、'.join(n + '.yaml' for n in RULES_FILES)}",
+        hint_en=f"rules files are: {', '.join(n + '.yaml' for n in RULES_FILES)}",
+    )
+
+
+def _build(result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, complete: bool) -> None:
+    """Build the policy, run the workspace checks, and keep every client and deal without errors."""
+    policy = build_policy(ctx.rules, raw)
     ctx.policy = policy
     ctx.calendar = calendar_for(policy)
-    ws_problems = checks.run(checks.WORKSPACE_CHECKS, ctx)
-    result.problems.extend(ws_problems)
-    result.problems.sort(key=Problem.sort_key)
+    result.problems.extend(checks.run(checks.WORKSPACE_CHECKS, ctx))
     bad = {p.file for p in result.errors}
     result.partial = Workspace(
-        root=root,
+        root=result.root,
         policy=policy,
-        clients={k: build_client(d.data, d.rel) for k, d in clients.items() if d.rel not in bad},
-        deals={k: build_deal(d.data, d.rel) for k, d in deals.items() if d.rel not in bad},
+        clients={k: build_client(d.data, d.rel) for k, d in ctx.clients.items() if d.rel not in bad},
+        deals={k: build_deal(d.data, d.rel) for k, d in ctx.deals.items() if d.rel not in bad},
         sources=raw,
     )
-    if not result.errors and clients_ok and deals_ok:
-        result.workspace = result.partial
-    return result
 
 
 def load_workspace(path: Path | str | None = None) -> Workspace:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from salesdocs.errors import SalesdocsError
+
 SERVICES = "rules/services.yaml"
 
 
@@ -118,6 +120,24 @@ def test_warnings_pass_unless_strict(workspace: Path, run_cli) -> None:
     assert strict.out.startswith("rules/notes.yaml: error[unknown-file]: ")
 
 
+def test_a_new_workspace_from_init_passes_check(tmp_path: Path, run_cli) -> None:
+    target = tmp_path / "new"
+    assert run_cli("init", target).exit_code == 0
+    result = run_cli("check", "--workspace", target, "--format", "json")
+    assert result.exit_code == 0, result.out
+    assert json.loads(result.out) == []
+
+
+def test_ladder_steps_have_stable_ids(pristine_workspace: Path) -> None:
+    from salesdocs.workspace import load_workspace
+
+    ladders = load_workspace(pristine_workspace).policy.ladders
+    assert {ladder.id: [(step.id, step.number) for step in ladder.steps] for ladder in ladders} == {
+        "design": [("first-draft", 1), ("rev-1-3", 2), ("rev-4-and-later", 3)],
+        "copywriting": [("first-draft", 1), ("rev-1", 2), ("rev-2", 3), ("rev-3-and-later", 4)],
+    }
+
+
 # -------------------------------------------------------------------------- exit codes
 
 
@@ -169,6 +189,38 @@ def test_internal_bug_exits_3_with_a_crash_log(workspace: Path, run_cli, tmp_pat
     assert str(logs[0]) in result.err
     log = logs[0].read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError: simulated bug" in log
+
+
+@pytest.mark.parametrize("error", [RuntimeError("simulated pricing bug"), SalesdocsError("模拟的错误", "simulated pricing bug")])
+def test_a_bug_while_pricing_a_deal_is_not_a_user_problem(error: Exception, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a discount above the subtotal (and amounts or dates out of range) become problems; anything else propagates."""
+    import salesdocs.engine.pricing
+    from salesdocs.workspace import check_workspace
+
+    def broken(*args: object) -> None:
+        raise error
+
+    monkeypatch.setattr(salesdocs.engine.pricing, "price_deal", broken)
+    with pytest.raises(type(error), match="simulated pricing bug"):
+        check_workspace(workspace)
+
+
+def test_a_bug_while_pricing_a_deal_exits_3_with_a_crash_log(
+    workspace: Path, run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import salesdocs.engine.pricing
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("simulated pricing bug")
+
+    monkeypatch.setattr(salesdocs.engine.pricing, "price_deal", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    result = run_cli("check", "--workspace", workspace, "--format", "json")
+    assert result.exit_code == 3
+    assert "discount-too-large" not in result.out + result.err
+    logs = list((tmp_path / "tmp" / "salesdocs-crash-logs").glob("crash-*.log"))
+    assert len(logs) == 1
+    assert "RuntimeError: simulated pricing bug" in logs[0].read_text(encoding="utf-8")
 
 
 def test_console_script_exit_codes(pristine_workspace: Path, tmp_path: Path) -> None:

@@ -174,17 +174,23 @@ def test_footer_on_every_page_and_metadata(agency: dict[str, Any]) -> None:
     assert meta.author == ws.policy.company.name
 
 
-def test_appendix_attachments_are_the_source_files(agency: dict[str, Any]) -> None:
+def test_appendix_attachments_are_client_facing_projections(agency: dict[str, Any]) -> None:
+    """The appendix embeds the deal and the policy it cites, without their internal parts:
+    never the client's file (its name and contacts are on the page) nor presales.yaml."""
+    from salesdocs.policy.audience import client_facing_yaml
+
     root: Path = agency["root"]
     attached = read_attachments(agency["paths"]["appendix:2026-001-yunfan-launch"])
-    expected = {
+    sources = {
         "deals__2026-001-yunfan-launch.yaml": root / "deals/2026-001-yunfan-launch.yaml",
-        "clients__yunfan-tech.yaml": root / "clients/yunfan-tech.yaml",
-        **{f"rules__{p.name}": p for p in (root / "rules").glob("*.yaml")},
+        **{f"rules__{p.name}": p for p in (root / "rules").glob("*.yaml") if p.name != "presales.yaml"},
     }
-    assert set(attached) == set(expected)
-    for name, path in expected.items():
-        assert attached[name] == path.read_bytes()
+    assert set(attached) == set(sources)
+    for name, path in sources.items():
+        rel = path.relative_to(root).as_posix()
+        assert attached[name] == client_facing_yaml(rel, path.read_bytes())
+    assert "approver" not in attached["deals__2026-001-yunfan-launch.yaml"].decode()
+    assert "max_percent" not in attached["rules__terms.yaml"].decode()
 
 
 def test_pdf_a_identification(agency: dict[str, Any]) -> None:

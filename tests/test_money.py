@@ -269,3 +269,9 @@ def test_cn2an_is_imported_lazily() -> None:
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "False"
+
+
+def test_chinese_numerals_for_article_numbers() -> None:
+    from salesdocs.engine.money import chinese_numeral
+
+    assert [chinese_numeral(n) for n in (1, 9, 10, 11, 19, 20, 21, 99)] == ["一", "九", "十", "十一", "十九", "二十", "二十一", "九十九"]

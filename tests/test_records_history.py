@@ -196,4 +196,4 @@ def test_list_records(ws, db: Path) -> None:
     assert (limited["total"], len(limited["items"])) == (len(HISTORY), 3)
     with pytest.raises(UsageError) as err:
         list_records(ws, "events", date_from="27.10.2026", db=db)
-    assert err.value.en == "--from: not a date: 27.10.2026 (expected YYYY-MM-DD)"
+    assert err.value.en == "--from: not a date: 27.10.2026 (expected YYYY-MM-DD, e.g. 2026-09-28)"

@@ -503,6 +503,24 @@ def test_event_row_problems(ws, db: Path) -> None:
     ]
 
 
+def test_amounts_as_people_type_them(ws, db: Path) -> None:
+    """Amounts go through engine.money.parse_yuan: separators, ¥/元, full-width digits; at most 16 integer digits."""
+    Path("paid.csv").write_text(
+        events_csv(
+            ',M1,,yunfan-tech,logo-design,standard,started,2026-10-01,,"¥1,350.50",,',
+            ",M2,,yunfan-tech,logo-design,standard,started,2026-10-01,,１５００元,,",
+        ),
+        encoding="utf-8",
+    )
+    assert import_csv(ws, "paid.csv", "events", db=db).added == 2
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT id, paid_fen FROM projects ORDER BY id").fetchall() == [("M1", 135050), ("M2", 150000)]
+    err = failing(
+        ws, "huge.csv", events_csv(",M3,,yunfan-tech,logo-design,standard,started,2026-10-01,,99999999999999999,,"), db, kind="events"
+    )
+    assert err.lines("en") == ["huge.csv:2: amount_paid: not a valid amount: '99999999999999999' (≥ 0, at most two decimals)"]
+
+
 def test_copywriting_writer_change(ws, db: Path) -> None:
     """Copywriting allows one writer change, at the first draft or after revision 2."""
     base = [

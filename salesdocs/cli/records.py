@@ -58,10 +58,10 @@ def import_(file: Path, kind: str, db: Path | None, fmt: str) -> int:
 
 
 def _names(ws: Workspace, kind: str, counts: dict[str, int]) -> tuple[str, str]:
-    from salesdocs.records.importer import EVENT_ZH
+    from salesdocs.records.events import EVENT_ZH
 
     if kind == "tickets":
-        zh = "、".join(f"{(ws.policy.service(k).name if ws.policy.service(k) else k)} {v}" for k, v in counts.items())
+        zh = "、".join(f"{(s.name if (s := ws.policy.service(k)) else k)} {v}" for k, v in counts.items())
     else:
         zh = "、".join(f"{EVENT_ZH.get(k, k)} {v}" for k, v in counts.items())
     en = ", ".join(f"{k} {v}" for k, v in counts.items())
@@ -71,10 +71,12 @@ def _names(ws: Workspace, kind: str, counts: dict[str, int]) -> tuple[str, str]:
 def _summary_text(s: Any, ws: Workspace) -> str:
     what_zh = "工单" if s.kind == "tickets" else "项目事件"
     source = s.source if s.source != "records add" else ""
+    done_zh = f"已导入 {source}（{what_zh}）" if source else f"已登记{what_zh}"
+    done_en = f"imported {source} ({s.kind})" if source else f"recorded {s.kind}"
     lines = [
         say(
-            f"{'已导入 ' + source + '（' + what_zh + '）' if source else '已登记' + what_zh}：新增 {s.added} 条，跳过 {s.skipped} 条（已记录）",
-            f"{'imported ' + source + ' (' + s.kind + ')' if source else 'recorded ' + s.kind}: {s.added} added, {s.skipped} skipped (already recorded)",
+            f"{done_zh}：新增 {s.added} 条，跳过 {s.skipped} 条（已记录）",
+            f"{done_en}: {s.added} added, {s.skipped} skipped (already recorded)",
         )
     ]
     if s.added:
@@ -146,7 +148,8 @@ def add_ticket_cmd(id_: str | None, db: Path | None, fmt: str, **values: str | N
 @click.option(
     "--event",
     default=None,
-    help="事件：started, draft-delivered, revision-requested, revision-delivered, minor-change, overhaul-requested, dissatisfied, writer-changed, accepted, refund-paid",
+    help="事件：started, draft-delivered, revision-requested, revision-delivered, minor-change, "
+    "overhaul-requested, dissatisfied, writer-changed, accepted, refund-paid",
 )
 @click.option("--at", default=None, help="时间，如 2026-10-08 14:30 / when")
 @click.option("--stage", default=None, help="不满意时的阶段（可省略，按记录推算）/ stage of a dissatisfaction (derived from the records)")

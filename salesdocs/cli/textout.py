@@ -72,7 +72,8 @@ def refund_text(r: RefundResult, lang: str) -> str:
         )
     else:
         text = (
-            f"{target}，{stage}不满意：{cap}退还已付 {format_yuan(r.amount)} 的 {format_percent(r.percent)}%，即{cap} {format_yuan(r.refund)}\n"
+            f"{target}，{stage}不满意：{cap}退还已付 {format_yuan(r.amount)} 的 {format_percent(r.percent)}%，"
+            f"即{cap} {format_yuan(r.refund)}\n"
             f"  依据：退款阶梯 {r.ladder} 第 {r.step} 步：{r.rule}"
         )
     if not r.within_allowance:

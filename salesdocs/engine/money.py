@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import overload
 
 from salesdocs.errors import MoneyError
 
@@ -17,12 +18,17 @@ __all__ = [
     "FEN",
     "MAX_WORDS_AMOUNT",
     "MoneyError",
+    "chinese_numeral",
+    "fen_to_yuan",
+    "format_percent",
     "format_plain",
     "format_yuan",
     "in_words",
     "parse_decimal",
     "parse_percent",
+    "parse_yuan",
     "to_fen",
+    "yuan_to_fen",
 ]
 
 FEN = Decimal("0.01")
@@ -58,14 +64,24 @@ def parse_decimal(value: int | str | Decimal) -> Decimal:
 
 
 _YUAN_TEXT = re.compile(r"[0-9]{1,16}(?:\.[0-9]{1,2})?")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def parse_yuan(text: str) -> Decimal:
-    """An amount of money as people type it: ``1500``, ``1,350.50``, ``¥1500``, ``1500元``.
+    """An amount of money as people type it: ``1500``, ``1,350.50``, ``¥1500``, ``1500元``, ``１５００``.
 
     At most two decimals, not negative, below 10^16.  Raises MoneyError otherwise.
     """
-    raw = text.strip().replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
+    raw = (
+        text.translate(_FULLWIDTH_DIGITS)
+        .strip()
+        .replace(",", "")
+        .replace("，", "")
+        .removeprefix("¥")
+        .removeprefix("￥")
+        .removesuffix("元")
+        .strip()
+    )
     if raw.startswith("-"):
         raise MoneyError(f"必须是不小于 0 的金额：{text}", f"must be an amount ≥ 0: {text}")
     if not _YUAN_TEXT.fullmatch(raw):
@@ -81,6 +97,12 @@ def yuan_to_fen(amount: Decimal) -> int:
     return int(to_fen(amount) * 100)
 
 
+@overload
+def fen_to_yuan(fen: int) -> Decimal: ...
+@overload
+def fen_to_yuan(fen: None) -> None: ...
+@overload
+def fen_to_yuan(fen: int | None) -> Decimal | None: ...
 def fen_to_yuan(fen: int | None) -> Decimal | None:
     """Integer fen → Decimal yuan with two places (None stays None)."""
     if fen is None:
@@ -150,7 +172,16 @@ def in_words(x: Decimal) -> str:
         raise _too_large(amount)
     import cn2an  # lazy: ~120 ms import
 
-    return "人民币" + cn2an.an2cn(format_plain(amount), "rmb")
+    words: str = cn2an.an2cn(format_plain(amount), "rmb")
+    return "人民币" + words
+
+
+def chinese_numeral(n: int) -> str:
+    """A whole number in Chinese numerals, as article numbers are written: 1 → 一, 12 → 十二, 20 → 二十."""
+    import cn2an  # lazy: ~120 ms import
+
+    numeral: str = cn2an.an2cn(str(n))
+    return numeral
 
 
 def format_percent(x: Decimal) -> str:

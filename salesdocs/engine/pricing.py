@@ -13,13 +13,14 @@ to the total exactly.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from salesdocs.engine.calendar import WorkCalendar
 from salesdocs.engine.money import in_words, to_fen
-from salesdocs.errors import SalesdocsError
+from salesdocs.errors import DiscountTooLargeError, SalesdocsError
 from salesdocs.model import Deal, Policy
 
 HUNDRED = Decimal(100)
@@ -58,9 +59,9 @@ class Payment:
 class Quote:
     deal_id: str
     number: str
-    date: date
-    start: date
-    valid_until: date
+    date: datetime.date
+    start: datetime.date
+    valid_until: datetime.date
     client_id: str
     lines: tuple[QuoteLine, ...]
     subtotal: Decimal
@@ -137,7 +138,7 @@ def price_deal(policy: Policy, deal: Deal, calendar: WorkCalendar) -> Quote:
     else:
         discount = Decimal("0.00")
     if discount > subtotal:
-        raise SalesdocsError(
+        raise DiscountTooLargeError(
             f"交易 {deal.id}：折扣 {discount} 大于小计 {subtotal}",
             f"deal {deal.id}: the discount {discount} exceeds the subtotal {subtotal}",
         )

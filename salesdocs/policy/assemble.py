@@ -50,6 +50,7 @@ def build_ladder(data: dict[str, Any]) -> RefundLadder:
         assert first is not None
         steps.append(
             LadderStep(
+                id=step["id"],
                 number=number,
                 first=first,
                 last=last,
@@ -64,32 +65,50 @@ def build_ladder(data: dict[str, Any]) -> RefundLadder:
 def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
     """``docs`` maps rules file name (``services``) to its validated document."""
     ladders = tuple(build_ladder(ld) for ld in docs["refunds"].data["ladders"])
-    by_id = {ld.id: ld for ld in ladders}
-    services = []
-    for s in docs["services"].data["services"]:
-        tiers = []
-        for t in s["tiers"]:
-            rev = t["revisions"]
-            wc = t["writer_change"]
-            tiers.append(
-                Tier(
-                    id=t["id"],
-                    name=t["name"],
-                    price=parse_decimal(t["price"]),
-                    unit=t["unit"],
-                    delivery_min=t["delivery"]["min"],
-                    delivery_max=t["delivery"]["max"],
-                    scope=texts(t, "scope"),
-                    deliverables=texts(t, "deliverables"),
-                    revisions=Revisions(rev["included"], texts(rev, "not_counted"), texts(rev, "not_accepted")),
-                    ladder=by_id[t["refund_ladder"]],
-                    writer_change=WriterChange(wc["times"], tuple(parse_stage(w) or 0 for w in wc.get("when") or ())),
-                )
-            )
-        services.append(Service(s["id"], s["name"], text(s, "name_en"), s["kind"], text(s, "description"), tuple(tiers)))
+    cal = docs["calendar"].data if "calendar" in docs else {}
+    return Policy(
+        company=build_company(docs["company"].data),
+        services=build_services(docs["services"].data, {ld.id: ld for ld in ladders}),
+        ladders=ladders,
+        terms=build_terms(docs["terms"].data),
+        aftersales=build_aftersales(docs["aftersales"].data),
+        presales=build_presales(docs["presales"].data),
+        calendar_holidays=frozenset(date.fromisoformat(h["date"]) for h in cal.get("holidays") or ()),
+        calendar_workdays=frozenset(date.fromisoformat(w["date"]) for w in cal.get("workdays") or ()),
+        calendar_years=frozenset(cal.get("covered_years") or ()),
+        files=policy_files(docs, raw),
+    )
 
-    c = docs["company"].data
-    company = Company(
+
+def build_services(data: dict[str, Any], ladders: dict[str, RefundLadder]) -> tuple[Service, ...]:
+    return tuple(
+        Service(
+            s["id"], s["name"], text(s, "name_en"), s["kind"], text(s, "description"), tuple(build_tier(t, ladders) for t in s["tiers"])
+        )
+        for s in data["services"]
+    )
+
+
+def build_tier(t: dict[str, Any], ladders: dict[str, RefundLadder]) -> Tier:
+    rev = t["revisions"]
+    wc = t["writer_change"]
+    return Tier(
+        id=t["id"],
+        name=t["name"],
+        price=parse_decimal(t["price"]),
+        unit=t["unit"],
+        delivery_min=t["delivery"]["min"],
+        delivery_max=t["delivery"]["max"],
+        scope=texts(t, "scope"),
+        deliverables=texts(t, "deliverables"),
+        revisions=Revisions(rev["included"], texts(rev, "not_counted"), texts(rev, "not_accepted")),
+        ladder=ladders[t["refund_ladder"]],
+        writer_change=WriterChange(wc["times"], tuple(parse_stage(w) or 0 for w in wc.get("when") or ())),
+    )
+
+
+def build_company(c: dict[str, Any]) -> Company:
+    return Company(
         sample=bool(c.get("sample", False)),
         name=c["name"],
         short_name=text(c, "short_name") or c["name"],
@@ -105,8 +124,10 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
             Case(x["id"], x["title"], text(x, "client"), x["industry"], tuple(x["services"]), x["summary"]) for x in c.get("cases") or ()
         ),
     )
-    t = docs["terms"].data
-    terms = Terms(
+
+
+def build_terms(t: dict[str, Any]) -> Terms:
+    return Terms(
         currency=t["currency"],
         tax_name=t["tax"]["name"],
         tax_rate=parse_percent(t["tax"]["rate"]),
@@ -116,8 +137,10 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
         number_prefix=t["quote"]["number_prefix"],
         valid_days=t["quote"]["valid_days"],
     )
-    a = docs["aftersales"].data
-    aftersales = AfterSales(
+
+
+def build_aftersales(a: dict[str, Any]) -> AfterSales:
+    return AfterSales(
         response_minutes=a["response"]["first_response_minutes"],
         service_hours=a["response"]["service_hours"],
         outside_hours=text(a["response"], "outside_hours"),
@@ -129,15 +152,20 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
         records_complaints=a["records"]["complaints"],
         categories=tuple(Category(x["id"], x["name"], tuple(x["services"]), text(x, "solution")) for x in a["categories"]),
     )
-    p = docs["presales"].data
-    presales = PreSales(
+
+
+def build_presales(p: dict[str, Any]) -> PreSales:
+    return PreSales(
         stages=tuple(PresalesStage(x["id"], x["name"], text(x, "goal"), texts(x, "checklist")) for x in p["stages"]),
         visit_materials=texts(p, "visit_materials"),
         classification=tuple(Dimension(x["id"], x["name"], texts(x, "levels")) for x in p["classification"]),
         need_levels=tuple((x["id"], x["name"]) for x in p["need_levels"]),
     )
-    cal = docs["calendar"].data if "calendar" in docs else {}
-    files = tuple(
+
+
+def policy_files(docs: dict[str, Document], raw: dict[str, bytes]) -> tuple[PolicyFile, ...]:
+    """Name, version, effective date and content hash of every rules file, by name."""
+    return tuple(
         PolicyFile(
             name=name,
             rel=doc.rel,
@@ -146,18 +174,6 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
             sha256=hashlib.sha256(raw[doc.rel]).hexdigest(),
         )
         for name, doc in sorted(docs.items())
-    )
-    return Policy(
-        company=company,
-        services=tuple(services),
-        ladders=ladders,
-        terms=terms,
-        aftersales=aftersales,
-        presales=presales,
-        calendar_holidays=frozenset(date.fromisoformat(h["date"]) for h in cal.get("holidays") or ()),
-        calendar_workdays=frozenset(date.fromisoformat(w["date"]) for w in cal.get("workdays") or ()),
-        calendar_years=frozenset(cal.get("covered_years") or ()),
-        files=files,
     )
 
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from salesdocs.errors import Problem
-from salesdocs.policy.reader import Document, PathKey
+from salesdocs.policy.reader import Document, PathKey, Position
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
 _BASE = "https://salesdocs.example/schemas/"
@@ -43,10 +44,6 @@ _TYPE_EN = {
     "array": "a list (items starting with '- ')",
     "null": "nothing",
 }
-
-
-def schema_path(kind: str) -> Path:
-    return SCHEMA_DIR / f"{kind}.schema.json"
 
 
 @cache
@@ -183,167 +180,217 @@ def _where(path: PathKey, lang: str = "zh") -> str:
     return " › ".join(parts)
 
 
-def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
-    path: PathKey = tuple(error.absolute_path)
-    kw = error.validator
-    inst = error.instance
-    field_name = str(path[-1]) if path and isinstance(path[-1], str) else ""
-    label = f"{field_name}: " if field_name else ""
-    pos = doc.pos(path)
-    tzh, ten = _title(error.schema)
+@dataclass(frozen=True)
+class _Spot:
+    """Where a schema error is, and the ``field: `` label its messages start with."""
 
-    if kw in ("anyOf", "oneOf") and error.context:
+    path: PathKey
+    pos: Position
+    label: str
+
+
+def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
         best = max(error.context, key=lambda e: len(e.absolute_path))
         yield from _to_problems(doc, best)
         return
-    if kw == "additionalProperties":
-        allowed = sorted((error.schema.get("properties") or {}).keys())
-        for key in inst:
-            if key in allowed:
-                continue
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            hz = f"是不是想写 {close[0]}？" if close else f"可用的键：{', '.join(allowed)}"
-            he = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(allowed)}"
-            yield doc.problem(
-                doc.key_pos((*path, key)),
-                "unknown-key",
-                f"未知的键 {key}",
-                f"unknown key {key}",
-                hint_zh=hz,
-                hint_en=he,
-            )
-        return
-    if kw == "required":
-        missing = re.findall(r"'([^']+)' is a required property", error.message) or [str(error.message)]
-        name = missing[0]
-        allowed = (error.schema.get("properties") or {}).keys()
-        unknown = [str(k) for k in inst if k not in allowed] if isinstance(inst, dict) else []
-        if difflib.get_close_matches(name, unknown, n=1, cutoff=0.6):
-            return  # a misspelt key: the unknown-key problem already says "did you mean"
-        sub = (error.schema.get("properties") or {}).get(name, {})
-        szh, sen = _title(sub if "title" in sub else _resolve(sub, "common.schema.json")[0])
-        where = doc.key_pos(path)  # the mapping's first key when the whole file lacks the field
+    path: PathKey = tuple(error.absolute_path)
+    field_name = str(path[-1]) if path and isinstance(path[-1], str) else ""
+    spot = _Spot(path, doc.pos(path), f"{field_name}: " if field_name else "")
+    translate = _TRANSLATIONS.get(error.validator, _untranslated)
+    yield from translate(doc, error, spot)
+
+
+def _unknown_keys(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    allowed = sorted((error.schema.get("properties") or {}).keys())
+    for key in error.instance:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        hz = f"是不是想写 {close[0]}？" if close else f"可用的键：{', '.join(allowed)}"
+        he = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(allowed)}"
         yield doc.problem(
-            where,
-            "missing-field",
-            f"{_where(path)} 缺少必填项 {name}" + (f"（{szh}）" if szh else ""),
-            f"{_where(path, 'en')} is missing the required field {name}" + (f" ({sen})" if sen else ""),
-            hint_zh=f"加上一行 {name}: …",
-            hint_en=f"add a line {name}: …",
-        )
-        return
-    if kw == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        ezh = " 或 ".join(_TYPE_ZH.get(t, t) for t in expected)
-        een = " or ".join(_TYPE_EN.get(t, t) for t in expected)
-        actual_zh, actual_en = _describe(inst)
-        hz = he = ""
-        if isinstance(inst, str) and {"number", "integer"} & set(expected) and _CN_NUMERAL.search(inst):
-            digits = _cn_digits(inst)
-            if digits is not None:
-                hz, he = f"请用阿拉伯数字书写：把“{inst}”写成 {digits}", f"write the number in digits: {digits} instead of {inst}"
-            else:
-                hz, he = "请用阿拉伯数字书写，例如把“七”写成 7", "write the number in digits, e.g. 7 instead of 七"
-        elif isinstance(inst, str) and {"number", "integer"} & set(expected):
-            hz, he = "只写数字，不要带单位或其他文字", "write only the number, without units or words"
-        elif "integer" in expected and isinstance(inst, Decimal):
-            hz, he = "这里只能写整数", "only whole numbers are allowed here"
-        elif "array" in expected:
-            hz, he = "写成列表：每项单独一行，以“- ”开头", "write a list: one item per line, starting with '- '"
-        elif "object" in expected:
-            hz, he = "写成“键: 值”的形式，并向下一级缩进", "write key: value pairs, indented one level"
-        elif "string" in expected and isinstance(inst, bool):
-            hz, he = "如果是文字，请加引号", "quote it if it is text"
-        yield doc.problem(
-            pos,
-            "wrong-type",
-            f"{label}应为{ezh}，实际是{actual_zh}",
-            f"{label}expected {een}, got {actual_en}",
+            doc.key_pos((*spot.path, key)),
+            "unknown-key",
+            f"未知的键 {key}",
+            f"unknown key {key}",
             hint_zh=hz,
             hint_en=he,
         )
-        return
-    if kw == "enum":
-        options = [str(o) for o in error.validator_value]
-        close = difflib.get_close_matches(str(inst), options, n=1, cutoff=0.5)
-        yield doc.problem(
-            pos,
-            "not-allowed",
-            f"{label}“{inst}”不是允许的值，可选：{'、'.join(options)}",
-            f"{label}'{inst}' is not allowed; choose one of: {', '.join(options)}",
-            hint_zh=f"是不是想写 {close[0]}？" if close else "",
-            hint_en=f"did you mean `{close[0]}`?" if close else "",
-        )
-        return
-    if kw in ("pattern", "format"):
-        example = ""
-        ex = error.schema.get("examples") if isinstance(error.schema, dict) else None
-        if ex:
-            example = str(ex[0])
-        code = "bad-date" if (kw == "format" or "[0-9]{4}-" in str(error.validator_value)) else "bad-format"
-        if code == "bad-date" and kw == "format":
-            zh, en = f"{label}“{inst}”不是有效的日期", f"{label}'{inst}' is not a valid date"
-        else:
-            zh, en = f"{label}“{inst}”格式不正确，应为{tzh}", f"{label}'{inst}' has the wrong format; expected {ten}"
-        yield doc.problem(
-            pos,
-            code,
-            zh,
-            en,
-            hint_zh=f"例如 {example}" if example else "",
-            hint_en=f"for example {example}" if example else "",
-        )
-        return
-    if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = error.validator_value
-        low = kw in ("minimum", "exclusiveMinimum")
-        yield doc.problem(
-            pos,
-            "out-of-range",
-            f"{label}{inst} {'小于最小值' if low else '大于最大值'} {bound}",
-            f"{label}{inst} is {'below the minimum' if low else 'above the maximum'} {bound}",
-        )
-        return
-    if kw in ("minItems", "minLength"):
-        yield doc.problem(
-            pos,
-            "empty-value",
-            f"{label}不能为空" + (f"（至少 {error.validator_value} 项）" if kw == "minItems" else ""),
-            f"{label}must not be empty" + (f" (at least {error.validator_value} item(s))" if kw == "minItems" else ""),
-        )
-        return
-    if kw in ("maxProperties", "minProperties"):
-        keys = "、".join((error.schema.get("properties") or {}).keys())
-        yield doc.problem(
-            pos,
-            "one-of-keys",
-            f"{label}只能写其中一项：{keys}",
-            f"{label}give exactly one of: {', '.join((error.schema.get('properties') or {}).keys())}",
-        )
-        return
-    if kw == "dependentRequired":
-        for key, needs in error.validator_value.items():
-            if key in inst:
-                for need in needs:
-                    if need not in inst:
-                        yield doc.problem(
-                            doc.key_pos((*path, key)),
-                            "missing-field",
-                            f"写了 {key} 就必须同时写 {need}",
-                            f"{key} needs {need} as well",
-                            hint_zh=f"加上一行 {need}: …（说明原因）",
-                            hint_en=f"add a line {need}: … (the reason)",
-                        )
-        return
-    if kw in ("maxLength",):
-        yield doc.problem(
-            pos,
-            "too-long",
-            f"{label}太长（最多 {error.validator_value} 个字符）",
-            f"{label}too long (at most {error.validator_value} characters)",
-        )
-        return
-    yield doc.problem(pos, "schema", f"{label}{error.message}", f"{label}{error.message}")
+
+
+def _missing_field(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    inst = error.instance
+    missing = re.findall(r"'([^']+)' is a required property", error.message) or [str(error.message)]
+    name = missing[0]
+    properties = error.schema.get("properties") or {}
+    unknown = [str(k) for k in inst if k not in properties] if isinstance(inst, dict) else []
+    if difflib.get_close_matches(name, unknown, n=1, cutoff=0.6):
+        return  # a misspelt key: the unknown-key problem already says "did you mean"
+    sub = properties.get(name, {})
+    szh, sen = _title(sub if "title" in sub else _resolve(sub, "common.schema.json")[0])
+    yield doc.problem(
+        doc.key_pos(spot.path),  # the mapping's first key when the whole file lacks the field
+        "missing-field",
+        f"{_where(spot.path)} 缺少必填项 {name}" + (f"（{szh}）" if szh else ""),
+        f"{_where(spot.path, 'en')} is missing the required field {name}" + (f" ({sen})" if sen else ""),
+        hint_zh=f"加上一行 {name}: …",
+        hint_en=f"add a line {name}: …",
+    )
+
+
+def _wrong_type(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    expected: list[str] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    ezh = " 或 ".join(_TYPE_ZH.get(t, t) for t in expected)
+    een = " or ".join(_TYPE_EN.get(t, t) for t in expected)
+    actual_zh, actual_en = _describe(error.instance)
+    hz, he = _type_hint(error.instance, expected)
+    yield doc.problem(
+        spot.pos,
+        "wrong-type",
+        f"{spot.label}应为{ezh}，实际是{actual_zh}",
+        f"{spot.label}expected {een}, got {actual_en}",
+        hint_zh=hz,
+        hint_en=he,
+    )
+
+
+def _type_hint(inst: Any, expected: list[str]) -> tuple[str, str]:
+    """How to write the value the schema expects, given what was written (zh, en)."""
+    if isinstance(inst, str) and {"number", "integer"} & set(expected) and _CN_NUMERAL.search(inst):
+        digits = _cn_digits(inst)
+        if digits is not None:
+            return f"请用阿拉伯数字书写：把“{inst}”写成 {digits}", f"write the number in digits: {digits} instead of {inst}"
+        return "请用阿拉伯数字书写，例如把“七”写成 7", "write the number in digits, e.g. 7 instead of 七"
+    if isinstance(inst, str) and {"number", "integer"} & set(expected):
+        return "只写数字，不要带单位或其他文字", "write only the number, without units or words"
+    if "integer" in expected and isinstance(inst, Decimal):
+        return "这里只能写整数", "only whole numbers are allowed here"
+    if "array" in expected:
+        return "写成列表：每项单独一行，以“- ”开头", "write a list: one item per line, starting with '- '"
+    if "object" in expected:
+        return "写成“键: 值”的形式，并向下一级缩进", "write key: value pairs, indented one level"
+    if "string" in expected and isinstance(inst, bool):
+        return "如果是文字，请加引号", "quote it if it is text"
+    return "", ""
+
+
+def _not_allowed(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    inst = error.instance
+    options = [str(o) for o in error.validator_value]
+    close = difflib.get_close_matches(str(inst), options, n=1, cutoff=0.5)
+    yield doc.problem(
+        spot.pos,
+        "not-allowed",
+        f"{spot.label}“{inst}”不是允许的值，可选：{'、'.join(options)}",
+        f"{spot.label}'{inst}' is not allowed; choose one of: {', '.join(options)}",
+        hint_zh=f"是不是想写 {close[0]}？" if close else "",
+        hint_en=f"did you mean `{close[0]}`?" if close else "",
+    )
+
+
+def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    kw, inst, label = error.validator, error.instance, spot.label
+    ex = error.schema.get("examples") if isinstance(error.schema, dict) else None
+    example = str(ex[0]) if ex else ""
+    code = "bad-date" if (kw == "format" or "[0-9]{4}-" in str(error.validator_value)) else "bad-format"
+    if code == "bad-date" and kw == "format":
+        zh, en = f"{label}“{inst}”不是有效的日期", f"{label}'{inst}' is not a valid date"
+    else:
+        tzh, ten = _title(error.schema)
+        zh, en = f"{label}“{inst}”格式不正确，应为{tzh}", f"{label}'{inst}' has the wrong format; expected {ten}"
+    yield doc.problem(
+        spot.pos,
+        code,
+        zh,
+        en,
+        hint_zh=f"例如 {example}" if example else "",
+        hint_en=f"for example {example}" if example else "",
+    )
+
+
+def _out_of_range(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    inst, bound, label = error.instance, error.validator_value, spot.label
+    low = error.validator in ("minimum", "exclusiveMinimum")
+    yield doc.problem(
+        spot.pos,
+        "out-of-range",
+        f"{label}{inst} {'小于最小值' if low else '大于最大值'} {bound}",
+        f"{label}{inst} is {'below the minimum' if low else 'above the maximum'} {bound}",
+    )
+
+
+def _empty_value(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    items = error.validator == "minItems"
+    yield doc.problem(
+        spot.pos,
+        "empty-value",
+        f"{spot.label}不能为空" + (f"（至少 {error.validator_value} 项）" if items else ""),
+        f"{spot.label}must not be empty" + (f" (at least {error.validator_value} item(s))" if items else ""),
+    )
+
+
+def _one_of_keys(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    keys = list((error.schema.get("properties") or {}).keys())
+    yield doc.problem(
+        spot.pos,
+        "one-of-keys",
+        f"{spot.label}只能写其中一项：{'、'.join(keys)}",
+        f"{spot.label}give exactly one of: {', '.join(keys)}",
+    )
+
+
+def _dependent_required(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    inst = error.instance
+    for key, needs in error.validator_value.items():
+        if key not in inst:
+            continue
+        for need in needs:
+            if need not in inst:
+                yield doc.problem(
+                    doc.key_pos((*spot.path, key)),
+                    "missing-field",
+                    f"写了 {key} 就必须同时写 {need}",
+                    f"{key} needs {need} as well",
+                    hint_zh=f"加上一行 {need}: …（说明原因）",
+                    hint_en=f"add a line {need}: … (the reason)",
+                )
+
+
+def _too_long(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    yield doc.problem(
+        spot.pos,
+        "too-long",
+        f"{spot.label}太长（最多 {error.validator_value} 个字符）",
+        f"{spot.label}too long (at most {error.validator_value} characters)",
+    )
+
+
+def _untranslated(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
+    yield doc.problem(spot.pos, "schema", f"{spot.label}{error.message}", f"{spot.label}{error.message}")
+
+
+_Translation = Callable[[Document, Any, _Spot], Iterator[Problem]]
+
+#: JSON Schema keyword → the problems it means, in the words of the person who wrote the file
+_TRANSLATIONS: dict[str, _Translation] = {
+    "additionalProperties": _unknown_keys,
+    "required": _missing_field,
+    "type": _wrong_type,
+    "enum": _not_allowed,
+    "pattern": _bad_format,
+    "format": _bad_format,
+    "minimum": _out_of_range,
+    "maximum": _out_of_range,
+    "exclusiveMinimum": _out_of_range,
+    "exclusiveMaximum": _out_of_range,
+    "minItems": _empty_value,
+    "minLength": _empty_value,
+    "maxProperties": _one_of_keys,
+    "minProperties": _one_of_keys,
+    "dependentRequired": _dependent_required,
+    "maxLength": _too_long,
+}
 
 
 def _cn_digits(text: str) -> str | None:

@@ -3,25 +3,31 @@
 The stage of a dissatisfaction is the number of *counted* revisions delivered before it was
 declared (small-detail changes and declined overhauls never count); the amount is what the
 client paid (the latest amount recorded).  The refund then comes from the engine's ladder,
-exactly as ``salesdocs refund SERVICE --stage … --amount …`` computes it.
+exactly as ``salesdocs refund SERVICE --stage … --amount …`` computes it.  Which events count,
+and what a history adds up to, is the engine's one rule (:mod:`salesdocs.engine.revisions`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from salesdocs.engine.dates import parse_iso_date
+from salesdocs.engine.money import fen_to_yuan, format_plain
 from salesdocs.engine.refunds import RefundResult, refund_for
+from salesdocs.engine.revisions import ProjectEvent, Tally, counts_as_revision, derive
 from salesdocs.errors import RecordsError, UsageError
 from salesdocs.model import Workspace, stage_id
 from salesdocs.records import store
-from salesdocs.records.importer import EVENT_ZH, _short
+from salesdocs.records.events import EVENT_ZH, short
 
-__all__ = ["Project", "ProjectRefund", "client_history", "load_project", "project_history", "refund_for_project"]
+__all__ = ["Project", "ProjectRefund", "client_history", "list_records", "load_project", "project_history", "refund_for_project"]
 
 
 @dataclass(frozen=True)
@@ -42,9 +48,6 @@ class ProjectRefund:
     @property
     def applies(self) -> bool:
         return self.result is not None
-
-
-_COUNTED = "revision-delivered"
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,8 @@ def load_project(conn: sqlite3.Connection, project_id: str) -> Project:
         None if accepted is None else bool(accepted),
         dis_at,
         dis_stage,
-        store.fen_to_yuan(paid),
-        store.fen_to_yuan(refund),
+        fen_to_yuan(paid),
+        fen_to_yuan(refund),
         finished,
     )
 
@@ -123,27 +126,27 @@ def load_project(conn: sqlite3.Connection, project_id: str) -> Project:
 def project_history(conn: sqlite3.Connection, project_id: str) -> list[dict[str, Any]]:
     """The project's events in order, as JSON-ready dicts; each carries the counted revisions so far."""
     history: list[dict[str, Any]] = []
-    counted = 0
-    for ext, etype, at, _stage, paid, refund, note in conn.execute(
-        "SELECT external_id, type, at, stage, paid_fen, refund_fen, note FROM project_events WHERE project_id = ? ORDER BY at, id",
+    tally = Tally()
+    for ext, etype, at, paid, refund, note in conn.execute(
+        "SELECT external_id, type, at, paid_fen, refund_fen, note FROM project_events WHERE project_id = ? ORDER BY at, id",
         (project_id,),
     ):
-        if etype == _COUNTED:
-            counted += 1
+        stage = tally.stage(etype)
+        tally.apply(ProjectEvent(etype, at, paid, refund))
         item: dict[str, Any] = {
             "id": ext,
-            "at": _short(at),
+            "at": short(at),
             "event": etype,
             "event_zh": EVENT_ZH[etype],
-            "counted_revisions": counted,
-            "counted": etype == _COUNTED,
+            "counted_revisions": tally.revisions_used,
+            "counted": counts_as_revision(etype),
         }
-        if etype in ("dissatisfied", "writer-changed"):
-            item["stage"] = stage_id(counted)
+        if stage is not None:
+            item["stage"] = stage_id(stage)
         if paid is not None:
-            item["amount_paid"] = f"{store.fen_to_yuan(paid):.2f}"
+            item["amount_paid"] = format_plain(fen_to_yuan(paid))
         if refund is not None:
-            item["refund_amount"] = f"{store.fen_to_yuan(refund):.2f}"
+            item["refund_amount"] = format_plain(fen_to_yuan(refund))
         if note:
             item["note"] = note
         history.append(item)
@@ -177,8 +180,10 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
             f"项目 {project_id} 的档位 {project.tier} 已不在服务 {service.id} 中",
             f"project {project_id}'s tier {project.tier} is no longer offered for {service.id}",
         )
+    # the stage of the last dissatisfaction is the project's (engine.revisions.derive); the history shows it
+    stage = project.dissatisfied_stage
     last = max((i for i, h in enumerate(history) if h["event"] == "dissatisfied"), default=None)
-    if last is None:
+    if stage is None or last is None:
         state_zh = "已验收" if project.accepted else "仍在进行中"
         state_en = "was accepted" if project.accepted else "is still running"
         return ProjectRefund(
@@ -186,7 +191,8 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
             None,
             history,
             f"项目 {project_id} 没有记录“不满意”，不涉及退款（项目{state_zh}，已交付 {project.revisions_used} 次计数的修改）",
-            f"project {project_id} has no recorded dissatisfaction, so no refund applies (it {state_en}; {project.revisions_used} counted revision(s) delivered)",
+            f"project {project_id} has no recorded dissatisfaction, so no refund applies "
+            f"(it {state_en}; {project.revisions_used} counted revision(s) delivered)",
         )
     answered = next((h for h in history[last + 1 :] if h["event"] in ("writer-changed", "accepted")), None)
     if answered is not None:
@@ -197,15 +203,15 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
             None,
             history,
             f"项目 {project_id} 在 {history[last]['at']} 的不满意之后于 {answered['at']} {how_zh}，不涉及退款",
-            f"project {project_id}'s dissatisfaction of {history[last]['at']} was followed by {how_en} on {answered['at']}, so no refund applies",
+            f"project {project_id}'s dissatisfaction of {history[last]['at']} was followed by {how_en} on {answered['at']}, "
+            "so no refund applies",
         )
-    assert project.dissatisfied_stage == history[last]["counted_revisions"]
     if project.paid is None:
         raise RecordsError(
             f"项目 {project_id} 没有记录已付金额，无法计算退款；请补记一个带 amount_paid 的事件",
             f"project {project_id} has no amount paid recorded, so the refund cannot be computed; record an event with amount_paid",
         )
-    result = refund_for(service.id, project.tier, tier, project.dissatisfied_stage, project.paid)
+    result = refund_for(service.id, project.tier, tier, stage, project.paid)
     return ProjectRefund(project_id, result, history)
 
 
@@ -258,20 +264,13 @@ def list_records(
     db: Path | str | None = None,
 ) -> dict[str, Any]:
     """Recorded tickets / events / projects as JSON-ready rows (``total`` counts all matches)."""
-    from datetime import timedelta
-
     spec = _LISTS[kind]
     where = ["1"]
     params: list[Any] = []
     for value, option, op in ((date_from, "--from", ">="), (date_to, "--to", "<")):
         if value is None:
             continue
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise UsageError(
-                f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD）", f"{option}: not a date: {value} (expected YYYY-MM-DD)"
-            ) from None
+        day = parse_iso_date(value, option)
         if op == "<":
             day += timedelta(days=1)
         where.append(f"{spec['time']} {op} ?")
@@ -292,7 +291,7 @@ def list_records(
         item = dict(zip(spec["columns"], row, strict=False))
         for money in ("amount_paid", "refund_amount"):
             if item.get(money) is not None:
-                item[money] = f"{store.fen_to_yuan(item[money]):.2f}"
+                item[money] = format_plain(fen_to_yuan(item[money]))
         if kind == "events" and item["stage"] is not None:
             item["stage"] = stage_id(item["stage"])
         if "status" in item:
@@ -308,6 +307,28 @@ def list_records(
     }
 
 
+def _projects_as_of(conn: sqlite3.Connection, client_id: str, cutoff: str) -> list[tuple[str, str, str | None, str, int, int | None]]:
+    """A client's projects as they stood at ``cutoff`` (events after it are not history yet), latest first:
+    (id, service, tier, first event, counted revisions, 1 accepted / 0 refunded / None running)."""
+    offers: dict[str, tuple[str, str | None]] = {}
+    events: dict[str, list[ProjectEvent]] = defaultdict(list)
+    for pid, service, tier, etype, at, paid, refund in conn.execute(
+        """SELECT p.id, p.service, p.tier, e.type, e.at, e.paid_fen, e.refund_fen
+           FROM projects p JOIN project_events e ON e.project_id = p.id
+           WHERE p.client = ? AND e.at <= ? ORDER BY p.id, e.at, e.id""",
+        (client_id, cutoff),
+    ):
+        offers[pid] = (service, tier)
+        events[pid].append(ProjectEvent(etype, at, paid, refund))
+    rows = []
+    for pid, (service, tier) in offers.items():
+        state = derive(events[pid])
+        accepted = None if state.accepted is None else int(state.accepted)
+        rows.append((pid, service, tier, events[pid][0].at, state.revisions_used, accepted))
+    rows.sort(key=lambda r: (r[3], r[0]), reverse=True)
+    return rows
+
+
 def client_history(
     ws: Workspace, client_id: str, *, until: date | None = None, db: Path | str | None = None, limit: int = 8
 ) -> tuple[dict[str, Any] | None, bytes]:
@@ -317,24 +338,13 @@ def client_history(
     hash, so the brief is rebuilt when the records change).  ``(None, b"")`` when the
     workspace has no records database.
     """
-    import hashlib
-
     path = store.db_path(ws.root, db)
     if not path.is_file():
         return None, b""
     conn = store.open_existing(path)
     try:
         cutoff = f"{until.isoformat()} 23:59:59" if until is not None else "9999-12-31"
-        # a project's state as of the cutoff: events after it are not history yet
-        projects = conn.execute(
-            """SELECT p.id, p.service, p.tier, MIN(e.at),
-                      SUM(e.type = 'revision-delivered'),
-                      MAX(CASE e.type WHEN 'accepted' THEN 1 WHEN 'refund-paid' THEN 0 END)
-               FROM projects p JOIN project_events e ON e.project_id = p.id
-               WHERE p.client = ? AND e.at <= ?
-               GROUP BY p.id ORDER BY MIN(e.at) DESC, p.id DESC LIMIT ?""",
-            (client_id, cutoff, limit),
-        ).fetchall()
+        projects = _projects_as_of(conn, client_id, cutoff)[:limit]
         tickets = conn.execute(
             "SELECT received_at, service, category, description, CASE WHEN resolved_at <= ? THEN resolved_at END "
             "FROM tickets WHERE client = ? AND received_at <= ? ORDER BY received_at DESC, id DESC LIMIT ?",
@@ -362,7 +372,7 @@ def client_history(
                 "service": service_name(sid, tier),
                 "start": (start or "")[:10],
                 "revisions": revisions or 0,
-                "status": {1: "已验收", 0: "已退款"}.get(accepted, "进行中"),
+                "status": {1: "已验收", 0: "已退款", None: "进行中"}[accepted],
             }
             for pid, sid, tier, start, revisions, accepted in projects
         ],

@@ -154,12 +154,12 @@ class _Sampler:
             for line in quote.lines:
                 service = self.policy.service(line.service_id)
                 assert service is not None
-                tier = service.tier(line.tier_id)
-                assert tier is not None
+                line_tier = service.tier(line.tier_id)
+                assert line_tier is not None
                 for _ in range(line.quantity):
                     k += 1
                     found.append(
-                        _Project(f"{deal.id}-{k}", deal.id, deal.client, service, tier, deal.start, to_fen(line.unit_price * factor))
+                        _Project(f"{deal.id}-{k}", deal.id, deal.client, service, line_tier, deal.start, to_fen(line.unit_price * factor))
                     )
         return found
 

@@ -36,9 +36,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from salesdocs.engine.money import fen_to_yuan
 from salesdocs.model import Policy, stage_zh
 from salesdocs.records.period import Period, month_end, resolve_period
-from salesdocs.records.store import fen_to_yuan
 
 __all__ = ["Period", "aftersales_stats", "records_digest", "resolve_period"]
 

@@ -14,18 +14,24 @@
 
 Times are stored as text ``YYYY-MM-DD HH:MM:SS`` (local time, as the records give it) so that
 text order is time order and SQLite's ``julianday()`` reads them.  Money is stored as integer
-fen (1 yuan = 100 fen) so ``SUM`` stays exact; :func:`fen_to_yuan` turns it back into Decimal.
+fen (1 yuan = 100 fen) so ``SUM`` stays exact; :func:`salesdocs.engine.money.fen_to_yuan` turns it
+back into Decimal.
+
+The derived columns of ``projects`` follow from each project's events by the engine's one rule
+(:func:`salesdocs.engine.revisions.derive`); :func:`refresh_projects` writes them.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
+from salesdocs.engine.revisions import EVENT_TYPES, ProjectEvent, derive
 from salesdocs.errors import RecordsError
 
 __all__ = [
@@ -34,31 +40,19 @@ __all__ = [
     "EVENT_TYPES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "chunks",
     "connect",
     "db_path",
     "default_db_path",
-    "fen_to_yuan",
     "open_existing",
+    "project_events",
+    "refresh_projects",
     "reporting",
     "write_transaction",
 ]
 
 DEFAULT_DB = "records/salesdocs.sqlite"
 ENV_DB = "SALESDOCS_RECORDS_DB"
-
-#: Project event types, in the order a project usually goes through them.
-EVENT_TYPES: tuple[str, ...] = (
-    "started",
-    "draft-delivered",
-    "revision-requested",
-    "revision-delivered",
-    "minor-change",  # a small-detail change: not counted as a revision (revisions.not_counted)
-    "overhaul-requested",  # a directional overhaul / rewrite: not accepted (revisions.not_accepted)
-    "dissatisfied",
-    "writer-changed",
-    "accepted",
-    "refund-paid",
-)
 
 _EVENT_CHECK = ", ".join(f"'{t}'" for t in EVENT_TYPES)
 
@@ -81,7 +75,7 @@ MIGRATIONS: tuple[str, ...] = (
         client              TEXT NOT NULL,
         service             TEXT NOT NULL,
         tier                TEXT,               -- NULL when the service's tiers share ladder and allowance
-        -- everything below is derived from project_events by store.refresh_projects()
+        -- everything below is derived from project_events by store.refresh_projects() (engine.revisions.derive)
         start               TEXT,
         first_draft_at      TEXT,
         revisions_used      INTEGER NOT NULL DEFAULT 0,   -- counted revisions delivered
@@ -173,13 +167,6 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def fen_to_yuan(fen: int | None) -> Decimal | None:
-    """Integer fen → Decimal yuan with two places (None stays None)."""
-    if fen is None:
-        return None
-    return (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
-
-
 def db_path(root: Path, db: Path | str | None = None) -> Path:
     """The records database of the workspace at ``root``.
 
@@ -252,7 +239,8 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     if version > SCHEMA_VERSION:
         raise RecordsError(
             f"售后记录数据库 {path} 的版本（{version}）比本程序支持的（{SCHEMA_VERSION}）新；请升级 salesdocs",
-            f"the records database {path} has schema version {version}, newer than this salesdocs supports ({SCHEMA_VERSION}); upgrade salesdocs",
+            f"the records database {path} has schema version {version}, "
+            f"newer than this salesdocs supports ({SCHEMA_VERSION}); upgrade salesdocs",
         )
     while version < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")
@@ -315,63 +303,69 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
 
 
-def refresh_projects(conn: sqlite3.Connection, project_ids: list[str] | None = None) -> None:
-    """Recompute the derived columns of ``projects`` from their events (all when None), in SQL.
+_T = TypeVar("_T")
 
-    The stage of a dissatisfaction is the number of *counted* revisions delivered before it
-    (events ordered by time, then by recording order); small-detail changes and declined
-    overhauls are never counted.
+
+def chunks(items: Sequence[_T], size: int = 500) -> Iterable[Sequence[_T]]:
+    """``items`` in slices of ``size`` (SQLite limits the parameters of one statement)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def project_events(conn: sqlite3.Connection, project_ids: Sequence[str]) -> dict[str, list[ProjectEvent]]:
+    """The recorded events of these projects, each project's in order (time, then recording order)."""
+    found: dict[str, list[ProjectEvent]] = defaultdict(list)
+    for chunk in chunks(sorted(set(project_ids))):
+        marks = ",".join("?" * len(chunk))
+        for pid, etype, at, paid, refund in conn.execute(
+            f"SELECT project_id, type, at, paid_fen, refund_fen FROM project_events WHERE project_id IN ({marks}) "
+            "ORDER BY project_id, at, id",
+            chunk,
+        ):
+            found[pid].append(ProjectEvent(etype, at, paid, refund))
+    return found
+
+
+def refresh_projects(conn: sqlite3.Connection, project_ids: Sequence[str] | None = None) -> None:
+    """Recompute the derived columns of ``projects`` from their events (all projects when None).
+
+    Each project's events, in order, go through the engine's rule
+    (:func:`salesdocs.engine.revisions.derive`); the result is written as it is.
     """
-    where = ""
-    if project_ids is not None:
-        if not project_ids:
-            return
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched (id TEXT PRIMARY KEY)")
-        conn.execute("DELETE FROM _touched")
-        conn.executemany("INSERT OR IGNORE INTO _touched VALUES (?)", [(p,) for p in project_ids])
-        where = "WHERE projects.id IN (SELECT id FROM _touched)"
-    conn.execute(
-        f"""
-        UPDATE projects SET
-          start = COALESCE(
-              (SELECT MIN(at) FROM project_events e WHERE e.project_id = projects.id AND e.type = 'started'),
-              (SELECT MIN(at) FROM project_events e WHERE e.project_id = projects.id)),
-          first_draft_at = (SELECT MIN(at) FROM project_events e
-                            WHERE e.project_id = projects.id AND e.type = 'draft-delivered'),
-          revisions_used = (SELECT COUNT(*) FROM project_events e
-                            WHERE e.project_id = projects.id AND e.type = 'revision-delivered'),
-          minor_changes = (SELECT COUNT(*) FROM project_events e
-                           WHERE e.project_id = projects.id AND e.type = 'minor-change'),
-          overhauls_declined = (SELECT COUNT(*) FROM project_events e
-                                WHERE e.project_id = projects.id AND e.type = 'overhaul-requested'),
-          writer_changes_used = (SELECT COUNT(*) FROM project_events e
-                                 WHERE e.project_id = projects.id AND e.type = 'writer-changed'),
-          accepted_at = (SELECT MIN(at) FROM project_events e
-                         WHERE e.project_id = projects.id AND e.type = 'accepted'),
-          dissatisfied_at = (SELECT MAX(at) FROM project_events e
-                             WHERE e.project_id = projects.id AND e.type = 'dissatisfied'),
-          dissatisfied_stage = (
-              SELECT (SELECT COUNT(*) FROM project_events r
-                      WHERE r.project_id = d.project_id AND r.type = 'revision-delivered'
-                        AND (r.at, r.id) < (d.at, d.id))
-              FROM project_events d
-              WHERE d.project_id = projects.id AND d.type = 'dissatisfied'
-              ORDER BY d.at DESC, d.id DESC LIMIT 1),
-          paid_fen = (SELECT paid_fen FROM project_events e
-                      WHERE e.project_id = projects.id AND e.paid_fen IS NOT NULL
-                      ORDER BY e.at DESC, e.id DESC LIMIT 1),
-          refund_fen = (SELECT SUM(refund_fen) FROM project_events e
-                        WHERE e.project_id = projects.id AND e.type = 'refund-paid'),
-          refund_at = (SELECT MAX(at) FROM project_events e
-                       WHERE e.project_id = projects.id AND e.type = 'refund-paid')
-        {where}
+    ids = sorted({row[0] for row in conn.execute("SELECT id FROM projects")} if project_ids is None else set(project_ids))
+    if not ids:
+        return
+    events = project_events(conn, ids)
+    rows = []
+    for pid in ids:
+        s = derive(events.get(pid, ()))
+        accepted = None if s.accepted is None else int(s.accepted)
+        rows.append(
+            (
+                s.start,
+                s.first_draft_at,
+                s.revisions_used,
+                s.minor_changes,
+                s.overhauls_declined,
+                s.writer_changes_used,
+                accepted,
+                s.accepted_at,
+                s.dissatisfied_at,
+                s.dissatisfied_stage,
+                s.paid_fen,
+                s.refund_fen,
+                s.refund_at,
+                s.finished_at,
+                pid,
+            )
+        )
+    conn.executemany(
         """
-    )
-    conn.execute(
-        f"""
         UPDATE projects SET
-          accepted = CASE WHEN accepted_at IS NOT NULL THEN 1 WHEN refund_at IS NOT NULL THEN 0 END,
-          finished_at = COALESCE(accepted_at, refund_at)
-        {where}
-        """
+          start = ?, first_draft_at = ?, revisions_used = ?, minor_changes = ?, overhauls_declined = ?,
+          writer_changes_used = ?, accepted = ?, accepted_at = ?, dissatisfied_at = ?, dissatisfied_stage = ?,
+          paid_fen = ?, refund_fen = ?, refund_at = ?, finished_at = ?
+        WHERE id = ?
+        """,
+        rows,
     )

@@ -61,7 +61,7 @@ def _figure(width_mm: float, height_mm: float) -> Iterator[Any]:
     from matplotlib.figure import Figure
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]  # a plain dict of rc names
         fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4))
         FigureCanvasSVG(fig)
         yield fig

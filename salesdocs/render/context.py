@@ -12,7 +12,7 @@ from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_range_zh
-from salesdocs.engine.money import format_percent
+from salesdocs.engine.money import chinese_numeral, format_percent
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.model import (
     Client,
@@ -24,16 +24,6 @@ from salesdocs.model import (
     Workspace,
     stage_zh,
 )
-
-_CN_NUMBERS = "一二三四五六七八九十"
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (clause numbers)."""
-    if n <= 10:
-        return _CN_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_NUMBERS[tens - 1]) + "十" + (_CN_NUMBERS[ones - 1] if ones else "")
 
 
 def company_ctx(policy: Policy) -> dict[str, Any]:
@@ -234,7 +224,7 @@ def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
                 "client": c.client,
                 "industry": c.industry,
                 "summary": c.summary,
-                "services": [policy.service(s).name for s in c.services if policy.service(s)],
+                "services": policy.service_names(c.services),
             }
             for c in policy.company.cases
         ],
@@ -311,11 +301,11 @@ def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
                 "deliverables": list(tier.deliverables),
             }
             for line in q.lines
-            for tier in [policy.service(line.service_id).tier(line.tier_id)]  # type: ignore[union-attr]
+            for tier in [policy.tier_of(line.service_id, line.tier_id)]
         ],
         "ladders": ladders,
         "aftersales": aftersales_ctx(policy),
-        "clause": {key: cn_number(i) for i, (key, _) in enumerate(clauses, start=1)},
+        "clause": {key: chinese_numeral(i) for i, (key, _) in enumerate(clauses, start=1)},
         "clause_titles": {key: title for key, title in clauses},
         "provenance": provenance_ctx(ws, inputs_hash),
         "policy_effective": policy.effective,

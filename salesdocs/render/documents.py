@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from salesdocs.api import find_deal
 from salesdocs.errors import UsageError
 from salesdocs.model import Deal, Workspace
+from salesdocs.policy.audience import client_facing_yaml
 from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
 from salesdocs.render.aftersales import prepare_aftersales
@@ -161,12 +162,11 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
 
     html = render_html(ws, prepared)
     attachments: list[Attachment] = []
-    if prepared.pdf_a:
-        attachments = [
-            Attachment(_ascii_name(name), data, f"salesdocs source {name}")
-            for name, data in prepared.inputs
-            if name.startswith(("rules/", "deals/", "clients/"))
-        ]
+    if prepared.pdf_a:  # the quote and the appendix: the deal and the policy it cites, client-facing parts only
+        for name, data in prepared.inputs:
+            projected = client_facing_yaml(name, data) if name.startswith(("rules/", "deals/")) else None
+            if projected is not None:
+                attachments.append(Attachment(_ascii_name(name), projected, f"salesdocs source {name} (client-facing part)"))
     meta = PdfMeta(
         title=prepared.title,
         author=ws.policy.company.name,

@@ -39,6 +39,7 @@ WeasyPrint is imported lazily (importing it costs ~0.5 s), so the incremental-bu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
 import os
@@ -55,7 +56,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from salesdocs.errors import RenderError
-import contextlib
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -138,7 +138,7 @@ def _system_font_dirs() -> tuple[Path, ...]:
 def _fetcher_class() -> type[URLFetcher]:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class SafeFetcher(URLFetcher):
+    class SafeFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no type hints
         """Serve ``data:`` URLs and files inside ``allowed_roots``; refuse and record the rest.
 
         WeasyPrint 70 requires a ``URLFetcher`` instance (``fetch(url, headers=None)`` returning

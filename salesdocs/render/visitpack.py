@@ -90,7 +90,7 @@ def relevant_cases(ws: Workspace, client: Client) -> list[dict[str, Any]]:
             "client": c.client,
             "industry": c.industry,
             "summary": c.summary,
-            "services": [policy.service(s).name for s in c.services if policy.service(s)],
+            "services": policy.service_names(c.services),
         }
         for _, _, c in sorted(scored)
     ]

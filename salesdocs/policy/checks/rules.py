@@ -1,0 +1,181 @@
+"""Checks of the rules files, registered in the order they run; each file has passed the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from salesdocs.errors import MoneyError, Problem
+from salesdocs.model import parse_stage
+from salesdocs.policy.checks.base import Context, duplicates, money_precision, percent_value, policy_check, unknown_ref
+from salesdocs.policy.checks.ladders import ladder_problems, ladders_by_id, tier_coverage
+from salesdocs.policy.reader import PathKey
+
+# --------------------------------------------------------------------------- ids
+
+
+@policy_check
+def unique_ids(ctx: Context) -> Iterator[Problem]:
+    lists = {
+        "services": [(("services",), "id", "服务编号", "service id")],
+        "refunds": [(("ladders",), "id", "退款阶梯编号", "ladder id")],
+        "aftersales": [
+            (("categories",), "id", "问题类别编号", "category id"),
+            (("channels",), "id", "渠道编号", "channel id"),
+            (("duties",), "id", "职责编号", "duty id"),
+        ],
+        "company": [(("cases",), "id", "案例编号", "case id")],
+        "presales": [
+            (("stages",), "id", "阶段序号", "stage number"),
+            (("classification",), "id", "分类维度", "dimension id"),
+            (("need_levels",), "id", "需求层面", "need level id"),
+        ],
+    }
+    for name, specs in lists.items():
+        doc = ctx.rules.get(name)
+        if doc is None:
+            continue
+        for path, key, zh, en in specs:
+            yield from duplicates(doc, doc.data.get(path[0]) or [], path, key, zh, en)
+    doc = ctx.rules.get("services")
+    if doc:
+        for si, service in enumerate(doc.data["services"]):
+            yield from duplicates(doc, service["tiers"], ("services", si, "tiers"), "id", "档位编号", "tier id")
+    doc = ctx.rules.get("refunds")
+    if doc:
+        for li, ladder in enumerate(doc.data["ladders"]):
+            yield from duplicates(doc, ladder["steps"], ("ladders", li, "steps"), "id", "阶梯步骤编号", "ladder step id")
+
+
+# ---------------------------------------------------------------- refund ladders
+
+
+@policy_check
+def refund_ladders(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.rules.get("refunds")
+    if doc is None:
+        return
+    for li, ladder in enumerate(doc.data["ladders"]):
+        yield from ladder_problems(doc, li, ladder)
+
+
+# ------------------------------------------------------------------ services
+
+
+@policy_check
+def tiers(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.rules.get("services")
+    if doc is None:
+        return
+    ladders, broken = ladders_by_id(ctx.rules.get("refunds"))
+    for si, service in enumerate(doc.data["services"]):
+        for ti, tier in enumerate(service["tiers"]):
+            base: PathKey = ("services", si, "tiers", ti)
+            delivery = tier["delivery"]
+            if delivery["min"] > delivery["max"]:
+                yield doc.problem(
+                    doc.pos((*base, "delivery", "min")),
+                    "delivery-range",
+                    f"交付时间：最少 {delivery['min']} 个工作日大于最多 {delivery['max']} 个工作日",
+                    f"delivery window: min {delivery['min']} working days is above max {delivery['max']}",
+                    hint_zh="交换 min 和 max",
+                    hint_en="swap min and max",
+                )
+            yield from money_precision(doc, (*base, "price"), tier["price"])
+            ladder_id = tier["refund_ladder"]
+            if ladders is not None and ladder_id not in ladders:
+                yield unknown_ref(doc, (*base, "refund_ladder"), "退款阶梯", "refund ladder", ladder_id, ladders)
+            elif ladders is not None and ladder_id not in broken:
+                yield from tier_coverage(doc, base, f"{service['id']}/{tier['id']}", tier, ladders[ladder_id])
+            wc = tier["writer_change"]
+            for wi, when in enumerate(wc.get("when") or []):
+                stage = parse_stage(when)
+                if stage is not None and stage > tier["revisions"]["included"]:
+                    yield doc.problem(
+                        doc.pos((*base, "writer_change", "when", wi)),
+                        "writer-change-stage",
+                        f"更换文案师/设计师的阶段 {when} 超出了包含的修改次数（{tier['revisions']['included']} 次）",
+                        f"the change stage {when} is beyond the revisions included ({tier['revisions']['included']})",
+                    )
+            if wc["times"] == 0 and wc.get("when"):
+                yield doc.problem(
+                    doc.pos((*base, "writer_change", "when")),
+                    "writer-change-unused",
+                    "times 为 0（不提供更换），when 不会生效",
+                    "times is 0 (no change offered), so 'when' has no effect",
+                    severity="warning",
+                    hint_zh="删除 when，或把 times 改成允许的次数",
+                    hint_en="remove 'when' or set times",
+                )
+
+
+@policy_check
+def service_references(ctx: Context) -> Iterator[Problem]:
+    services_doc = ctx.rules.get("services")
+    if services_doc is None:
+        return
+    known = [s["id"] for s in services_doc.data["services"]]
+    after = ctx.rules.get("aftersales")
+    if after:
+        used: set[str] = set()
+        for ci, cat in enumerate(after.data["categories"]):
+            for i, sid in enumerate(cat["services"]):
+                used.add(sid)
+                if sid not in known:
+                    yield unknown_ref(after, ("categories", ci, "services", i), "服务", "service", sid, known)
+        for si, sid in enumerate(known):
+            if sid not in used:
+                yield services_doc.problem(
+                    services_doc.pos(("services", si, "id")),
+                    "category-missing",
+                    f"服务 {sid} 没有任何售后问题类别（aftersales.yaml 的 categories）",
+                    f"service {sid} has no after-sales problem category (categories in aftersales.yaml)",
+                    severity="warning",
+                    hint_zh="在 aftersales.yaml 的某个类别的 services 里加上它",
+                    hint_en="list it under the services of a category in aftersales.yaml",
+                )
+    company = ctx.rules.get("company")
+    if company:
+        for ci, case in enumerate(company.data.get("cases") or []):
+            for i, sid in enumerate(case["services"]):
+                if sid not in known:
+                    yield unknown_ref(company, ("cases", ci, "services", i), "服务", "service", sid, known)
+
+
+@policy_check
+def payment_schedule(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.rules.get("terms")
+    if doc is None:
+        return
+    try:
+        total = sum((percent_value(p["percent"]) for p in doc.data["payment"]), Decimal(0))
+    except MoneyError:
+        return  # a malformed percentage: the schema reports it
+    if total != 100:
+        yield doc.problem(
+            doc.pos(("payment",)),
+            "payment-sum",
+            f"付款安排各期比例之和是 {total}%，应为 100%",
+            f"the payment instalments add up to {total}%, not 100%",
+            hint_zh="调整各期的 percent，使总和为 100%",
+            hint_en="adjust the instalments' percent so they add up to 100%",
+        )
+
+
+@policy_check
+def calendar_days(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.rules.get("calendar")
+    if doc is None:
+        return
+    holidays = {h["date"]: i for i, h in enumerate(doc.data.get("holidays") or [])}
+    for i, w in enumerate(doc.data.get("workdays") or []):
+        if w["date"] in holidays:
+            other = doc.pos(("holidays", holidays[w["date"]], "date"))[0]
+            yield doc.problem(
+                doc.pos(("workdays", i, "date")),
+                "calendar-conflict",
+                f"{w['date']} 同时写在放假日（第 {other} 行）和调休上班日里",
+                f"{w['date']} is both a day off (line {other}) and a working day",
+                hint_zh="删除其中一个",
+                hint_en="delete one of them",
+            )

@@ -1,0 +1,177 @@
+"""Line-based checks before YAML sees the text: tabs and full-width characters where YAML syntax
+needs ASCII, and the YAML features we refuse (anchors, aliases, tags, directives)."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from salesdocs.errors import Problem
+from salesdocs.policy.reader.document import Document
+
+_FW_COLON_KEY_RE = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_][A-Za-z0-9_\-]*)\s*(：)")
+_FW_SPACE_AFTER_COLON_RE = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_][A-Za-z0-9_\-]*):(\u3000)")
+_BLOCK_SCALAR_RE = re.compile(r"(?::|^\s*-|^)\s*[|>][+-]?[0-9]?\s*(?:#.*)?$")
+
+
+def prescan(doc: Document) -> list[Problem]:
+    """Line-based checks for mistakes YAML's own messages explain badly."""
+    problems: list[Problem] = []
+    block_indent: int | None = None  # inside a block scalar deeper than this indent
+    for number, line in enumerate(doc.lines, start=1):
+        stripped = line.lstrip(" \t\u3000")
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped or indent > block_indent:
+                continue
+            block_indent = None
+        problem = _indentation(doc, number, line[:indent]) if stripped else None
+        if problem is None and not stripped.startswith("#"):
+            problem = _punctuation(doc, number, line)
+            if problem is None and _BLOCK_SCALAR_RE.search(line):
+                block_indent = indent
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def _indentation(doc: Document, number: int, lead: str) -> Problem | None:
+    """A tab or a full-width space among the spaces that indent a line."""
+    if "\t" in lead:
+        return doc.problem(
+            (number, lead.index("\t") + 1),
+            "tab-indent",
+            "缩进里有制表符（Tab），YAML 只能用空格缩进",
+            "a tab in the indentation; YAML indents with spaces only",
+            hint_zh="把 Tab 换成空格（每级两个空格）",
+            hint_en="replace the tab with spaces (two per level)",
+        )
+    if "\u3000" in lead:
+        return doc.problem(
+            (number, lead.index("\u3000") + 1),
+            "fullwidth-space",
+            "缩进里有全角空格（U+3000），YAML 只能用半角空格缩进",
+            "a full-width space (U+3000) in the indentation; YAML indents with ASCII spaces only",
+            hint_zh="切换到英文输入法，用半角空格重新缩进",
+            hint_en="switch to an English input mode and indent with ordinary spaces",
+        )
+    return None
+
+
+def _punctuation(doc: Document, number: int, line: str) -> Problem | None:
+    """A full-width colon or space after a key, or a full-width comma between the items of a [ ] list."""
+    match = _FW_COLON_KEY_RE.match(line)
+    if match:
+        return doc.problem(
+            (number, match.start(3) + 1),
+            "fullwidth-colon",
+            f"键 {match.group(2)} 后面是全角冒号“：”，YAML 需要半角冒号“:”",
+            f"the key {match.group(2)} is followed by a full-width colon '：'; YAML needs an ASCII colon ':'",
+            hint_zh=f"改成 {match.group(2)}: （半角冒号后加一个空格）",
+            hint_en=f"write {match.group(2)}: (ASCII colon followed by a space)",
+        )
+    match = _FW_SPACE_AFTER_COLON_RE.match(line)
+    if match:
+        return doc.problem(
+            (number, match.start(3) + 1),
+            "fullwidth-space",
+            f"键 {match.group(2)} 的冒号后面是全角空格（U+3000），YAML 需要半角空格",
+            f"the colon after {match.group(2)} is followed by a full-width space (U+3000); YAML needs an ASCII space",
+            hint_zh=f"切换到英文输入法，改成 {match.group(2)}: （半角冒号后加一个半角空格）",
+            hint_en=f"switch to an English input mode and write {match.group(2)}: (colon and an ordinary space)",
+        )
+    flow = _flow_part(line)
+    if flow is not None and "，" in flow[1]:
+        return doc.problem(
+            (number, flow[0] + flow[1].index("，") + 1),
+            "fullwidth-comma",
+            "方括号列表里用了全角逗号“，”，YAML 列表需要半角逗号“,”",
+            "a full-width comma '，' inside a [ ] list; YAML lists need ASCII commas ','",
+            hint_zh="把“，”改成“, ”；如果逗号是文字的一部分，请给这一项加引号",
+            hint_en="replace '，' with ', '; if the comma belongs to the text, quote that item",
+        )
+    return None
+
+
+def _flow_part(line: str) -> tuple[int, str] | None:
+    """The ``[...]`` flow sequence that a line's value starts with, if any."""
+    match = re.match(r"^(\s*(?:-\s+)*(?:[^\s#:'\"][^:#]*:\s+)?)\[", line)
+    if not match:
+        return None
+    start = match.end() - 1
+    end = line.rfind("]")
+    if end <= start:
+        return None
+    segment = line[start : end + 1]
+    if "'" in segment or '"' in segment:
+        return None  # quoted items may legitimately hold '，'
+    # a '，' inside （…） or (…) is part of an item's text, not a separator
+    masked = re.sub(r"（[^）]*）|\([^)]*\)", lambda m: " " * len(m.group(0)), segment)
+    return start, masked
+
+
+#: anchors (&), aliases (*), tags (!) and directives (% at a line start) cannot occur without these
+_MAY_HAVE_FORBIDDEN_TOKENS = re.compile(r"[&*!]|^%", re.MULTILINE)
+
+
+def scan_forbidden_tokens(doc: Document, text: str) -> list[Problem]:
+    """Anchors, aliases, tags and directives, each located; YAML errors are left to the composer."""
+    problems: list[Problem] = []
+    if not _MAY_HAVE_FORBIDDEN_TOKENS.search(text):
+        return problems  # the common case: skip the (slow, pure-Python) scan
+    tokens = yaml.scan(text, Loader=yaml.SafeLoader)
+    while True:
+        # a scanner error ends the scan; composing reports it, or an earlier parser error
+        try:
+            token = next(tokens)
+        except (StopIteration, yaml.YAMLError):
+            break
+        pos = (token.start_mark.line + 1, token.start_mark.column + 1)
+        if isinstance(token, yaml.AnchorToken):
+            problems.append(
+                doc.problem(
+                    pos,
+                    "yaml-anchor",
+                    f"不支持锚点 &{token.value}",
+                    f"anchors (&{token.value}) are not supported",
+                    hint_zh="把内容直接写出来；重复的内容请分别填写",
+                    hint_en="write the content out in full where it is needed",
+                )
+            )
+        elif isinstance(token, yaml.AliasToken):
+            problems.append(
+                doc.problem(
+                    pos,
+                    "yaml-alias",
+                    f"不支持引用 *{token.value}",
+                    f"aliases (*{token.value}) are not supported",
+                    hint_zh="把被引用的内容直接写在这里",
+                    hint_en="write the referenced content out here",
+                )
+            )
+        elif isinstance(token, yaml.TagToken):
+            handle, suffix = token.value
+            tag = f"{handle or ''}{suffix}"
+            problems.append(
+                doc.problem(
+                    pos,
+                    "yaml-tag",
+                    f"不支持类型标签 {tag}",
+                    f"type tags ({tag}) are not supported",
+                    hint_zh="删除标签；如果要写文字，请加引号",
+                    hint_en="remove the tag; quote the value if it is text",
+                )
+            )
+        elif isinstance(token, yaml.DirectiveToken):
+            problems.append(
+                doc.problem(
+                    pos,
+                    "yaml-directive",
+                    f"不支持 YAML 指令 %{token.name}",
+                    f"YAML directives (%{token.name}) are not supported",
+                    hint_zh="删除这一行",
+                    hint_en="delete this line",
+                )
+            )
+    return problems
