@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from pypdf import PdfReader
@@ -88,7 +89,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         type(self).hits.append(self.path)
@@ -106,7 +107,7 @@ class _Counter(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, list[str]]]:
     """A local HTTP listener on a random port counting every request it receives."""
-    handler = type("Handler", (_Counter,), {"hits": []})
+    handler: type[_Counter] = type("Handler", (_Counter,), {"hits": []})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -150,6 +151,11 @@ def _uncompressed(data: bytes, tmp_path: Path) -> bytes:
         capture_output=True,
     )
     return dst.read_bytes()
+
+
+def catalog(reader: PdfReader) -> Any:
+    """The document catalog (/Root), untyped: pypdf types its entries as plain PdfObjects."""
+    return reader.trailer["/Root"]
 
 
 def _fonts(path: Path) -> str:
@@ -276,8 +282,10 @@ def test_allowed_image_embedded_and_font_face_from_workspace(rendered: dict[str,
     page = PdfReader(rendered["plain"]).pages[0]
     images = list(page.images)
     assert len(images) == 1
-    assert images[0].image.size == (7, 5)
-    assert images[0].image.getpixel((3, 2)) == (200, 30, 30)
+    image = images[0].image
+    assert image is not None
+    assert image.size == (7, 5)
+    assert image.getpixel((3, 2)) == (200, 30, 30)
     fonts = _fonts(rendered["plain"])
     assert "+Brand " in fonts  # the @font-face font, fetched through the safe fetcher
     assert "Noto-Sans-CJK-SC" in fonts
@@ -296,7 +304,7 @@ def test_non_ascii_file_names_inside_root_are_served(workspace: Path, tmp_path: 
         allowed_roots=[workspace],
         meta=META,
     )
-    assert [img.image.size for img in PdfReader(out).pages[0].images] == [(3, 4)]
+    assert [img.image.size for img in PdfReader(out).pages[0].images if img.image] == [(3, 4)]
 
 
 def test_font_face_local_resolves_to_system_font(workspace: Path, tmp_path: Path) -> None:
@@ -438,7 +446,7 @@ def test_bad_attachments_rejected_before_rendering(
 def test_metadata_read_back(rendered: dict[str, Path]) -> None:
     for kind in ("plain", "pdfa"):
         reader = PdfReader(rendered[kind])
-        info = reader.metadata
+        info: Any = reader.metadata
         assert info is not None
         assert info.title == "报价单 Q-2026-118"
         assert info.author == "星河文化传媒"
@@ -447,20 +455,20 @@ def test_metadata_read_back(rendered: dict[str, Path]) -> None:
         assert info["/CreationDate"] == "D:20261126093000Z"
         assert info["/ModDate"] == "D:20261126093000Z"
         assert info["/SalesdocsInputs"] == HASH
-        assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+        assert catalog(reader)["/Lang"] == "zh-CN"
         assert read_inputs_hash(rendered[kind]) == HASH
 
 
 def test_pdfa_markers_and_attachments(rendered: dict[str, Path]) -> None:
     reader = PdfReader(rendered["pdfa"])
     assert reader.pdf_header == "%PDF-1.7"
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    xmp = catalog(reader)["/Metadata"].get_object().get_data()
     assert b'pdfaid:part="3"' in xmp
     assert b'pdfaid:conformance="B"' in xmp
     assert f"salesdocs-inputs:{HASH}".encode() in xmp
     assert b"2026-11-26T09:30:00Z" in xmp
-    assert reader.trailer["/Root"]["/OutputIntents"]
-    af = [ref.get_object() for ref in reader.trailer["/Root"]["/AF"]]
+    assert catalog(reader)["/OutputIntents"]
+    af = [ref.get_object() for ref in catalog(reader)["/AF"]]
     assert {spec["/F"] for spec in af} == {"deal.yaml", "policy.json"}
     assert {spec["/AFRelationship"] for spec in af} == {"/Source"}
     for spec in af:
@@ -490,9 +498,10 @@ def test_aware_created_date_keeps_offset(workspace: Path, tmp_path: Path) -> Non
         attachments=[Attachment("a.txt", b"a")],
     )
     reader = PdfReader(out)
-    assert reader.metadata["/CreationDate"] == "D:20261126093000+08'00"
-    assert "/Author" not in reader.metadata
-    spec = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"][1].get_object()
+    info: Any = reader.metadata
+    assert info["/CreationDate"] == "D:20261126093000+08'00"
+    assert "/Author" not in info
+    spec = catalog(reader)["/Names"]["/EmbeddedFiles"]["/Names"][1].get_object()
     assert spec["/EF"]["/F"].get_object()["/Params"]["/CreationDate"] == "D:20261126013000Z"
 
 

@@ -7,6 +7,7 @@ import types
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -98,7 +99,7 @@ def test_undefined_top_level_nested_and_subscript(dirs: tuple[Path, Path]) -> No
     write(override / "c.html", "{{ lines[0] }}\n{{ lines[3] }}")
     env = make_environment([override])
     assert render_error(env, "a.html", {"title": "t"}).en == "template a.html line 2: undefined variable missing"
-    context = {"deal": {"client": {"contact": {}}}}
+    context: dict[str, object] = {"deal": {"client": {"contact": {}}}}
     assert render_error(env, "b.html", context).zh == "模板 b.html 第 3 行：变量 deal.client.contact.phone 未定义"
     assert render_error(env, "c.html", {"lines": ["a"]}).en == "template c.html line 2: undefined variable lines[3]"
 
@@ -160,7 +161,8 @@ def test_same_dir_twice_is_searched_once(dirs: tuple[Path, Path], tmp_path: Path
     alias = tmp_path / "alias"
     alias.symlink_to(override, target_is_directory=True)
     env = make_environment([override, alias, default, override / "." / "..", default])
-    assert env.loader.roots == [override.resolve(), default.resolve(), override.parent.resolve()]
+    loader: Any = env.loader
+    assert loader.roots == [override.resolve(), default.resolve(), override.parent.resolve()]
 
 
 @pytest.mark.parametrize(
