@@ -344,6 +344,25 @@ class Deal:
     approver: str
     note: str
     rel: str = ""
+    #: the people whose email or WeChat makes a message "书面" (written), per side
+    client_contacts: tuple[DealContact, ...] = ()
+    agency_contacts: tuple[DealContact, ...] = ()
+    #: the main contract this appendix is an annex to; None: the appendix stands alone
+    main_contract: MainContract | None = None
+
+
+@dataclass(frozen=True)
+class DealContact:
+    name: str
+    title: str = ""
+    email: str = ""
+    wechat: str = ""
+
+
+@dataclass(frozen=True)
+class MainContract:
+    number: str
+    date: datetime.date
 
 
 @dataclass(frozen=True)
@@ -367,3 +386,44 @@ def text(data: dict[str, Any], key: str) -> str:
 
 def texts(data: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(str(v) for v in data.get(key) or ())
+
+
+# --------------------------------------------------------------------------- the contract
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a clause applies: every given part must hold for the deal (``when:`` in contract.yaml)."""
+
+    service_kind: str | None = None  # the deal includes a service of this kind (design, copywriting …)
+    service: str | None = None  # the deal includes this service …
+    tier: str | None = None  # … in this tier
+    main_contract: bool | None = None  # the deal names (true) or does not name (false) a main contract
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One item of an article: wording with placeholders, or a table the engine computes."""
+
+    id: str
+    text: str  # "" for a table
+    table: str | None  # scope-lines | price-lines | deal-lines | revision-allowances | refund-ladders
+    caption: str
+    bold: bool
+    limits_client_rights: bool
+    when: Condition | None
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class Contract:
+    """``rules/contract.yaml``: the appendix's wording, legal's to edit."""
+
+    title: str
+    articles: tuple[Article, ...]

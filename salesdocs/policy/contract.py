@@ -1,0 +1,350 @@
+"""Contract clauses as data: placeholders, conditions and numbering.
+
+A clause's text cites policy values by placeholder, never by a typed figure:
+
+* ``{terms.review_days}``, ``{company.forum_court}``, ``{terms.payment[deposit].percent}`` — any
+  value of a rules file, by its path (``[id]`` picks a list item by its ``id``); percentages print
+  as ``70%``, amounts as ``1,200.00``, dates as ``2026年1月1日``, as the file's schema types them;
+* ``{refunds.ladders[copywriting].steps[revision-3].percent}`` — the ladder step that covers a
+  stage, and ``….stages`` its stages in words;
+* ``{aftersales.channels}`` — the staffed channels' names;
+* ``{deal.…}``, ``{client.name}``, ``{quote.…}`` — the deal the appendix is for (see
+  :data:`DEAL_NAMES`);
+* ``{ref.<id>}`` — another article (第八条), item (第8.2条) or table (表5), numbered for this deal;
+* ``{contract.limiting_clauses}`` — the numbers of every clause marked ``limits_client_rights``.
+
+:func:`number_contract` keeps the clauses whose ``when:`` holds for a deal and numbers them;
+:func:`resolve_text` fills a clause's placeholders.  ``check`` uses :func:`vocabulary` and
+:func:`policy_figures` to catch unknown placeholders and figures typed where a placeholder belongs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from salesdocs.engine.money import chinese_numeral, format_percent, parse_percent
+from salesdocs.errors import RenderError
+from salesdocs.model import Article, Clause, Condition, Contract, Deal, Policy, parse_stage
+from salesdocs.policy.audience import _schema
+
+__all__ = [
+    "DEAL_NAMES",
+    "PLACEHOLDER",
+    "NumberedArticle",
+    "NumberedClause",
+    "applies",
+    "deal_facts",
+    "number_contract",
+    "placeholders",
+    "policy_figures",
+    "policy_value",
+    "resolve_text",
+    "vocabulary",
+]
+
+PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
+_SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]+)\])?")
+
+#: names bound to the deal an appendix is for (values come from the deal, its client and its quote)
+DEAL_NAMES: frozenset[str] = frozenset(
+    {
+        "client.name",
+        "deal.title",
+        "deal.start",
+        "deal.date",
+        "deal.contacts.client",
+        "deal.contacts.agency",
+        "deal.main_contract.number",
+        "deal.main_contract.date",
+        "quote.number",
+        "quote.total",
+        "quote.total_in_words",
+        "quote.net",
+        "quote.tax",
+    }
+)
+LIMITING = "contract.limiting_clauses"
+RULES_NAMESPACES = ("company", "services", "refunds", "terms", "aftersales", "calendar")
+
+
+def placeholders(text: str) -> Iterator[re.Match[str]]:
+    """Every ``{name}`` in a clause's text, as matches (``group(1)`` is the name)."""
+    return PLACEHOLDER.finditer(text)
+
+
+# ------------------------------------------------------------------------- policy values
+
+
+def _segments(path: str) -> list[tuple[str, str | None]] | None:
+    parts = path.split(".")
+    out: list[tuple[str, str | None]] = []
+    for part in parts:
+        m = _SEGMENT.fullmatch(part)
+        if m is None:
+            return None
+        out.append((m.group(1), m.group(2)))
+    return out
+
+
+def _step_for(steps: list[Any], selector: str) -> Any:
+    stage = parse_stage(selector)
+    if stage is None:
+        return next((s for s in steps if isinstance(s, dict) and s.get("id") == selector), None)
+    for step in steps:
+        first = parse_stage(str(step.get("from", "")))
+        last = parse_stage(str(step["to"])) if step.get("to") is not None else None
+        if first is not None and first <= stage and (last is None or stage <= last):
+            return step
+    return None
+
+
+def _walk(data: Any, segments: list[tuple[str, str | None]]) -> tuple[Any, list[str]] | None:
+    """The value at ``segments`` and the schema path to it (list items as ``[]``)."""
+    value, schema_path = data, []
+    for key, selector in segments:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+        schema_path.append(key)
+        if selector is not None:
+            if not isinstance(value, list):
+                return None
+            if key == "steps":
+                value = _step_for(value, selector)
+            else:
+                value = next((item for item in value if isinstance(item, dict) and item.get("id") == selector), None)
+            if value is None:
+                return None
+            schema_path.append("[]")
+    return value, schema_path
+
+
+def _schema_leaf(kind: str, path: list[str]) -> str:
+    """How the schema types the value at ``path``: percent, money, date, integer or text."""
+    node: Any = _schema(kind) or {}
+    for key in path:
+        node = node.get("items", {}) if key == "[]" else node.get("properties", {}).get(key, {})
+    ref = str(node.get("$ref", ""))
+    for name in ("percent", "money", "date"):
+        if ref.endswith(f"/{name}"):
+            return name
+    if ref.endswith("/positiveInt") or node.get("type") == "integer":
+        return "integer"
+    return "text"
+
+
+def _format(value: Any, leaf: str) -> tuple[str, Decimal | None]:
+    if leaf == "percent" and isinstance(value, (str, int, Decimal)):
+        percent = parse_percent(value)
+        return f"{format_percent(percent)}%", percent
+    if leaf == "money" and isinstance(value, (int, Decimal)):
+        amount = Decimal(value)
+        return f"{amount:,.2f}", amount
+    if leaf == "date" and isinstance(value, str):
+        return _date_zh(date.fromisoformat(value)), None
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value), Decimal(value)
+    if isinstance(value, str):
+        return value, None
+    raise LookupError("not a single value")
+
+
+def _date_zh(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _computed(data: Mapping[str, Any], segments: list[tuple[str, str | None]]) -> str | None:
+    """Names that stand for a value made from several (channels, a step's stages in words)."""
+    names = [key for key, _ in segments]
+    if names == ["aftersales", "channels"]:
+        channels = data.get("aftersales", {}).get("channels", [])
+        return "、".join(str(c["name"]) for c in channels if c.get("staffed", True))
+    if names[:3] == ["refunds", "ladders", "steps"] and names[-1] == "stages" and len(names) == 4:
+        found = _walk(data, segments[:-1])
+        if found is None or not isinstance(found[0], dict):
+            return None
+        first = parse_stage(str(found[0].get("from", "")))
+        to = found[0].get("to")
+        last = parse_stage(str(to)) if to is not None else None
+        if first is None:
+            return None
+        from salesdocs.model import LadderStep
+
+        return LadderStep(id="", number=0, first=first, last=last, percent=Decimal(0), kind="fixed", text="").stages_zh
+    return None
+
+
+def policy_value(data: Mapping[str, Any], name: str) -> tuple[str, Decimal | None] | None:
+    """The text a policy placeholder prints, and its number when it is one (None: no such value)."""
+    segments = _segments(name)
+    if segments is None or segments[0][0] not in RULES_NAMESPACES:
+        return None
+    computed = _computed(data, segments)
+    if computed is not None:
+        return computed, None
+    found = _walk(data, segments)
+    if found is None:
+        return None
+    value, path = found
+    try:
+        return _format(value, _schema_leaf(segments[0][0], path[1:]))
+    except (LookupError, ValueError, ArithmeticError):
+        return None
+
+
+def _leaves(value: Any, prefix: str) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, f"{prefix}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and "id" in item:
+                yield from _leaves(item, f"{prefix}[{item['id']}]")
+    else:
+        yield prefix
+
+
+def _step_names(data: Mapping[str, Any]) -> Iterator[str]:
+    for ladder in data.get("refunds", {}).get("ladders", []):
+        for step in ladder.get("steps", []):
+            for key in ("percent", "stages"):
+                yield f"refunds.ladders[{ladder.get('id')}].steps[{step.get('from')}].{key}"
+
+
+def vocabulary(data: Mapping[str, Any], contract: Contract, payment_ids: list[str]) -> list[str]:
+    """Every placeholder name a clause may use (for unknown-name checks and did-you-mean)."""
+    names = set(DEAL_NAMES) | {LIMITING, "aftersales.channels"}
+    names |= {f"quote.payments[{pid}].amount" for pid in payment_ids}
+    for namespace in RULES_NAMESPACES:
+        if namespace in data:
+            names |= {n for n in _leaves(data[namespace], namespace) if policy_value(data, n) is not None}
+    names |= set(_step_names(data))
+    names |= {f"ref.{article.id}" for article in contract.articles}
+    names |= {f"ref.{clause.id}" for article in contract.articles for clause in article.clauses}
+    return sorted(names)
+
+
+def policy_figures(data: Mapping[str, Any]) -> dict[Decimal, list[str]]:
+    """Numeric policy values and the placeholders that print them (for the literal-figure check)."""
+    figures: dict[Decimal, list[str]] = {}
+    for namespace in RULES_NAMESPACES:
+        for name in _leaves(data.get(namespace, {}), namespace):
+            if name.endswith((".version", ".effective")):
+                continue
+            bound = policy_value(data, name)
+            if bound is not None and bound[1] is not None:
+                figures.setdefault(bound[1], []).append(name)
+    return figures
+
+
+# ------------------------------------------------------------------------- conditions, numbers
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    """What a clause's ``when:`` can ask about a deal."""
+
+    services: frozenset[str]
+    kinds: frozenset[str]
+    tiers: frozenset[tuple[str, str]]
+    main_contract: bool
+
+
+def deal_facts(policy: Policy, deal: Deal) -> DealFacts:
+    services = {line.service for line in deal.lines}
+    kinds = {s.kind for s in policy.services if s.id in services}
+    return DealFacts(
+        frozenset(services), frozenset(kinds), frozenset((line.service, line.tier) for line in deal.lines), deal.main_contract is not None
+    )
+
+
+def applies(when: Condition | None, facts: DealFacts) -> bool:
+    if when is None:
+        return True
+    if when.service_kind is not None and when.service_kind not in facts.kinds:
+        return False
+    if when.service is not None:
+        if when.tier is not None:
+            if (when.service, when.tier) not in facts.tiers:
+                return False
+        elif when.service not in facts.services:
+            return False
+    return when.main_contract is None or when.main_contract == facts.main_contract
+
+
+@dataclass(frozen=True)
+class NumberedClause:
+    clause: Clause
+    number: str  # "8.2" for an item, "表5" for a table
+
+    @property
+    def label(self) -> str:
+        return self.number if self.clause.table else f"第{self.number}条"
+
+
+@dataclass(frozen=True)
+class NumberedArticle:
+    article: Article
+    number: int
+    clauses: tuple[NumberedClause, ...]
+
+    @property
+    def label(self) -> str:
+        return f"第{chinese_numeral(self.number)}条"
+
+
+def number_contract(contract: Contract, facts: DealFacts) -> list[NumberedArticle]:
+    """The articles and clauses that apply to a deal, numbered: 第一条 …, items 1.1 …, tables 表1 …"""
+    out: list[NumberedArticle] = []
+    tables = 0
+    for article in contract.articles:
+        kept = [c for c in article.clauses if applies(c.when, facts)]
+        if not kept:
+            continue
+        number = len(out) + 1
+        items = 0
+        numbered: list[NumberedClause] = []
+        for clause in kept:
+            if clause.table:
+                tables += 1
+                numbered.append(NumberedClause(clause, f"表{tables}"))
+            else:
+                items += 1
+                numbered.append(NumberedClause(clause, f"{number}.{items}"))
+        out.append(NumberedArticle(article, number, tuple(numbered)))
+    return out
+
+
+def references(articles: list[NumberedArticle]) -> dict[str, str]:
+    """``ref.<id>`` → its label in this deal's appendix, and the limiting clauses' list."""
+    refs: dict[str, str] = {}
+    limiting: list[str] = []
+    for article in articles:
+        refs[f"ref.{article.article.id}"] = article.label
+        for item in article.clauses:
+            refs[f"ref.{item.clause.id}"] = item.label
+            if item.clause.limits_client_rights and not item.clause.table:
+                limiting.append(item.number)
+    refs[LIMITING] = f"第{'、'.join(limiting)}条" if limiting else "无"
+    return refs
+
+
+def resolve_text(text: str, lookup: Callable[[str], str | None], where: str) -> str:
+    """``text`` with every placeholder filled by ``lookup``; an unknown name is a RenderError
+    (``check`` reports it first, at its line)."""
+
+    def fill(m: re.Match[str]) -> str:
+        value = lookup(m.group(1).strip())
+        if value is None:
+            raise RenderError(
+                f"{where}：占位符 {{{m.group(1)}}} 没有对应的值（请运行 salesdocs check）",
+                f"{where}: placeholder {{{m.group(1)}}} has no value (run salesdocs check)",
+            )
+        return value
+
+    return PLACEHOLDER.sub(fill, text)
