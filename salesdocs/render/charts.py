@@ -20,7 +20,6 @@ import base64
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 __all__ = ["CONTENT_WIDTH_MM", "category_bars", "data_url", "satisfaction_bars", "trend_chart"]
@@ -199,7 +198,3 @@ def satisfaction_bars(scores: Sequence[dict[str, Any]], *, width_mm: float = 80,
         ax.set_xticks([])
         ax.set_xlim(0, max([*counts, 1]) * 1.15)
         return _svg(fig)
-
-
-def as_float(value: Decimal | int | None) -> float | None:
-    return None if value is None else float(value)
