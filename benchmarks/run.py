@@ -198,17 +198,23 @@ def main() -> None:
     parser.add_argument("--rss-docs", type=int, default=200)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--only", choices=["check", "warm", "cold", "build", "rss"], help="run one benchmark")
     args = parser.parse_args()
     if args.quick:
         args.docs, args.rss_docs, args.runs = 12, 12, 3
     print(f"salesdocs benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     # measure salesdocs as installed: with bytecode, like the site-packages it is compared with
     subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "salesdocs")], check=True)
-    check_ratio(args.runs)
-    warm_ratio(args.runs)
-    cold_ratio(args.runs)
-    build_ratios(args.docs)
-    rss(args.rss_docs)
+    benchmarks = {
+        "check": lambda: check_ratio(args.runs),
+        "warm": lambda: warm_ratio(args.runs),
+        "cold": lambda: cold_ratio(args.runs),
+        "build": lambda: build_ratios(args.docs),
+        "rss": lambda: rss(args.rss_docs),
+    }
+    for name, run in benchmarks.items():
+        if args.only in (None, name):
+            run()
 
 
 if __name__ == "__main__":
