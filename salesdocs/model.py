@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -72,12 +73,18 @@ class RefundLadder:
     def step_for(self, stage: int) -> LadderStep | None:
         return next((s for s in self.steps if s.covers(stage)), None)
 
+    @property
+    def short_name(self) -> str:
+        """ "设计类（LOGO / 宣传页 / 海报）" → "设计类": the name without its parenthesised services."""
+        return self.name.split("（")[0].split("(")[0].strip()
+
 
 @dataclass(frozen=True)
 class Revisions:
     included: int
     not_counted: tuple[str, ...]
     not_accepted: tuple[str, ...]
+    extra_price: Decimal | None = None  # one extra revision beyond those included, excluding tax
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,8 @@ class Tier:
     revisions: Revisions
     ladder: RefundLadder
     writer_change: WriterChange
+    next_piece: int = 0  # working days added for each further piece of the same line
+    source_formats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,9 +174,17 @@ class Company:
 
 @dataclass(frozen=True)
 class Instalment:
+    id: str
     name: str
     percent: Decimal
-    due: str
+    after: Literal["signing", "acceptance"]
+    due_days: int
+
+    @property
+    def due(self) -> str:
+        """When it falls due, in words (the quote prints this; the appendix cites the figures)."""
+        start = "合同签订后" if self.after == "signing" else "每件均已验收合格、结算或者解除后"
+        return f"{start} {self.due_days} 个工作日内支付"
 
 
 @dataclass(frozen=True)
@@ -260,6 +277,9 @@ class Policy:
     calendar_workdays: frozenset[date]
     calendar_years: frozenset[int]
     files: tuple[PolicyFile, ...]
+    contract: Contract
+    #: every rules file's values by file name ("terms" → its mapping): what clause placeholders cite
+    data: Mapping[str, Any]
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

@@ -28,6 +28,7 @@ RULES_FILES: dict[str, bool] = {
     "aftersales": True,
     "presales": True,
     "calendar": False,
+    "contract": True,
 }
 
 

@@ -10,19 +10,25 @@ from salesdocs.engine.money import parse_decimal, parse_percent
 from salesdocs.model import (
     Advantage,
     AfterSales,
+    Article,
     Case,
     Category,
     Channel,
+    Clause,
     Client,
     Company,
+    Condition,
     Contact,
+    Contract,
     Deal,
+    DealContact,
     DealLine,
     Department,
     Dimension,
     Instalment,
     KeyPerson,
     LadderStep,
+    MainContract,
     Policy,
     PolicyFile,
     PreSales,
@@ -77,6 +83,38 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
         calendar_workdays=frozenset(date.fromisoformat(w["date"]) for w in cal.get("workdays") or ()),
         calendar_years=frozenset(cal.get("covered_years") or ()),
         files=policy_files(docs, raw),
+        contract=build_contract(docs["contract"].data),
+        data={name: doc.data for name, doc in docs.items()},
+    )
+
+
+def build_contract(data: dict[str, Any]) -> Contract:
+    """``rules/contract.yaml`` → the contract: articles of clauses, in the file's order."""
+    return Contract(
+        title=text(data, "title"),
+        articles=tuple(
+            Article(id=a["id"], title=text(a, "title"), clauses=tuple(_clause(item) for item in a["items"])) for a in data["articles"]
+        ),
+    )
+
+
+def _clause(item: dict[str, Any]) -> Clause:
+    when = item.get("when")
+    return Clause(
+        id=item["id"],
+        text=text(item, "text"),
+        table=item.get("table"),
+        caption=text(item, "caption"),
+        bold=bool(item.get("bold", False)),
+        limits_client_rights=bool(item.get("limits_client_rights", False)),
+        when=Condition(
+            service_kind=when.get("service_kind"),
+            service=when.get("service"),
+            tier=when.get("tier"),
+            main_contract=when.get("main_contract"),
+        )
+        if when
+        else None,
     )
 
 
@@ -101,9 +139,16 @@ def build_tier(t: dict[str, Any], ladders: dict[str, RefundLadder]) -> Tier:
         delivery_max=t["delivery"]["max"],
         scope=texts(t, "scope"),
         deliverables=texts(t, "deliverables"),
-        revisions=Revisions(rev["included"], texts(rev, "not_counted"), texts(rev, "not_accepted")),
+        revisions=Revisions(
+            rev["included"],
+            texts(rev, "not_counted"),
+            texts(rev, "not_accepted"),
+            parse_decimal(rev["extra_price"]) if "extra_price" in rev else None,
+        ),
         ladder=ladders[t["refund_ladder"]],
         writer_change=WriterChange(wc["times"], tuple(parse_stage(w) or 0 for w in wc.get("when") or ())),
+        next_piece=t["delivery"].get("next_piece", 0),
+        source_formats=texts(t, "source_formats"),
     )
 
 
@@ -133,7 +178,10 @@ def build_terms(t: dict[str, Any]) -> Terms:
         tax_rate=parse_percent(t["tax"]["rate"]),
         prices_include_tax=t["tax"]["prices_include_tax"],
         max_discount=parse_percent(t["discount"]["max_percent"]),
-        payment=tuple(Instalment(p["name"], parse_percent(p["percent"]), p["due"]) for p in t["payment"]),
+        payment=tuple(
+            Instalment(id=p["id"], name=p["name"], percent=parse_percent(p["percent"]), after=p["after"], due_days=p["due_days"])
+            for p in t["payment"]
+        ),
         number_prefix=t["quote"]["number_prefix"],
         valid_days=t["quote"]["valid_days"],
     )
@@ -223,4 +271,16 @@ def build_deal(data: dict[str, Any], rel: str) -> Deal:
         approver=text(data, "approver"),
         note=text(data, "note"),
         rel=rel,
+        client_contacts=_contacts(data, "client"),
+        agency_contacts=_contacts(data, "agency"),
+        main_contract=MainContract(number=str(mc["number"]), date=date.fromisoformat(mc["date"]))
+        if (mc := data.get("main_contract"))
+        else None,
+    )
+
+
+def _contacts(data: dict[str, Any], side: str) -> tuple[DealContact, ...]:
+    return tuple(
+        DealContact(name=text(c, "name"), title=text(c, "title"), email=text(c, "email"), wechat=text(c, "wechat"))
+        for c in (data.get("contacts") or {}).get(side) or ()
     )

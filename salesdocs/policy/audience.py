@@ -20,7 +20,7 @@ import yaml
 
 from salesdocs.policy.reader import read_yaml_bytes
 
-__all__ = ["INTERNAL", "client_facing", "client_facing_yaml", "internal_paths", "schema_kind"]
+__all__ = ["INTERNAL", "client_facing", "client_facing_yaml", "internal_file", "internal_paths", "schema_kind"]
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
 INTERNAL = "internal"
@@ -46,6 +46,12 @@ def _schema(kind: str) -> dict[str, Any] | None:
 
 def _is_internal(node: Any) -> bool:
     return isinstance(node, dict) and node.get("x-audience") == INTERNAL
+
+
+def internal_file(rel: str) -> bool:
+    """Whether a whole workspace file is internal (``rules/presales.yaml``)."""
+    kind = schema_kind(rel)
+    return _is_internal(_schema(kind)) if kind else False
 
 
 def client_facing(value: Any, schema: Any) -> Any:

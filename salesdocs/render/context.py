@@ -12,7 +12,7 @@ from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_range_zh
-from salesdocs.engine.money import chinese_numeral, format_percent
+from salesdocs.engine.money import format_percent
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.model import (
     Client,
@@ -24,6 +24,8 @@ from salesdocs.model import (
     Workspace,
     stage_zh,
 )
+from salesdocs.policy.audience import internal_file
+from salesdocs.render.appendix import appendix_context
 
 
 def company_ctx(policy: Policy) -> dict[str, Any]:
@@ -47,7 +49,7 @@ def ladder_ctx(ladder: RefundLadder) -> dict[str, Any]:
     return {
         "id": ladder.id,
         "name": ladder.name,
-        "short_name": ladder.name.split("（")[0],
+        "short_name": ladder.short_name,
         "source": ladder.source,
         "steps": [
             {
@@ -85,7 +87,7 @@ def tier_ctx(service: Service, tier: Tier) -> dict[str, Any]:
         "not_accepted": list(tier.revisions.not_accepted),
         "ladder": tier.ladder.id,
         "ladder_name": tier.ladder.name,
-        "ladder_short": tier.ladder.name.split("（")[0],
+        "ladder_short": tier.ladder.short_name,
         "writer_change": wc.times,
         "writer_change_when": "、".join(stage_zh(s) for s in wc.when),
         "worker": "文案师" if service.kind == "copywriting" else "设计师",
@@ -119,12 +121,14 @@ def aftersales_ctx(policy: Policy) -> dict[str, Any]:
     }
 
 
-def provenance_ctx(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
+def provenance_ctx(ws: Workspace, inputs_hash: str, *, client_facing: bool = False) -> dict[str, Any]:
+    """Policy version, inputs hash and the policy files (a client-facing document lists only the files it may cite)."""
+    files = [f for f in ws.policy.files if not (client_facing and internal_file(f.rel))]
     return {
         "policy_version": ws.policy.version,
         "hash": inputs_hash,
         "short_hash": inputs_hash[:10],
-        "files": [{"rel": f.rel, "version": f.version, "effective": f.effective, "sha": f.sha256[:12]} for f in ws.policy.files],
+        "files": [{"rel": f.rel, "version": f.version, "effective": f.effective, "sha": f.sha256[:12]} for f in files],
     }
 
 
@@ -268,45 +272,13 @@ def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
 
 
 def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
+    """The appendix: parties and dates here, the clauses and tables from the contract data."""
     policy = ws.policy
-    q = price_deal(policy, deal, calendar_for(policy))
-    pairs = _deal_tiers(policy, deal)
-    tiers = [tier_ctx(s, t) for s, t in pairs]
-    ladders = deal_ladders(pairs)
-    clauses = [
-        ("scope", "服务范围与交付物"),
-        ("delivery", "交付时间"),
-        ("review", "评审与验收"),
-        ("revisions", "修改"),
-        ("refunds", "不满意退款"),
-        ("writer_change", "更换文案师或设计师"),
-        ("aftersales", "售后服务"),
-        ("policy", "适用的服务政策版本"),
-        ("other", "其他"),
-    ]
     return {
         "doc": {"title": appendix_title(policy, deal), "kind": "appendix", "date": deal.date},
         "company": company_ctx(policy),
         "client": client_ctx(ws.client(deal.client), deal.client),
-        "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales},
-        "quote": quote_ctx(q),
-        "tiers": tiers,
-        "scope_lines": [
-            {
-                "service": line.service_name,
-                "tier": line.tier_name,
-                "quantity": line.quantity,
-                "unit": line.unit,
-                "scope": list(tier.scope),
-                "deliverables": list(tier.deliverables),
-            }
-            for line in q.lines
-            for tier in [policy.tier_of(line.service_id, line.tier_id)]
-        ],
-        "ladders": ladders,
-        "aftersales": aftersales_ctx(policy),
-        "clause": {key: chinese_numeral(i) for i, (key, _) in enumerate(clauses, start=1)},
-        "clause_titles": {key: title for key, title in clauses},
-        "provenance": provenance_ctx(ws, inputs_hash),
-        "policy_effective": policy.effective,
+        "deal": {"id": deal.id, "title": deal.title, "number": quote_number(policy, deal)},
+        "contract": appendix_context(ws, deal),
+        "provenance": provenance_ctx(ws, inputs_hash, client_facing=True),
     }

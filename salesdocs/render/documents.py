@@ -101,7 +101,7 @@ def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
 
 def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
-    inputs = inputs_of(ws, deal)
+    inputs = inputs_of(ws, deal, contract=True)
     h = hash_inputs(inputs)
     return Prepared(
         template="appendix.html",

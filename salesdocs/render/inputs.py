@@ -55,11 +55,23 @@ def find_stylesheet(ws_root: Path, name: str = STYLESHEET) -> Path:
     raise RenderError(f"找不到样式表 {name}", f"stylesheet {name} not found")
 
 
+CONTRACT_FILE = "rules/contract.yaml"
+
+
 def inputs_of(
-    ws: Workspace, deal: Deal | None = None, client_id: str | None = None, extra: Sequence[tuple[str, bytes]] = ()
+    ws: Workspace,
+    deal: Deal | None = None,
+    client_id: str | None = None,
+    extra: Sequence[tuple[str, bytes]] = (),
+    *,
+    contract: bool = False,
 ) -> list[tuple[str, bytes]]:
-    """The exact inputs of a document, as (name, bytes) in a stable order."""
-    items: list[tuple[str, bytes]] = [(f.rel, ws.sources[f.rel]) for f in ws.policy.files]
+    """The exact inputs of a document, as (name, bytes) in a stable order.
+
+    ``rules/contract.yaml`` is an input of the appendix only (``contract=True``): rewording a
+    clause changes the appendix and nothing else.
+    """
+    items: list[tuple[str, bytes]] = [(f.rel, ws.sources[f.rel]) for f in ws.policy.files if contract or f.rel != CONTRACT_FILE]
     client_id = client_id or (deal.client if deal else None)
     if client_id and (client := ws.client(client_id)) is not None:
         items.append((client.rel, ws.sources[client.rel]))

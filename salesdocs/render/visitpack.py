@@ -69,7 +69,7 @@ def matching_services(ws: Workspace, client: Client) -> list[dict[str, Any]]:
                     {"name": t.name, "price": f"{format_yuan(t.price)}/{t.unit}", "delivery": ctx.tier_ctx(service, t)["delivery"]}
                     for t in service.tiers
                 ],
-                "ladder": "、".join(dict.fromkeys(t.ladder.name.split("（")[0] for t in service.tiers)),
+                "ladder": "、".join(dict.fromkeys(t.ladder.short_name for t in service.tiers)),
             }
         )
     return out

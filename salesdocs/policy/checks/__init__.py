@@ -10,7 +10,18 @@ rules of :mod:`.ladders`), then :mod:`.deals` (workspace checks); :mod:`.base` h
 context, the two registries and the helpers they share.
 """
 
-from salesdocs.policy.checks import deals, rules
+from salesdocs.policy.checks import contract, deals, rules
 from salesdocs.policy.checks.base import POLICY_CHECKS, WORKSPACE_CHECKS, Context, PolicyCheck, policy_check, run, workspace_check
 
-__all__ = ["POLICY_CHECKS", "WORKSPACE_CHECKS", "Context", "PolicyCheck", "deals", "policy_check", "rules", "run", "workspace_check"]
+__all__ = [
+    "POLICY_CHECKS",
+    "WORKSPACE_CHECKS",
+    "Context",
+    "PolicyCheck",
+    "contract",
+    "deals",
+    "policy_check",
+    "rules",
+    "run",
+    "workspace_check",
+]

@@ -1,0 +1,213 @@
+"""Checks of ``rules/contract.yaml``: placeholders, conditions, references, typed figures.
+
+* ``unknown-placeholder`` — a ``{name}`` no policy value, deal value or clause answers to
+  (error, at the placeholder, with did-you-mean);
+* ``unknown-ref`` — a ``when:`` naming a service or tier the catalogue does not have;
+* ``ref-conditional`` — a clause citing a clause that may be left out of the same appendix;
+* ``literal-figure`` — a figure typed in clause text that equals a policy value the clause could
+  cite (warning; an error under ``--strict``): when the policy changes, typed figures do not;
+* ``limits-not-bold`` — a clause limiting the client's rights not printed in bold (warning:
+  民法典 第四百九十六条 asks the drafter to draw attention to it);
+* ``duplicate-id`` — article and item ids are one namespace (references use them);
+* ``missing-contacts`` — a deal whose appendix would cite contacts it does not name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from salesdocs.errors import Problem
+from salesdocs.model import Clause, Contract, Policy
+from salesdocs.policy.checks.base import Context, unknown_ref, workspace_check
+from salesdocs.policy.contract import PLACEHOLDER, policy_figures, vocabulary
+from salesdocs.policy.reader import Document
+
+FIGURE = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)\s*([%％])?")
+
+
+def _position(doc: Document, path: tuple[Any, ...], needle: str, nth: int) -> tuple[int, int]:
+    """Line and column of the ``nth`` occurrence of ``needle`` in the text value at ``path``
+    (a folded ``>-`` value spans several source lines)."""
+    line, col = doc.pos(path)
+    seen = 0
+    for number in range(line, line + 200):
+        source = doc.source(number)
+        if not source and number > line:
+            break
+        start = col - 1 if number == line else 0
+        found = source.find(needle, start)
+        while found >= 0:
+            if seen == nth:
+                return number, found + 1
+            seen += 1
+            found = source.find(needle, found + len(needle))
+    return line, col
+
+
+def _items(doc: Document) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    for a, article in enumerate(doc.data.get("articles") or []):
+        for i, item in enumerate(article.get("items") or []):
+            yield ("articles", a, "items", i), item
+
+
+def _clauses(contract: Contract) -> dict[str, Clause]:
+    return {c.id: c for article in contract.articles for c in article.clauses}
+
+
+@workspace_check
+def contract_clauses(ctx: Context) -> Iterator[Problem]:
+    doc, policy = ctx.rules.get("contract"), ctx.policy
+    if doc is None or policy is None:
+        return
+    known = vocabulary(policy.data, policy.contract, [p.id for p in policy.terms.payment])
+    figures = policy_figures(policy.data)
+    clauses = _clauses(policy.contract)
+    yield from _duplicate_ids(doc)
+    for path, item in _items(doc):
+        text = item.get("text") or ""
+        clause = clauses.get(item.get("id", ""))
+        yield from _placeholders(doc, path, text, known, clause, clauses)
+        yield from _figures(doc, path, text, figures)
+        yield from _condition(doc, path, item.get("when"), policy)
+        if item.get("limits_client_rights") and not item.get("bold"):
+            yield doc.problem(
+                doc.key_pos((*path, "limits_client_rights")),
+                "limits-not-bold",
+                f"条款 {item.get('id')} 限制甲方权利，但没有加粗提示",
+                f"clause {item.get('id')} limits the client's rights but is not in bold",
+                hint_zh="加上 bold: true：限制对方权利的格式条款须以显著方式提示（民法典第四百九十六条）",
+                hint_en="add bold: true: standard terms limiting the other party's rights must be drawn to its attention",
+                severity="warning",
+            )
+
+
+def _duplicate_ids(doc: Document) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    entries: list[tuple[tuple[Any, ...], str]] = []
+    for a, article in enumerate(doc.data.get("articles") or []):
+        entries.append((("articles", a, "id"), str(article.get("id", ""))))
+        entries.extend((("articles", a, "items", i, "id"), str(item.get("id", ""))) for i, item in enumerate(article.get("items") or []))
+    for path, value in entries:
+        if value in seen:
+            yield doc.problem(
+                doc.pos(path),
+                "duplicate-id",
+                f"条款编号 {value} 重复：第 {seen[value]} 行已经用过",
+                f"duplicate clause id {value}: already used on line {seen[value]}",
+                hint_zh="条与款的编号共用一个命名空间（{ref.编号} 靠它引用），请改成不同的编号",
+                hint_en="article and item ids share one namespace ({ref.id} cites them); rename one",
+            )
+        else:
+            seen[value] = doc.pos(path)[0]
+
+
+def _placeholders(
+    doc: Document, path: tuple[Any, ...], text: str, known: list[str], clause: Clause | None, clauses: dict[str, Clause]
+) -> Iterator[Problem]:
+    counts: dict[str, int] = {}
+    for m in PLACEHOLDER.finditer(text):
+        name = m.group(1).strip()
+        nth = counts.get(m.group(0), 0)
+        counts[m.group(0)] = nth + 1
+        where = _position(doc, (*path, "text"), m.group(0), nth)
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            yield doc.problem(
+                where,
+                "unknown-placeholder",
+                f"未知的占位符 {{{name}}}",
+                f"unknown placeholder {{{name}}}",
+                hint_zh=f"是不是想写 {{{close[0]}}}？" if close else "占位符写政策文件中的路径，如 {terms.review_days}，或 {ref.条款编号}",
+                hint_en=f"did you mean {{{close[0]}}}?"
+                if close
+                else "write a path into a rules file, e.g. {terms.review_days}, or {ref.clause-id}",
+            )
+        elif name.startswith("ref.") and clause is not None:
+            target = clauses.get(name[4:])
+            if target is not None and target.when is not None and target.when != clause.when:
+                yield doc.problem(
+                    where,
+                    "ref-conditional",
+                    f"引用的条款 {target.id} 只在部分交易中出现，而本条款不受同样的条件限制",
+                    f"clause {target.id} appears only in some deals, but this clause does not have the same condition",
+                    hint_zh=f"给本条款写上与 {target.id} 相同的 when，或改为引用总是出现的条款",
+                    hint_en=f"give this clause the same when: as {target.id}, or cite a clause that always appears",
+                )
+
+
+def _figures(doc: Document, path: tuple[Any, ...], text: str, figures: dict[Decimal, list[str]]) -> Iterator[Problem]:
+    plain = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    counts: dict[str, int] = {}
+    for m in FIGURE.finditer(plain):
+        try:
+            value = Decimal(m.group(1))
+        except InvalidOperation:
+            continue
+        names = figures.get(value)
+        nth = counts.get(m.group(0), 0)
+        counts[m.group(0)] = nth + 1
+        if not names:
+            continue
+        shown = "、".join(f"{{{n}}}" for n in names[:3]) + ("……" if len(names) > 3 else "")
+        yield doc.problem(
+            _position(doc, (*path, "text"), m.group(0), nth),
+            "literal-figure",
+            f"条款中直接写了数字 {m.group(0).strip()}，它等于政策中的数值：政策修改后这里不会跟着变",
+            f"the clause types the figure {m.group(0).strip()}, which equals a policy value: it will not follow a policy change",
+            hint_zh=f"改用占位符：{shown}",
+            hint_en=f"cite it by placeholder: {shown.replace('、', ', ')}",
+            severity="warning",
+        )
+
+
+def _condition(doc: Document, path: tuple[Any, ...], when: Any, policy: Policy) -> Iterator[Problem]:
+    if not isinstance(when, dict):
+        return
+    service_id = when.get("service")
+    if service_id is None:
+        return
+    service = policy.service(service_id)
+    if service is None:
+        yield unknown_ref(doc, (*path, "when", "service"), "服务", "service", service_id, [s.id for s in policy.services])
+        return
+    tier = when.get("tier")
+    if tier is not None and service.tier(tier) is None:
+        yield unknown_ref(
+            doc, (*path, "when", "tier"), f"{service.id} 的档位", f"tier of {service.id}", tier, [t.id for t in service.tiers]
+        )
+
+
+@workspace_check
+def deal_contacts(ctx: Context) -> Iterator[Problem]:
+    """Deals whose appendix cites their contacts must name them."""
+    policy = ctx.policy
+    if policy is None:
+        return
+    texts = " ".join(c.text for a in policy.contract.articles for c in a.clauses)
+    if "{deal.contacts.client}" not in texts:
+        return
+    for stem, doc in ctx.deals.items():
+        contacts = (doc.data.get("contacts") or {}).get("client")
+        if not contacts:
+            yield doc.problem(
+                doc.key_pos(("id",)),
+                "missing-contacts",
+                f"交易 {stem} 没有写甲方联系人（contacts.client），合同附件需要他们的电子邮箱或微信来界定“书面”",
+                f"deal {stem} names no client contacts (contacts.client); the appendix needs their e-mail or WeChat to define 'written'",
+                hint_zh="加上 contacts: {client: [{name: 王经理, email: wang@example.com, wechat: …}]}",
+                hint_en="add contacts: {client: [{name: …, email: …, wechat: …}]}",
+            )
+        for i, contact in enumerate(contacts or []):
+            if isinstance(contact, dict) and not (contact.get("email") or contact.get("wechat")):
+                yield doc.problem(
+                    doc.pos(("contacts", "client", i, "name")),
+                    "missing-contacts",
+                    f"联系人 {contact.get('name')} 没有电子邮箱或微信：发给他/她的消息无法算作“书面”",
+                    f"contact {contact.get('name')} has no e-mail or WeChat: messages to them cannot count as written",
+                    hint_zh="至少写 email 或 wechat 之一",
+                    hint_en="give an email or a wechat",
+                )
