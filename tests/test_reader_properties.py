@@ -158,9 +158,9 @@ def test_real_file_with_typing_mistakes_never_raises(text: str) -> None:
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
 def test_every_sample_file_reads_cleanly(encoding: str, sample_workspace: Path) -> None:
-    for path in sorted(sample_workspace.glob("*/*.yaml")):
-        if path.parent.name not in ("rules", "clients", "deals"):
-            continue
+    paths = [p for p in sorted(sample_workspace.glob("*/*.yaml")) if p.parent.name in ("rules", "clients", "deals")]
+    assert {p.parent.name for p in paths} == {"rules", "clients", "deals"}  # not vacuous
+    for path in paths:
         doc, problems = read_yaml_bytes(path.read_text(encoding="utf-8").encode(encoding), path.name)
         assert problems == [] and doc is not None, path
 
