@@ -1,9 +1,11 @@
-"""Synthetic workspace generator: the sample policy plus N clients and N deals.
+"""Synthetic workspace generator: a policy (by default the sample's) plus N clients and N deals.
 
-    python benchmarks/synth.py DIR --clients 50 --deals 50 [--seed 1]
+    python benchmarks/synth.py DIR --clients 50 --deals 50 [--seed 1] [--rules RULES_DIR]
 
 Deterministic for a given seed.  Used by benchmarks/run.py and by the tests
-(small N).  Deal dates stay inside 2026 so no due date is an estimate.
+(small N, with the rules of a test fixture workspace).  Deal dates stay inside
+2026 so no due date is an estimate.  The rules must offer the services and tiers
+in ``LINES``.
 """
 
 from __future__ import annotations
@@ -34,11 +36,11 @@ LEVELS = {
 }
 
 
-def generate(target: Path, clients: int, deals: int, seed: int = 1) -> Path:
+def generate(target: Path, clients: int, deals: int, seed: int = 1, rules: Path = REPO / "rules") -> Path:
+    """Write ``rules`` (a copy of that folder) and the synthetic clients and deals into ``target``."""
     rng = random.Random(seed)
     target.mkdir(parents=True, exist_ok=True)
-    for folder in ("rules",):
-        shutil.copytree(REPO / folder, target / folder, dirs_exist_ok=True)
+    shutil.copytree(rules, target / "rules", dirs_exist_ok=True)
     (target / "clients").mkdir(exist_ok=True)
     (target / "deals").mkdir(exist_ok=True)
     ids = []
@@ -93,8 +95,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--deals", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rules", type=Path, default=REPO / "rules", help="the rules/ folder to copy (default: the sample's)")
     args = parser.parse_args()
-    generate(args.target, args.clients, args.deals, args.seed)
+    generate(args.target, args.clients, args.deals, args.seed, rules=args.rules)
     print(f"wrote {args.clients} clients and {args.deals} deals into {args.target}")
 
 

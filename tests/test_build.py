@@ -19,7 +19,7 @@ from salesdocs.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
-from synth import generate  # type: ignore[import-not-found]  # noqa: E402
+from synth import generate  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
 
 
 def flat(text: str) -> str:
@@ -34,12 +34,9 @@ def by_name(report, root: Path) -> dict[str, str]:  # type: ignore[no-untyped-de
 def built(pristine_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     """A small synthetic workspace (2 clients, 3 deals) built once with 2 workers.
 
-    The generator copies the repository's sample rules; they are replaced by the fixture
-    agency's, so these tests do not depend on the sample.
+    Its rules are the fixture agency's, not the sample's, so these tests do not depend on the sample.
     """
-    root = generate(tmp_path_factory.mktemp("synth"), clients=2, deals=3, seed=3)
-    shutil.rmtree(root / "rules")
-    shutil.copytree(pristine_workspace / "rules", root / "rules")
+    root = generate(tmp_path_factory.mktemp("synth"), clients=2, deals=3, seed=3, rules=pristine_workspace / "rules")
     report = build(root, jobs=2)
     return root, report
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from salesdocs.errors import Problem
 from salesdocs.policy.reader import read_yaml_bytes
 
-REPO = Path(__file__).resolve().parent.parent
-SERVICES_TEXT = (REPO / "rules" / "services.yaml").read_text(encoding="utf-8")
+AGENCY = Path(__file__).resolve().parent / "fixtures" / "agency"
+SERVICES_TEXT = (AGENCY / "rules" / "services.yaml").read_text(encoding="utf-8")
 
 # pieces a person may type into a YAML file, right or wrong
 FRAGMENTS = [
@@ -111,7 +111,7 @@ yamlish = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
 
 @st.composite
 def spliced_services(draw: st.DrawFn) -> str:
-    """The real services.yaml with a few fragments typed in at random places."""
+    """A real services.yaml (the fixture agency's) with a few fragments typed in at random places."""
     text = SERVICES_TEXT
     for _ in range(draw(st.integers(1, 3))):
         at = draw(st.integers(0, len(text)))
@@ -157,10 +157,10 @@ def test_real_file_with_typing_mistakes_never_raises(text: str) -> None:
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
-def test_every_sample_file_reads_cleanly(encoding: str) -> None:
-    for path in sorted(REPO.glob("*/*.yaml")):
-        if path.parent.name not in ("rules", "clients", "deals"):
-            continue
+def test_every_sample_file_reads_cleanly(encoding: str, sample_workspace: Path) -> None:
+    paths = [p for p in sorted(sample_workspace.glob("*/*.yaml")) if p.parent.name in ("rules", "clients", "deals")]
+    assert {p.parent.name for p in paths} == {"rules", "clients", "deals"}  # not vacuous
+    for path in paths:
         doc, problems = read_yaml_bytes(path.read_text(encoding="utf-8").encode(encoding), path.name)
         assert problems == [] and doc is not None, path
 
@@ -169,10 +169,10 @@ def test_every_sample_file_reads_cleanly(encoding: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def scratch_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("fuzzed")
-    for folder in ("rules", "clients", "deals"):
-        shutil.copytree(REPO / folder, root / folder)
+def scratch_workspace(pristine_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the fixture agency whose services.yaml the fuzz tests overwrite."""
+    root = tmp_path_factory.mktemp("fuzzed") / "ws"
+    shutil.copytree(pristine_workspace, root)
     yield root
 
 
@@ -187,6 +187,7 @@ def _check_json(root: Path, *extra: str) -> tuple[int, str, str]:
             code = exc.code
         else:  # pragma: no cover - main always exits
             code = 0
+    assert isinstance(code, int), code
     return code, out.getvalue(), err.getvalue()
 
 
@@ -216,19 +217,17 @@ def test_check_with_binary_services_file_always_fails(raw: bytes, scratch_worksp
     assert any(p["file"] == "rules/services.yaml" and p["severity"] == "error" for p in json.loads(out))
 
 
-def test_sample_workspace_passes_with_no_warnings(tmp_path: Path) -> None:
-    for folder in ("rules", "clients", "deals"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    code, out, err = _check_json(tmp_path, "--strict")
+def test_sample_workspace_passes_with_no_warnings(sample_workspace: Path) -> None:
+    code, out, err = _check_json(sample_workspace, "--strict")
     assert (code, json.loads(out), err) == (0, [], "")
 
 
-def test_check_does_not_import_weasyprint(tmp_path: Path) -> None:
+def test_check_does_not_import_weasyprint(pristine_workspace: Path, tmp_path: Path) -> None:
     program = (
         "import json, sys\n"
         "from salesdocs.cli import main\n"
         "try:\n"
-        f"    main(['check', '--workspace', {str(REPO)!r}, '--format', 'json'])\n"
+        f"    main(['check', '--workspace', {str(pristine_workspace)!r}, '--format', 'json'])\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint')\n"

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import salesdocs
 from salesdocs.cli import main
 
-ROOT = Path(salesdocs.__file__).resolve().parent.parent
 HEADER = "id,received_at,channel,client,project,service,category,description,first_response_at,resolved_at,resolution,onsite,satisfaction"
 ROWS = [
     "T1,2026-10-08 14:30,wechat,yunfan-tech,,logo-design,source-file,缺源文件,2026-10-08 14:50,2026-10-09 10:00,已补发,否,5",
@@ -24,11 +22,14 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     out, err = capsys.readouterr()
+    assert isinstance(exit_.value.code, int), exit_.value.code
     return exit_.value.code, out, err
 
 
 @pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def here(workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current folder: tickets.csv, and the fixture agency workspace in ws/ (``workspace``)."""
+    assert workspace == tmp_path / "ws"
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SALESDOCS_RECORDS_DB", raising=False)
     Path("tickets.csv").write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
@@ -36,7 +37,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def common(*more: str) -> list[str]:
-    return ["-w", str(ROOT), "--db", "r.sqlite", *more]
+    return ["-w", "ws", "--db", "r.sqlite", *more]
 
 
 def test_import_summary_and_reimport(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,7 +49,7 @@ def test_import_summary_and_reimport(here: Path, capsys: pytest.CaptureFixture[s
         "  按服务：LOGO 设计 1、公众号文章 1、文案撰写 1",
     ]
     assert (here / "r.sqlite").is_file()  # a relative --db is relative to the current folder
-    assert not (ROOT / "r.sqlite").exists()
+    assert not (here / "ws" / "r.sqlite").exists()  # not relative to the workspace
     code, out, _ = run(["records", "import", "tickets.csv", "--kind", "tickets", *common("--lang", "en")], capsys)
     assert code == 0 and out.startswith("imported tickets.csv (tickets): 0 added, 3 skipped (already recorded)")
 

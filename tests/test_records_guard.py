@@ -8,14 +8,12 @@ import pytest
 
 from salesdocs.cli import main as cli_main
 
-REPO = Path(__file__).resolve().parent.parent
 
-
-def test_list_on_an_empty_file_does_not_touch_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_on_an_empty_file_does_not_touch_it(pristine_workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.sqlite"
     empty.write_bytes(b"")
     with pytest.raises(SystemExit) as info:
-        cli_main(["records", "list", "--db", str(empty), "-w", str(REPO), "--lang", "en"])
+        cli_main(["records", "list", "--db", str(empty), "-w", str(pristine_workspace), "--lang", "en"])
     err = capsys.readouterr().err
     assert info.value.code == 1
     assert err.strip() == f"{empty} is an empty file, not a records database; import some records with salesdocs records import"

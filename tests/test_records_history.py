@@ -9,17 +9,15 @@ from pathlib import Path
 
 import pytest
 
-import salesdocs
 from salesdocs import api
 from salesdocs.cli import main
 from salesdocs.errors import RecordsError, UsageError
-from salesdocs.model import stage_id
+from salesdocs.model import Workspace, stage_id
 from salesdocs.records.history import list_records, refund_for_project
 from salesdocs.records.importer import import_csv
 from salesdocs.records.sample import generate, to_csv
 from salesdocs.workspace import load_workspace
 
-ROOT = Path(salesdocs.__file__).resolve().parent.parent
 HEADER = "id,project,deal,client,service,tier,event,at,stage,amount_paid,refund_amount,note"
 HISTORY = [
     # logo-design: two counted revisions (a small change and a declined overhaul in between), then unsatisfied
@@ -54,12 +52,12 @@ HISTORY = [
 
 
 @pytest.fixture(scope="module")
-def ws():
-    return load_workspace(ROOT)
+def ws(pristine_workspace: Path) -> Workspace:
+    return load_workspace(pristine_workspace)
 
 
 @pytest.fixture(scope="module")
-def db(ws, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def db(ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("history")
     (folder / "events.csv").write_text(HEADER + "\n" + "\n".join(HISTORY) + "\n", encoding="utf-8")
     path = folder / "records.sqlite"
@@ -67,7 +65,7 @@ def db(ws, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_refund_from_history_equals_the_engine(ws, db: Path) -> None:
+def test_refund_from_history_equals_the_engine(ws: Workspace, db: Path) -> None:
     answer = refund_for_project(ws, "L", db=db)
     result, history = answer.result, answer.history
     assert answer.applies and result is not None
@@ -88,7 +86,7 @@ def test_refund_from_history_equals_the_engine(ws, db: Path) -> None:
     assert json.dumps(history, ensure_ascii=False)  # JSON-ready
 
 
-def test_refund_at_the_last_step(ws, db: Path) -> None:
+def test_refund_at_the_last_step(ws: Workspace, db: Path) -> None:
     answer = refund_for_project(ws, "C", db=db)
     result, history = answer.result, answer.history
     assert result is not None
@@ -105,7 +103,7 @@ def test_refund_at_the_last_step(ws, db: Path) -> None:
     }
 
 
-def test_no_refund_without_a_standing_dissatisfaction(ws, db: Path) -> None:
+def test_no_refund_without_a_standing_dissatisfaction(ws: Workspace, db: Path) -> None:
     accepted = refund_for_project(ws, "A", db=db)  # an answer, not an error
     assert (accepted.applies, accepted.result) == (False, None)
     assert (
@@ -121,12 +119,12 @@ def test_no_refund_without_a_standing_dissatisfaction(ws, db: Path) -> None:
     with pytest.raises(RecordsError) as err:
         refund_for_project(ws, "N", db=db)
     assert err.value.en == "project N has no amount paid recorded, so the refund cannot be computed; record an event with amount_paid"
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(UsageError) as usage:
         refund_for_project(ws, "Z", db=db)
-    assert err.value.en == "no project Z in the records; salesdocs records list --kind projects lists them"
+    assert usage.value.en == "no project Z in the records; salesdocs records list --kind projects lists them"
 
 
-def test_every_refund_of_the_sample_history(ws, tmp_path: Path) -> None:
+def test_every_refund_of_the_sample_history(ws: Workspace, tmp_path: Path) -> None:
     """For every sample project with a refund: the stage counted here from the CSV gives the same engine refund."""
     _, event_rows = generate(ws)
     (tmp_path / "events.csv").write_bytes(to_csv(event_rows))
@@ -154,28 +152,30 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     out, err = capsys.readouterr()
+    assert isinstance(exit_.value.code, int), exit_.value.code
     return exit_.value.code, out, err
 
 
-def test_refund_command(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refund_command(db: Path, pristine_workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SALESDOCS_RECORDS_DB", str(db))
-    code, out, _ = run(["refund", "--project", "L", "-w", str(ROOT), "--format", "json", "--lang", "en"], capsys)
+    root = pristine_workspace
+    code, out, _ = run(["refund", "--project", "L", "-w", str(root), "--format", "json", "--lang", "en"], capsys)
     data = json.loads(out)
     assert code == 0
     assert (data["project"], data["stage"], data["refund"], data["rule"]["step"]) == ("L", "revision-2", "1500.00", 2)
     assert [h["event"] for h in data["history"]][-1] == "dissatisfied"
-    code, out, _ = run(["refund", "--project", "L", "-w", str(ROOT), "--lang", "zh"], capsys)
+    code, out, _ = run(["refund", "--project", "L", "-w", str(root), "--lang", "zh"], capsys)
     assert code == 0 and "¥1,500.00" in out and "退款阶梯 design 第 2 步" in out
-    code, out, _ = run(["refund", "--project", "A", "-w", str(ROOT), "--lang", "en"], capsys)
+    code, out, _ = run(["refund", "--project", "A", "-w", str(root), "--lang", "en"], capsys)
     assert code == 0 and "no recorded dissatisfaction, so no refund applies" in out  # an answer, not an error
-    code, out, _ = run(["refund", "--project", "A", "-w", str(ROOT), "--format", "json"], capsys)
+    code, out, _ = run(["refund", "--project", "A", "-w", str(root), "--format", "json"], capsys)
     data = json.loads(out)
     assert code == 0 and (data["project"], data["applies"], data["refund"]) == ("A", False, "0.00")
-    code, _, err = run(["refund", "--project", "Z", "-w", str(ROOT), "--lang", "en"], capsys)
+    code, _, err = run(["refund", "--project", "Z", "-w", str(root), "--lang", "en"], capsys)
     assert code == 2 and err.startswith("no project Z in the records")
 
 
-def test_list_records(ws, db: Path) -> None:
+def test_list_records(ws: Workspace, db: Path) -> None:
     projects = list_records(ws, "projects", db=db)
     assert projects["total"] == 5
     by_id = {p["id"]: p for p in projects["items"]}

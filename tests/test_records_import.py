@@ -7,21 +7,20 @@ from pathlib import Path
 
 import pytest
 
-import salesdocs
 from salesdocs.errors import RecordsError
+from salesdocs.model import Workspace
 from salesdocs.records import store
 from salesdocs.records.importer import ImportProblems, add_event, add_ticket, import_csv, parse_datetime
 from salesdocs.workspace import load_workspace
 
-ROOT = Path(salesdocs.__file__).resolve().parent.parent
 HEADER = "id,received_at,channel,client,project,service,category,description,first_response_at,resolved_at,resolution,onsite,satisfaction"
 HEADER_ZH = "编号,收到时间,渠道,客户,项目,服务,问题类别,描述,首次回复时间,解决时间,处理结果,是否上门,满意度"
 EVENT_HEADER = "id,project,deal,client,service,tier,event,at,stage,amount_paid,refund_amount,note"
 
 
 @pytest.fixture(scope="module")
-def ws():
-    return load_workspace(ROOT)
+def ws(pristine_workspace: Path) -> Workspace:
+    return load_workspace(pristine_workspace)
 
 
 @pytest.fixture
@@ -52,11 +51,11 @@ def row(i: int, **changes: str) -> str:
     return ",".join(values[k] for k in HEADER.split(","))
 
 
-def tickets_csv(n: int = 20, header: str = HEADER, **bad: dict[str, str]) -> str:
+def tickets_csv(n: int = 20, header: str = HEADER, bad: dict[str, dict[str, str]] | None = None) -> str:
     """``n`` good rows T001…; ``bad={"16": {...}}`` changes row T016 (spreadsheet row 17)."""
     lines = [header]
     for i in range(1, n + 1):
-        lines.append(row(i, **bad.get(str(i), {})))
+        lines.append(row(i, **(bad or {}).get(str(i), {})))
     return "\n".join(lines) + "\n"
 
 
@@ -72,7 +71,7 @@ def snapshot(db: Path) -> list[str] | None:
 
 
 @pytest.fixture
-def db(here: Path, ws) -> Path:
+def db(here: Path, ws: Workspace) -> Path:
     """A database that already holds some records, so 'unchanged' is meaningful."""
     path = here / "records.sqlite"
     (here / "base.csv").write_text(tickets_csv(3).replace("T00", "B00"), encoding="utf-8")
@@ -80,7 +79,7 @@ def db(here: Path, ws) -> Path:
     return path
 
 
-def failing(ws, name: str, text: str | bytes, db: Path, kind: str = "tickets") -> ImportProblems:
+def failing(ws: Workspace, name: str, text: str | bytes, db: Path, kind: str = "tickets") -> ImportProblems:
     path = Path(name)
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     before = snapshot(db)
@@ -93,8 +92,8 @@ def failing(ws, name: str, text: str | bytes, db: Path, kind: str = "tickets") -
 # ------------------------------------------------------------------------------ the required cases
 
 
-def test_bad_date_on_row_17(ws, db: Path) -> None:
-    err = failing(ws, "tickets.csv", tickets_csv(20, **{"16": {"received_at": "2026-10-32 10:00"}}), db)
+def test_bad_date_on_row_17(ws: Workspace, db: Path) -> None:
+    err = failing(ws, "tickets.csv", tickets_csv(20, bad={"16": {"received_at": "2026-10-32 10:00"}}), db)
     assert err.lines("en") == [
         "tickets.csv:17: received_at: not a valid date and time: '2026-10-32 10:00' (expected e.g. 2026-10-08 14:30)"
     ]
@@ -103,32 +102,32 @@ def test_bad_date_on_row_17(ws, db: Path) -> None:
     assert err.zh.splitlines()[-1] == "未导入任何记录：发现 1 个问题，请修改后重新导入"
 
 
-def test_unknown_category(ws, db: Path) -> None:
-    err = failing(ws, "tickets.csv", tickets_csv(5, **{"4": {"category": "colour"}}), db)
+def test_unknown_category(ws: Workspace, db: Path) -> None:
+    err = failing(ws, "tickets.csv", tickets_csv(5, bad={"4": {"category": "colour"}}), db)
     assert err.lines("en") == ["tickets.csv:5: category: unknown category 'colour'; known: design-style, source-file, delivery-delay"]
     assert err.lines("zh") == ["tickets.csv:5: category: 未知的问题类别：“colour”；可选：design-style, source-file, delivery-delay"]
 
 
-def test_category_of_another_service(ws, db: Path) -> None:
-    err = failing(ws, "tickets.csv", tickets_csv(5, **{"2": {"category": "print-output"}}), db)
+def test_category_of_another_service(ws: Workspace, db: Path) -> None:
+    err = failing(ws, "tickets.csv", tickets_csv(5, bad={"2": {"category": "print-output"}}), db)
     assert err.lines("en") == [
         "tickets.csv:3: category: category print-output does not apply to service logo-design (it applies to: flyer-design, poster-design)"
     ]
 
 
-def test_satisfaction_6(ws, db: Path) -> None:
-    err = failing(ws, "tickets.csv", tickets_csv(5, **{"1": {"satisfaction": "6"}}), db)
+def test_satisfaction_6(ws: Workspace, db: Path) -> None:
+    err = failing(ws, "tickets.csv", tickets_csv(5, bad={"1": {"satisfaction": "6"}}), db)
     assert err.lines("en") == ["tickets.csv:2: satisfaction: satisfaction must be a whole number 1–5 or empty: '6'"]
     assert err.lines("zh") == ["tickets.csv:2: satisfaction: 满意度必须是 1–5 的整数或留空：“6”"]
 
 
 @pytest.mark.parametrize("value", ["0", "4.5", "五", "-1"])
-def test_satisfaction_must_be_1_to_5(ws, db: Path, value: str) -> None:
-    err = failing(ws, "tickets.csv", tickets_csv(2, **{"1": {"satisfaction": value}}), db)
+def test_satisfaction_must_be_1_to_5(ws: Workspace, db: Path, value: str) -> None:
+    err = failing(ws, "tickets.csv", tickets_csv(2, bad={"1": {"satisfaction": value}}), db)
     assert err.lines("en") == [f"tickets.csv:2: satisfaction: satisfaction must be a whole number 1–5 or empty: '{value}'"]
 
 
-def test_missing_column(ws, db: Path) -> None:
+def test_missing_column(ws: Workspace, db: Path) -> None:
     lines = tickets_csv(3).splitlines()
     without = "\n".join(",".join(c for j, c in enumerate(line.split(",")) if j != 1) for line in lines) + "\n"
     err = failing(ws, "tickets.csv", without, db)
@@ -136,14 +135,14 @@ def test_missing_column(ws, db: Path) -> None:
     assert err.lines("zh") == ["tickets.csv: 缺少列：received_at（中文表头：收到时间）"]
 
 
-def test_missing_columns_each_named(ws, db: Path) -> None:
+def test_missing_columns_each_named(ws: Workspace, db: Path) -> None:
     err = failing(ws, "tickets.csv", "id,description\nX,y\n", db)
     assert err.lines("en") == [
         f"tickets.csv: missing column: {name}" for name in ("received_at", "channel", "client", "service", "category")
     ]
 
 
-def test_duplicate_reimport_adds_nothing(ws, db: Path) -> None:
+def test_duplicate_reimport_adds_nothing(ws: Workspace, db: Path) -> None:
     Path("tickets.csv").write_text(tickets_csv(20), encoding="utf-8")
     first = import_csv(ws, "tickets.csv", "tickets", db=db)
     assert (first.added, first.skipped, first.conflicts) == (20, 0, [])
@@ -153,7 +152,7 @@ def test_duplicate_reimport_adds_nothing(ws, db: Path) -> None:
     assert snapshot(db) == before
 
 
-def test_gbk_file(ws, db: Path) -> None:
+def test_gbk_file(ws: Workspace, db: Path) -> None:
     """What Excel on Chinese Windows writes: GBK, Chinese headers, Chinese names for channels and services."""
     text = (
         "\n".join(
@@ -201,7 +200,7 @@ def test_gbk_file(ws, db: Path) -> None:
     ]
 
 
-def test_gb18030_beyond_gbk(ws, db: Path) -> None:
+def test_gb18030_beyond_gbk(ws: Workspace, db: Path) -> None:
     text = HEADER_ZH + "\n" + row(1, id="E1", description="客户名含生僻字 𠮷（GB18030）") + "\n"
     Path("gb.csv").write_bytes(text.encode("gb18030"))
     assert import_csv(ws, "gb.csv", "tickets", db=db).added == 1
@@ -210,7 +209,7 @@ def test_gb18030_beyond_gbk(ws, db: Path) -> None:
     )
 
 
-def test_bom_file(ws, db: Path) -> None:
+def test_bom_file(ws: Workspace, db: Path) -> None:
     """UTF-8 with a BOM (Excel's "CSV UTF-8"): the BOM is not part of the first header."""
     Path("bom.csv").write_bytes(b"\xef\xbb\xbf" + tickets_csv(3).replace("T00", "M00").encode("utf-8"))
     summary = import_csv(ws, "bom.csv", "tickets", db=db)
@@ -219,7 +218,7 @@ def test_bom_file(ws, db: Path) -> None:
     assert ids == ["M001", "M002", "M003"]
 
 
-def test_bom_with_chinese_headers(ws, db: Path) -> None:
+def test_bom_with_chinese_headers(ws: Workspace, db: Path) -> None:
     Path("bom-zh.csv").write_bytes(b"\xef\xbb\xbf" + tickets_csv(2, header=HEADER_ZH).replace("T00", "Z00").encode("utf-8"))
     assert import_csv(ws, "bom-zh.csv", "tickets", db=db).added == 2
 
@@ -227,14 +226,14 @@ def test_bom_with_chinese_headers(ws, db: Path) -> None:
 # --------------------------------------------------------------------------------- more of the CSV
 
 
-def test_utf16_tab_separated(ws, db: Path) -> None:
+def test_utf16_tab_separated(ws: Workspace, db: Path) -> None:
     """Excel's "Unicode text": UTF-16 with a BOM, tab-separated."""
     text = tickets_csv(2).replace("T00", "U00").replace(",", "\t")
     Path("unicode.txt").write_bytes(text.encode("utf-16"))
     assert import_csv(ws, "unicode.txt", "tickets", db=db).added == 2
 
 
-def test_unknown_encoding(ws, db: Path) -> None:
+def test_unknown_encoding(ws: Workspace, db: Path) -> None:
     Path("bad.csv").write_bytes(HEADER.encode() + b"\n\x80\xff\x80,\n")
     before = snapshot(db)
     with pytest.raises(RecordsError) as err:
@@ -243,7 +242,7 @@ def test_unknown_encoding(ws, db: Path) -> None:
     assert snapshot(db) == before
 
 
-def test_empty_and_missing_files(ws, db: Path) -> None:
+def test_empty_and_missing_files(ws: Workspace, db: Path) -> None:
     Path("empty.csv").write_bytes(b"")
     with pytest.raises(RecordsError) as err:
         import_csv(ws, "empty.csv", "tickets", db=db)
@@ -253,7 +252,7 @@ def test_empty_and_missing_files(ws, db: Path) -> None:
     assert err.value.en == "nope.csv: cannot be read: No such file or directory"
 
 
-def test_row_numbers_are_spreadsheet_rows(ws, db: Path) -> None:
+def test_row_numbers_are_spreadsheet_rows(ws: Workspace, db: Path) -> None:
     """A cell with line breaks is one spreadsheet row; blank rows are skipped but still counted."""
     lines = tickets_csv(4).splitlines()
     lines[1] = lines[1].replace("第 1 个问题", '"第一行\n第二行\n第三行"')
@@ -263,13 +262,13 @@ def test_row_numbers_are_spreadsheet_rows(ws, db: Path) -> None:
     assert err.lines("en") == ["tickets.csv:6: resolved_at: not a valid date and time: 'yesterday' (expected e.g. 2026-10-08 14:30)"]
 
 
-def test_every_problem_at_once(ws, db: Path) -> None:
+def test_every_problem_at_once(ws: Workspace, db: Path) -> None:
     bad = {
         "3": {"received_at": "", "channel": "fax"},
         "7": {"client": "nobody", "onsite": "maybe"},
         "9": {"first_response_at": "2026-10-01 09:00"},
     }
-    err = failing(ws, "tickets.csv", tickets_csv(10, **bad), db)
+    err = failing(ws, "tickets.csv", tickets_csv(10, bad=bad), db)
     assert err.lines("en") == [
         "tickets.csv:4: received_at: is required",
         "tickets.csv:4: channel: unknown channel 'fax'; known: wechat-official, website, phone, wechat",
@@ -279,13 +278,13 @@ def test_every_problem_at_once(ws, db: Path) -> None:
     ]
 
 
-def test_headers_as_written_name_the_column(ws, db: Path) -> None:
-    text = tickets_csv(2, header=HEADER_ZH, **{"2": {"satisfaction": "10"}})
+def test_headers_as_written_name_the_column(ws: Workspace, db: Path) -> None:
+    text = tickets_csv(2, header=HEADER_ZH, bad={"2": {"satisfaction": "10"}})
     err = failing(ws, "中文表头.csv", text, db)
     assert err.lines("zh") == ["中文表头.csv:3: 满意度: 满意度必须是 1–5 的整数或留空：“10”"]
 
 
-def test_header_variants_and_extra_columns(ws, db: Path) -> None:
+def test_header_variants_and_extra_columns(ws: Workspace, db: Path) -> None:
     header = "工单号,Received At,来源渠道,客户名称,项目编号,Service,类别,问题描述,首次响应时间,解决时间,解决方案,上门,满意度（1-5）,负责人"
     text = tickets_csv(2, header=",".join(header.split(",")[:-1])).replace("T00", "V00")
     lines = text.splitlines()
@@ -295,12 +294,12 @@ def test_header_variants_and_extra_columns(ws, db: Path) -> None:
     assert import_csv(ws, "variants.csv", "tickets", db=db).added == 2
 
 
-def test_two_headers_for_one_field(ws, db: Path) -> None:
+def test_two_headers_for_one_field(ws: Workspace, db: Path) -> None:
     err = failing(ws, "tickets.csv", "收到时间,received_at,channel,client,service,category\n", db)
     assert err.lines("en") == ["tickets.csv:1: received_at: means the same as column '收到时间' (both are received_at)"]
 
 
-def test_same_id_twice_in_a_file(ws, db: Path) -> None:
+def test_same_id_twice_in_a_file(ws: Workspace, db: Path) -> None:
     text = tickets_csv(3) + row(2) + "\n" + row(3, description="changed") + "\n"
     err = failing(ws, "tickets.csv", text, db)
     assert err.lines("en") == ["tickets.csv:6: id: id T003 repeats row 4 with different content"]
@@ -309,17 +308,17 @@ def test_same_id_twice_in_a_file(ws, db: Path) -> None:
     assert (summary.added, summary.skipped) == (3, 1)
 
 
-def test_changed_rows_are_reported_not_applied(ws, db: Path) -> None:
+def test_changed_rows_are_reported_not_applied(ws: Workspace, db: Path) -> None:
     Path("v1.csv").write_text(tickets_csv(3), encoding="utf-8")
     import_csv(ws, "v1.csv", "tickets", db=db)
     before = snapshot(db)
-    Path("v2.csv").write_text(tickets_csv(3, **{"2": {"resolved_at": "2026-10-10 18:00"}}), encoding="utf-8")
+    Path("v2.csv").write_text(tickets_csv(3, bad={"2": {"resolved_at": "2026-10-10 18:00"}}), encoding="utf-8")
     summary = import_csv(ws, "v2.csv", "tickets", db=db)
     assert (summary.added, summary.skipped, summary.conflicts) == (0, 3, [(3, "T002")])
     assert snapshot(db) == before
 
 
-def test_rows_without_ids_get_a_content_hash(ws, db: Path) -> None:
+def test_rows_without_ids_get_a_content_hash(ws: Workspace, db: Path) -> None:
     text = "\n".join(line.split(",", 1)[1] for line in tickets_csv(4).splitlines()) + "\n"
     Path("noid.csv").write_text(text, encoding="utf-8")
     first = import_csv(ws, "noid.csv", "tickets", db=db)
@@ -334,8 +333,8 @@ def test_rows_without_ids_get_a_content_hash(ws, db: Path) -> None:
     assert len(ids) == 4 and all(len(i) == 26 for i in ids)
 
 
-def test_too_many_problems_are_counted(ws, db: Path) -> None:
-    text = tickets_csv(250, **{str(i): {"channel": "fax"} for i in range(1, 251)})
+def test_too_many_problems_are_counted(ws: Workspace, db: Path) -> None:
+    text = tickets_csv(250, bad={str(i): {"channel": "fax"} for i in range(1, 251)})
     err = failing(ws, "tickets.csv", text, db)
     lines = err.en.splitlines()
     assert len(lines) == 202
@@ -354,24 +353,24 @@ def test_date_formats() -> None:
     assert parse_datetime("10/08/2026 14:30") is None
 
 
-def test_ticket_must_agree_with_its_recorded_project(ws, db: Path) -> None:
+def test_ticket_must_agree_with_its_recorded_project(ws: Workspace, db: Path) -> None:
     Path("events.csv").write_text(EVENT_HEADER + "\n,P1,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,\n", encoding="utf-8")
     import_csv(ws, "events.csv", "events", db=db)
-    err = failing(ws, "tickets.csv", tickets_csv(2, **{"1": {"project": "P1", "client": "mingcha-tea", "service": "poster-design"}}), db)
+    err = failing(ws, "tickets.csv", tickets_csv(2, bad={"1": {"project": "P1", "client": "mingcha-tea", "service": "poster-design"}}), db)
     assert err.lines("en") == [
         "tickets.csv:2: client: project P1 is for client yunfan-tech, here mingcha-tea",
         "tickets.csv:2: service: project P1 is for service logo-design, here poster-design",
     ]
 
 
-def test_a_failed_import_creates_no_database(ws, here: Path) -> None:
-    Path("tickets.csv").write_text(tickets_csv(3, **{"1": {"satisfaction": "6"}}), encoding="utf-8")
+def test_a_failed_import_creates_no_database(ws: Workspace, here: Path) -> None:
+    Path("tickets.csv").write_text(tickets_csv(3, bad={"1": {"satisfaction": "6"}}), encoding="utf-8")
     with pytest.raises(ImportProblems):
         import_csv(ws, "tickets.csv", "tickets", db=here / "new.sqlite")
     assert not (here / "new.sqlite").exists()
 
 
-def test_imports_are_logged(ws, db: Path) -> None:
+def test_imports_are_logged(ws: Workspace, db: Path) -> None:
     Path("tickets.csv").write_text(tickets_csv(4), encoding="utf-8")
     summary = import_csv(ws, "tickets.csv", "tickets", db=db)
     conn = sqlite3.connect(db)
@@ -391,7 +390,7 @@ def events_csv(*rows: str) -> str:
     return EVENT_HEADER + "\n" + "\n".join(rows) + "\n"
 
 
-def test_events_build_projects(ws, db: Path) -> None:
+def test_events_build_projects(ws: Workspace, db: Path) -> None:
     text = events_csv(
         ",P1,,yunfan-tech,logo-design,standard,started,2026-10-08 09:00,,3000,,",
         ",P1,,yunfan-tech,logo-design,standard,初稿交付,2026-10-12,,,,",
@@ -419,7 +418,7 @@ def test_events_build_projects(ws, db: Path) -> None:
     assert conn.execute("SELECT accepted, finished_at FROM projects WHERE id = 'P1'").fetchone() == (1, "2026-10-16 10:00:00")
 
 
-def test_event_history_problems(ws, db: Path) -> None:
+def test_event_history_problems(ws: Workspace, db: Path) -> None:
     Path("base.csv").write_text(
         events_csv(
             ",A,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,",
@@ -467,7 +466,7 @@ def test_event_history_problems(ws, db: Path) -> None:
     ]
 
 
-def test_event_row_problems(ws, db: Path) -> None:
+def test_event_row_problems(ws: Workspace, db: Path) -> None:
     err = failing(
         ws,
         "events.csv",
@@ -503,7 +502,7 @@ def test_event_row_problems(ws, db: Path) -> None:
     ]
 
 
-def test_amounts_as_people_type_them(ws, db: Path) -> None:
+def test_amounts_as_people_type_them(ws: Workspace, db: Path) -> None:
     """Amounts go through engine.money.parse_yuan: separators, ¥/元, full-width digits; at most 16 integer digits."""
     Path("paid.csv").write_text(
         events_csv(
@@ -521,7 +520,7 @@ def test_amounts_as_people_type_them(ws, db: Path) -> None:
     assert err.lines("en") == ["huge.csv:2: amount_paid: not a valid amount: '99999999999999999' (≥ 0, at most two decimals)"]
 
 
-def test_copywriting_writer_change(ws, db: Path) -> None:
+def test_copywriting_writer_change(ws: Workspace, db: Path) -> None:
     """Copywriting allows one writer change, at the first draft or after revision 2."""
     base = [
         ",W,,mingcha-tea,copywriting,standard,started,2026-10-01,,1500,,",
@@ -539,7 +538,7 @@ def test_copywriting_writer_change(ws, db: Path) -> None:
 # ------------------------------------------------------------------------------------ one entry
 
 
-def test_add_ticket(ws, here: Path) -> None:
+def test_add_ticket(ws: Workspace, here: Path) -> None:
     db = here / "add.sqlite"
     with pytest.raises(ImportProblems) as err:
         add_ticket(ws, db=db, received_at="2026-10-08 14:30", client="yunfan-tech", satisfaction="9")
@@ -559,7 +558,7 @@ def test_add_ticket(ws, here: Path) -> None:
     assert conn.execute("SELECT kind, source FROM imports").fetchall() == [("manual", "records add")]
 
 
-def test_add_event(ws, here: Path) -> None:
+def test_add_event(ws: Workspace, here: Path) -> None:
     db = here / "add.sqlite"
     add_event(ws, db=db, project="Q", client="yunfan-tech", service="poster-design", event="started", at="2026-10-01", amount_paid="1000")
     add_event(ws, db=db, project="Q", service="poster-design", event="draft-delivered", at="2026-10-02 17:00")
@@ -617,16 +616,12 @@ def test_db_path(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert store.default_db_path(here) == Path("/tmp/x.sqlite")
 
 
-def test_a_tier_is_needed_when_tiers_differ(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
-    for name in ("rules", "clients", "deals"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    services = tmp_path / "rules" / "services.yaml"
+def test_a_tier_is_needed_when_tiers_differ(workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    services = workspace / "rules" / "services.yaml"
     text = services.read_text(encoding="utf-8")
     premium = text.index("      - id: premium")
     services.write_text(text[:premium] + text[premium:].replace("refund_ladder: design", "refund_ladder: copywriting", 1), encoding="utf-8")
-    other = load_workspace(tmp_path)
+    other = load_workspace(workspace)
     monkeypatch.chdir(tmp_path)
     Path("events.csv").write_text(events_csv(",H,,yunfan-tech,logo-design,,started,2026-10-01,,,,"), encoding="utf-8")
     with pytest.raises(ImportProblems) as err:

@@ -22,7 +22,7 @@ import pytest
 import salesdocs
 from salesdocs.records import store
 
-ROOT = Path(salesdocs.__file__).resolve().parent.parent
+SOURCE = Path(salesdocs.__file__).resolve().parent.parent  # put on PYTHONPATH for the child processes
 ROWS = 200_000
 HEADER = "id,received_at,channel,client,project,service,category,description,first_response_at,resolved_at,resolution,onsite,satisfaction"
 
@@ -56,15 +56,19 @@ def writer_active(db: Path) -> bool:
         conn.close()
 
 
-def test_sigkill_mid_import_leaves_nothing_behind(tmp_path: Path) -> None:
+def test_sigkill_mid_import_leaves_nothing_behind(pristine_workspace: Path, tmp_path: Path) -> None:
     db = tmp_path / "records.sqlite"
     small, big = tmp_path / "small.csv", tmp_path / "big.csv"
     big_csv(small, 50, "OLD")
     big_csv(big, ROWS, "NEW")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(SOURCE)}
     command = [sys.executable, "-m", "salesdocs", "--lang", "en", "records", "import"]
     done = subprocess.run(
-        [*command, str(small), "--kind", "tickets", "--db", str(db), "-w", str(ROOT)], env=env, capture_output=True, text=True, timeout=120
+        [*command, str(small), "--kind", "tickets", "--db", str(db), "-w", str(pristine_workspace)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(db)
@@ -74,7 +78,10 @@ def test_sigkill_mid_import_leaves_nothing_behind(tmp_path: Path) -> None:
     assert before[0] == 50
 
     proc = subprocess.Popen(
-        [*command, str(big), "--kind", "tickets", "--db", str(db), "-w", str(ROOT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*command, str(big), "--kind", "tickets", "--db", str(db), "-w", str(pristine_workspace)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     wal = Path(f"{db}-wal")
     killed_in_transaction = False

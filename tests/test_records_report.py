@@ -1,9 +1,10 @@
 """The after-sales report: every figure checked against an independent computation.
 
-A fixed data set (18 tickets, 6 projects) is imported into a copy of the sample workspace in
-which the category ``print-output`` has no standard solution.  The report for October 2026 is
-rendered once for the module; each figure is computed here again, in plain Python straight
-from the CSV text (no SQL, no salesdocs code), and looked up in the PDF's text (pdftotext).
+A fixed data set (18 tickets, 6 projects) is imported into a copy of the fixture agency workspace
+(``tests/fixtures/agency``, a frozen copy of the sample) in which the category ``print-output``
+has no standard solution.  The report for October 2026 is rendered once for the module; each
+figure is computed here again, in plain Python straight from the CSV text (no SQL, no salesdocs
+code), and looked up in the PDF's text (pdftotext).
 A few of them are also pinned by hand so that the independent computation is itself checked.
 """
 
@@ -22,10 +23,10 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-import salesdocs
 from salesdocs.engine.refunds import refund_for
 from salesdocs.errors import RecordsError, UsageError
 from salesdocs.records import store
@@ -35,9 +36,8 @@ from salesdocs.records.stats import Period, aftersales_stats, records_digest
 from salesdocs.render import charts
 from salesdocs.render.aftersales import duration, prepare_aftersales, short_client
 from salesdocs.render.documents import render_prepared
+from salesdocs.render.inputs import PACKAGED_TEMPLATES
 from salesdocs.workspace import load_workspace
-
-ROOT = Path(salesdocs.__file__).resolve().parent.parent
 
 TICKETS = """\
 id,received_at,channel,client,project,service,category,description,first_response_at,resolved_at,resolution,onsite,satisfaction
@@ -101,10 +101,10 @@ LO, HI = datetime(2026, 10, 1), datetime(2026, 11, 1)
 LIMIT = 30  # rules/aftersales.yaml: response.first_response_minutes
 
 
-def make_workspace(folder: Path, *, drop_solution: str | None = None) -> Path:
-    """A copy of the sample workspace (rules, clients, deals) in ``folder``."""
-    for name in ("rules", "clients", "deals"):
-        shutil.copytree(ROOT / name, folder / name)
+def copy_agency(agency: Path, folder: Path, *, drop_solution: str | None = None) -> Path:
+    """A copy of the fixture agency workspace ``agency`` (rules, clients, deals) in ``folder``,
+    optionally without the standard solution of one problem category."""
+    shutil.copytree(agency, folder)
     if drop_solution:
         path = folder / "rules" / "aftersales.yaml"
         text = path.read_text(encoding="utf-8")
@@ -127,17 +127,21 @@ def mean2(values: list[int]) -> str:
     return f"{(Decimal(sum(values)) / len(values)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}" if values else "—"
 
 
+def at(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M")
+
+
 def ts(text: str) -> datetime | None:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M") if text else None
+    return at(text) if text else None
 
 
 # ------------------------------------------------------------------ the independent computation
 
 
-def rows() -> list[dict]:
+def rows() -> list[dict[str, Any]]:
     out = []
     for r in csv.DictReader(io.StringIO(TICKETS)):
-        received, first, resolved = ts(r["received_at"]), ts(r["first_response_at"]), ts(r["resolved_at"])
+        received, first, resolved = at(r["received_at"]), ts(r["first_response_at"]), ts(r["resolved_at"])
         out.append(
             {
                 **r,
@@ -151,15 +155,15 @@ def rows() -> list[dict]:
     return out
 
 
-def period_rows() -> list[dict]:
+def period_rows() -> list[dict[str, Any]]:
     return [r for r in rows() if LO <= r["received"] < HI]
 
 
-def within(r: dict) -> bool:
+def within(r: dict[str, Any]) -> bool:
     return r["minutes"] is not None and r["minutes"] <= LIMIT
 
 
-def expected_headline() -> dict:
+def expected_headline() -> dict[str, Any]:
     t = period_rows()
     answered = sorted(r["minutes"] for r in t if r["minutes"] is not None)
     n = len(answered)
@@ -189,9 +193,9 @@ def test_the_independent_computation_agrees_with_a_hand_count() -> None:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def report(pristine_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("report")
-    ws_root = make_workspace(folder / "ws", drop_solution="print-output")
+    ws_root = copy_agency(pristine_workspace, folder / "ws", drop_solution="print-output")
     ws = load_workspace(ws_root)
     (folder / "tickets.csv").write_text(TICKETS, encoding="utf-8")
     (folder / "events.csv").write_text(EVENTS, encoding="utf-8")
@@ -213,8 +217,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     }
 
 
-def line_with(report: dict, start: str) -> str:
-    found = [line for line in report["lines"] if line.startswith(compact(start))]
+def line_with(report: dict[str, Any], start: str) -> str:
+    found: list[str] = [line for line in report["lines"] if line.startswith(compact(start))]
     assert found, f"no line starts with {start!r}"
     return found[0]
 
@@ -227,7 +231,7 @@ def in_order(line: str, *parts: str) -> None:
         at = i + len(compact(part))
 
 
-def test_headline_figures(report: dict) -> None:
+def test_headline_figures(report: dict[str, Any]) -> None:
     e = expected_headline()
     n = e["received"]
     median = duration(Decimal(str(e["median"])).quantize(Decimal("0.1")))
@@ -242,7 +246,7 @@ def test_headline_figures(report: dict) -> None:
     assert f"{len(e['sats'])}条评分，{n - len(e['sats'])}条未评分" in report["all"]
 
 
-def test_satisfaction_distribution(report: dict) -> None:
+def test_satisfaction_distribution(report: dict[str, Any]) -> None:
     e = expected_headline()
     rated = len(e["sats"])
     for score in (5, 4, 3, 2, 1):
@@ -251,7 +255,7 @@ def test_satisfaction_distribution(report: dict) -> None:
     assert f"未评分{e['received'] - rated}—" in report["lines"]
 
 
-def test_service_hours_split(report: dict) -> None:
+def test_service_hours_split(report: dict[str, Any]) -> None:
     """In hours (working day, 09:00–18:30): within 30 min; outside: before 10:00 of the next working day."""
     t = period_rows()
     working_weekend = {date(2026, 10, 10)}  # the make-up Saturday of National Day 2026
@@ -260,7 +264,7 @@ def test_service_hours_split(report: dict) -> None:
     def working(d: date) -> bool:
         return d in working_weekend or (d.weekday() < 5 and d not in holidays)
 
-    def in_hours(r: dict) -> bool:
+    def in_hours(r: dict[str, Any]) -> bool:
         hm = r["received"].strftime("%H:%M")
         return working(r["received"].date()) and "09:00" <= hm < "18:30"
 
@@ -284,14 +288,14 @@ def test_service_hours_split(report: dict) -> None:
     ) in report["all"]
 
 
-def test_by_service_and_category(report: dict) -> None:
+def test_by_service_and_category(report: dict[str, Any]) -> None:
     ws = report["ws"]
     t = period_rows()
-    groups: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for r in t:
         groups[r["service"]][r["category"]].append(r)
 
-    def cells(items: list[dict]) -> str:
+    def cells(items: list[dict[str, Any]]) -> str:
         sats = [r["sat"] for r in items if r["sat"] is not None]
         n = len(items)
         return (
@@ -310,7 +314,7 @@ def test_by_service_and_category(report: dict) -> None:
     assert "合计" + cells(t) in report["lines"]
 
 
-def test_category_chart_is_there(report: dict) -> None:
+def test_category_chart_is_there(report: dict[str, Any]) -> None:
     # the chart's labels are text in the PDF: each category name and its total
     for category in ("内容不准确或有错别字", "设计风格不符合预期"):
         assert category in report["text"]
@@ -319,7 +323,7 @@ def test_category_chart_is_there(report: dict) -> None:
     assert all(ctx["charts"][k].startswith("data:image/svg+xml;base64,") for k in ("categories", "trend", "satisfaction"))
 
 
-def test_month_over_month_trend(report: dict) -> None:
+def test_month_over_month_trend(report: dict[str, Any]) -> None:
     all_rows = rows()
     months = [(2026, m) for m in range(5, 11)]
     counts, shares, sats = [], [], []
@@ -338,7 +342,7 @@ def test_month_over_month_trend(report: dict) -> None:
     assert "".join(f"{c}条" for c in counts) in report["lines"]
 
 
-def events() -> list[dict]:
+def events() -> list[dict[str, Any]]:
     return list(csv.DictReader(io.StringIO(EVENTS)))
 
 
@@ -355,11 +359,11 @@ def project_stage(project: str) -> int:
     return stage
 
 
-def test_refunds_by_ladder_step(report: dict) -> None:
+def test_refunds_by_ladder_step(report: dict[str, Any]) -> None:
     ws = report["ws"]
     steps: dict[tuple[str, int], list[Decimal]] = defaultdict(list)
     for e in events():
-        if e["event"] == "refund-paid" and LO <= ts(e["at"]) < HI:
+        if e["event"] == "refund-paid" and LO <= at(e["at"]) < HI:
             tier = ws.policy.service(e["service"]).tier(e["tier"])
             step = tier.ladder.step_for(project_stage(e["project"]))
             steps[(tier.ladder.id, step.number)].append(Decimal(e["refund_amount"]))
@@ -381,7 +385,7 @@ def test_refunds_by_ladder_step(report: dict) -> None:
     assert f"合计{len(everything)}¥{sum(everything):,.2f}" in report["lines"]
 
 
-def test_refund_amounts_are_the_ladder_amounts(report: dict) -> None:
+def test_refund_amounts_are_the_ladder_amounts(report: dict[str, Any]) -> None:
     """The refunds recorded in the fixture are what the engine's ladder gives for the recorded stage."""
     ws = report["ws"]
     for e in events():
@@ -391,11 +395,11 @@ def test_refund_amounts_are_the_ladder_amounts(report: dict) -> None:
             assert refund_for(e["service"], e["tier"], tier, project_stage(e["project"]), paid).refund == Decimal(e["refund_amount"])
 
 
-def test_projects_finished_in_the_period(report: dict) -> None:
+def test_projects_finished_in_the_period(report: dict[str, Any]) -> None:
     ws = report["ws"]
     finished = {}
     for e in events():
-        if e["event"] in ("accepted", "refund-paid") and LO <= ts(e["at"]) < HI:
+        if e["event"] in ("accepted", "refund-paid") and LO <= at(e["at"]) < HI:
             finished[e["project"]] = e
     assert sorted(finished) == ["X1", "X2", "X3", "X6"]
     revisions = {p: sum(1 for e in events() if e["project"] == p and e["event"] == "revision-delivered") for p in finished}
@@ -422,7 +426,7 @@ def test_projects_finished_in_the_period(report: dict) -> None:
     assert "X4" not in report["lines"][0] and not any(line.startswith("X4") for line in report["lines"])  # finished in September
 
 
-def test_frequent_problems_with_their_solutions(report: dict) -> None:
+def test_frequent_problems_with_their_solutions(report: dict[str, Any]) -> None:
     ws = report["ws"]
     t = period_rows()
     counts = Counter(r["category"] for r in t)
@@ -442,14 +446,14 @@ def test_frequent_problems_with_their_solutions(report: dict) -> None:
     assert "⚠尚无标准解决方案的问题类别：印刷效果问题（色差、出血、分辨率）（print-output）" in report["all"]
 
 
-def test_open_tickets_older_than_the_response_time(report: dict) -> None:
+def test_open_tickets_older_than_the_response_time(report: dict[str, Any]) -> None:
     overdue = []
     for r in rows():
         resolved = ts(r["resolved_at"])
         if r["received"] < HI and (resolved is None or resolved >= HI) and HI - r["received"] > timedelta(minutes=LIMIT):
             overdue.append(r)
     assert [r["id"] for r in overdue] == ["S03", "A11", "A12"]  # A13 came in 10 minutes before the end
-    unanswered = [r for r in overdue if not r["first_response_at"] or ts(r["first_response_at"]) >= HI]
+    unanswered = [r for r in overdue if not r["first_response_at"] or at(r["first_response_at"]) >= HI]
     assert f"共{len(overdue)}条工单收到已超过30分钟仍未解决，其中{len(unanswered)}条尚未首次回复" in report["all"]
     for r in overdue:
         age = HI - r["received"]
@@ -458,7 +462,7 @@ def test_open_tickets_older_than_the_response_time(report: dict) -> None:
     assert not any(line.startswith("A13") for line in report["lines"])
 
 
-def test_notes_and_provenance(report: dict) -> None:
+def test_notes_and_provenance(report: dict[str, Any]) -> None:
     prepared = report["prepared"]
     assert prepared.created.isoformat() == "2026-10-31T00:00:00+00:00"
     assert "数据来源：售后记录records.sqlite（共18条工单，2026-08-05至2026-10-31；6个项目）" in report["all"]
@@ -469,8 +473,8 @@ def test_notes_and_provenance(report: dict) -> None:
     assert "售后服务报告 · 2026年10月" in info and prepared.inputs_hash in info
 
 
-def test_no_data_in_css(report: dict) -> None:
-    template = (ROOT / "templates" / "aftersales.html").read_text(encoding="utf-8")
+def test_no_data_in_css(report: dict[str, Any]) -> None:
+    template = (PACKAGED_TEMPLATES / "aftersales.html").read_text(encoding="utf-8")
     style = template[template.index("<style>") : template.index("</style>")]
     assert "{{" not in style and "{%" not in style
 
@@ -486,13 +490,13 @@ def copy_db(src: Path, dst: Path) -> Path:
     return dst
 
 
-def test_same_records_same_hash_and_context(report: dict) -> None:
+def test_same_records_same_hash_and_context(report: dict[str, Any]) -> None:
     again = prepare_aftersales(report["ws"], None, date_from="2026-10-01", date_to="2026-10-31", db=report["db"])
     assert again.inputs_hash == report["prepared"].inputs_hash
     assert again.context == report["prepared"].context
 
 
-def test_the_hash_follows_the_rows_the_report_reads(report: dict, tmp_path: Path) -> None:
+def test_the_hash_follows_the_rows_the_report_reads(report: dict[str, Any], tmp_path: Path) -> None:
     from salesdocs.records.importer import add_ticket
 
     ws = report["ws"]
@@ -571,15 +575,15 @@ def test_durations_and_names() -> None:
     assert short_client("深圳云帆智能科技有限公司（示例）") == "深圳云帆智能科技"
 
 
-def test_no_records_database(tmp_path: Path) -> None:
-    ws = load_workspace(ROOT)
+def test_no_records_database(pristine_workspace: Path, tmp_path: Path) -> None:
+    ws = load_workspace(pristine_workspace)
     with pytest.raises(RecordsError) as err:
         prepare_aftersales(ws, "2026-10", db=tmp_path / "missing.sqlite")
     assert err.value.en.startswith("no after-sales records yet")
     assert not (tmp_path / "missing.sqlite").exists()
 
 
-def test_an_empty_period_renders(report: dict) -> None:
+def test_an_empty_period_renders(report: dict[str, Any]) -> None:
     """A month without any record still gives a clean report (every 'empty' branch of the template)."""
     ws, folder = report["ws"], report["folder"]
     prepared = prepare_aftersales(ws, "2026-03", db=report["db"])
@@ -595,7 +599,7 @@ def test_an_empty_period_renders(report: dict) -> None:
     assert "合计0¥0.00" in lines and "收到工单000000" in lines and "30分钟内回复——————" in lines
 
 
-def test_stats_on_the_store_directly(report: dict) -> None:
+def test_stats_on_the_store_directly(report: dict[str, Any]) -> None:
     """The same figures straight from aftersales_stats, and the digest changes with the period."""
     conn = store.open_existing(report["db"])
     try:
