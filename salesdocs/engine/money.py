@@ -8,9 +8,13 @@ float has already lost the exact amount.  Rounding is always ROUND_HALF_UP to th
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import overload
+from functools import cache
+from typing import cast, overload
 
 from salesdocs.errors import MoneyError
 
@@ -170,18 +174,37 @@ def in_words(x: Decimal) -> str:
     amount = to_fen(x)
     if abs(amount) >= MAX_WORDS_AMOUNT:  # e.g. 9999999999999999.995 rounds up to 10^16
         raise _too_large(amount)
-    import cn2an  # lazy: ~120 ms import
-
-    words: str = cn2an.an2cn(format_plain(amount), "rmb")
+    words: str = _an2cn()(format_plain(amount), "rmb")
     return "人民币" + words
 
 
 def chinese_numeral(n: int) -> str:
     """A whole number in Chinese numerals, as article numbers are written: 1 → 一, 12 → 十二, 20 → 二十."""
-    import cn2an  # lazy: ~120 ms import
-
-    numeral: str = cn2an.an2cn(str(n))
+    numeral: str = _an2cn()(str(n), "low")
     return numeral
+
+
+@cache
+def _an2cn() -> Callable[[str, str], str]:
+    """cn2an's number-to-Chinese converter, imported without the rest of cn2an.
+
+    ``import cn2an`` runs the package's ``__init__``, which builds all three of its converters and
+    parses their YAML configuration with ruamel (~100 ms of a cold ``salesdocs render``); the
+    converter we use needs none of it.  So the package is entered without running ``__init__``,
+    only its ``an2cn`` module is imported, and the bare package is taken out of ``sys.modules``
+    again: a later ``import cn2an`` anywhere runs ``__init__`` as usual and reuses this module.
+    """
+    if "cn2an" in sys.modules:
+        return cast("Callable[[str, str], str]", sys.modules["cn2an"].an2cn)
+    spec = importlib.util.find_spec("cn2an")
+    if spec is None:  # pragma: no cover - a dependency, always installed
+        raise ImportError("cn2an")
+    sys.modules["cn2an"] = importlib.util.module_from_spec(spec)
+    try:
+        from cn2an.an2cn import An2Cn
+    finally:
+        del sys.modules["cn2an"]
+    return cast("Callable[[str, str], str]", An2Cn().an2cn)
 
 
 def format_percent(x: Decimal) -> str:
