@@ -154,6 +154,42 @@ def test_intro_sections(agency: dict[str, Any]) -> None:
     assert "30分钟内首次回复" in text
 
 
+def test_intro_after_sales_comes_from_the_policy(agency: dict[str, Any]) -> None:
+    """Service hours, response, channels, on-site rule, free corrections and the seven duties: all policy data."""
+    text = flat(agency["text"]["intro"])
+    policy = agency["ws"].policy
+    assert (
+        "售后承诺服务时间工作日9:00—18:30"
+        "首次回复服务时间内30分钟内首次回复；服务时间外下一个工作日10:00前首次回复"
+        "专人驻守公众号后台、网站后台、售后电话、对接人微信"
+        "上门服务远程无法解决的问题，及时外出上门解决（2个工作日内）；杭州市内上门不收取差旅费"
+        "免费更正验收后90日内，因我方原因造成的错误免费更正"
+    ) in text
+    assert len(policy.aftersales.duties) == 7
+    assert "售后职责" + "".join(f"{i}.{flat(duty)}" for i, (_, duty) in enumerate(policy.aftersales.duties, start=1)) in text
+    for service in policy.services:
+        for tier in service.tiers:
+            assert flat(f"不计修改次数：{'、'.join(tier.revisions.not_counted)}") in text
+    assert "价格不含税，税额另计；金额单位为人民币元；" in text
+
+
+def test_intro_after_sales_follows_other_policies(make_workspace: Callable[..., Path]) -> None:
+    """Change the data and the intro follows: nothing of the agency's policy is written in the templates."""
+    root = make_workspace(
+        "minimal",
+        ("rules/aftersales.yaml", '{days: working-days, from: "09:00", to: "18:00"}', '{days: every-day, from: "08:30", to: "21:00"}'),
+        ("rules/aftersales.yaml", '{reply_by: "10:00"}', '{reply_by: "09:00"}'),
+        ("rules/terms.yaml", "prices_include_tax: false", "prices_include_tax: true"),
+    )
+    text = flat(pdf_text(render(load_workspace(root), "intro", None, root / "out" / "intro.pdf")[0]))
+    assert "服务时间每天8:30—21:00首次回复服务时间内30分钟内首次回复；服务时间外次日9:00前首次回复专人驻守售后电话" in text
+    assert "上门服务远程无法解决的问题上门解决（2个工作日内）案例" in text
+    assert "价格已含税；金额单位为人民币元；" in text
+    # the minimal policy has no duties, no area without travel costs and no correction period
+    for absent in ("售后职责", "差旅费", "免费更正", "工作日9:00", "不含税", "每个项目、每次问题都有登记记录"):
+        assert absent not in text, absent
+
+
 def test_footer_on_every_page_and_metadata(agency: dict[str, Any]) -> None:
     from pypdf import PdfReader
 

@@ -283,9 +283,79 @@ def test_service_hours_split(report: dict[str, Any]) -> None:
     inside_ok = sum(within(r) for r in inside)
     assert (len(inside), inside_ok, len(outside), ok) == (12, 8, 2, 1)
     assert (
-        f"内收到{len(inside)}条，其中30分钟内回复{inside_ok}条（{pct(inside_ok, len(inside))}）；"
+        f"按服务时间区分：服务时间（工作日9:00—18:30）内收到{len(inside)}条，其中30分钟内回复{inside_ok}条（{pct(inside_ok, len(inside))}）；"
         f"服务时间外收到{len(outside)}条，其中在下一个工作日10:00前回复{ok}条（{pct(ok, len(outside))}）"
     ) in report["all"]
+    assert "服务时间外收到的工单，政策规定：下一个工作日10:00前首次回复。" in report["all"]
+
+
+def hours_workspace(folder: Path, service_hours: str, reply_by: str) -> Path:
+    """A copy of the sample whose service hours (one flow mapping) and reply-by time are replaced."""
+    root = make_workspace(folder)
+    path = root / "rules" / "aftersales.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = '  service_hours:\n    days: working-days\n    from: "09:00"\n    to: "18:30"\n'
+    assert text.count(old) == 1 and text.count('reply_by: "10:00"') == 1
+    text = text.replace(old, f"  service_hours: {service_hours}\n").replace('reply_by: "10:00"', f'reply_by: "{reply_by}"')
+    path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "reply_by", "expected"),
+    [
+        # A13 (Saturday 23:50, never answered) is in these hours on every day
+        ("09:30", "23:55", "11:00", (12, 6, 2, 2)),
+        # A10 (Thursday 20:00) is outside, answered 06:00 the next day; A05 and A14 came before opening
+        ("09:30", "19:00", "09:30", (10, 6, 4, 3)),
+    ],
+)
+def test_service_hours_every_day(
+    report: dict[str, Any], tmp_path: Path, opens: str, closes: str, reply_by: str, expected: tuple[int, int, int, int]
+) -> None:
+    """``days: every-day``: weekends and holidays are service days, and outside hours the reply is due the next day."""
+    ws = load_workspace(hours_workspace(tmp_path / "ws", f'{{days: every-day, from: "{opens}", to: "{closes}"}}', reply_by))
+    conn = store.open_existing(report["db"])
+    try:
+        hours = aftersales_stats(conn, ws.policy, Period(START, END))["headline"]["hours"]
+    finally:
+        conn.close()
+
+    def in_hours(r: dict[str, Any]) -> bool:
+        hm: str = r["received"].strftime("%H:%M")
+        return opens <= hm < closes
+
+    inside = [r for r in period_rows() if in_hours(r)]
+    outside = [r for r in period_rows() if not in_hours(r)]
+    ok = 0
+    for r in outside:
+        d = r["received"].date() + timedelta(days=0 if r["received"].strftime("%H:%M") < opens else 1)
+        due = datetime.combine(d, datetime.strptime(reply_by, "%H:%M").time())
+        first = ts(r["first_response_at"])
+        ok += first is not None and first <= due
+    assert (len(inside), sum(within(r) for r in inside), len(outside), ok) == expected
+    assert (hours["inside"], hours["inside_ok"], hours["outside"], hours["outside_ok"]) == expected
+    assert (hours["days"], hours["from"], hours["to"], hours["reply_by"]) == ("every-day", opens, closes, reply_by)
+    policy = prepare_aftersales(ws, None, date_from=START, date_to=END, db=report["db"]).context["policy"]
+    assert policy["service_hours"] == f"每天 {opens.lstrip('0')}—{closes}"
+    assert policy["reply_deadline"] == f"次日 {reply_by.lstrip('0')} 前"
+
+
+def test_the_hours_split_never_disappears(report: dict[str, Any], tmp_path: Path) -> None:
+    """Any valid policy has structured hours, so the split is always computed and always printed."""
+    ws = load_workspace(hours_workspace(tmp_path / "ws", '{days: working-days, from: "08:00", to: "09:00"}', "08:30"))
+    prepared = prepare_aftersales(ws, None, date_from=START, date_to=END, db=report["db"])
+    hours = prepared.context["stats"]["headline"]["hours"]
+    assert hours["inside"] + hours["outside"] == expected_headline()["received"]
+    assert (hours["inside"], hours["outside"]) == (0, 14)
+    pdf = render_prepared(ws, prepared, tmp_path / "out" / "aftersales.pdf")
+    text = compact(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout)
+    assert "按服务时间区分：服务时间（工作日8:00—9:00）内收到0条，其中30分钟内回复0条（—）；服务时间外收到14条" in text
+
+
+def test_no_regular_expression_reads_the_policy_in_the_statistics() -> None:
+    source = (ROOT / "salesdocs" / "records" / "stats.py").read_text(encoding="utf-8")
+    assert "import re" not in source and "re.compile" not in source
 
 
 def test_by_service_and_category(report: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from salesdocs.engine.money import parse_decimal, parse_percent
@@ -36,6 +36,7 @@ from salesdocs.model import (
     RefundLadder,
     Revisions,
     Service,
+    ServiceHours,
     Terms,
     Tier,
     WriterChange,
@@ -187,14 +188,26 @@ def build_terms(t: dict[str, Any]) -> Terms:
     )
 
 
+def build_service_hours(response: dict[str, Any]) -> ServiceHours:
+    """``aftersales.response`` → its service hours and outside-hours rule (times as ``HH:MM``)."""
+    hours = response["service_hours"]
+    return ServiceHours(
+        days=hours["days"],
+        start=time.fromisoformat(hours["from"]),
+        end=time.fromisoformat(hours["to"]),
+        reply_by=time.fromisoformat(response["outside_hours"]["reply_by"]),
+    )
+
+
 def build_aftersales(a: dict[str, Any]) -> AfterSales:
     return AfterSales(
         response_minutes=a["response"]["first_response_minutes"],
-        service_hours=a["response"]["service_hours"],
-        outside_hours=text(a["response"], "outside_hours"),
+        service_hours=build_service_hours(a["response"]),
         channels=tuple(Channel(x["id"], x["name"], bool(x.get("staffed", False))) for x in a["channels"]),
         onsite_rule=a["onsite"]["rule"],
         onsite_days=a["onsite"].get("within_working_days"),
+        onsite_local_area=text(a["onsite"], "local_area"),
+        correction_days=a.get("correction_days"),
         duties=tuple((x["id"], x["text"]) for x in a.get("duties") or ()),
         records_projects=a["records"]["projects"],
         records_complaints=a["records"]["complaints"],

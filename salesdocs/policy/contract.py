@@ -164,6 +164,17 @@ def _computed(data: Mapping[str, Any], segments: list[tuple[str, str | None]]) -
     if names == ["aftersales", "channels"]:
         channels = data.get("aftersales", {}).get("channels", [])
         return "、".join(str(c["name"]) for c in channels if c.get("staffed", True))
+    if names in (["aftersales", "response", "service_hours"], ["aftersales", "response", "outside_hours"]):
+        # the service hours are data (days, from, to; reply_by): printed in the words of model.response_zh
+        from salesdocs.model import response_zh
+        from salesdocs.policy.assemble import build_service_hours
+
+        try:
+            response = data["aftersales"]["response"]
+            words = response_zh(int(response["first_response_minutes"]), build_service_hours(response))
+        except (KeyError, TypeError, ValueError):
+            return None
+        return words.service_hours if names[-1] == "service_hours" else words.outside_hours
     if names[:3] == ["refunds", "ladders", "steps"] and names[-1] == "stages" and len(names) == 4:
         found = _walk(data, segments[:-1])
         if found is None or not isinstance(found[0], dict):
@@ -218,7 +229,7 @@ def _step_names(data: Mapping[str, Any]) -> Iterator[str]:
 
 def vocabulary(data: Mapping[str, Any], contract: Contract, payment_ids: list[str]) -> list[str]:
     """Every placeholder name a clause may use (for unknown-name checks and did-you-mean)."""
-    names = set(DEAL_NAMES) | {LIMITING, "aftersales.channels"}
+    names = set(DEAL_NAMES) | {LIMITING, "aftersales.channels", "aftersales.response.service_hours", "aftersales.response.outside_hours"}
     names |= {f"quote.payments[{pid}].amount" for pid in payment_ids}
     for namespace in RULES_NAMESPACES:
         if namespace in data:

@@ -16,10 +16,11 @@ Definitions (the report prints them too):
   within ``aftersales.response.first_response_minutes``; a ticket never answered is not in time;
   median and 90th percentile are over the answered tickets (median: mean of the two middle
   values for an even count; P90: the nearest-rank value, rank ⌈0.9·n⌉);
-* split by service hours: a ticket received on a working day within the policy's service
-  hours is in time when answered within the response time; one received outside them is in
-  time when answered before the deadline of the policy's outside-hours rule (e.g. 10:00 of
-  the next working day);
+* split by service hours (``aftersales.response.service_hours``: days, from, to): a ticket
+  received on a service day (a working day, or any day for ``every-day``) at or after ``from``
+  and before ``to`` is in time when answered within the response time; one received outside
+  them is in time when answered by ``outside_hours.reply_by`` of the next service day (of the
+  same day when it came in on a service day before ``from``);
 * *resolved* = resolved before the end of the period; *open* tickets are those received
   before the end of the period and not resolved by then;
 * refunds by ladder step: refund-paid events in the period; the step is the ladder step of the
@@ -30,14 +31,13 @@ Definitions (the report prints them too):
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from salesdocs.engine.money import fen_to_yuan
-from salesdocs.model import Policy, stage_zh
+from salesdocs.model import Policy, ServiceHours, stage_zh
 from salesdocs.records.period import Period, month_end, resolve_period
 
 __all__ = ["Period", "aftersales_stats", "records_digest", "resolve_period"]
@@ -100,53 +100,45 @@ def _policy_tables(conn: sqlite3.Connection, policy: Policy) -> None:
     conn.executemany("INSERT INTO p_steps VALUES (?, ?, ?, ?, ?, ?)", steps)
 
 
-_HOURS = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-–—~至到]\s*(\d{1,2})[:：](\d{2})")
-_DEADLINE = re.compile(r"(\d{1,2})[:：](\d{2})")
-
-
-def _service_hours(policy: Policy) -> tuple[str, str, str] | None:
-    """("09:00", "18:30", "10:00") from the policy's service hours and outside-hours rule, when readable."""
-    hours = _HOURS.search(policy.aftersales.service_hours or "")
-    deadline = _DEADLINE.search(policy.aftersales.outside_hours or "")
-    if not hours or not deadline:
-        return None
-    h1, m1, h2, m2 = (int(x) for x in hours.groups())
-    dh, dm = (int(x) for x in deadline.groups())
-    return f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}", f"{dh:02d}:{dm:02d}"
-
-
 def _day_table(conn: sqlite3.Connection, policy: Policy, period: Period) -> None:
-    """TEMP table p_days: each day of the period, whether it is a working day, and the next working day."""
+    """TEMP table p_days: each day of the period, whether it is a service day, and the next service day.
+
+    Service days are the working days when the policy's service hours are ``working-days``,
+    every day when they are ``every-day``.
+    """
     from salesdocs.engine.calendar import calendar_for
 
+    every_day = policy.aftersales.service_hours.days == "every-day"
     cal = calendar_for(policy)
     conn.executescript(
-        "DROP TABLE IF EXISTS temp.p_days; CREATE TEMP TABLE p_days (day TEXT PRIMARY KEY, working INTEGER, next_working TEXT);"
+        "DROP TABLE IF EXISTS temp.p_days; CREATE TEMP TABLE p_days (day TEXT PRIMARY KEY, service INTEGER, next_service TEXT);"
     )
     rows = []
     d = period.start
     while d <= period.end:
-        rows.append((d.isoformat(), int(cal.is_working_day(d)), cal.add_working_days(d, 1).date.isoformat()))
+        if every_day:
+            rows.append((d.isoformat(), 1, (d + timedelta(days=1)).isoformat()))
+        else:
+            rows.append((d.isoformat(), int(cal.is_working_day(d)), cal.add_working_days(d, 1).date.isoformat()))
         d += timedelta(days=1)
     conn.executemany("INSERT INTO p_days VALUES (?, ?, ?)", rows)
 
 
-def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: tuple[str, str, str] | None) -> dict[str, Any] | None:
+def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: ServiceHours) -> dict[str, Any]:
     """Tickets received in service hours (answered within the response time?) and outside them
-    (answered before the deadline of the next working day?)."""
-    if hours is None:
-        return None
-    opens, closes, deadline = hours
+    (answered before the policy's reply-by time of the next service day, or of the same day when
+    received on a service day before opening?).  Times compare as ``HH:MM`` texts."""
+    opens, closes, deadline = (f"{t:%H:%M}" for t in (hours.start, hours.end, hours.reply_by))
     q = {**p, "open": opens, "close": closes, "deadline": deadline}
     inside, inside_ok, outside, outside_ok = conn.execute(
         f"""
         WITH t AS (
-            SELECT first_response_at, {RESPONSE_S} AS s, substr(received_at, 12, 5) AS hm, d.working, d.next_working,
+            SELECT first_response_at, {RESPONSE_S} AS s, substr(received_at, 12, 5) AS hm, d.service, d.next_service,
                    substr(received_at, 1, 10) AS day
             FROM tickets JOIN p_days d ON d.day = substr(received_at, 1, 10)
             WHERE {IN_PERIOD}),
-        x AS (SELECT *, (working AND hm >= :open AND hm < :close) AS in_hours,
-                     (CASE WHEN working AND hm < :open THEN day ELSE next_working END) || ' ' || :deadline || ':00' AS due
+        x AS (SELECT *, (service AND hm >= :open AND hm < :close) AS in_hours,
+                     (CASE WHEN service AND hm < :open THEN day ELSE next_service END) || ' ' || :deadline || ':00' AS due
               FROM t)
         SELECT COALESCE(SUM(in_hours), 0),
                COALESCE(SUM(in_hours AND first_response_at IS NOT NULL AND s <= :limit_s), 0),
@@ -157,8 +149,10 @@ def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: tuple[str, 
         q,
     ).fetchone()
     return {
-        "service_hours": f"{opens}–{closes}",
-        "deadline": deadline,
+        "days": hours.days,
+        "from": opens,
+        "to": closes,
+        "reply_by": deadline,
         "inside": inside,
         "inside_ok": inside_ok,
         "inside_pct": _pct(inside_ok, inside),
@@ -503,7 +497,7 @@ def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *
     _day_table(conn, policy, period)
     _group(conn, p)
     headline = _headline(conn, p)
-    headline["hours"] = _hours_split(conn, p, _service_hours(policy))
+    headline["hours"] = _hours_split(conn, p, policy.aftersales.service_hours)
     p["received"] = headline["received"]
     return {
         "period": {"start": period.start, "end": period.end, "label": period.label, "slug": period.slug},

@@ -109,8 +109,9 @@ def build_context(ws: Workspace, stats: dict[str, Any], inputs_hash: str, db_rel
         "period": period,
         "policy": {
             "response_minutes": a.response_minutes,
-            "service_hours": a.service_hours,
-            "outside_hours": a.outside_hours,
+            "service_hours": a.response_zh.service_hours,
+            "reply_deadline": a.response_zh.reply_deadline,
+            "outside_hours": a.response_zh.outside_hours,
             "onsite_rule": a.onsite_rule,
             "onsite_days": a.onsite_days,
         },

@@ -107,18 +107,29 @@ def catalogue_ctx(policy: Policy) -> list[dict[str, Any]]:
 
 
 def aftersales_ctx(policy: Policy) -> dict[str, Any]:
+    """The after-sales policy as documents print it: every sentence made from the data (model's ``*_zh``)."""
     a = policy.aftersales
+    response = a.response_zh
     return {
         "response_minutes": a.response_minutes,
-        "service_hours": a.service_hours,
-        "outside_hours": a.outside_hours,
+        "service_hours": response.service_hours,
+        "in_hours": response.in_hours,
+        "outside_hours": response.outside_hours,
+        "response_rule": response.rule,
         "channels": [c.name for c in a.channels if c.staffed],
+        "onsite": a.onsite_zh,
         "onsite_rule": a.onsite_rule,
         "onsite_days": a.onsite_days,
+        "correction": a.correction_zh,
         "duties": [text for _, text in a.duties],
         "records_projects": a.records_projects,
         "records_complaints": a.records_complaints,
     }
+
+
+def tax_note(policy: Policy) -> str:
+    """Whether the prices include tax, in the words the intro, the handout and the quote print."""
+    return "价格已含税" if policy.terms.prices_include_tax else "价格不含税，税额另计"
 
 
 def provenance_ctx(ws: Workspace, inputs_hash: str, *, client_facing: bool = False) -> dict[str, Any]:
@@ -222,6 +233,7 @@ def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
         "catalogue": catalogue_ctx(policy),
         "ladders": [ladder_ctx(ld) for ld in policy.ladders],
         "aftersales": aftersales_ctx(policy),
+        "tax_note": tax_note(policy),
         "cases": [
             {
                 "title": c.title,
@@ -266,7 +278,7 @@ def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
         "quote": quote_ctx(q),
         "contact": sales_contact(policy, deal),
         "ladders": ladders,
-        "tax_note": "价格不含税，税额另计" if not q.prices_include_tax else "价格已含税",
+        "tax_note": tax_note(policy),
         "provenance": provenance_ctx(ws, inputs_hash),
     }
 

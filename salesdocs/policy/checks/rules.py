@@ -179,3 +179,42 @@ def calendar_days(ctx: Context) -> Iterator[Problem]:
                 hint_zh="删除其中一个",
                 hint_en="delete one of them",
             )
+
+
+# ---------------------------------------------------------------- service hours
+
+
+@policy_check
+def service_hours(ctx: Context) -> Iterator[Problem]:
+    """Opening before closing, and the outside-hours reply due within the service hours.
+
+    The schema has checked that every time is ``HH:MM`` (24-hour, zero-padded), so the texts
+    compare as times.
+    """
+    doc = ctx.rules.get("aftersales")
+    if doc is None:
+        return
+    response = doc.data["response"]
+    hours = response["service_hours"]
+    opens, closes = hours["from"], hours["to"]
+    if opens >= closes:
+        yield doc.problem(
+            doc.pos(("response", "service_hours", "to")),
+            "service-hours-range",
+            f"服务时间：结束时刻 {closes} 不晚于开始时刻 {opens}",
+            f"service hours: the closing time {closes} is not after the opening time {opens}",
+            hint_zh='服务时间不能跨过午夜：to 要晚于 from（24 小时制，例如 from: "09:00"、to: "18:30"）',
+            hint_en='service hours cannot run past midnight: `to` must be later than `from` (24-hour, e.g. from: "09:00", to: "18:30")',
+        )
+        return
+    reply_by = response["outside_hours"]["reply_by"]
+    if not opens <= reply_by <= closes:
+        yield doc.problem(
+            doc.pos(("response", "outside_hours", "reply_by")),
+            "reply-outside-hours",
+            f"服务时间外的首次回复期限 {reply_by} 不在服务时间 {opens}—{closes} 内，那时没有人值班回复",
+            f"the outside-hours reply deadline {reply_by} is not within the service hours {opens}–{closes}, when no one is on duty",
+            severity="warning",
+            hint_zh=f"把 reply_by 改成 {opens} 到 {closes} 之间的时刻",
+            hint_en=f"set reply_by to a time from {opens} to {closes}",
+        )
