@@ -9,6 +9,7 @@ from typing import Any
 from salesdocs.engine.money import parse_decimal, parse_percent
 from salesdocs.model import (
     Advantage,
+    AtMostProcedure,
     AfterSales,
     Case,
     Category,
@@ -28,6 +29,7 @@ from salesdocs.model import (
     PreSales,
     PresalesStage,
     RefundLadder,
+    RefundTerms,
     Revisions,
     Service,
     Terms,
@@ -59,7 +61,18 @@ def build_ladder(data: dict[str, Any]) -> RefundLadder:
                 text=step["text"],
             )
         )
-    return RefundLadder(id=data["id"], name=data["name"], source=text(data, "source"), steps=tuple(steps))
+    return RefundLadder(id=data["id"], name=data["name"], source=text(data, "source"), steps=tuple(steps), base=data["base"])
+
+
+def build_refund_terms(data: dict[str, Any]) -> RefundTerms:
+    """``refunds.yaml``'s procedure values: payment days, the at-most procedure, termination."""
+    at_most = data.get("at_most")
+    started = (data.get("termination") or {}).get("started")
+    return RefundTerms(
+        payment_days=data.get("payment_days"),
+        at_most=AtMostProcedure(at_most["proposal_days"], at_most["objection_days"], at_most["negotiation_days"]) if at_most else None,
+        termination_started=parse_percent(started["percent"]) if started else None,
+    )
 
 
 def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
@@ -77,6 +90,7 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
         calendar_workdays=frozenset(date.fromisoformat(w["date"]) for w in cal.get("workdays") or ()),
         calendar_years=frozenset(cal.get("covered_years") or ()),
         files=policy_files(docs, raw),
+        refund_terms=build_refund_terms(docs["refunds"].data),
     )
 
 
