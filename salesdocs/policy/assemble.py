@@ -9,8 +9,8 @@ from typing import Any
 from salesdocs.engine.money import parse_decimal, parse_percent
 from salesdocs.model import (
     Advantage,
-    AtMostProcedure,
     AfterSales,
+    AtMostProcedure,
     Case,
     Category,
     Channel,
