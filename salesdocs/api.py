@@ -18,8 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from salesdocs.engine.calendar import calendar_for
+from salesdocs.engine.money import format_yuan
 from salesdocs.engine.pricing import Quote, price_deal
-from salesdocs.engine.refunds import TERMINATED, RefundResult, refund_for
+from salesdocs.engine.refunds import TERMINATED, RefundResult, line_item_total, refund_for
 from salesdocs.engine.refunds import refund_line as refund_line_of
 from salesdocs.errors import UsageError
 from salesdocs.model import Deal, Service, Tier, Workspace, parse_stage
@@ -195,6 +196,14 @@ def refund_line(
         )
     if paid is not None:
         _check_amount(paid, "--paid ", "--paid")
+        count, price = line_item_total(q, line, count)
+        if paid > price:
+            raise UsageError(
+                f"--paid {format_yuan(paid)} 超过这 {count} {item.unit}的价款 {format_yuan(price)}（分摊折扣后、含税）；"
+                "额外修改等价款以外的费用不计入",
+                f"--paid {format_yuan(paid)} exceeds the price of these {count} piece(s), {format_yuan(price)} "
+                "(after the discount, tax included); fees outside the price, such as extra revisions, do not count",
+            )
     number = parse_refund_stage(ws, stage)
     policy = ws.policy
     deposit = policy.terms.payment[0] if policy.terms.payment else None

@@ -306,6 +306,18 @@ def test_bad_line_pieces_or_stage(agency: Workspace, line: Any, pieces: Any, sta
     assert (err.value.zh, err.value.en) == (zh, en)
 
 
+def test_paid_above_the_price_is_refused(agency: Workspace) -> None:
+    """What was paid for these pieces cannot exceed their price; fees outside it (extra revisions) do not count."""
+    assert api.refund_line(agency, "2026-001-yunfan-launch", 3, "first-draft", pieces=1, paid=D("1007.00")).refund == D("704.90")
+    with pytest.raises(UsageError) as err:
+        api.refund_line(agency, "2026-001-yunfan-launch", 3, "first-draft", pieces=1, paid=D("1007.01"))
+    assert err.value.zh == "--paid ¥1,007.01 超过这 1 款的价款 ¥1,007.00（分摊折扣后、含税）；额外修改等价款以外的费用不计入"
+    assert err.value.en == (
+        "--paid ¥1,007.01 exceeds the price of these 1 piece(s), ¥1,007.00 (after the discount, tax included); "
+        "fees outside the price, such as extra revisions, do not count"
+    )
+
+
 def test_no_termination_stage_without_the_policy_value(minimal_workspace: Path) -> None:
     ws = load_workspace(minimal_workspace)
     assert ws.policy.refund_terms.termination_started is None
