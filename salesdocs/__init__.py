@@ -7,6 +7,7 @@ The public API (everything else is internal)::
     quote(ws, deal) -> Quote
     due_dates(ws, service, tier, start) -> DueWindow
     refund(ws, service, tier, stage, amount) -> RefundResult
+    refund_line(ws, deal, line, stage, pieces=None, paid=None) -> RefundResult
     build(path, out_dir=None, jobs=None, force=False) -> BuildReport
 """
 
@@ -29,10 +30,11 @@ __all__ = [
     "load_workspace",
     "quote",
     "refund",
+    "refund_line",
 ]
 
 if TYPE_CHECKING:
-    from salesdocs.api import due_dates, quote, refund
+    from salesdocs.api import due_dates, quote, refund, refund_line
     from salesdocs.workspace import CheckResult, load_workspace
 
 
@@ -56,7 +58,7 @@ def __getattr__(name: str) -> Any:
         from salesdocs.workspace import load_workspace
 
         return load_workspace
-    if name in ("quote", "due_dates", "refund"):
+    if name in ("quote", "due_dates", "refund", "refund_line"):
         from salesdocs import api
 
         return getattr(api, name)

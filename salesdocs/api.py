@@ -7,6 +7,7 @@ command line does::
     q = salesdocs.quote(ws, "2026-001-yunfan-launch")
     w = salesdocs.due_dates(ws, "logo-design", "standard", date(2026, 9, 28))
     r = salesdocs.refund(ws, "copywriting", None, "revision-2", Decimal("1500"))
+    r = salesdocs.refund_line(ws, "2026-001-yunfan-launch", 3, "first-draft", pieces=1)
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from salesdocs.engine.calendar import calendar_for
+from salesdocs.engine.money import format_yuan
 from salesdocs.engine.pricing import Quote, price_deal
-from salesdocs.engine.refunds import RefundResult, refund_for
+from salesdocs.engine.refunds import TERMINATED, RefundResult, line_item_total, refund_for
+from salesdocs.engine.refunds import refund_line as refund_line_of
 from salesdocs.errors import UsageError
 from salesdocs.model import Deal, Service, Tier, Workspace, parse_stage
 
@@ -125,16 +128,92 @@ def due_dates(ws: Workspace, service: str, tier: str | None, start: date) -> Due
     )
 
 
-def refund(ws: Workspace, service: str, tier: str | None, stage: str | int, amount: Decimal) -> RefundResult:
-    """The refund owed when the client declares dissatisfaction at ``stage``."""
-    if not isinstance(amount, Decimal) or amount < 0:  # a float would carry binary rounding into money
-        raise UsageError(f"金额必须是不小于 0 的数：{amount}", f"the amount must be a number ≥ 0: {amount}")
-    svc = find_service(ws, service)
-    t, tier_id = find_tier(svc, tier, same="ladder")
+STAGES_HINT = "first-draft, revision-1, revision-2, …"
+
+
+def parse_refund_stage(ws: Workspace, stage: str | int) -> int:
+    """``first-draft`` → 0, ``revision-N`` → N, ``terminated`` (when the policy sets a refund for it)."""
+    terminable = ws.policy.refund_terms.termination_started is not None
+    if stage == "terminated" and terminable:
+        return TERMINATED
     number = stage if isinstance(stage, int) else parse_stage(stage)
     if number is None or number < 0:
+        choices = STAGES_HINT + (", terminated" if terminable else "")
+        raise UsageError(f"未知的阶段 {stage}；可选：{choices}", f"unknown stage {stage}; choose one of: {choices}")
+    return number
+
+
+def _check_amount(amount: Decimal, name_zh: str, name_en: str) -> None:
+    if not isinstance(amount, Decimal) or amount < 0:  # a float would carry binary rounding into money
+        raise UsageError(f"{name_zh}必须是不小于 0 的数：{amount}", f"{name_en} must be a number ≥ 0: {amount}")
+
+
+def refund(ws: Workspace, service: str, tier: str | None, stage: str | int, amount: Decimal) -> RefundResult:
+    """The refund owed when the client declares dissatisfaction at ``stage``, having paid ``amount``.
+
+    No deal: for an ``item-total`` ladder the amount also stands for the item's price (the
+    result's ``notes`` say so); :func:`refund_line` computes it from a deal's line.
+    """
+    _check_amount(amount, "金额", "the amount")
+    svc = find_service(ws, service)
+    t, tier_id = find_tier(svc, tier, same="ladder")
+    number = parse_refund_stage(ws, stage)
+    return refund_for(svc.id, tier_id, t, number, amount, ws.policy.refund_terms)
+
+
+def refund_line(
+    ws: Workspace,
+    deal: str | Deal,
+    line: int | str,
+    stage: str | int,
+    *,
+    pieces: int | str | None = None,
+    paid: Decimal | None = None,
+) -> RefundResult:
+    """The refund of a deal's line (1-based, as the quote numbers it) at ``stage``.
+
+    ``pieces``: how many of the line's pieces (default all); ``paid``: what the client paid for
+    them (default: the first payment instalment's share of their price).  ``line`` and ``pieces``
+    may be given as the command line's text; anything but a valid number is a usage error.
+    """
+    d = deal if isinstance(deal, Deal) else find_deal(ws, deal)
+    q = quote(ws, d)
+    given, line = line, _whole(line)
+    if not 1 <= line <= len(q.lines):
+        choices_zh = "、".join(f"{x.number}（{x.service_name}·{x.tier_name}）" for x in q.lines)
+        choices_en = ", ".join(f"{x.number} ({x.service_id}/{x.tier_id})" for x in q.lines)
         raise UsageError(
-            f"未知的阶段 {stage}；可选：first-draft, revision-1, revision-2, …",
-            f"unknown stage {stage}; choose one of: first-draft, revision-1, revision-2, …",
+            f"交易 {d.id} 没有第 {given} 行；可选：{choices_zh}", f"deal {d.id} has no line {given}; choose one of: {choices_en}"
         )
-    return refund_for(svc.id, tier_id, t, number, amount)
+    item = q.lines[line - 1]
+    count = None if pieces is None else _whole(pieces)
+    if count is not None and not 1 <= count <= item.quantity:
+        name = f"{item.service_name}·{item.tier_name}"
+        raise UsageError(
+            f"交易 {d.id} 第 {line} 行（{name}）共 {item.quantity} {item.unit}：--pieces 可选 1~{item.quantity}，不能是 {pieces}",
+            f"deal {d.id} line {line} ({item.service_id}/{item.tier_id}) has {item.quantity} piece(s): "
+            f"--pieces must be 1 to {item.quantity}, not {pieces}",
+        )
+    if paid is not None:
+        _check_amount(paid, "--paid ", "--paid")
+        count, price = line_item_total(q, line, count)
+        if paid > price:
+            raise UsageError(
+                f"--paid {format_yuan(paid)} 超过这 {count} {item.unit}的价款 {format_yuan(price)}（分摊折扣后、含税）；"
+                "额外修改等价款以外的费用不计入",
+                f"--paid {format_yuan(paid)} exceeds the price of these {count} piece(s), {format_yuan(price)} "
+                "(after the discount, tax included); fees outside the price, such as extra revisions, do not count",
+            )
+    number = parse_refund_stage(ws, stage)
+    policy = ws.policy
+    deposit = policy.terms.payment[0] if policy.terms.payment else None
+    tier = policy.tier_of(item.service_id, item.tier_id)
+    return refund_line_of(q, line, tier, number, pieces=count, paid=paid, deposit=deposit, terms=policy.refund_terms)
+
+
+def _whole(value: int | str) -> int:
+    """A line or piece count as given; 0 (never valid) when it is not a whole number."""
+    if isinstance(value, int):
+        return value
+    text = value.strip()
+    return int(text) if text.isascii() and text.isdigit() else 0

@@ -63,12 +63,18 @@ class LadderStep:
         return f"第 {self.first}~{self.last} 次修改后"
 
 
+#: what a ladder's percentages apply to: the item's price after its share of the discount, tax
+#: included (``item-total``), or what the client has paid (``paid``)
+RefundBase = Literal["item-total", "paid"]
+
+
 @dataclass(frozen=True)
 class RefundLadder:
     id: str
     name: str
     source: str
     steps: tuple[LadderStep, ...]
+    base: RefundBase = "item-total"
 
     def step_for(self, stage: int) -> LadderStep | None:
         return next((s for s in self.steps if s.covers(stage)), None)
@@ -77,6 +83,26 @@ class RefundLadder:
     def short_name(self) -> str:
         """ "设计类（LOGO / 宣传页 / 海报）" → "设计类": the name without its parenthesised services."""
         return self.name.split("（")[0].split("(")[0].strip()
+
+
+@dataclass(frozen=True)
+class AtMostProcedure:
+    """The working days behind an ``at_most`` step: the agency proposes, the client may object,
+    the parties negotiate; failing that, the cap applies."""
+
+    proposal_days: int
+    objection_days: int
+    negotiation_days: int
+
+
+@dataclass(frozen=True)
+class RefundTerms:
+    """The procedure values of ``refunds.yaml`` beside the ladders (None when the policy sets none)."""
+
+    payment_days: int | None = None  # working days to pay a refund once it is settled
+    at_most: AtMostProcedure | None = None
+    #: refund % of the base when the client terminates after the clock started, before a first draft
+    termination_started: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -355,6 +381,7 @@ class Policy:
     contract: Contract
     #: every rules file's values by file name ("terms" → its mapping): what clause placeholders cite
     data: Mapping[str, Any]
+    refund_terms: RefundTerms = RefundTerms()
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

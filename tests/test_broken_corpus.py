@@ -89,7 +89,7 @@ _COPY_LAST_STEP = """      - id: rev-3-and-later
         from: revision-3
         percent: 20%
         kind: at_most
-        text: 第三次修改后不满意，最多退还已付款的 20%
+        text: 第三次修改后不满意，最多退还该件退款基数的 20%
 """
 
 # fmt: off
@@ -194,16 +194,16 @@ SCHEMA_CASES = [
     _sub("chinese-date", DEAL1, "date: 2026-11-20", "date: 2026年11月20日", [(DEAL1, 6, 7, "bad-date")]),
     _sub("percent-above-100", TERMS, "  max_percent: 10%", "  max_percent: 120%",
          [(TERMS, 14, 16, "out-of-range")], message=("120%",)),
-    _sub("refund-percent-above-100", REFUNDS, "        percent: 30%", "        percent: 130%", [(REFUNDS, 34, 18, "out-of-range")]),
+    _sub("refund-percent-above-100", REFUNDS, "        percent: 30%", "        percent: 130%", [(REFUNDS, 53, 18, "out-of-range")]),
     _sub("deal-percent-above-100", DEAL1, "  percent: 5%", "  percent: 120%", [(DEAL1, 20, 12, "out-of-range")]),
     _sub("bad-percent", TERMS, "  rate: 6%", "  rate: 百分之六", [(TERMS, 9, 9, "bad-format")]),
     _sub("negative-price", SERVICES, "        price: 300", "        price: -300", [(SERVICES, 17, 16, "out-of-range")]),
     _sub("stage-revision-0", REFUNDS, "        from: revision-4", "        from: revision-0",
-         [(REFUNDS, 33, 15, "bad-format")], hint=("first-draft",)),
-    _sub("stage-second-draft", REFUNDS, "        from: revision-4", "        from: second-draft", [(REFUNDS, 33, 15, "bad-format")]),
+         [(REFUNDS, 52, 15, "bad-format")], hint=("first-draft",)),
+    _sub("stage-second-draft", REFUNDS, "        from: revision-4", "        from: second-draft", [(REFUNDS, 52, 15, "bad-format")]),
     _sub("missing-step-id", REFUNDS, "      - id: rev-2\n        from: revision-2", "      - from: revision-2",
-         [(REFUNDS, 53, 9, "missing-field")], message=("缺少必填项 id（步骤编号：", "missing the required field id (Step id:")),
-    _sub("bad-step-id", REFUNDS, "      - id: rev-2\n", "      - id: Rev 2\n", [(REFUNDS, 53, 13, "bad-format")], hint=("first-draft",)),
+         [(REFUNDS, 73, 9, "missing-field")], message=("缺少必填项 id（步骤编号：", "missing the required field id (Step id:")),
+    _sub("bad-step-id", REFUNDS, "      - id: rev-2\n", "      - id: Rev 2\n", [(REFUNDS, 73, 13, "bad-format")], hint=("first-draft",)),
     _sub("missing-version", TERMS, 'version: "2026.1"\n', "", [(TERMS, 3, 1, "missing-field")], message=("version",)),
     _sub("missing-effective", TERMS, "effective: 2026-01-01\n", "", [(TERMS, 3, 1, "missing-field")], message=("effective",)),
     _sub("percent-and-amount-discount", DEAL1, "  percent: 5%", "  percent: 5%\n  amount: 100",
@@ -217,16 +217,16 @@ SCHEMA_CASES = [
 ]
 
 MEANING_CASES = [
-    _sub("refund-gap", REFUNDS, "      - id: rev-1-3\n        from: revision-1\n        to: revision-3\n        percent: 50%\n        text: 修改 1~3 次后仍不满意，退还已付款的 50%\n", "",
-         [(REFUNDS, 28, 15, "refund-gap")], message=("revision-1",)),
+    _sub("refund-gap", REFUNDS, "      - id: rev-1-3\n        from: revision-1\n        to: revision-3\n        percent: 50%\n        text: 修改 1~3 次后仍不满意，退还该件退款基数的 50%\n", "",
+         [(REFUNDS, 47, 15, "refund-gap")], message=("revision-1",)),
     _sub("refund-overlap", REFUNDS, "        from: revision-4", "        from: revision-3",
-         [(REFUNDS, 33, 15, "refund-overlap")], message=("line 27",)),
+         [(REFUNDS, 52, 15, "refund-overlap")], message=("line 46",)),
     _sub("refund-rises", REFUNDS, "        percent: 30%\n        text: 多次", "        percent: 60%\n        text: 多次",
-         [(REFUNDS, 34, 18, "refund-rises")], message=("60%",)),
+         [(REFUNDS, 53, 18, "refund-rises")], message=("60%",)),
     _sub("refund-order", REFUNDS, "        to: revision-3", "        to: first-draft",
-         [(REFUNDS, 29, 13, "refund-order"), (REFUNDS, 33, 15, "refund-gap")], hint=("swap",)),
+         [(REFUNDS, 48, 13, "refund-order"), (REFUNDS, 52, 15, "refund-gap")], hint=("swap",)),
     _sub("refund-at-most-unmarked", REFUNDS, "        kind: at_most\n", "",
-         [(REFUNDS, 61, 15, "refund-at-most-unmarked")], hint=("kind: at_most",)),
+         [(REFUNDS, 81, 15, "refund-at-most-unmarked")], hint=("kind: at_most",)),
     _sub("refund-uncovered", REFUNDS, _COPY_LAST_STEP, "",
          [(SERVICES, 28, 24, "refund-uncovered"), (SERVICES, 46, 24, "refund-uncovered"), (SERVICES, 161, 24, "refund-uncovered")],
          message=("revision-3",)),
@@ -244,8 +244,8 @@ MEANING_CASES = [
     _sub("deal-unknown-client", DEAL1, "client: yunfan-tech", "client: yunfan-teck", [(DEAL1, 4, 9, "unknown-ref")], hint=("yunfan-tech",)),
     _sub("deal-unknown-service", DEAL1, "  - service: logo-design", "  - service: logo-desing", [(DEAL1, 10, 14, "unknown-ref")], hint=("logo-design",)),
     _sub("deal-unknown-tier", DEAL1, "    tier: premium", "    tier: premuim", [(DEAL1, 11, 11, "unknown-ref")], hint=("premium",)),
-    _sub("duplicate-step-id", REFUNDS, "      - id: rev-2\n", "      - id: rev-1\n", [(REFUNDS, 53, 13, "duplicate-id")],
-         message=("阶梯步骤编号 rev-1 重复：第 48 行已经用过", "duplicate ladder step id rev-1: already used on line 48")),
+    _sub("duplicate-step-id", REFUNDS, "      - id: rev-2\n", "      - id: rev-1\n", [(REFUNDS, 73, 13, "duplicate-id")],
+         message=("阶梯步骤编号 rev-1 重复：第 68 行已经用过", "duplicate ladder step id rev-1: already used on line 68")),
     Case("duplicate-service-id", SERVICES, [(SERVICES, 166, 9, "duplicate-id")], append=_POSTER_BLOCK, message=("line 123",)),
     _sub("duplicate-tier-id", SERVICES, "      - id: premium", "      - id: standard", [(SERVICES, 73, 13, "duplicate-id")], message=("line 57",)),
     _sub("price-three-decimals", SERVICES, "        price: 300", "        price: 300.125", [(SERVICES, 17, 16, "money-precision")]),
@@ -335,7 +335,7 @@ def test_many_mistakes_in_one_run_sorted_by_file_and_line(workspace: Path, run_c
         (CLIENT, 36, 17, "wrong-type"),
         (DEAL1, 6, 7, "bad-date"),
         (DEAL3, 16, 5, "missing-field"),
-        (REFUNDS, 33, 15, "bad-format"),
+        (REFUNDS, 52, 15, "bad-format"),
         (SERVICES, 24, 9, "unknown-key"),
         (TERMS, 2, 3, "encoding-gbk"),  # gbk-file replaced the bool-word mistake: the whole file is unreadable
     ]

@@ -258,8 +258,8 @@ def test_changing_a_refund_percentage_changes_hash_and_text(agency: dict[str, An
         "agency",
         (
             "rules/refunds.yaml",
-            "        percent: 30%\n        text: 第二次修改后不满意，退还已付款的 30%",
-            "        percent: 25%\n        text: 第二次修改后不满意，退还已付款的 25%",
+            "        percent: 30%\n        text: 第二次修改后不满意，退还该件退款基数的 30%",
+            "        percent: 25%\n        text: 第二次修改后不满意，退还该件退款基数的 25%",
         ),
     )
     ws = load_workspace(root)
@@ -267,8 +267,8 @@ def test_changing_a_refund_percentage_changes_hash_and_text(agency: dict[str, An
     before = agency["paths"]["appendix:2026-002-mingcha-content"]
     assert read_inputs_hash(out) != read_inputs_hash(before)
     new_text = flat(pdf_text(out))
-    assert "第二次修改后不满意，退还已付款的25%" in new_text
-    assert "第二次修改后不满意，退还已付款的30%" not in new_text
+    assert "第二次修改后不满意，退还该件退款基数的25%" in new_text
+    assert "第二次修改后不满意，退还该件退款基数的30%" not in new_text
 
 
 # ---------------------------------------------------------------------- the sample

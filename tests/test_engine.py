@@ -82,7 +82,7 @@ def test_copywriting_ladder_every_step(ws, stage: str, percent: str, kind: str, 
 def test_refund_rule_and_allowance(ws) -> None:  # type: ignore[no-untyped-def]
     r = api.refund(ws, "copywriting", None, "revision-3", Decimal("1333.33"))
     assert r.refund == Decimal("266.67")  # 1333.33 × 20 % = 266.666 → half-up
-    assert r.rule == "第三次修改后不满意，最多退还已付款的 20%"
+    assert r.rule == "第三次修改后不满意，最多退还该件退款基数的 20%"
     assert r.within_allowance
     assert not api.refund(ws, "copywriting", None, "revision-4", Decimal("1")).within_allowance
 
@@ -284,10 +284,22 @@ def test_cli_due_and_refund_json(agency_cli: Cli) -> None:
     }
     assert data["rule"] == {
         "ladder": "copywriting",
-        "step": 3,
-        "text": "第二次修改后不满意，退还已付款的 30%",
+        "step": "rev-2",
+        "number": 3,
+        "text": "第二次修改后不满意，退还该件退款基数的 30%",
         "source": data["rule"]["source"],
     }
+    # no deal: the amount is both the refund base and what was paid, and the answer says so
+    assert {k: data[k] for k in ("deal", "base_kind", "base", "paid", "kept", "still_due", "cancelled")} == {
+        "deal": None,
+        "base_kind": "item-total",
+        "base": "1500.00",
+        "paid": "1500.00",
+        "kept": "1050.00",
+        "still_due": "0.00",
+        "cancelled": "0.00",
+    }
+    assert data["notes"][0]["en"].startswith("no deal given: ¥1,500.00 is taken as both the refund base")
 
 
 def test_cli_refund_text_at_most(agency_cli: Cli) -> None:
@@ -306,7 +318,7 @@ def test_cli_refund_text_at_most(agency_cli: Cli) -> None:
         (["due", "logo-design", "--start", "2026/09/28"], "--start: not a date: 2026/09/28 (expected YYYY-MM-DD, e.g. 2026-09-28)"),
         (
             ["refund", "copywriting", "--stage", "rev-2", "--amount", "1"],
-            "unknown stage rev-2; choose one of: first-draft, revision-1, revision-2, …",
+            "unknown stage rev-2; choose one of: first-draft, revision-1, revision-2, …, terminated",
         ),
         (["refund", "copywriting", "--stage", "revision-1", "--amount", "-5"], "--amount must be an amount ≥ 0: -5"),
         (["quote", "nope"], "unknown deal nope; choose one of: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo"),

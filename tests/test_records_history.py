@@ -34,7 +34,7 @@ HISTORY = [
     ",C,2026-003-jingyi-expo,,copywriting,standard,draft-delivered,2026-10-19,,,,",
     *[f",C,2026-003-jingyi-expo,,copywriting,standard,revision-delivered,2026-10-2{d},,,," for d in range(1, 6)],
     ",C,2026-003-jingyi-expo,,copywriting,standard,dissatisfied,2026-10-27,revision-5,,,",
-    ",C,2026-003-jingyi-expo,,copywriting,standard,refund-paid,2026-10-29,,,270.10,",
+    ",C,2026-003-jingyi-expo,,copywriting,standard,refund-paid,2026-10-29,,,249.31,",
     # wechat article: unsatisfied with the first draft, then a writer change instead of a refund
     ",W,,mingcha-tea,wechat-article,reprint,started,2026-10-01,,300,,",
     ",W,,mingcha-tea,wechat-article,reprint,draft-delivered,2026-10-02,,,,",
@@ -70,7 +70,21 @@ def test_refund_from_history_equals_the_engine(ws: Workspace, db: Path) -> None:
     result, history = answer.result, answer.history
     assert answer.applies and result is not None
     assert result == api.refund(ws, "logo-design", "standard", "revision-2", Decimal("3000"))
-    assert (result.stage, result.step, result.refund, result.rule) == (2, 2, Decimal("1500.00"), "修改 1~3 次后仍不满意，退还已付款的 50%")
+    assert (result.stage, result.step, result.refund, result.rule) == (
+        2,
+        2,
+        Decimal("1500.00"),
+        "修改 1~3 次后仍不满意，退还该件退款基数的 50%",
+    )
+    # no deal: the amount paid stands for the item's price too, and the result says so
+    assert (result.deal, result.base_kind, result.base, result.paid, result.kept) == (
+        None,
+        "item-total",
+        Decimal("3000.00"),
+        Decimal("3000.00"),
+        Decimal("1500.00"),
+    )
+    assert result.notes[0][1].startswith("no deal given: ¥3,000.00 is taken as both the refund base")
     assert [h["event"] for h in history] == [
         "started",
         "draft-delivered",
@@ -87,11 +101,23 @@ def test_refund_from_history_equals_the_engine(ws: Workspace, db: Path) -> None:
 
 
 def test_refund_at_the_last_step(ws: Workspace, db: Path) -> None:
+    """A project of a deal: one piece of the deal's line with its service and tier, the recorded amount paid."""
     answer = refund_for_project(ws, "C", db=db)
     result, history = answer.result, answer.history
     assert result is not None
-    assert result == api.refund(ws, "copywriting", "standard", 5, Decimal("1350.50"))
-    assert (result.kind, result.percent, result.refund, result.within_allowance) == ("at_most", Decimal("20"), Decimal("270.10"), False)
+    assert result == api.refund_line(ws, "2026-003-jingyi-expo", 2, "revision-5", pieces=1, paid=Decimal("1350.50"))
+    assert (result.kind, result.percent, result.within_allowance) == ("at_most", Decimal("20"), False)
+    # line 2 is 2 × 1,350.50 = 2,701.00 of a 5,201.00 subtotal, 200.00 off, 6 % VAT on top:
+    # its share of the discount is 103.86, of the tax (300.06) 155.83, so 2,752.97 for two pieces;
+    # the first piece is 1,376.49 (the last takes the remainder, 1,376.48)
+    assert (result.deal, result.line, result.pieces, result.quantity) == ("2026-003-jingyi-expo", 2, 1, 2)
+    assert (result.base, result.paid, result.kept, result.refund, result.still_due) == (
+        Decimal("1376.49"),
+        Decimal("1350.50"),
+        Decimal("1101.19"),
+        Decimal("249.31"),
+        Decimal("0.00"),
+    )
     assert history[-1] == {
         "id": history[-1]["id"],
         "at": "2026-10-29 00:00",
@@ -99,7 +125,7 @@ def test_refund_at_the_last_step(ws: Workspace, db: Path) -> None:
         "event_zh": "退款已付",
         "counted_revisions": 5,
         "counted": False,
-        "refund_amount": "270.10",
+        "refund_amount": "249.31",
     }
 
 
@@ -143,7 +169,13 @@ def test_every_refund_of_the_sample_history(ws: Workspace, tmp_path: Path) -> No
         paid = Decimal(next(r["amount_paid"] for r in mine if r["amount_paid"]))
         result = refund_for_project(ws, project, db=tmp_path / "r.sqlite").result
         assert result is not None
-        assert result == api.refund(ws, mine[0]["service"], mine[0]["tier"], stage_id(stage), paid), project
+        service, tier, deal = mine[0]["service"], mine[0]["tier"], mine[0]["deal"]
+        if deal:  # one piece of the deal's line for that service and tier, the deposit paid
+            line = next(n for n, x in enumerate(ws.deals[deal].lines, start=1) if (x.service, x.tier) == (service, tier))
+            assert result == api.refund_line(ws, deal, line, stage_id(stage), pieces=1, paid=paid), project
+            assert api.refund_line(ws, deal, line, stage_id(stage), pieces=1).paid == paid, project  # the engine's default
+        else:  # sold alone at the list price, paid in full: the amount is both the base and what was paid
+            assert result == api.refund(ws, service, tier, stage_id(stage), paid), project
         # and the refund the sample records as paid is that amount
         assert Decimal(next(r["refund_amount"] for r in mine if r["event"] == "refund-paid")) == result.refund
 
@@ -162,7 +194,13 @@ def test_refund_command(db: Path, pristine_workspace: Path, capsys: pytest.Captu
     code, out, _ = run(["refund", "--project", "L", "-w", str(root), "--format", "json", "--lang", "en"], capsys)
     data = json.loads(out)
     assert code == 0
-    assert (data["project"], data["stage"], data["refund"], data["rule"]["step"]) == ("L", "revision-2", "1500.00", 2)
+    assert (data["project"], data["stage"], data["refund"], data["rule"]["step"], data["rule"]["number"]) == (
+        "L",
+        "revision-2",
+        "1500.00",
+        "rev-1-3",
+        2,
+    )
     assert [h["event"] for h in data["history"]][-1] == "dissatisfied"
     code, out, _ = run(["refund", "--project", "L", "-w", str(root), "--lang", "zh"], capsys)
     assert code == 0 and "¥1,500.00" in out and "退款阶梯 design 第 2 步" in out
@@ -190,7 +228,7 @@ def test_list_records(ws: Workspace, db: Path) -> None:
     events = list_records(ws, "events", date_from="2026-10-27", date_to="2026-10-29", db=db)
     assert [(e["project"], e["event"], e["stage"], e["refund_amount"]) for e in events["items"]] == [
         ("C", "dissatisfied", "revision-5", None),
-        ("C", "refund-paid", None, "270.10"),
+        ("C", "refund-paid", None, "249.31"),
     ]
     limited = list_records(ws, "events", limit=3, db=db)
     assert (limited["total"], len(limited["items"])) == (len(HISTORY), 3)

@@ -289,9 +289,9 @@ def test_service_hours_split(report: dict[str, Any]) -> None:
     assert "服务时间外收到的工单，政策规定：下一个工作日10:00前首次回复。" in report["all"]
 
 
-def hours_workspace(folder: Path, service_hours: str, reply_by: str) -> Path:
-    """A copy of the sample whose service hours (one flow mapping) and reply-by time are replaced."""
-    root = make_workspace(folder)
+def hours_workspace(agency: Path, folder: Path, service_hours: str, reply_by: str) -> Path:
+    """A copy of the fixture agency whose service hours (one flow mapping) and reply-by time are replaced."""
+    root = copy_agency(agency, folder)
     path = root / "rules" / "aftersales.yaml"
     text = path.read_text(encoding="utf-8")
     old = '  service_hours:\n    days: working-days\n    from: "09:00"\n    to: "18:30"\n'
@@ -311,10 +311,18 @@ def hours_workspace(folder: Path, service_hours: str, reply_by: str) -> Path:
     ],
 )
 def test_service_hours_every_day(
-    report: dict[str, Any], tmp_path: Path, opens: str, closes: str, reply_by: str, expected: tuple[int, int, int, int]
+    report: dict[str, Any],
+    tmp_path: Path,
+    pristine_workspace: Path,
+    opens: str,
+    closes: str,
+    reply_by: str,
+    expected: tuple[int, int, int, int],
 ) -> None:
     """``days: every-day``: weekends and holidays are service days, and outside hours the reply is due the next day."""
-    ws = load_workspace(hours_workspace(tmp_path / "ws", f'{{days: every-day, from: "{opens}", to: "{closes}"}}', reply_by))
+    ws = load_workspace(
+        hours_workspace(pristine_workspace, tmp_path / "ws", f'{{days: every-day, from: "{opens}", to: "{closes}"}}', reply_by)
+    )
     conn = store.open_existing(report["db"])
     try:
         hours = aftersales_stats(conn, ws.policy, Period(START, END))["headline"]["hours"]
@@ -341,9 +349,9 @@ def test_service_hours_every_day(
     assert policy["reply_deadline"] == f"次日 {reply_by.lstrip('0')} 前"
 
 
-def test_the_hours_split_never_disappears(report: dict[str, Any], tmp_path: Path) -> None:
+def test_the_hours_split_never_disappears(report: dict[str, Any], tmp_path: Path, pristine_workspace: Path) -> None:
     """Any valid policy has structured hours, so the split is always computed and always printed."""
-    ws = load_workspace(hours_workspace(tmp_path / "ws", '{days: working-days, from: "08:00", to: "09:00"}', "08:30"))
+    ws = load_workspace(hours_workspace(pristine_workspace, tmp_path / "ws", '{days: working-days, from: "08:00", to: "09:00"}', "08:30"))
     prepared = prepare_aftersales(ws, None, date_from=START, date_to=END, db=report["db"])
     hours = prepared.context["stats"]["headline"]["hours"]
     assert hours["inside"] + hours["outside"] == expected_headline()["received"]
@@ -354,7 +362,7 @@ def test_the_hours_split_never_disappears(report: dict[str, Any], tmp_path: Path
 
 
 def test_no_regular_expression_reads_the_policy_in_the_statistics() -> None:
-    source = (ROOT / "salesdocs" / "records" / "stats.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parent.parent / "salesdocs" / "records" / "stats.py").read_text(encoding="utf-8")
     assert "import re" not in source and "re.compile" not in source
 
 

@@ -85,6 +85,24 @@ def test_events_cover_the_sample_deals(ws, sample) -> None:
     } <= set(kinds)
 
 
+def test_refunds_follow_the_refund_base(sample: tuple[list[list[str]], list[list[str]]]) -> None:
+    """Refunds are a share of the item's price after discount, tax included (refunds.yaml ``base: item-total``)."""
+    _, events = sample
+    rows = {(r["project"], r["event"]): r for r in csv.DictReader(to_csv(events).decode("utf-8-sig").splitlines())}
+    # P-2026-053, LOGO 品牌版 sold alone: 6,800.00 + 6 % VAT = 7,208.00 paid in full; after revision 2, 50 %
+    assert rows[("P-2026-053", "started")]["amount_paid"] == "7208.00"
+    assert rows[("P-2026-053", "refund-paid")]["refund_amount"] == "3604.00"
+    assert rows[("P-2026-053", "refund-paid")]["note"] == "修改 1~3 次后仍不满意，退还该件退款基数的 50%"
+    # deal 002, one original article: 1,200 × 0.85 × 1.06 = 1,081.20, the 50 % deposit 540.60 paid;
+    # unsatisfied with the first draft (70 %): the agency keeps 324.36 and refunds 216.24
+    assert rows[("2026-002-mingcha-content-3", "started")]["amount_paid"] == "540.60"
+    assert rows[("2026-002-mingcha-content-3", "refund-paid")]["refund_amount"] == "216.24"
+    # deal 001, a double-sided flyer: 1,510.50, deposit 755.25 = the 50 % the agency keeps after revision 3
+    assert rows[("2026-001-yunfan-launch-3", "started")]["amount_paid"] == "755.25"
+    assert rows[("2026-001-yunfan-launch-3", "refund-paid")]["refund_amount"] == "0.00"
+    assert rows[("2026-001-yunfan-launch-3", "refund-paid")]["note"].endswith("已付款等于乙方保留的部分，无需退款，其余价款不再支付")
+
+
 def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--tickets", "40", "--seed", "3", "--workspace", str(ROOT), "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out.splitlines() == [f"wrote {tmp_path / 'sample-tickets.csv'}", f"wrote {tmp_path / 'sample-events.csv'}"]

@@ -67,18 +67,35 @@ def due_json(window: Any) -> dict[str, Any]:
 
 
 def refund_json(r: RefundResult) -> dict[str, Any]:
-    return {
+    """A refund and its settlement; ``amount`` (what was paid) only for the ad-hoc question."""
+    data: dict[str, Any] = {
         "service": r.service,
         "tier": r.tier,
         "stage": r.stage_id,
-        "amount": format_plain(r.amount),
+        "deal": r.deal,
+        "line": r.line,
+        "pieces": r.pieces,
+        "quantity": r.quantity,
+        "unit": r.unit or None,
+        "base_kind": r.base_kind,
+        "base": format_plain(r.base),
+        "item_total": format_plain(r.item_total),
         "percent": _pct(r.percent),
+        "kept": format_plain(r.kept),
+        "paid": format_plain(r.paid),
+        "paid_assumed": r.paid_assumed,
         "refund": format_plain(r.refund),
+        "still_due": format_plain(r.still_due),
+        "cancelled": format_plain(r.cancelled),
         "kind": r.kind,
         "covered": r.covered,
         "within_allowance": r.within_allowance,
-        "rule": {"ladder": r.ladder, "step": r.step, "text": r.rule, "source": r.source},
+        "rule": {"ladder": r.ladder, "step": r.step_id, "number": r.step, "text": r.rule, "source": r.source},
+        "notes": [{"zh": zh, "en": en} for zh, en in r.notes],
     }
+    if r.deal is None:
+        data["amount"] = format_plain(r.amount)
+    return data
 
 
 def project_refund_json(answer: ProjectRefund) -> dict[str, Any]:

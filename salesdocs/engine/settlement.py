@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from salesdocs.engine.money import to_fen
 
-__all__ = ["LineShare", "Settlement", "allocate", "line_shares", "piece_totals", "settle"]
+__all__ = ["LineShare", "Settlement", "allocate", "line_shares", "list_item_total", "piece_totals", "settle"]
 
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
@@ -84,6 +84,12 @@ def line_shares(
 def piece_totals(total: Decimal, quantity: int) -> list[Decimal]:
     """``total`` split over ``quantity`` equal pieces (the remainder on the last piece)."""
     return allocate(total, [Decimal(1)] * max(quantity, 1))
+
+
+def list_item_total(price: Decimal, tax_rate: Decimal, tax_included: bool) -> Decimal:
+    """The item total of one item sold alone at ``price``, no discount: what ``line_shares`` gives
+    a one-line quote (tax ``rate`` % on top, rounded half-up, unless prices include it)."""
+    return to_fen(price) if tax_included else to_fen(price) + to_fen(price * tax_rate / HUNDRED)
 
 
 @dataclass(frozen=True)

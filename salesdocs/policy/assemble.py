@@ -11,6 +11,7 @@ from salesdocs.model import (
     Advantage,
     AfterSales,
     Article,
+    AtMostProcedure,
     Case,
     Category,
     Channel,
@@ -34,6 +35,7 @@ from salesdocs.model import (
     PreSales,
     PresalesStage,
     RefundLadder,
+    RefundTerms,
     Revisions,
     Service,
     ServiceHours,
@@ -66,7 +68,18 @@ def build_ladder(data: dict[str, Any]) -> RefundLadder:
                 text=step["text"],
             )
         )
-    return RefundLadder(id=data["id"], name=data["name"], source=text(data, "source"), steps=tuple(steps))
+    return RefundLadder(id=data["id"], name=data["name"], source=text(data, "source"), steps=tuple(steps), base=data["base"])
+
+
+def build_refund_terms(data: dict[str, Any]) -> RefundTerms:
+    """``refunds.yaml``'s procedure values: payment days, the at-most procedure, termination."""
+    at_most = data.get("at_most")
+    started = (data.get("termination") or {}).get("started")
+    return RefundTerms(
+        payment_days=data.get("payment_days"),
+        at_most=AtMostProcedure(at_most["proposal_days"], at_most["objection_days"], at_most["negotiation_days"]) if at_most else None,
+        termination_started=parse_percent(started["percent"]) if started else None,
+    )
 
 
 def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
@@ -86,6 +99,7 @@ def build_policy(docs: dict[str, Document], raw: dict[str, bytes]) -> Policy:
         files=policy_files(docs, raw),
         contract=build_contract(docs["contract"].data),
         data={name: doc.data for name, doc in docs.items()},
+        refund_terms=build_refund_terms(docs["refunds"].data),
     )
 
 

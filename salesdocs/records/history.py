@@ -2,8 +2,10 @@
 
 The stage of a dissatisfaction is the number of *counted* revisions delivered before it was
 declared (small-detail changes and declined overhauls never count); the amount is what the
-client paid (the latest amount recorded).  The refund then comes from the engine's ladder,
-exactly as ``salesdocs refund SERVICE --stage … --amount …`` computes it.  Which events count,
+client paid (the latest amount recorded).  The refund then comes from the engine: for a
+project of a deal, one piece of the deal's line with the project's service and tier, exactly
+as ``salesdocs refund --deal D --line N --stage … --pieces 1 --paid …`` computes it; for a
+project without a deal, as ``salesdocs refund SERVICE --stage … --amount …`` does.  Which events count,
 and what a history adds up to, is the engine's one rule (:mod:`salesdocs.engine.revisions`).
 """
 
@@ -211,8 +213,34 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
             f"项目 {project_id} 没有记录已付金额，无法计算退款；请补记一个带 amount_paid 的事件",
             f"project {project_id} has no amount paid recorded, so the refund cannot be computed; record an event with amount_paid",
         )
-    result = refund_for(service.id, project.tier, tier, stage, project.paid)
+    if project.deal:
+        result = _deal_refund(ws, project, stage, project.paid)
+    else:
+        result = refund_for(service.id, project.tier, tier, stage, project.paid, ws.policy.refund_terms)
     return ProjectRefund(project_id, result, history)
+
+
+def _deal_refund(ws: Workspace, project: Project, stage: int, paid: Decimal) -> RefundResult:
+    """A deal's project is one piece of the deal's line with its service and tier: the engine's refund of it."""
+    from salesdocs import api
+
+    deal = ws.deals.get(project.deal or "")
+    if deal is None:
+        raise RecordsError(
+            f"项目 {project.id} 的交易 {project.deal} 不在工作区中，无法计算退款基数",
+            f"project {project.id}'s deal {project.deal} is not in the workspace, so its refund base is unknown",
+        )
+    lines = [n for n, line in enumerate(deal.lines, start=1) if line.service == project.service and line.tier == project.tier]
+    if len(lines) != 1:
+        found_zh = f"有 {len(lines)} 行" if lines else "没有一行"
+        found_en = f"{len(lines)} lines" if lines else "no line"
+        raise RecordsError(
+            f"交易 {deal.id} {found_zh}是项目 {project.id} 的服务 {project.service}/{project.tier}；"
+            f"请用 salesdocs refund --deal {deal.id} --line N 计算",
+            f"deal {deal.id} has {found_en} for project {project.id}'s {project.service}/{project.tier}; "
+            f"use salesdocs refund --deal {deal.id} --line N",
+        )
+    return api.refund_line(ws, deal, lines[0], stage, pieces=1, paid=paid)
 
 
 # --------------------------------------------------------------------------- listings

@@ -24,8 +24,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from salesdocs.engine.money import to_fen
-from salesdocs.engine.refunds import refund_for
+from salesdocs.engine.refunds import RefundResult, deposit_share, line_item_total, refund_for
+from salesdocs.engine.settlement import list_item_total
 from salesdocs.model import Service, Tier, Workspace
 
 START = date(2026, 5, 1)
@@ -96,6 +96,7 @@ class _Project:
     tier: Tier
     start: date
     paid: Decimal
+    line: int = 0  # the deal's line this project is a piece of (0: no deal)
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -144,23 +145,24 @@ class _Sampler:
             # more projects in later months: position ~ sqrt of the index
             position = int(len(starts) * ((n - 1) / count) ** 0.8)
             start = starts[min(len(starts) - 1, position + rng.randint(0, 2))]
-            found.append(_Project(f"P-2026-{n:03d}", "", client, service, tier, start, tier.price))
+            # sold alone at the list price, paid in full (tax included) when work starts
+            paid = list_item_total(tier.price, self.policy.terms.tax_rate, self.policy.terms.prices_include_tax)
+            found.append(_Project(f"P-2026-{n:03d}", "", client, service, tier, start, paid))
         from salesdocs.engine.pricing import price_deal
 
+        deposit = self.policy.terms.payment[0] if self.policy.terms.payment else None
         for deal in sorted(self.ws.deals.values(), key=lambda d: d.id):
             quote = price_deal(self.policy, deal, self.cal)
-            factor = quote.net / quote.subtotal if quote.subtotal else Decimal(1)
             k = 0
             for line in quote.lines:
+                line_tier = self.policy.tier_of(line.service_id, line.tier_id)
                 service = self.policy.service(line.service_id)
                 assert service is not None
-                line_tier = service.tier(line.tier_id)
-                assert line_tier is not None
+                # one project per piece, the deposit paid when work starts: the engine's default for one piece
+                paid = deposit_share(line_item_total(quote, line.number, 1)[1], deposit)
                 for _ in range(line.quantity):
                     k += 1
-                    found.append(
-                        _Project(f"{deal.id}-{k}", deal.id, deal.client, service, line_tier, deal.start, to_fen(line.unit_price * factor))
-                    )
+                    found.append(_Project(f"{deal.id}-{k}", deal.id, deal.client, service, line_tier, deal.start, paid, line.number))
         return found
 
     def events(self, project: _Project, open_after: date | None) -> list[list[str]]:
@@ -228,12 +230,20 @@ class _Sampler:
             from salesdocs.model import stage_id
 
             add("dissatisfied", self.at(day), stage=stage_id(revisions))
-            result = refund_for(project.service.id, tier.id, tier, revisions, project.paid)
+            result = self.refund(project, revisions)
             day = self.next_working(day, rng.randint(1, 3))
-            add("refund-paid", self.at(day), refund=f"{result.refund:.2f}", note=result.rule)
+            add("refund-paid", self.at(day), refund=f"{result.refund:.2f}", note=_settlement_note(result))
         else:
             add("accepted", self.at(day))
         return rows
+
+    def refund(self, project: _Project, stage: int) -> RefundResult:
+        """The engine's refund, as ``refund_for_project`` computes it from these records."""
+        if project.deal:
+            from salesdocs import api
+
+            return api.refund_line(self.ws, project.deal, project.line, stage, pieces=1, paid=project.paid)
+        return refund_for(project.service.id, project.tier.id, project.tier, stage, project.paid, self.policy.refund_terms)
 
     # ----------------------------------------------------------------- tickets
 
@@ -300,6 +310,15 @@ class _Sampler:
             "是" if onsite and resolved else "否",
             satisfaction,
         ]
+
+
+def _settlement_note(result: RefundResult) -> str:
+    """The rule applied, and what the client still owes when what it paid is less than the agency keeps."""
+    if result.still_due:
+        return f"{result.rule}；甲方还需支付 {result.still_due:.2f} 元，其余价款不再支付"
+    if not result.refund:
+        return f"{result.rule}；已付款等于乙方保留的部分，无需退款，其余价款不再支付"
+    return result.rule
 
 
 def _days(a: date, b: date) -> list[date]:
