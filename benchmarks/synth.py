@@ -83,7 +83,11 @@ presales_stage: {rng.randint(1, 5)}
         discount = f"discount: {{percent: {rng.choice([0, 3, 5, 8, 10])}%}}\n"
         (target / "deals" / f"{did}.yaml").write_text(
             f"id: {did}\nclient: {ids[(i - 1) % len(ids)]}\ntitle: 合成交易 {i}\ndate: {day.isoformat()}\n"
-            f"start: {(day + timedelta(days=3)).isoformat()}\nlines:\n" + "\n".join(lines) + "\n" + discount,
+            f"start: {(day + timedelta(days=3)).isoformat()}\nlines:\n"
+            + "\n".join(lines)
+            + "\n"
+            + discount
+            + f"contacts:\n  client:\n    - {{name: 联系人{i}, email: contact-{i:04d}@example.com}}\n",
             encoding="utf-8",
         )
     return target

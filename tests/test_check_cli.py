@@ -26,8 +26,8 @@ def _typo(root: Path) -> None:
     _replace(
         root,
         SERVICES,
-        "        revisions:\n          included: 3\n          not_counted: [小细节修改（错别字",
-        "        revisons:\n          included: 3\n          not_counted: [小细节修改（错别字",
+        "        revisions:\n          included: 3\n          extra_price: 60\n",
+        "        revisons:\n          included: 3\n          extra_price: 60\n",
     )
 
 
@@ -44,7 +44,7 @@ def test_text_output_is_compiler_style(workspace: Path, run_cli) -> None:
         "    |         ^",
         "  = 提示：是不是想写 revisions？",
     ]
-    assert result.out.rstrip().splitlines()[-1] == "检查了 13 个文件：1 个错误，0 个警告"
+    assert result.out.rstrip().splitlines()[-1] == "检查了 14 个文件：1 个错误，0 个警告"
     assert "Traceback" not in result.out + result.err
 
 
@@ -58,7 +58,7 @@ def test_text_output_in_english(workspace: Path, run_cli) -> None:
         "    |         ^",
         "  = hint: did you mean `revisions`?",
     ]
-    assert result.out.rstrip().splitlines()[-1] == "checked 13 files: 1 error(s), 0 warning(s)"
+    assert result.out.rstrip().splitlines()[-1] == "checked 14 files: 1 error(s), 0 warning(s)"
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in result.out.replace("revisons", ""))
 
 
@@ -74,7 +74,7 @@ def test_text_output_in_both_languages(workspace: Path, run_cli) -> None:
         "  = 提示：是不是想写 revisions？",
         "  = hint: did you mean `revisions`?",
     ]
-    assert result.out.rstrip().splitlines()[-2:] == ["检查了 13 个文件：1 个错误，0 个警告", "checked 13 files: 1 error(s), 0 warning(s)"]
+    assert result.out.rstrip().splitlines()[-2:] == ["检查了 14 个文件：1 个错误，0 个警告", "checked 14 files: 1 error(s), 0 warning(s)"]
 
 
 def test_caret_counts_chinese_characters_as_two_columns(workspace: Path, run_cli) -> None:
@@ -87,11 +87,11 @@ def test_caret_counts_chinese_characters_as_two_columns(workspace: Path, run_cli
 
 
 def test_caret_after_chinese_text_on_a_yaml_syntax_error(workspace: Path, run_cli) -> None:
-    _replace(workspace, "rules/terms.yaml", "    due: 合同签订后 3 个工作日内支付", "    due: 时间: 9:00")
+    _replace(workspace, "rules/terms.yaml", "    name: 预付款", "    name: 时间: 9:00")
     lines = run_cli("check", "--workspace", workspace).out.splitlines()
-    assert lines[0].startswith("rules/terms.yaml:18:12: 错误[yaml-syntax]: ")
-    assert lines[1] == " 18 |     due: 时间: 9:00"
-    assert lines[2] == "    |" + " " * (1 + len("    due: ") + 4) + "^"
+    assert lines[0].startswith("rules/terms.yaml:18:13: 错误[yaml-syntax]: ")
+    assert lines[1] == " 18 |     name: 时间: 9:00"
+    assert lines[2] == "    |" + " " * (1 + len("    name: ") + 4) + "^"
 
 
 def test_whole_file_problem_has_no_line_number(workspace: Path, run_cli) -> None:

@@ -44,7 +44,7 @@ def _items(context: dict[str, Any]) -> list[dict[str, Any]]:
 def test_every_clause_comes_from_the_contract_data(rendered: dict[str, Any]) -> None:
     """Each clause's text (placeholders filled) stands in the PDF, in the data's order."""
     ws = rendered["ws"]
-    text = _text(rendered["appendix1"])
+    text = _text(rendered["appendix1"]).replace(" ", "")
     clauses = {c.id: c for a in ws.policy.contract.articles for c in a.clauses}
     position = -1
     for item in _items(rendered["context1"]):
@@ -65,7 +65,6 @@ def test_conditions_pick_the_clauses_of_each_deal(rendered: dict[str, Any]) -> N
     assert not {"writer-change", "refund-at-most", "ip-reprint", "agreement-annex", "ad-identifiable"} & ids1
     # the content deal: writer change, the at-most procedure, reprints, advertorials
     assert {"writer-change", "refund-at-most", "ip-reprint", "ad-identifiable"} <= ids2
-    assert "designer-no-change" not in ids2
 
 
 def test_numbering_follows_the_data(rendered: dict[str, Any]) -> None:

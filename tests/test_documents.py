@@ -92,19 +92,22 @@ def assert_quote_agrees_with_engine(ws: Workspace, deal: str, text: str) -> None
 
 
 def assert_appendix_agrees_with_engine(ws: Workspace, deal: str, text: str) -> None:
+    """Every article of the contract that applies to the deal, the engine's total, the ladders' rows."""
+    from salesdocs.policy.contract import deal_facts, number_contract
+
     text = flat(text)
-    for n, title in enumerate(
-        ["服务范围与交付物", "交付时间", "评审与验收", "修改", "不满意退款", "更换文案师或设计师", "售后服务", "适用的服务政策版本", "其他"]
-    ):
-        assert f"{'一二三四五六七八九'[n]}、{title}" in text
+    articles = number_contract(ws.policy.contract, deal_facts(ws.policy, ws.deals[deal]))
+    assert len(articles) >= 10
+    for article in articles:
+        assert f"{article.label}{article.article.title}" in text
     q = api.quote(ws, deal)
-    assert format_yuan(q.total) in text and q.total_in_words in text
+    assert f"{q.total:,.2f}" in text and q.total_in_words in text
     services = {line.service_id for line in q.lines}
     found = [ws.policy.service(s) for s in services]
     assert None not in found
     for ladder in {service.tiers[0].ladder for service in found if service}:
         for step in ladder.steps:
-            assert step.text.replace(" ", "") in text
+            assert f"{step.stages_zh}不满意".replace(" ", "") in text
     assert "甲方" in text and "乙方" in text and "授权代表（签字）" in text
     assert f"版本{ws.policy.version}" in text
 
@@ -134,13 +137,13 @@ def test_quote_price_override_shows_reason(agency: dict[str, Any]) -> None:
 @pytest.mark.parametrize("deal", DEALS)
 def test_appendix_has_every_clause_and_the_ladders(agency: dict[str, Any], deal: str) -> None:
     assert_appendix_agrees_with_engine(agency["ws"], deal, agency["text"][f"appendix:{deal}"])
-    assert "每一步及时向甲方反馈成果，邀请甲方评审" in flat(agency["text"][f"appendix:{deal}"])
+    assert "每个阶段及时反馈进度与成果" in flat(agency["text"][f"appendix:{deal}"])  # the seed's 售中 duty, from contract.yaml
 
 
 def test_appendix_copywriting_ladder_at_most(agency: dict[str, Any]) -> None:
     text = flat(agency["text"]["appendix:2026-002-mingcha-content"])
-    assert "第3次修改后及以后最多20%" in text
-    assert "初稿70%" in text
+    assert "第3次修改后及以后不满意最多20%至少80%" in text
+    assert "初稿不满意70%30%" in text
     assert "可申请更换文案师1次" in text
 
 
@@ -267,8 +270,8 @@ def test_changing_a_refund_percentage_changes_hash_and_text(agency: dict[str, An
     before = agency["paths"]["appendix:2026-002-mingcha-content"]
     assert read_inputs_hash(out) != read_inputs_hash(before)
     new_text = flat(pdf_text(out))
-    assert "第二次修改后不满意，退还该件退款基数的25%" in new_text
-    assert "第二次修改后不满意，退还该件退款基数的30%" not in new_text
+    assert "第2次修改后不满意25%75%" in new_text  # the refund-ladders table: refund and what the agency keeps
+    assert "第2次修改后不满意30%70%" not in new_text
 
 
 # ---------------------------------------------------------------------- the sample

@@ -240,16 +240,21 @@ def vocabulary(data: Mapping[str, Any], contract: Contract, payment_ids: list[st
     return sorted(names)
 
 
-def policy_figures(data: Mapping[str, Any]) -> dict[Decimal, list[str]]:
-    """Numeric policy values and the placeholders that print them (for the literal-figure check)."""
-    figures: dict[Decimal, list[str]] = {}
-    for namespace in RULES_NAMESPACES:
+#: where a typed figure is most likely cited from, first: the contract's own terms, then the rest
+FIGURE_ORDER = ("terms", "refunds", "aftersales", "company", "services", "calendar")
+
+
+def policy_figures(data: Mapping[str, Any]) -> dict[tuple[Decimal, bool], list[str]]:
+    """Numeric policy values and the placeholders that print them (for the literal-figure check),
+    keyed by (value, is a percentage): a typed "5%" is compared with percentages only, "5" with the rest."""
+    figures: dict[tuple[Decimal, bool], list[str]] = {}
+    for namespace in FIGURE_ORDER:
         for name in _leaves(data.get(namespace, {}), namespace):
             if name.endswith((".version", ".effective")):
                 continue
             bound = policy_value(data, name)
             if bound is not None and bound[1] is not None:
-                figures.setdefault(bound[1], []).append(name)
+                figures.setdefault((bound[1], bound[0].endswith("%")), []).append(name)
     return figures
 
 

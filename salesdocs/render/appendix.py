@@ -44,10 +44,13 @@ def _contact(c: DealContact) -> str:
 
 
 def _agency_contacts(policy: Policy, deal: Deal) -> tuple[DealContact, ...]:
+    """The deal's own agency contacts, else the salesperson's company contact, else the first
+    company contact with an e-mail or WeChat (so "书面" always names someone)."""
     if deal.agency_contacts:
         return deal.agency_contacts
-    sales = [c for c in policy.company.contacts if c.name == deal.sales]
-    return tuple(DealContact(name=c.name, email=c.email, wechat=c.wechat) for c in sales)
+    reachable = [c for c in policy.company.contacts if c.email or c.wechat]
+    chosen = [c for c in reachable if c.name == deal.sales] or reachable[:1]
+    return tuple(DealContact(name=c.name, email=c.email, wechat=c.wechat) for c in chosen)
 
 
 def deal_values(ws: Workspace, deal: Deal, q: Quote) -> dict[str, str]:

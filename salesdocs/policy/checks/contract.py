@@ -26,7 +26,7 @@ from salesdocs.policy.checks.base import Context, unknown_ref, workspace_check
 from salesdocs.policy.contract import PLACEHOLDER, policy_figures, vocabulary
 from salesdocs.policy.reader import Document
 
-FIGURE = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)\s*([%％])?")
+FIGURE = re.compile(r"(?<![0-9A-Za-z_.])([0-9]+(?:\.[0-9]+)?)\s*([%％])?")
 
 
 def _position(doc: Document, path: tuple[Any, ...], needle: str, nth: int) -> tuple[int, int]:
@@ -139,7 +139,7 @@ def _placeholders(
                 )
 
 
-def _figures(doc: Document, path: tuple[Any, ...], text: str, figures: dict[Decimal, list[str]]) -> Iterator[Problem]:
+def _figures(doc: Document, path: tuple[Any, ...], text: str, figures: dict[tuple[Decimal, bool], list[str]]) -> Iterator[Problem]:
     plain = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
     counts: dict[str, int] = {}
     for m in FIGURE.finditer(plain):
@@ -147,12 +147,12 @@ def _figures(doc: Document, path: tuple[Any, ...], text: str, figures: dict[Deci
             value = Decimal(m.group(1))
         except InvalidOperation:
             continue
-        names = figures.get(value)
+        names = figures.get((value, bool(m.group(2))))
         nth = counts.get(m.group(0), 0)
         counts[m.group(0)] = nth + 1
         if not names:
             continue
-        shown = "、".join(f"{{{n}}}" for n in names[:3]) + ("……" if len(names) > 3 else "")
+        shown = "、".join(f"{{{n}}}" for n in names[:5]) + ("……" if len(names) > 5 else "")
         yield doc.problem(
             _position(doc, (*path, "text"), m.group(0), nth),
             "literal-figure",
@@ -188,6 +188,16 @@ def deal_contacts(ctx: Context) -> Iterator[Problem]:
     if policy is None:
         return
     texts = " ".join(c.text for a in policy.contract.articles for c in a.clauses)
+    company = ctx.rules.get("company")
+    if "{deal.contacts.agency}" in texts and company is not None and not any(c.email or c.wechat for c in policy.company.contacts):
+        yield company.problem(
+            company.key_pos(("contacts",)),
+            "missing-contacts",
+            "公司联系人都没有电子邮箱或微信：合同附件需要乙方联系人来界定“书面”",
+            "no company contact has an e-mail or WeChat: the appendix needs an agency contact to define 'written'",
+            hint_zh="给销售联系人写上 email 或 wechat（交易的 sales 写其姓名），或在交易中写 contacts.agency",
+            hint_en="give the sales contact an email or wechat (name them in the deal's sales), or write contacts.agency in the deal",
+        )
     if "{deal.contacts.client}" not in texts:
         return
     for stem, doc in ctx.deals.items():
