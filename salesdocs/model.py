@@ -84,6 +84,11 @@ class RefundLadder:
         """ "设计类（LOGO / 宣传页 / 海报）" → "设计类": the name without its parenthesised services."""
         return self.name.split("（")[0].split("(")[0].strip()
 
+    @property
+    def base_zh(self) -> str:
+        """What the percentages apply to, in words."""
+        return "该件折后含税价款（退款基数）" if self.base == "item-total" else "该件已付款项"
+
 
 @dataclass(frozen=True)
 class AtMostProcedure:

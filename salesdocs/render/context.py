@@ -60,6 +60,7 @@ def ladder_ctx(ladder: RefundLadder) -> dict[str, Any]:
             }
             for s in ladder.steps
         ],
+        "base": ladder.base_zh,
         "summary": "；".join(f"{s.stages_zh}{'最多' if s.kind == 'at_most' else ''}退 {_pct(s.percent)}" for s in ladder.steps),
     }
 
