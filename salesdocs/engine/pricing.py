@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from salesdocs.engine.calendar import WorkCalendar
 from salesdocs.engine.money import in_words, to_fen
+from salesdocs.engine.schedule import piece_deadlines
 from salesdocs.errors import DiscountTooLargeError, SalesdocsError
 from salesdocs.model import Deal, Policy
 
@@ -108,7 +109,8 @@ def price_deal(policy: Policy, deal: Deal, calendar: WorkCalendar) -> Quote:
             )
         unit_price = dl.unit_price if dl.unit_price is not None else tier.price
         earliest = calendar.add_working_days(deal.start, tier.delivery_min)
-        latest = calendar.add_working_days(deal.start, tier.delivery_max)
+        # the binding date of the line: its last piece's (each further piece adds tier.next_piece days)
+        latest = piece_deadlines(calendar, deal.start, tier.delivery_max, tier.next_piece, dl.quantity)[-1]
         lines.append(
             QuoteLine(
                 number=number,
