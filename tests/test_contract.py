@@ -211,3 +211,16 @@ def test_the_sample_contract_has_no_typed_figures(sample_workspace: Path, run_cl
     body = re.sub(r"\{[^{}]*\}", "", "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
     clauses = body[body.index("articles:") :]
     assert not re.search(r"[0-9%％]", re.sub(r"id: [a-z0-9-]+", "", clauses))
+
+
+def test_annex_to_a_main_contract(make_workspace: Callable[..., Path], tmp_path: Path) -> None:
+    """A deal naming a main contract gets the annex wording, with its number and date, instead of the standalone one."""
+    root = make_workspace(
+        "agency",
+        ("deals/2026-001-yunfan-launch.yaml", "discount:\n", "main_contract: {number: YF-2026-018, date: 2026-11-18}\ndiscount:\n"),
+    )
+    ws = load_workspace(root)
+    ids = {i["id"]: i for i in _items(prepare(ws, "appendix", DEAL1).context["contract"])}
+    assert "agreement-annex" in ids and "agreement-standalone" not in ids
+    assert "本协议为双方于2026年11月18日签订的编号为YF-2026-018的合同" in ids["agreement-annex"]["text"]
+    assert "本协议为双方于2026年11月18日签订的编号为YF-2026-018的合同" in _text(render(ws, "appendix", DEAL1, tmp_path / "a.pdf")[0])
