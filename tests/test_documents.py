@@ -209,7 +209,7 @@ def test_footer_on_every_page_and_metadata(agency: dict[str, Any]) -> None:
         assert f"政策版本{ws.policy.version}" in text and stored[:10] in text
     meta = reader.metadata
     assert meta is not None and meta.title is not None
-    assert meta.title.startswith("合同附件")
+    assert meta.title.startswith("服务协议（QH-")
     assert meta.author == ws.policy.company.name
 
 

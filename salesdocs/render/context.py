@@ -8,6 +8,7 @@ call to compute.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
@@ -24,7 +25,7 @@ from salesdocs.model import (
     Workspace,
     stage_zh,
 )
-from salesdocs.policy.audience import internal_file
+from salesdocs.policy.audience import client_facing_yaml, internal_file
 from salesdocs.render.appendix import appendix_context
 
 
@@ -134,19 +135,34 @@ def tax_note(policy: Policy) -> str:
 
 
 def provenance_ctx(ws: Workspace, inputs_hash: str, *, client_facing: bool = False) -> dict[str, Any]:
-    """Policy version, inputs hash and the policy files (a client-facing document lists only the files it may cite)."""
-    files = [f for f in ws.policy.files if not (client_facing and internal_file(f.rel))]
-    return {
-        "policy_version": ws.policy.version,
-        "hash": inputs_hash,
-        "short_hash": inputs_hash[:10],
-        "files": [{"rel": f.rel, "version": f.version, "effective": f.effective, "sha": f.sha256[:12]} for f in files],
-    }
+    """Policy version, inputs hash and the policy files.
+
+    A client-facing document lists only the files it may cite, each with the hash of its
+    client-facing projection — what is embedded in the PDF — never of the file itself, whose hash
+    would let anyone who knows its layout test guesses at an internal value (the discount limit).
+    """
+    files = []
+    for f in ws.policy.files:
+        if client_facing and internal_file(f.rel):
+            continue
+        shown = client_facing_yaml(f.rel, ws.sources[f.rel]) if client_facing else None
+        sha = hashlib.sha256(shown).hexdigest() if shown is not None else f.sha256
+        files.append({"rel": f.rel, "version": f.version, "effective": f.effective, "sha": sha[:12]})
+    return {"policy_version": ws.policy.version, "hash": inputs_hash, "short_hash": inputs_hash[:10], "files": files}
 
 
-def client_ctx(client: Client | None, fallback_id: str) -> dict[str, Any]:
+def client_ctx(client: Client | None, fallback_id: str, deal: Deal | None = None, *, internal: bool = False) -> dict[str, Any]:
+    """The client as a document shows it.  Client-facing documents get the deal's contacts (or,
+    without a deal, the key people's names and titles) and nothing marked internal; only the
+    internal brief (``internal=True``) gets the key people's roles and notes."""
     if client is None:
         return {"id": fallback_id, "name": fallback_id, "industry": "", "address": "", "region": "", "key_people": []}
+    if internal:
+        people = [vars(p) for p in client.key_people]
+    elif deal is not None and deal.client_contacts:
+        people = [{"name": c.name, "title": c.title} for c in deal.client_contacts]
+    else:
+        people = [{"name": p.name, "title": p.title} for p in client.key_people]
     return {
         "id": client.id,
         "name": client.name,
@@ -154,7 +170,7 @@ def client_ctx(client: Client | None, fallback_id: str) -> dict[str, Any]:
         "region": client.region,
         "address": client.address,
         "website": client.website,
-        "key_people": [vars(p) for p in client.key_people],
+        "key_people": people,
     }
 
 
@@ -223,7 +239,7 @@ def quote_title(policy: Policy, deal: Deal) -> str:
 
 
 def appendix_title(policy: Policy, deal: Deal) -> str:
-    return f"合同附件 · 服务协议（{quote_number(policy, deal)}）"
+    return f"{policy.contract.title}（{quote_number(policy, deal)}）"
 
 
 def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
@@ -274,8 +290,8 @@ def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
     return {
         "doc": {"title": quote_title(policy, deal), "kind": "quote", "date": deal.date},
         "company": company_ctx(policy),
-        "client": client_ctx(ws.client(deal.client), deal.client),
-        "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales, "approver": deal.approver},
+        "client": client_ctx(ws.client(deal.client), deal.client, deal),
+        "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales},
         "quote": quote_ctx(q),
         "contact": sales_contact(policy, deal),
         "ladders": ladders,

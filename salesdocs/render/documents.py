@@ -107,7 +107,7 @@ def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
         template="appendix.html",
         build_context=lambda: ctx.appendix(ws, deal, h),
         title=ctx.appendix_title(ws.policy, deal),
-        subject=f"合同附件 · {_client_name(ws, deal)}",
+        subject=f"{ws.policy.contract.title} · {_client_name(ws, deal)}",
         keywords=["合同附件", "服务协议", deal.id],
         created=midnight(deal.date),
         inputs=inputs,

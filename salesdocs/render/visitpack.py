@@ -116,7 +116,7 @@ def brief(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str, re
         "doc": {"title": brief_title(client), "kind": "brief", "date": _pack_date(deal, ws, client)},
         "company": ctx.company_ctx(policy),
         "client": {
-            **ctx.client_ctx(client, client.id),
+            **ctx.client_ctx(client, client.id, internal=True),
             "profile": client.profile,
             "entry_point": client.entry_point,
             "talking_points": list(client.talking_points),
