@@ -144,3 +144,19 @@ def test_the_brief_keeps_the_internal_data(planted: dict[str, Any]) -> None:
     shown = "\n".join(page.extract_text() or "" for pdf in planted["briefs"] for page in PdfReader(str(pdf)).pages)
     found = [c for c in planted["canaries"] if c in shown]
     assert len(found) >= 30, found
+
+
+def test_the_appendix_prints_the_hashes_of_what_the_client_receives(pristine_workspace: Path, tmp_path: Path) -> None:
+    """The file table's hashes are those of the embedded client-facing parts: a hash of the raw
+    terms.yaml would let anyone who knows its layout test guesses at the discount limit."""
+    import hashlib
+
+    ws = load_workspace(pristine_workspace)
+    pdf = render(ws, "appendix", sorted(ws.deals)[0], tmp_path / "a.pdf")[0]
+    text = "".join(page.extract_text() or "" for page in PdfReader(str(pdf)).pages)
+    attached = read_attachments(pdf)
+    for name, data in attached.items():
+        if name.startswith("rules__"):
+            assert hashlib.sha256(data).hexdigest()[:12] in text, name
+    raw_terms = (pristine_workspace / "rules" / "terms.yaml").read_bytes()
+    assert hashlib.sha256(raw_terms).hexdigest()[:12] not in text
