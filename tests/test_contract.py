@@ -224,3 +224,39 @@ def test_annex_to_a_main_contract(make_workspace: Callable[..., Path], tmp_path:
     assert "agreement-annex" in ids and "agreement-standalone" not in ids
     assert "本协议为双方于2026年11月18日签订的编号为YF-2026-018的合同" in ids["agreement-annex"]["text"]
     assert "本协议为双方于2026年11月18日签订的编号为YF-2026-018的合同" in _text(render(ws, "appendix", DEAL1, tmp_path / "a.pdf")[0])
+
+
+@pytest.mark.parametrize(
+    ("typed", "brace"),
+    [
+        ("{terms.revision_days个工作日内交付修改稿", "{"),  # the closing brace forgotten
+        ("｛terms.revision_days｝个工作日内交付修改稿", "｛"),  # full-width braces from a Chinese input method
+        ("{{terms.revision_days}}个工作日内交付修改稿", "{"),  # a Jinja habit
+    ],
+)
+def test_braces_that_make_no_placeholder_are_errors(
+    make_workspace: Callable[..., Path], run_cli: Callable[..., Any], typed: str, brace: str
+) -> None:
+    root = make_workspace("agency", (CONTRACT, "{terms.revision_days}个工作日内交付修改稿", typed))
+    problems = [p for p in _check(run_cli, root, "--lang", "en") if p["code"] == "placeholder-syntax"]
+    assert problems, _check(run_cli, root)
+    line = (root / CONTRACT).read_text(encoding="utf-8").splitlines()[problems[0]["line"] - 1]
+    assert line[problems[0]["column"] - 1] == brace
+    assert problems[0]["message"].startswith("a stray")
+
+
+def test_a_ladder_step_can_be_cited_by_its_id(make_workspace: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    root = make_workspace("agency", (CONTRACT, "steps[revision-3].percent}），依", "steps[rev-3-and-later].percent}），依"))
+    assert _check(run_cli, root) == []
+    ws = load_workspace(root)
+    text = next(i["text"] for i in _items(prepare(ws, "appendix", DEAL2).context["contract"]) if i["id"] == "refund-at-most")
+    assert "最多20%）" in text
+
+
+def test_command_line_mistakes_in_the_language_asked_for(run_cli: Callable[..., Any]) -> None:
+    result = run_cli("chek", "--lang", "en")
+    assert result.exit_code == 2 and "No such command 'chek'" in result.err and "没有这个命令" not in result.err
+    chinese = run_cli("chek")
+    assert chinese.exit_code == 2 and "没有这个命令：chek（是不是 check？）" in chinese.err
+    missing = run_cli("render")
+    assert missing.exit_code == 2 and "缺少参数 KIND" in missing.err

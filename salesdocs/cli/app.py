@@ -17,7 +17,7 @@ import click
 
 from salesdocs.cli import check, engine, records, render
 from salesdocs.cli.problems import format_problem, summary
-from salesdocs.cli.session import Session, lang_option, say, workspace_option
+from salesdocs.cli.session import LANGS, Session, lang_option, say, workspace_option
 from salesdocs.cli.usage import usage_message
 from salesdocs.errors import PolicyError, SalesdocsError
 from salesdocs.version import __version__
@@ -38,7 +38,7 @@ for _group in (check, engine, render, records):
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: never shows a traceback to the user."""
-    state = Session()
+    state = Session(lang=_lang_in(sys.argv[1:] if argv is None else argv))
     try:
         rv = cli.main(args=argv, prog_name="salesdocs", standalone_mode=False, obj=state)
     except click.exceptions.Exit as exc:
@@ -82,6 +82,16 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(3)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _lang_in(args: list[str]) -> str:
+    """The --lang the user typed, found before click parses anything, so that a mistake earlier on
+    the line (``salesdocs chek --lang en``) is already explained in that language."""
+    for i, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
+        if value in LANGS:
+            return value
+    return "zh"
 
 
 def _write_crash_log() -> str:

@@ -8,6 +8,7 @@ import click
 
 from salesdocs.cli.problems import format_problem, summary
 from salesdocs.cli.session import common, lang, lang_option, print_json, say, workspace_root
+from salesdocs.engine.money import format_yuan
 from salesdocs.model import Workspace
 
 
@@ -53,9 +54,9 @@ def contents(ws: Workspace) -> str:
         for tier in service.tiers:
             lines.append(
                 say(
-                    f"    {service.id}/{tier.id}：{service.name}·{tier.name} ¥{tier.price:,.2f}/{tier.unit}，"
+                    f"    {service.id}/{tier.id}：{service.name}·{tier.name} {format_yuan(tier.price)}/{tier.unit}，"
                     f"{tier.delivery_min}~{tier.delivery_max} 个工作日，修改 {tier.revisions.included} 次，退款阶梯 {tier.ladder.id}",
-                    f"    {service.id}/{tier.id}: ¥{tier.price:,.2f} per {tier.unit}, "
+                    f"    {service.id}/{tier.id}: {format_yuan(tier.price)} per {tier.unit}, "
                     f"{tier.delivery_min}-{tier.delivery_max} working days, {tier.revisions.included} revisions, "
                     f"refund ladder {tier.ladder.id}",
                 )

@@ -19,10 +19,11 @@ def _zh(exc: click.ClickException) -> str:
         close = f"（是不是 {', '.join(sorted(exc.possibilities))}？）" if exc.possibilities else ""
         return f"没有这个选项：{exc.option_name}{close}"
     if isinstance(exc, click.MissingParameter):
+        is_argument = exc.param is not None and exc.param.param_type_name == "argument"
         name = exc.param.opts[0] if exc.param is not None and exc.param.opts else (exc.param_hint or "")
-        if exc.param is not None and exc.param.param_type_name == "argument":
+        if is_argument and exc.param is not None:
             name = exc.param.human_readable_name
-        return f"缺少{'参数' if exc.param_type == 'argument' else '选项'} {name}"
+        return f"缺少{'参数' if is_argument else '选项'} {name}"
     if isinstance(exc, click.BadParameter):
         hint = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else (exc.param_hint or "")
         choice = re.search(r"is not one of (.+)\.$", exc.message) or re.search(r"is not one of (.+)", exc.message)

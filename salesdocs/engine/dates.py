@@ -6,7 +6,7 @@ from datetime import date
 
 from salesdocs.errors import UsageError
 
-__all__ = ["date_range_zh", "parse_iso_date"]
+__all__ = ["date_range_zh", "date_zh", "parse_iso_date"]
 
 
 def parse_iso_date(value: date | str, option: str) -> date:
@@ -22,9 +22,14 @@ def parse_iso_date(value: date | str, option: str) -> date:
         ) from None
 
 
+def date_zh(day: date) -> str:
+    """ "2026年11月26日": a date as Chinese documents write it (no zero padding)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def date_range_zh(first: date, last: date) -> str:
     """ "2026年11月26日 至 11月30日": the year once when both dates share it, one date when equal."""
-    start = f"{first.year}年{first.month}月{first.day}日"
+    start = date_zh(first)
     if first == last:
         return start
     if first.year == last.year:

@@ -24,7 +24,9 @@ __all__ = [
     "MoneyError",
     "chinese_numeral",
     "fen_to_yuan",
+    "format_amount",
     "format_percent",
+    "format_percent_sign",
     "format_plain",
     "format_yuan",
     "in_words",
@@ -205,6 +207,16 @@ def _an2cn() -> Callable[[str, str], str]:
     finally:
         del sys.modules["cn2an"]
     return cast("Callable[[str, str], str]", An2Cn().an2cn)
+
+
+def format_amount(x: Decimal) -> str:
+    """Decimal → "12,345.60": an amount in yuan where the text around it says 元."""
+    return f"{to_fen(x):,.2f}"
+
+
+def format_percent_sign(x: Decimal) -> str:
+    """Decimal → "70%" (see :func:`format_percent`)."""
+    return f"{format_percent(x)}%"
 
 
 def format_percent(x: Decimal) -> str:

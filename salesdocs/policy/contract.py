@@ -27,7 +27,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from salesdocs.engine.money import chinese_numeral, format_percent, parse_percent
+from salesdocs.engine.dates import date_zh
+from salesdocs.engine.money import chinese_numeral, format_amount, format_percent_sign, parse_percent
 from salesdocs.errors import RenderError
 from salesdocs.model import Article, Clause, Condition, Contract, Deal, Policy, parse_stage
 from salesdocs.policy.audience import _schema
@@ -141,21 +142,17 @@ def _schema_leaf(kind: str, path: list[str]) -> str:
 def _format(value: Any, leaf: str) -> tuple[str, Decimal | None]:
     if leaf == "percent" and isinstance(value, (str, int, Decimal)):
         percent = parse_percent(value)
-        return f"{format_percent(percent)}%", percent
+        return format_percent_sign(percent), percent
     if leaf == "money" and isinstance(value, (int, Decimal)):
         amount = Decimal(value)
-        return f"{amount:,.2f}", amount
+        return format_amount(amount), amount
     if leaf == "date" and isinstance(value, str):
-        return _date_zh(date.fromisoformat(value)), None
+        return date_zh(date.fromisoformat(value)), None
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return str(value), Decimal(value)
     if isinstance(value, str):
         return value, None
     raise LookupError("not a single value")
-
-
-def _date_zh(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _computed(data: Mapping[str, Any], segments: list[tuple[str, str | None]]) -> str | None:
@@ -221,10 +218,13 @@ def _leaves(value: Any, prefix: str) -> Iterator[str]:
 
 
 def _step_names(data: Mapping[str, Any]) -> Iterator[str]:
+    """A step by the stage it starts at or by its id: ``steps[revision-3]``, ``steps[rev-3-and-later]``."""
     for ladder in data.get("refunds", {}).get("ladders", []):
         for step in ladder.get("steps", []):
-            for key in ("percent", "stages"):
-                yield f"refunds.ladders[{ladder.get('id')}].steps[{step.get('from')}].{key}"
+            for selector in (step.get("from"), step.get("id")):
+                for key in ("percent", "stages"):
+                    if selector:
+                        yield f"refunds.ladders[{ladder.get('id')}].steps[{selector}].{key}"
 
 
 def vocabulary(data: Mapping[str, Any], contract: Contract, payment_ids: list[str]) -> list[str]:

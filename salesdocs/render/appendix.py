@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
-from salesdocs.engine.money import format_percent, in_words
+from salesdocs.engine.dates import date_zh
+from salesdocs.engine.money import format_amount, format_percent_sign, in_words
 from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.schedule import piece_deadlines
 from salesdocs.engine.settlement import line_shares
@@ -24,16 +25,9 @@ __all__ = ["appendix_context", "deal_values"]
 HUNDRED = Decimal(100)
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
-
-
-def _pct(value: Decimal) -> str:
-    return f"{format_percent(value)}%"
-
-
-def _date(day: Any) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+_money = format_amount
+_pct = format_percent_sign
+_date = date_zh
 
 
 def _contact(c: DealContact) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_range_zh
-from salesdocs.engine.money import format_percent
+from salesdocs.engine.money import format_percent_sign
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.model import (
     Client,
@@ -66,8 +66,7 @@ def ladder_ctx(ladder: RefundLadder) -> dict[str, Any]:
     }
 
 
-def _pct(value: Any) -> str:
-    return f"{format_percent(value)}%"
+_pct = format_percent_sign
 
 
 def tier_ctx(service: Service, tier: Tier) -> dict[str, Any]:

@@ -135,7 +135,9 @@ def cn_date(value: date) -> str:
     """date → "2026年11月26日" (no zero padding, as written in Chinese documents)."""
     if not isinstance(value, date):
         raise TypeError(f"cn_date expects a date, got {type(value).__name__}: {value!r}")
-    return f"{value.year}年{value.month}月{value.day}日"
+    from salesdocs.engine.dates import date_zh  # lazy: keeps render importable on its own
+
+    return date_zh(value)
 
 
 def percent(value: Decimal | int) -> str:

@@ -108,6 +108,7 @@ def _duplicate_ids(doc: Document) -> Iterator[Problem]:
 def _placeholders(
     doc: Document, path: tuple[Any, ...], text: str, known: list[str], clause: Clause | None, clauses: dict[str, Clause]
 ) -> Iterator[Problem]:
+    yield from _stray_braces(doc, path, text)
     counts: dict[str, int] = {}
     for m in PLACEHOLDER.finditer(text):
         name = m.group(1).strip()
@@ -137,6 +138,37 @@ def _placeholders(
                     hint_zh=f"给本条款写上与 {target.id} 相同的 when，或改为引用总是出现的条款",
                     hint_en=f"give this clause the same when: as {target.id}, or cite a clause that always appears",
                 )
+
+
+STRAY = re.compile(r"[{}｛｝]")
+
+
+def _stray_braces(doc: Document, path: tuple[Any, ...], text: str) -> Iterator[Problem]:
+    """A brace that opens or closes no placeholder (``{terms.x`` without ``}``, full-width ｛｝,
+    ``{{x}}``) would be printed as it is: an error at the brace."""
+    plain = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    counts: dict[str, int] = {}
+    for m in STRAY.finditer(plain):
+        brace = m.group(0)
+        nth = counts.get(brace, 0)
+        counts[brace] = nth + 1
+        fullwidth = brace in "｛｝"
+        yield doc.problem(
+            _position_outside_placeholders(doc, path, text, m.start()),
+            "placeholder-syntax",
+            f"多余的{'全角' if fullwidth else ''}括号 {brace}：占位符要用一对半角花括号，如 {{terms.review_days}}",
+            f"a stray {'full-width ' if fullwidth else ''}brace {brace}: "
+            "a placeholder is one pair of ASCII braces, e.g. {terms.review_days}",
+            hint_zh="把 ｛｝ 换成 {}，补上缺少的 { 或 }，{{名称}} 写成 {名称}",
+            hint_en="replace ｛｝ by {}, add the missing { or }, write {{name}} as {name}",
+        )
+
+
+def _position_outside_placeholders(doc: Document, path: tuple[Any, ...], text: str, offset: int) -> tuple[int, int]:
+    """The source position of ``text[offset]`` (the text's first line holds it in the sample's one-line clauses)."""
+    before = text[:offset]
+    nth = before.count(text[offset])
+    return _position(doc, (*path, "text"), text[offset], nth)
 
 
 def _figures(doc: Document, path: tuple[Any, ...], text: str, figures: dict[tuple[Decimal, bool], list[str]]) -> Iterator[Problem]:
@@ -208,8 +240,8 @@ def deal_contacts(ctx: Context) -> Iterator[Problem]:
                 "missing-contacts",
                 f"交易 {stem} 没有写甲方联系人（contacts.client），合同附件需要他们的电子邮箱或微信来界定“书面”",
                 f"deal {stem} names no client contacts (contacts.client); the appendix needs their e-mail or WeChat to define 'written'",
-                hint_zh="加上 contacts: {client: [{name: 王经理, email: wang@example.com, wechat: …}]}",
-                hint_en="add contacts: {client: [{name: …, email: …, wechat: …}]}",
+                hint_zh="加上 contacts: {client: [{name: 联系人姓名, email: 联系人邮箱}]}（可再加 wechat: 微信号）",
+                hint_en="add contacts: {client: [{name: NAME, email: EMAIL}]} (and wechat: ID if they use it)",
             )
         for i, contact in enumerate(contacts or []):
             if isinstance(contact, dict) and not (contact.get("email") or contact.get("wechat")):
