@@ -5,8 +5,6 @@ Followed by the source line with a caret under the column, then the hint.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-
 from salesdocs.errors import Problem
 
 _LABEL = {
@@ -16,6 +14,8 @@ _LABEL = {
 
 
 def format_problem(problem: Problem, lang: str = "zh") -> str:
+    from rich.cells import cell_len  # lazy: only when there is something to lay out
+
     where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
     labels = _LABEL["en" if lang == "en" else "zh"]
     lines = [f"{where}: {labels[problem.severity]}[{problem.code}]: {problem.zh if lang != 'en' else problem.en}"]

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.cells import cell_len
 
 from salesdocs.cli.session import common, lang, load, print_json, say
 from salesdocs.model import Workspace
@@ -227,6 +226,8 @@ def _cell(value: Any) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 40) -> str:
+    from rich.cells import cell_len  # lazy: only when there is something to lay out
+
     def clip(text: str) -> str:
         text = text.replace("\n", " ")
         if cell_len(text) <= max_width:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,7 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", str(value)))
 
 
+@lru_cache(maxsize=64)
 def client_facing_yaml(rel: str, raw: bytes) -> bytes | None:
     """The client-facing projection of one workspace file as UTF-8 YAML, or None when the whole
     file is internal (or not a file salesdocs knows).  Comments are dropped: they are for editors."""

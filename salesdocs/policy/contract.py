@@ -44,6 +44,7 @@ __all__ = [
     "placeholders",
     "policy_figures",
     "policy_value",
+    "policy_values",
     "resolve_text",
     "vocabulary",
 ]
@@ -71,6 +72,8 @@ DEAL_NAMES: frozenset[str] = frozenset(
 )
 LIMITING = "contract.limiting_clauses"
 RULES_NAMESPACES = ("company", "services", "refunds", "terms", "aftersales", "calendar")
+#: where a typed figure is most likely cited from, first: the contract's own terms, then the rest
+FIGURE_ORDER = ("terms", "refunds", "aftersales", "company", "services", "calendar")
 
 
 def placeholders(text: str) -> Iterator[re.Match[str]]:
@@ -227,34 +230,38 @@ def _step_names(data: Mapping[str, Any]) -> Iterator[str]:
                         yield f"refunds.ladders[{ladder.get('id')}].steps[{selector}].{key}"
 
 
-def vocabulary(data: Mapping[str, Any], contract: Contract, payment_ids: list[str]) -> list[str]:
+def policy_values(data: Mapping[str, Any]) -> dict[str, tuple[str, Decimal | None]]:
+    """Every single value of the rules files a placeholder can print, by name, in
+    :data:`FIGURE_ORDER` (computed once per check: both the vocabulary and the figures use it)."""
+    values: dict[str, tuple[str, Decimal | None]] = {}
+    for namespace in FIGURE_ORDER:
+        for name in _leaves(data.get(namespace, {}), namespace):
+            bound = policy_value(data, name)
+            if bound is not None:
+                values[name] = bound
+    return values
+
+
+def vocabulary(
+    data: Mapping[str, Any], contract: Contract, payment_ids: list[str], values: Mapping[str, object] | None = None
+) -> list[str]:
     """Every placeholder name a clause may use (for unknown-name checks and did-you-mean)."""
     names = set(DEAL_NAMES) | {LIMITING, "aftersales.channels", "aftersales.response.service_hours", "aftersales.response.outside_hours"}
     names |= {f"quote.payments[{pid}].amount" for pid in payment_ids}
-    for namespace in RULES_NAMESPACES:
-        if namespace in data:
-            names |= {n for n in _leaves(data[namespace], namespace) if policy_value(data, n) is not None}
+    names |= set(values if values is not None else policy_values(data))
     names |= set(_step_names(data))
     names |= {f"ref.{article.id}" for article in contract.articles}
     names |= {f"ref.{clause.id}" for article in contract.articles for clause in article.clauses}
     return sorted(names)
 
 
-#: where a typed figure is most likely cited from, first: the contract's own terms, then the rest
-FIGURE_ORDER = ("terms", "refunds", "aftersales", "company", "services", "calendar")
-
-
-def policy_figures(data: Mapping[str, Any]) -> dict[tuple[Decimal, bool], list[str]]:
+def policy_figures(values: Mapping[str, tuple[str, Decimal | None]]) -> dict[tuple[Decimal, bool], list[str]]:
     """Numeric policy values and the placeholders that print them (for the literal-figure check),
     keyed by (value, is a percentage): a typed "5%" is compared with percentages only, "5" with the rest."""
     figures: dict[tuple[Decimal, bool], list[str]] = {}
-    for namespace in FIGURE_ORDER:
-        for name in _leaves(data.get(namespace, {}), namespace):
-            if name.endswith((".version", ".effective")):
-                continue
-            bound = policy_value(data, name)
-            if bound is not None and bound[1] is not None:
-                figures.setdefault((bound[1], bound[0].endswith("%")), []).append(name)
+    for name, (shown, number) in values.items():
+        if number is not None and not name.endswith((".version", ".effective")):
+            figures.setdefault((number, shown.endswith("%")), []).append(name)
     return figures
 
 

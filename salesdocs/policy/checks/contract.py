@@ -23,7 +23,7 @@ from typing import Any
 from salesdocs.errors import Problem
 from salesdocs.model import Clause, Contract, Policy
 from salesdocs.policy.checks.base import Context, unknown_ref, workspace_check
-from salesdocs.policy.contract import PLACEHOLDER, policy_figures, vocabulary
+from salesdocs.policy.contract import PLACEHOLDER, policy_figures, policy_values, vocabulary
 from salesdocs.policy.reader import Document
 
 FIGURE = re.compile(r"(?<![0-9A-Za-z_.])([0-9]+(?:\.[0-9]+)?)\s*([%％])?")
@@ -63,8 +63,9 @@ def contract_clauses(ctx: Context) -> Iterator[Problem]:
     doc, policy = ctx.rules.get("contract"), ctx.policy
     if doc is None or policy is None:
         return
-    known = vocabulary(policy.data, policy.contract, [p.id for p in policy.terms.payment])
-    figures = policy_figures(policy.data)
+    values = policy_values(policy.data)
+    known = vocabulary(policy.data, policy.contract, [p.id for p in policy.terms.payment], values)
+    figures = policy_figures(values)
     clauses = _clauses(policy.contract)
     yield from _duplicate_ids(doc)
     for path, item in _items(doc):
