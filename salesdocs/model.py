@@ -54,13 +54,18 @@ class LadderStep:
 
     @property
     def stages_zh(self) -> str:
-        if self.last is None:
-            return f"{stage_zh(self.first)}及以后" if self.first else "初稿及以后"
-        if self.last == self.first:
-            return stage_zh(self.first)
-        if self.first == FIRST_DRAFT:
-            return f"初稿至第 {self.last} 次修改后"
-        return f"第 {self.first}~{self.last} 次修改后"
+        return stages_zh(self.first, self.last)
+
+
+def stages_zh(first: int, last: int | None) -> str:
+    """The stages from ``first`` to ``last`` (None: and every later one), in words."""
+    if last is None:
+        return f"{stage_zh(first)}及以后" if first else "初稿及以后"
+    if last == first:
+        return stage_zh(first)
+    if first == FIRST_DRAFT:
+        return f"初稿至第 {last} 次修改后"
+    return f"第 {first}~{last} 次修改后"
 
 
 #: what a ladder's percentages apply to: the item's price after its share of the discount, tax
@@ -152,6 +157,11 @@ class Service:
 
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
+
+    @property
+    def worker_zh(self) -> str:
+        """Who a writer/designer change replaces: 文案师 for copywriting, 设计师 otherwise."""
+        return "文案师" if self.kind == "copywriting" else "设计师"
 
 
 @dataclass(frozen=True)

@@ -11,26 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import zlib
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
-from salesdocs.policy.audience import _schema, internal_paths, schema_kind
+from salesdocs.policy.audience import dump_yaml, internal_paths, schema_kind
 from salesdocs.policy.reader import read_yaml_bytes
+from salesdocs.policy.schema import schema_document
 from salesdocs.render.documents import render
 from salesdocs.render.pdf import read_attachments
 from salesdocs.workspace import load_workspace
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
 
 
 def _free_text(node: Any) -> bool:
@@ -74,10 +66,10 @@ def _planted_workspace(root: Path) -> list[str]:
                 continue
             doc, problems = read_yaml_bytes(path.read_bytes(), rel)
             assert doc is not None, problems
-            data = _plant(doc.data, _schema(kind), False, canaries)
+            data = _plant(doc.data, schema_document(kind), False, canaries)
             if kind == "deal" and "approver" not in data:
                 data["approver"] = _canary(f"approver of {rel}", canaries)
-            path.write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            path.write_text(dump_yaml(data), encoding="utf-8")
     return canaries
 
 

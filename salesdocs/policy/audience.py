@@ -10,19 +10,17 @@ The marks live in the packaged schemas, once, so editors see them when they hove
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
 from salesdocs.policy.reader import read_yaml_bytes
+from salesdocs.policy.schema import schema_document
 
-__all__ = ["INTERNAL", "client_facing", "client_facing_yaml", "internal_file", "internal_paths", "schema_kind"]
+__all__ = ["INTERNAL", "client_facing", "client_facing_yaml", "dump_yaml", "internal_file", "internal_paths", "schema_kind"]
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
 INTERNAL = "internal"
 
 
@@ -35,15 +33,6 @@ def schema_kind(rel: str) -> str | None:
     return {"clients": "client", "deals": "deal"}.get(folder)
 
 
-@cache
-def _schema(kind: str) -> dict[str, Any] | None:
-    path = SCHEMA_DIR / f"{kind}.schema.json"
-    if not path.is_file():
-        return None
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
-
-
 def _is_internal(node: Any) -> bool:
     return isinstance(node, dict) and node.get("x-audience") == INTERNAL
 
@@ -51,7 +40,7 @@ def _is_internal(node: Any) -> bool:
 def internal_file(rel: str) -> bool:
     """Whether a whole workspace file is internal (``rules/presales.yaml``)."""
     kind = schema_kind(rel)
-    return _is_internal(_schema(kind)) if kind else False
+    return _is_internal(schema_document(kind)) if kind else False
 
 
 def client_facing(value: Any, schema: Any) -> Any:
@@ -87,10 +76,15 @@ def internal_paths(kind: str) -> list[str]:
         if "items" in node:
             walk(node["items"], f"{path}[]")
 
-    schema = _schema(kind)
+    schema = schema_document(kind)
     if schema is not None:
         walk(schema, "")
     return found
+
+
+def dump_yaml(data: Any) -> str:
+    """Safe YAML text of ``data`` (Decimals as the numbers they are), keys in their order."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -105,12 +99,12 @@ def client_facing_yaml(rel: str, raw: bytes) -> bytes | None:
     """The client-facing projection of one workspace file as UTF-8 YAML, or None when the whole
     file is internal (or not a file salesdocs knows).  Comments are dropped: they are for editors."""
     kind = schema_kind(rel)
-    schema = _schema(kind) if kind else None
+    schema = schema_document(kind) if kind else None
     if schema is None or _is_internal(schema):
         return None
     doc, _ = read_yaml_bytes(raw, rel)
     if doc is None:
         return None
     projected = client_facing(doc.data, schema)
-    text = yaml.dump(projected, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    text = dump_yaml(projected)
     return f"# {rel}（客户可见部分 / client-facing part）\n{text}".encode()

@@ -30,8 +30,8 @@ from typing import Any
 from salesdocs.engine.dates import date_zh
 from salesdocs.engine.money import chinese_numeral, format_amount, format_percent_sign, parse_percent
 from salesdocs.errors import RenderError
-from salesdocs.model import Article, Clause, Condition, Contract, Deal, Policy, parse_stage
-from salesdocs.policy.audience import _schema
+from salesdocs.model import Article, Clause, Condition, Contract, Deal, Policy, parse_stage, stages_zh
+from salesdocs.policy.schema import schema_document
 
 __all__ = [
     "DEAL_NAMES",
@@ -130,7 +130,7 @@ def _walk(data: Any, segments: list[tuple[str, str | None]]) -> tuple[Any, list[
 
 def _schema_leaf(kind: str, path: list[str]) -> str:
     """How the schema types the value at ``path``: percent, money, date, integer or text."""
-    node: Any = _schema(kind) or {}
+    node: Any = schema_document(kind) or {}
     for key in path:
         node = node.get("items", {}) if key == "[]" else node.get("properties", {}).get(key, {})
     ref = str(node.get("$ref", ""))
@@ -182,11 +182,7 @@ def _computed(data: Mapping[str, Any], segments: list[tuple[str, str | None]]) -
         first = parse_stage(str(found[0].get("from", "")))
         to = found[0].get("to")
         last = parse_stage(str(to)) if to is not None else None
-        if first is None:
-            return None
-        from salesdocs.model import LadderStep
-
-        return LadderStep(id="", number=0, first=first, last=last, percent=Decimal(0), kind="fixed", text="").stages_zh
+        return stages_zh(first, last) if first is not None else None
     return None
 
 

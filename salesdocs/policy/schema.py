@@ -52,6 +52,11 @@ def _schemas() -> dict[str, dict[str, Any]]:
     return {f.name: json.loads(f.read_text(encoding="utf-8")) for f in sorted(SCHEMA_DIR.glob("*.schema.json"))}
 
 
+def schema_document(kind: str) -> dict[str, Any] | None:
+    """The packaged schema of a file kind (``terms``, ``deal`` …) as written, or None when there is none."""
+    return _schemas().get(f"{kind}.schema.json")
+
+
 def _inline(schema: Any, current: str) -> Any:
     """The schema with every ``$ref`` replaced by its target (our schemas are not recursive).
 

@@ -149,7 +149,7 @@ def _revision_rows(pairs: list[tuple[Service, Tier]]) -> list[dict[str, str]]:
             continue
         seen.add((service.id, tier.id))
         wc = tier.writer_change
-        worker = "文案师" if service.kind == "copywriting" else "设计师"
+        worker = service.worker_zh
         if wc.times:
             when = "、".join(stage_zh(s) for s in wc.when) or "任一阶段"
             change = f"{when}的评审期内可申请更换{worker} {wc.times} 次"

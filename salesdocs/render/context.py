@@ -91,7 +91,7 @@ def tier_ctx(service: Service, tier: Tier) -> dict[str, Any]:
         "ladder_short": tier.ladder.short_name,
         "writer_change": wc.times,
         "writer_change_when": "、".join(stage_zh(s) for s in wc.when),
-        "worker": "文案师" if service.kind == "copywriting" else "设计师",
+        "worker": service.worker_zh,
     }
 
 
