@@ -189,3 +189,11 @@ def test_client_classification_and_needs_offer_their_keys(server: LspClient, sam
     assert _labels(server.completion(path, blank[1], 2)) == ["listing", "scale", "capital", "technology", "management"]
     server.open(path, edited.replace("  \n", "  credit: \n", 1))
     assert _labels(server.completion(path, blank[0], 10)) == ["一般", "良好", "优秀"]
+
+
+def test_a_percentage_out_of_range_is_explained_in_both_languages(server: LspClient, sample: Path) -> None:
+    path = sample / "rules" / "refunds.yaml"
+    text = path.read_text(encoding="utf-8")
+    diagnostics = server.open(path, text.replace("percent: 80%", "percent: 170%", 1))
+    assert [d["message"] for d in diagnostics] == ["百分比在 0 到 100 之间，写成 70 或 70% · A percentage is 0 to 100: write 70 or 70%"]
+    assert server.open(path, text) == []

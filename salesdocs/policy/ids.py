@@ -18,10 +18,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from salesdocs.model import Dimension
+
 IDS_FILE = "ids.schema.json"
 _ID = "common.schema.json#/$defs/id"
 #: common.schema.json's id without its texts and example (tests/test_editor_schemas.py keeps them equal)
-_ID_SHAPE: dict[str, Any] = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$", "maxLength": 64}
+_ID_SHAPE: dict[str, Any] = {
+    "type": "string",
+    "pattern": "^[a-z0-9][a-z0-9-]*$",
+    "maxLength": 64,
+    "patternErrorMessage": "编号只能用小写字母、数字和 -，以字母或数字开头 · "
+    "An id uses lower-case letters, digits and '-', starting with a letter or digit",
+}
 _REFRESH_ZH = "新加的编号请运行 salesdocs schemas 更新编辑器提示"
 _REFRESH_EN = "after adding one, run `salesdocs schemas` to refresh the editor's help"
 
@@ -32,15 +40,6 @@ class Named:
 
     id: str
     name: str
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """A client classification dimension of ``presales.yaml`` and its levels."""
-
-    id: str
-    name: str
-    levels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
