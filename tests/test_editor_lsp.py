@@ -89,6 +89,7 @@ def test_every_sample_and_init_file_is_clean_in_the_editor(server: LspClient, sa
 #: schema-level slips, each as (file, old text, new text) applied to the frozen agency workspace
 MISTAKES = [
     ("rules/refunds.yaml", "percent: 80%", "percent: 170%"),  # the string form of a percentage is bounded too
+    ("deals/2026-001-yunfan-launch.yaml", "poster-design\n    tier: standard", "poster-design\n    tier: premium"),  # not a poster tier
     ("deals/2026-001-yunfan-launch.yaml", "    quantity: 1\n", "    quantity: 0\n"),
     ("deals/2026-001-yunfan-launch.yaml", "    quantity: 1\n", "    quantity: 三\n"),
     ("deals/2026-001-yunfan-launch.yaml", "start: 2026-11-23", "start: 2026/11/23"),
@@ -126,7 +127,8 @@ def test_service_completes_to_the_workspace_services(server: LspClient, sample: 
     ("rel", "needle", "expected"),
     [
         ("deals/2026-001-yunfan-launch.yaml", "client: ", ["jingyi-parts", "mingcha-tea", "yunfan-tech"]),
-        ("deals/2026-001-yunfan-launch.yaml", "tier: ", ["reprint", "original", "standard", "premium", "single", "double"]),
+        # the line's service (logo-design) has standard and premium: those come first
+        ("deals/2026-001-yunfan-launch.yaml", "tier: ", ["standard", "premium", "reprint", "original", "single", "double"]),
         ("rules/services.yaml", "refund_ladder: ", ["design", "copywriting"]),
     ],
 )

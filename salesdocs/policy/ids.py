@@ -53,6 +53,8 @@ class WorkspaceIds:
     categories: tuple[Named, ...] = ()
     classification: tuple[Dimension, ...] = ()
     needs: tuple[Named, ...] = ()
+    #: (service id, its tier ids)
+    service_tiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _items(data: Any, key: str) -> list[dict[str, Any]]:
@@ -86,6 +88,7 @@ def collect_ids(rules: Mapping[str, Any], clients: Iterable[Any]) -> WorkspaceId
             for d in _items(presales, "classification")
         ),
         needs=_named(_items(presales, "need_levels")),
+        service_tiers=tuple((s["id"], tuple(t["id"] for t in _items(s, "tiers"))) for s in services),
     )
 
 
@@ -147,6 +150,29 @@ def _needs_def(needs: tuple[Named, ...] | None) -> dict[str, Any]:
     return node
 
 
+def _line_def(service_tiers: tuple[tuple[str, tuple[str, ...]], ...] | None) -> dict[str, Any]:
+    """A deal line's tier among its service's tiers (the editor then lists those first, and marks another)."""
+    if not service_tiers:
+        return {}
+    return {
+        "allOf": [
+            {
+                "if": {"properties": {"service": {"const": service}}, "required": ["service"]},
+                "then": {
+                    "properties": {
+                        "tier": {
+                            "enum": list(tiers),
+                            "errorMessage": f"{service} 没有这个档位，可选：{'、'.join(tiers)} · "
+                            f"{service} has no such tier; choose one of: {', '.join(tiers)}",
+                        }
+                    }
+                },
+            }
+            for service, tiers in service_tiers
+        ]
+    }
+
+
 def ids_schema(ids: WorkspaceIds | None) -> dict[str, Any]:
     """``ids.schema.json``: the workspace's ids as enums, or (None) the shape ``check`` validates with."""
     schema: dict[str, Any] = {
@@ -168,5 +194,6 @@ def ids_schema(ids: WorkspaceIds | None) -> dict[str, Any]:
         "category": _id_def("category", None if ids is None else ids.categories),
         "classification": _classification_def(None if ids is None else ids.classification),
         "needs": _needs_def(None if ids is None else ids.needs),
+        "line": _line_def(None if ids is None else ids.service_tiers),
     }
     return schema
