@@ -97,11 +97,11 @@ def test_check_warns_about_an_old_copy_of_a_packaged_schema(minimal_workspace: P
     )
     (minimal_workspace / "schemas" / "ids.schema.json").unlink()
     problems = check_workspace(minimal_workspace).problems
-    assert [(p.file, p.code, p.en) for p in problems] == [
+    assert [(p.file, p.code, p.en) for p in problems] == [  # in file order
         (
             "schemas/deal.schema.json",
             "stale-schema",
-            "schemas/deal.schema.json, which the editor reads, differs from salesdocs' own: "
+            "1 file(s) in schemas/, which the editor reads, differ from salesdocs' own (deal.schema.json): "
             "the editor's completion, help and checks will disagree with salesdocs check",
         ),
         (
@@ -209,3 +209,25 @@ def test_id_references_use_the_workspace_ids() -> None:
     ]
     common_id = schemas["common.schema.json"]["$defs"]["id"]
     assert {k: common_id[k] for k in _ID_SHAPE} == _ID_SHAPE
+
+
+def test_old_copies_of_packaged_schemas_are_one_warning(minimal_workspace: Path) -> None:
+    """A workspace from an older salesdocs: every copy differs, one warning names them all."""
+    folder = minimal_workspace / "schemas"
+    folder.mkdir()
+    for name in ("client.schema.json", "deal.schema.json"):
+        (folder / name).write_text("{}\n", encoding="utf-8")
+    ids = read_ids(minimal_workspace).ids
+    stale = stale_schemas(minimal_workspace, ids)
+    assert [(p.file, p.zh) for p in stale] == [
+        (
+            "schemas/ids.schema.json",
+            "编辑器用的 schemas/ids.schema.json 不存在或无法读取：编辑器的补全、提示和检查会与 salesdocs check 不一致",
+        ),
+        (
+            "schemas/aftersales.schema.json",
+            f"编辑器用的 schemas/ 里有 {len(list(SCHEMA_DIR.glob('*.schema.json'))) - 1} 个文件与 salesdocs 自带的版本不同"
+            f"（{'、'.join(p.name for p in sorted(SCHEMA_DIR.glob('*.schema.json')) if p.name != 'ids.schema.json')}）"
+            "：编辑器的补全、提示和检查会与 salesdocs check 不一致",
+        ),
+    ]

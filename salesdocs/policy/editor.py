@@ -100,40 +100,50 @@ def _enum_changes(current: Any, expected: dict[str, Any]) -> tuple[str, str]:
     return "；".join(zh), "; ".join(en)
 
 
-def stale_schemas(root: Path, ids: WorkspaceIds) -> list[Problem]:
-    """A warning for each file of ``root/schemas/`` that differs from what ``salesdocs schemas`` writes.
+def _stale(rel: str, zh: str, en: str) -> Problem:
+    return Problem(
+        rel,
+        0,
+        0,
+        "stale-schema",
+        f"{zh}：编辑器的补全、提示和检查会与 salesdocs check 不一致",
+        f"{en}: the editor's completion, help and checks will disagree with salesdocs check",
+        severity="warning",
+        hint_zh="运行 salesdocs schemas 更新 schemas/ 文件夹（check 从不改动文件）",
+        hint_en="run `salesdocs schemas` to refresh the schemas/ folder (check never changes files)",
+    )
 
-    Nothing when the workspace has no ``schemas/`` folder (the editor then has no schemas at all).
-    """
+
+def stale_schemas(root: Path, ids: WorkspaceIds) -> list[Problem]:
+    """Warnings when ``root/schemas/`` differs from what ``salesdocs schemas`` writes: one about the
+    ids, one naming every old copy of a packaged schema.  Nothing when there is no ``schemas/`` folder
+    (the editor then has no schemas at all)."""
     folder = root / SCHEMAS
     if not folder.is_dir():
         return []
     found = []
+    old_copies = []
     for name, text in editor_schemas(ids).items():
         expected, current = json.loads(text), _parsed(folder / name)
         if current == expected:
             continue
         rel = f"{SCHEMAS}/{name}"
-        if current is None:
-            zh, en = f"编辑器用的 {rel} 不存在或无法读取", f"{rel}, which the editor reads, is missing or unreadable"
-        elif name == IDS_FILE:
+        if name != IDS_FILE:
+            old_copies.append(name)
+        elif current is None:
+            found.append(_stale(rel, f"编辑器用的 {rel} 不存在或无法读取", f"{rel}, which the editor reads, is missing or unreadable"))
+        else:
             zh, en = f"编辑器用的 {rel} 已过期", f"{rel}, which the editor reads, is out of date"
             changes_zh, changes_en = _enum_changes(current, expected)
             if changes_zh:
                 zh, en = f"{zh}（{changes_zh}）", f"{en} ({changes_en})"
-        else:
-            zh, en = f"编辑器用的 {rel} 与 salesdocs 自带的版本不同", f"{rel}, which the editor reads, differs from salesdocs' own"
+            found.append(_stale(rel, zh, en))
+    if old_copies:
         found.append(
-            Problem(
-                rel,
-                0,
-                0,
-                "stale-schema",
-                f"{zh}：编辑器的补全、提示和检查会与 salesdocs check 不一致",
-                f"{en}: the editor's completion, help and checks will disagree with salesdocs check",
-                severity="warning",
-                hint_zh="运行 salesdocs schemas 更新 schemas/ 文件夹（check 从不改动文件）",
-                hint_en="run `salesdocs schemas` to refresh the schemas/ folder (check never changes files)",
+            _stale(
+                f"{SCHEMAS}/{old_copies[0]}",
+                f"编辑器用的 schemas/ 里有 {len(old_copies)} 个文件与 salesdocs 自带的版本不同（{'、'.join(old_copies)}）",
+                f"{len(old_copies)} file(s) in schemas/, which the editor reads, differ from salesdocs' own ({', '.join(old_copies)})",
             )
         )
     return found
