@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 from salesdocs.errors import UsageError
+from salesdocs.policy.editor import read_ids, write_schemas
+from salesdocs.policy.ids import IDS_FILE
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
 
@@ -28,7 +30,8 @@ def _plan(target: Path) -> list[tuple[Path, Path | None]]:
     for src in sorted(base.rglob("*.yaml")):
         plan.append((target / src.relative_to(base), src))
     for src in sorted((DEFAULTS / "schemas").glob("*.schema.json")):
-        plan.append((target / "schemas" / src.name, src))
+        if src.name != IDS_FILE:  # the packaged one lists the sample's ids: written from the new files below
+            plan.append((target / "schemas" / src.name, src))
     plan.append((target / "templates" / "README.md", None))
     return plan
 
@@ -36,7 +39,7 @@ def _plan(target: Path) -> list[tuple[Path, Path | None]]:
 def init_workspace(target: Path) -> list[Path]:
     """Create the workspace; refuses to overwrite any existing file (nothing is written then)."""
     plan = _plan(target)
-    existing = [dest for dest, _ in plan if dest.exists()]
+    existing = [dest for dest in (*(d for d, _ in plan), target / "schemas" / IDS_FILE) if dest.exists()]
     if existing:
         names = ", ".join(str(p) for p in existing[:5]) + (" …" if len(existing) > 5 else "")
         raise UsageError(
@@ -51,4 +54,5 @@ def init_workspace(target: Path) -> list[Path]:
         else:
             shutil.copyfile(src, dest)
         written.append(dest)
+    written.extend(write_schemas(target, read_ids(target).ids))  # the editor's list of the new workspace's ids
     return written

@@ -16,6 +16,8 @@ from salesdocs.errors import PolicyError, Problem, UsageError
 from salesdocs.model import Workspace
 from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_client, build_deal, build_policy
+from salesdocs.policy.editor import stale_schemas
+from salesdocs.policy.ids import collect_ids
 from salesdocs.policy.reader import Document, read_yaml
 from salesdocs.policy.schema import validate
 
@@ -89,6 +91,9 @@ def check_workspace(root: Path) -> CheckResult:
     result.problems.extend(policy_problems)
     if rules_ok and not any(p.severity == "error" for p in policy_problems):
         _build(result, ctx, reading.raw, complete=complete)
+    if not result.errors and complete:  # ids from every file: compare the editor's copy of them
+        ids = collect_ids({k: d.data for k, d in rules.items()}, [d.data for d in clients.values()])
+        result.problems.extend(stale_schemas(root, ids))
     result.problems.sort(key=Problem.sort_key)
     if result.partial is not None and not result.errors and complete:
         result.workspace = result.partial

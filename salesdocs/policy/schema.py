@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from salesdocs.errors import Problem
+from salesdocs.policy.ids import IDS_FILE, ids_schema
 from salesdocs.policy.reader import Document, PathKey, Position
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
@@ -48,8 +49,15 @@ _TYPE_EN = {
 
 @cache
 def _schemas() -> dict[str, dict[str, Any]]:
-    """Every packaged schema by file name."""
-    return {f.name: json.loads(f.read_text(encoding="utf-8")) for f in sorted(SCHEMA_DIR.glob("*.schema.json"))}
+    """Every packaged schema by file name; ``ids.schema.json`` is the shape only (see :mod:`.ids`)."""
+    schemas = {f.name: json.loads(f.read_text(encoding="utf-8")) for f in sorted(SCHEMA_DIR.glob("*.schema.json"))}
+    schemas[IDS_FILE] = ids_schema(None)
+    return schemas
+
+
+def packaged_schemas() -> dict[str, str]:
+    """The text of every packaged schema but the ids, by file name: what a workspace's schemas/ copies."""
+    return {f.name: f.read_text(encoding="utf-8") for f in sorted(SCHEMA_DIR.glob("*.schema.json")) if f.name != IDS_FILE}
 
 
 def schema_document(kind: str) -> dict[str, Any] | None:
@@ -296,6 +304,8 @@ def _not_allowed(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
 
 def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     kw, inst, label = error.validator, error.instance, spot.label
+    if kw == "pattern" and "%" in str(error.validator_value) and isinstance(inst, str) and _PERCENT_TEXT.match(inst):
+        return  # a well-formed percentage out of 0-100: _percent_text_range says so
     ex = error.schema.get("examples") if isinstance(error.schema, dict) else None
     example = str(ex[0]) if ex else ""
     code = "bad-date" if (kw == "format" or "[0-9]{4}-" in str(error.validator_value)) else "bad-format"
