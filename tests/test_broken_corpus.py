@@ -42,6 +42,14 @@ class Case:
     severity: str = "error"
     message: tuple[str, ...] = ()  # words in the message (zh / en)
     hint: tuple[str, ...] = ()  # words in the hint (zh / en)
+    fix: tuple[str, str] | None = None  # the hint's fix, applied to the broken file: check then passes
+
+    def apply_fix(self, root: Path) -> None:
+        assert self.fix is not None
+        path = root / self.file
+        text = path.read_text(encoding="utf-8")
+        assert self.fix[0] in text, f"{self.fix[0]!r} not in the broken {self.file}"
+        path.write_text(text.replace(self.fix[0], self.fix[1], 1), encoding="utf-8")
 
     def apply(self, root: Path) -> None:
         path = root / self.file
@@ -279,9 +287,35 @@ MEANING_CASES = [
     Case("unknown-rules-file", "rules/notes.yaml", [("rules/notes.yaml", 0, 0, "unknown-file")], create=b"a: 1\n", severity="warning"),
     Case("rules-file-with-yml-suffix", "rules/extra.yml", [("rules/extra.yml", 0, 0, "unknown-file")], create=b"a: 1\n", severity="warning"),
 ]
+
+# Issue 11: slips found by a newcomer editing the YAML in a plain editor (each with the fix its hint gives)
+EDITING_CASES = [
+    _sub("percent-fraction-ladder", REFUNDS, "        percent: 30%\n        text: 多次", "        percent: 0.3\n        text: 多次",
+         [(REFUNDS, 53, 18, "percent-fraction")],
+         message=("percent: 0.3 会被读作 0.3 %；是不是想写 30 %？", "percent: 0.3 would mean 0.3 %; did you mean 30 %?"),
+         hint=("30%", "0.3%"), fix=("percent: 0.3", "percent: 30%")),
+    _sub("percent-fraction-tax-rate", TERMS, "  rate: 6%", "  rate: 0.06", [(TERMS, 9, 9, "percent-fraction")],
+         message=("0.06 会被读作 0.06 %；是不是想写 6 %？", "0.06 would mean 0.06 %; did you mean 6 %?"), fix=("rate: 0.06", "rate: 6")),
+    _sub("percent-fraction-max-discount", TERMS, "  max_percent: 10%", "  max_percent: 0.1", [(TERMS, 14, 16, "percent-fraction")],
+         message=("是不是想写 10 %？", "did you mean 10 %?"), fix=("max_percent: 0.1", "max_percent: 10%")),
+    _sub("percent-fraction-instalment", TERMS, "    percent: 50%\n    after: acceptance", "    percent: 0.5\n    after: acceptance",
+         [(TERMS, 24, 14, "percent-fraction")], message=("是不是想写 50 %？", "did you mean 50 %?"), fix=("percent: 0.5", "percent: 50%")),
+    _sub("percent-fraction-deal-discount", DEAL1, "  percent: 5%", "  percent: 0.05", [(DEAL1, 20, 12, "percent-fraction")],
+         message=("是不是想写 5 %？", "did you mean 5 %?"), fix=("percent: 0.05", "percent: 5%")),
+    _sub("percent-fraction-written-with-sign-is-fine", TERMS, "    rate: 0.5%", "    rate: 0.25%", []),
+    _sub("percent-bare-whole-number-is-fine", DEAL1, "  percent: 5%", "  percent: 5", []),
+    _sub("indent-three-spaces-first-child", TERMS, "  name: 增值税\n  rate: 6%", "   name: 增值税\n  rate: 6%",
+         [(TERMS, 8, 4, "yaml-syntax")], message=("缩进不一致", "inconsistent indentation"), fix=("   name: 增值税", "  name: 增值税")),
+    _sub("indent-three-spaces-nested-block", TERMS, "liability:\n  late_delivery:", "liability:\n   late_delivery:",
+         [(TERMS, 43, 4, "yaml-syntax")], message=("缩进不一致", "inconsistent indentation")),
+    _sub("indent-three-spaces-before-a-comment", TERMS, "minutes:\n  send_days: 1", "minutes:\n   send_days: 1",
+         [(TERMS, 38, 4, "yaml-syntax")], message=("inconsistent indentation",)),
+    _sub("indent-three-among-four", TERMS, "  late_payment:\n    rate: 0.05%", "  late_payment:\n   rate: 0.05%",
+         [(TERMS, 48, 4, "yaml-syntax")], message=("inconsistent indentation",)),
+]
 # fmt: on
 
-CASES = READER_CASES + SCHEMA_CASES + MEANING_CASES
+CASES = READER_CASES + SCHEMA_CASES + MEANING_CASES + EDITING_CASES
 
 
 def test_corpus_is_large_and_ids_are_unique() -> None:
@@ -319,6 +353,10 @@ def test_broken_workspace(case: Case, workspace: Path, run_cli) -> None:
         assert strict_code == 1  # … unless --strict
         assert [(p["file"], p["line"], p["column"], p["code"]) for p in strict] == case.expect
         assert all(p["severity"] == "error" for p in strict)
+    if case.fix is not None:  # the fix the hint gives works the first time
+        case.apply_fix(workspace)
+        fixed_code, fixed = _check(run_cli, workspace, "--strict")
+        assert (fixed_code, fixed) == (0, []), fixed
 
 
 def test_many_mistakes_in_one_run_sorted_by_file_and_line(workspace: Path, run_cli) -> None:

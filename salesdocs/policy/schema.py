@@ -137,20 +137,36 @@ def _coerce_text(doc: Document, current: str, schema: Any, value: Any, path: Pat
         return [_coerce_text(doc, current, items, v, (*path, i), found) for i, v in enumerate(value)]
     if schema.get("type") == "string" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return doc.plain_text.get(path, str(value))
-    found.extend(_percent_text_range(doc, schema, value, path))
+    found.extend(_percent_problems(doc, schema, value, path))
     return value
 
 
 _PERCENT_TEXT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
 
 
-def _percent_text_range(doc: Document, schema: dict[str, Any], value: Any, path: PathKey) -> Iterator[Problem]:
-    """'120%': JSON Schema checks the bounds of numbers only, not of percent text."""
+def _percent_problems(doc: Document, schema: dict[str, Any], value: Any, path: PathKey) -> Iterator[Problem]:
+    """The one check of a percentage field's value beyond its schema: '120%' (JSON Schema bounds
+    numbers only, not percent text), and a bare number below 1 that was meant as a fraction
+    (``percent: 0.3`` would be 0.3 %, not 30 %)."""
+    if "%" not in str(schema.get("pattern", "")):
+        return
+    label = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and 0 < value < 1:
+        meant = format((Decimal(value) * 100).normalize(), "f")
+        written = doc.plain_text.get(path, str(value))
+        yield doc.problem(
+            doc.pos(path),
+            "percent-fraction",
+            f"{label}{written} 会被读作 {written} %；是不是想写 {meant} %？",
+            f"{label}{written} would mean {written} %; did you mean {meant} %?",
+            hint_zh=f"百分比写成 {meant}% 或 {meant}；如果确实是 {written} %，请写 {written}%（带上 %）",
+            hint_en=f"write the percentage as {meant}% or {meant}; if you really mean {written} %, write {written}% (with the %)",
+        )
+        return
     match = _PERCENT_TEXT.match(value) if isinstance(value, str) else None
-    if not match or "%" not in str(schema.get("pattern", "")):
+    if not match:
         return
     number = Decimal(match.group(1))
-    label = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
     if "maximum" in schema and number > schema["maximum"]:
         low, bound = False, schema["maximum"]
     elif "minimum" in schema and number < schema["minimum"]:  # pragma: no cover - the pattern has no sign
