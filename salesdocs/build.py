@@ -32,7 +32,7 @@ from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.kinds import DocumentKind, out_path
-from salesdocs.workspace import CheckResult, check_workspace
+from salesdocs.workspace import CheckResult, check_workspace, is_backup_copy
 
 RECYCLE_AFTER = 40
 
@@ -216,7 +216,7 @@ def _broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterat
     for folder, kinds in kinds_of.items():
         loaded = loaded_of[folder]
         for path in sorted((ws.root / folder).glob("*.y*ml")):
-            if path.stem in loaded:
+            if path.stem in loaded or is_backup_copy(path):
                 continue
             rel = path.relative_to(ws.root).as_posix()
             problems = checked.problems_of(rel)

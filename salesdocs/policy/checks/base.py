@@ -22,6 +22,8 @@ class Context:
     rules: dict[str, Document]
     clients: dict[str, Document] = field(default_factory=dict)  # file stem → doc
     deals: dict[str, Document] = field(default_factory=dict)
+    #: stems of every client file, including those with errors of their own (a deal naming one is not told it is unknown)
+    client_files: set[str] = field(default_factory=set)
     policy: Policy | None = None
     calendar: Any = None  # WorkCalendar, once the policy is built
 
