@@ -332,6 +332,11 @@ def _type_hint(inst: Any, expected: list[str]) -> tuple[str, str]:
         return "只写数字，不要带单位或其他文字", "write only the number, without units or words"
     if "integer" in expected and isinstance(inst, Decimal):
         return "这里只能写整数", "only whole numbers are allowed here"
+    if "array" in expected and isinstance(inst, str) and inst.startswith(("【", "［")):
+        return (
+            f"“{inst[0]}”是全角（中文）括号，YAML 列表要用半角方括号 [ ]：切换到英文输入法，写成 [{inst[1:].rstrip('】］')}]",
+            f"'{inst[0]}' is a full-width bracket; a YAML list needs ASCII brackets: [{inst[1:].rstrip('】］')}]",
+        )
     if "array" in expected:
         return "写成列表：每项单独一行，以“- ”开头", "write a list: one item per line, starting with '- '"
     if "object" in expected:

@@ -79,7 +79,8 @@ def read_yaml_bytes(raw: bytes, rel: str, *, required: bool = False) -> tuple[Do
         return None, [_empty_file(doc, required)]
     builder = ValueBuilder(doc)
     doc.data = builder.build(nodes[0], ())
-    return (None if builder.problems else doc), builder.problems
+    broken = any(p.severity == "error" for p in builder.problems)
+    return (None if broken else doc), builder.problems
 
 
 def _is_empty(node: yaml.Node) -> bool:
