@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -223,6 +223,22 @@ def _build(result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, c
         deals={k: build_deal(d.data, d.rel) for k, d in ctx.deals.items() if d.rel not in bad},
         sources=raw,
     )
+
+
+def blocking_errors(result: CheckResult, uses: Iterable[str]) -> list[Problem]:
+    """The one rule for work on a workspace with broken files: a document (or any piece of work) can be
+    made when the policy could be built and none of the files it ``uses`` has errors.  Returns the
+    errors that stop it: those in the files it uses, or every error when there is no policy."""
+    if result.partial is None:
+        return result.errors
+    used = set(uses)
+    return [p for p in result.errors if p.file in used]
+
+
+def unused_broken_files(result: CheckResult, uses: Iterable[str]) -> list[str]:
+    """Files with errors that the work using ``uses`` does not read (named in a warning, not blocking)."""
+    used = set(uses)
+    return sorted({p.file for p in result.errors if p.file not in used})
 
 
 def load_workspace(path: Path | str | None = None) -> Workspace:
