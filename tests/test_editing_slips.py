@@ -92,3 +92,54 @@ def test_removing_a_backup_copy_as_the_hint_says_passes(workspace: Path, run_cli
     ]
     copy.unlink()
     assert run_cli("check", "-w", workspace, "--strict").exit_code == 0
+
+
+PLACEHOLDERS = [
+    ("deals/example-deal.yaml", 4, 8),
+    ("deals/example-deal.yaml", 13, 14),
+    ("rules/aftersales.yaml", 15, 67),
+    ("rules/company.yaml", 11, 7),
+    ("rules/company.yaml", 19, 14),
+    ("rules/company.yaml", 21, 9),
+    *[("rules/company.yaml", line, column) for line, column in ((27, 32), (28, 35), (29, 30), (30, 32), (31, 31), (32, 32))],
+]
+
+
+def test_placeholders_left_from_init_are_warnings_then_errors_under_strict(tmp_path: Path, run_cli) -> None:
+    target = tmp_path / "new"
+    assert run_cli("init", target).exit_code == 0
+    result = run_cli("check", "-w", target, "--format", "json", "--lang", "both")
+    assert result.exit_code == 0
+    problems = json.loads(result.out)
+    assert [(p["file"], p["line"], p["column"]) for p in problems] == PLACEHOLDERS
+    assert {(p["code"], p["severity"]) for p in problems} == {("placeholder-text", "warning")}
+    first = problems[0]
+    assert first["message_zh"] == "这里还是示例的占位文字“示例项目（请修改）”，请换成真实内容"
+    assert first["message_en"] == "this is still the example's placeholder text '示例项目（请修改）'; replace it with the real content"
+    assert first["hint_zh"] == "写上你们自己的内容（生成的文档会原样印出这段文字）"
+    strict = run_cli("check", "-w", target, "--format", "json", "--strict")
+    assert strict.exit_code == 1
+    assert {p["severity"] for p in json.loads(strict.out)} == {"error"}
+    # the fix: write real content where the example asks for it
+    for rel in {file for file, _, _ in PLACEHOLDERS}:
+        path = target / rel
+        text = path.read_text(encoding="utf-8").replace("（请修改）", "").replace("text: 请填写", "text: 十年行业经验")
+        path.write_text(text, encoding="utf-8")
+    fixed = run_cli("check", "-w", target, "--strict")
+    assert fixed.exit_code == 0, fixed.out
+
+
+def test_init_says_what_sample_true_does_and_where_the_templates_are(tmp_path: Path, run_cli) -> None:
+    from salesdocs.render.inputs import PACKAGED_TEMPLATES
+
+    target = tmp_path / "new"
+    assert run_cli("init", target).exit_code == 0
+    company = (target / "rules/company.yaml").read_text(encoding="utf-8")
+    assert "# sample: true 表示这是示例公司：每份生成的文档顶部都会印出“示例公司与示例数据，仅供演示”的提示。" in company
+    assert "delete this line (or write sample: false)" in company
+    readme = (target / "templates/README.md").read_text(encoding="utf-8")
+    packaged = PACKAGED_TEMPLATES.resolve()
+    assert f"自带模板在 salesdocs 安装目录下的 defaults/templates/ 里；在这台电脑上是：\n\n    {packaged}\n" in readme
+    assert "quote.html" in readme and (packaged / "quote.html").is_file()
+    guide = (Path(__file__).resolve().parent.parent / "docs/policy-guide.md").read_text(encoding="utf-8")
+    assert "**`sample: true`（`rules/company.yaml`）**：表示这是示例公司" in guide

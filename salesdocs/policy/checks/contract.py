@@ -23,8 +23,8 @@ from typing import Any
 
 from salesdocs.errors import Problem
 from salesdocs.model import Clause, Contract, Policy
-from salesdocs.policy.checks.base import Context, unknown_ref, workspace_check
-from salesdocs.policy.checks.figures import literal_figures, text_position
+from salesdocs.policy.checks.base import Context, text_position, unknown_ref, workspace_check
+from salesdocs.policy.checks.figures import literal_figures
 from salesdocs.policy.contract import PLACEHOLDER, policy_figures, policy_values, vocabulary
 from salesdocs.policy.reader import Document
 

@@ -21,32 +21,13 @@ from typing import Any
 
 from salesdocs.engine.money import format_percent
 from salesdocs.errors import MoneyError, Problem
-from salesdocs.policy.checks.base import Context, percent_value, policy_check
-from salesdocs.policy.reader import Document, PathKey, Position
+from salesdocs.policy.checks.base import Context, percent_value, policy_check, text_position
+from salesdocs.policy.reader import Document, PathKey
 
 FIGURE = re.compile(r"(?<![0-9A-Za-z_.])([0-9]+(?:\.[0-9]+)?)\s*([%％])?")
 
 #: a figure's verdict: (message zh, message en, hint zh, hint en), or None when it is fine
 Judge = Callable[[Decimal, bool, str], tuple[str, str, str, str] | None]
-
-
-def text_position(doc: Document, path: PathKey, needle: str, nth: int) -> Position:
-    """Line and column of the ``nth`` occurrence of ``needle`` in the text value at ``path``
-    (a folded ``>-`` value spans several source lines)."""
-    line, col = doc.pos(path)
-    seen = 0
-    for number in range(line, line + 200):
-        source = doc.source(number)
-        if not source and number > line:
-            break
-        start = col - 1 if number == line else 0
-        found = source.find(needle, start)
-        while found >= 0:
-            if seen == nth:
-                return number, found + 1
-            seen += 1
-            found = source.find(needle, found + len(needle))
-    return line, col
 
 
 def literal_figures(doc: Document, path: PathKey, text: str, judge: Judge, *, first_only: bool = False) -> Iterator[Problem]:
