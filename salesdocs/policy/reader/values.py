@@ -92,7 +92,7 @@ class ValueBuilder:
             return value  # quoted or block scalars are always text
         value = value.strip("\u3000")  # an invisible full-width space around a plain value is not content
         self.doc.plain_text[path] = value
-        typographic = _typographic(value)
+        typographic = None if value.isascii() else _typographic(value)
         if typographic is not None:
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
             offset, code, zh, en, hint_zh, hint_en = typographic
@@ -129,6 +129,8 @@ class ValueBuilder:
     def _comment_cut(self, node: yaml.ScalarNode, value: str) -> None:
         """``name: 品牌版 #1 推荐``: YAML ends the text at `` #``; warn when the rest was evidently meant as text."""
         line = self.doc.source(node.end_mark.line + 1)
+        if "#" not in line:
+            return
         comment = _TRAILING_COMMENT.match(line, node.end_mark.column)
         if comment is None or not value or _INT_RE.match(value) or _DEC_RE.match(value):
             return
