@@ -63,14 +63,7 @@ def _punctuation(doc: Document, number: int, line: str) -> Problem | None:
     """A full-width colon or space after a key, or a full-width comma between the items of a [ ] list."""
     match = _FW_COLON_KEY_RE.match(line)
     if match:
-        return doc.problem(
-            (number, match.start(3) + 1),
-            "fullwidth-colon",
-            f"键 {match.group(2)} 后面是全角冒号“：”，YAML 需要半角冒号“:”",
-            f"the key {match.group(2)} is followed by a full-width colon '：'; YAML needs an ASCII colon ':'",
-            hint_zh=f"改成 {match.group(2)}: （半角冒号后加一个空格）",
-            hint_en=f"write {match.group(2)}: (ASCII colon followed by a space)",
-        )
+        return _fullwidth_colon(doc, (number, match.start(3) + 1), match.group(2))
     match = _FW_SPACE_AFTER_COLON_RE.match(line)
     if match:
         return doc.problem(
@@ -113,14 +106,7 @@ def _flow_punctuation(doc: Document, number: int, start: int, flow: str) -> Prob
     comma = _FLOW_FW_COMMA.search(flow) if mapping else re.search("，", flow)
     colon = _FLOW_FW_COLON.search(flow) if mapping else None
     if colon is not None and (comma is None or colon.start(2) < comma.start()):
-        return doc.problem(
-            (number, start + colon.start(2) + 1),
-            "fullwidth-colon",
-            f"花括号里的键 {colon.group(1)} 后面是全角冒号“：”，YAML 需要半角冒号“:”",
-            f"the key {colon.group(1)} inside {{ }} is followed by a full-width colon '：'; YAML needs an ASCII colon ':'",
-            hint_zh=f"改成 {colon.group(1)}: （半角冒号后加一个空格）",
-            hint_en=f"write {colon.group(1)}: (ASCII colon followed by a space)",
-        )
+        return _fullwidth_colon(doc, (number, start + colon.start(2) + 1), colon.group(1), in_braces=True)
     if comma is None:
         return None
     where_zh, where_en = ("花括号 { } 里", "inside { }") if mapping else ("方括号列表里", "inside a [ ] list")
@@ -131,6 +117,18 @@ def _flow_punctuation(doc: Document, number: int, start: int, flow: str) -> Prob
         f"a full-width comma '，' {where_en}; YAML needs ASCII commas ','",
         hint_zh="把“，”改成“, ”（半角逗号加一个空格）；如果逗号是文字的一部分，请给这一项加引号",
         hint_en="replace '，' with ', ' (ASCII comma and a space); if the comma belongs to the text, quote that item",
+    )
+
+
+def _fullwidth_colon(doc: Document, pos: tuple[int, int], key: str, *, in_braces: bool = False) -> Problem:
+    where_zh, where_en = ("花括号里的", " inside { }") if in_braces else ("", "")
+    return doc.problem(
+        pos,
+        "fullwidth-colon",
+        f"{where_zh}键 {key} 后面是全角冒号“：”，YAML 需要半角冒号“:”",
+        f"the key {key}{where_en} is followed by a full-width colon '：'; YAML needs an ASCII colon ':'",
+        hint_zh=f"改成 {key}: （半角冒号后加一个空格）",
+        hint_en=f"write {key}: (ASCII colon followed by a space)",
     )
 
 
