@@ -372,7 +372,7 @@ def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
         zh, en = f"{label}“{inst}”不是有效的日期", f"{label}'{inst}' is not a valid date"
     else:
         tzh, ten = _title(error.schema)
-        zh, en = f"{label}“{inst}”格式不正确，应为{tzh}", f"{label}'{inst}' is not in the right form: {_in_words(ten)}"
+        zh, en = f"{label}“{inst}”格式不正确，应为{tzh}", f"{label}'{inst}' has the wrong format; expected {ten}"
     yield doc.problem(
         spot.pos,
         code,
