@@ -58,9 +58,6 @@ class CheckResult:
     partial: Workspace | None = None
     files: int = 0
 
-    def problems_of(self, rel: str) -> list[Problem]:
-        return [p for p in self.problems if p.file == rel and p.severity == "error"]
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
