@@ -32,7 +32,8 @@ from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.kinds import DocumentKind, out_path
-from salesdocs.workspace import CheckResult, check_workspace
+from salesdocs.render.uses import files_used
+from salesdocs.workspace import CheckResult, blocking_errors, check_workspace, is_backup_copy
 
 RECYCLE_AFTER = 40
 
@@ -148,6 +149,10 @@ def build(
     from salesdocs.render.pdf import read_inputs_hash
 
     for job in planned:
+        blocked = blocking_errors(checked, files_used(ws, job.kind, job.target))
+        if blocked:  # e.g. a visit pack whose client's latest deal is broken
+            record(_failed(job, blocked))
+            continue
         try:
             prepared = prepare(ws, job.kind, job.target)
         except SalesdocsError as exc:
@@ -210,24 +215,27 @@ def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], wor
 
 
 def _broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
-    """Documents that cannot be made because their client or deal file has errors."""
+    """Documents that cannot be made because their own client or deal file has errors."""
     kinds_of = {"deals": (DocumentKind.QUOTE, DocumentKind.APPENDIX), "clients": (DocumentKind.VISIT_PACK,)}
     loaded_of: dict[str, Mapping[str, object]] = {"deals": ws.deals, "clients": ws.clients}
     for folder, kinds in kinds_of.items():
         loaded = loaded_of[folder]
         for path in sorted((ws.root / folder).glob("*.y*ml")):
-            if path.stem in loaded:
+            if path.stem in loaded or is_backup_copy(path):
                 continue
-            rel = path.relative_to(ws.root).as_posix()
-            problems = checked.problems_of(rel)
-            first = problems[0] if problems else None
-            where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
             for kind in kinds:
                 job = DocumentJob(kind, path.stem, out_path(out_dir, kind, path.stem))
-                yield JobResult(
-                    job,
-                    "failed",
-                    zh=where + (first.zh if first else "文件有错误"),
-                    en=where + (first.en if first else "the file has errors"),
-                    problems=problems,
-                )
+                yield _failed(job, blocking_errors(checked, files_used(ws, kind, path.stem)))
+
+
+def _failed(job: DocumentJob, problems: list[Problem]) -> JobResult:
+    """A document not made because files it uses have errors: the first one says where."""
+    first = problems[0] if problems else None
+    where = f"{first.file}:{first.line}:{first.column}: " if first else ""
+    return JobResult(
+        job,
+        "failed",
+        zh=where + (first.zh if first else "文件有错误"),
+        en=where + (first.en if first else "the file has errors"),
+        problems=problems,
+    )

@@ -17,10 +17,23 @@ TEMPLATES_README = """# 模板覆盖 · Template overrides
 同名文件会优先使用。删除这里的文件即恢复自带模板。品牌字体放在 fonts/ 下，
 在 CSS 里用 @font-face 引用（只能引用工作区内的文件）。
 
+自带模板在 salesdocs 安装目录下的 defaults/templates/ 里；在这台电脑上是：
+
+    {packaged}
+
 Copy a packaged template (e.g. quote.html or base.css) here and edit it: a file here
 overrides the packaged one of the same name. Brand fonts go under fonts/ and are
 referenced from CSS with @font-face (only files inside the workspace can be used).
+The packaged templates are in defaults/templates/ of the salesdocs installation;
+on this computer, the folder above. Its files: {files}
 """
+
+
+def templates_readme() -> str:
+    """The README init writes into templates/: how overrides work and where the packaged templates are."""
+    packaged = (DEFAULTS / "templates").resolve()
+    files = ", ".join(sorted(p.relative_to(packaged).as_posix() for p in packaged.rglob("*") if p.is_file()))
+    return TEMPLATES_README.format(packaged=packaged, files=files)
 
 
 def _plan(target: Path) -> list[tuple[Path, Path | None]]:
@@ -50,7 +63,7 @@ def init_workspace(target: Path) -> list[Path]:
     for dest, src in plan:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if src is None:
-            dest.write_text(TEMPLATES_README, encoding="utf-8")
+            dest.write_text(templates_readme(), encoding="utf-8")
         else:
             shutil.copyfile(src, dest)
         written.append(dest)

@@ -8,6 +8,8 @@ earlier stage is left out of the later ones, so one mistake is reported once.
 from __future__ import annotations
 
 import contextlib
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,9 +60,6 @@ class CheckResult:
     partial: Workspace | None = None
     files: int = 0
 
-    def problems_of(self, rel: str) -> list[Problem]:
-        return [p for p in self.problems if p.file == rel and p.severity == "error"]
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
@@ -70,10 +69,48 @@ class CheckResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+#: what Windows, macOS and editors add to a copied file's name: "x - 副本", "x (2)", "Copy of x", "x copy"
+_BACKUP_NAME = re.compile(r"副本|^copy of |\bcopy\b|\(\d+\)$|\s\d+$", re.IGNORECASE)
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def is_backup_copy(path: Path) -> bool:
+    """A file whose name is an id plus what a file manager adds to a copy (no id has spaces or brackets)."""
+    return not _ID.fullmatch(path.stem) and bool(_BACKUP_NAME.search(path.stem))
+
+
+def _all_yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """The YAML files of a folder that are meant to be used (backup copies are not)."""
+    return [p for p in _all_yaml_files(folder) if not is_backup_copy(p)]
+
+
+def _backup_copies(root: Path) -> Iterator[Problem]:
+    """A warning for each backup copy in rules/, clients/ and deals/ (they are left out, not read)."""
+    for folder in ("rules", "clients", "deals"):
+        for path in _all_yaml_files(root / folder):
+            if not is_backup_copy(path):
+                continue
+            rel = path.relative_to(root).as_posix()
+            new = folder != "rules"  # a new client or deal made by copying one keeps the copy's name
+            yield Problem(
+                rel,
+                0,
+                0,
+                "backup-copy",
+                f"{path.name} 看起来是另一个文件的备份副本，不会被使用",
+                f"{path.name} looks like a backup copy of another file; it is not used",
+                severity="warning",
+                hint_zh=f"删除 {rel}，或把它移到工作区以外的文件夹"
+                + ("；如果它是新建的，请把文件名改成它的 id（小写字母、数字和 -）" if new else ""),
+                hint_en=f"delete {rel} or move it out of the workspace"
+                + ("; if it is a new one, rename the file to its id (lower-case letters, digits and '-')" if new else ""),
+            )
 
 
 def check_workspace(root: Path) -> CheckResult:
@@ -86,7 +123,8 @@ def check_workspace(root: Path) -> CheckResult:
     deals = {p.stem: d for p in _yaml_files(root / "deals") if (d := reading.read(p, "deal")) is not None}
     complete = len(clients) == len(_yaml_files(root / "clients")) and len(deals) == len(_yaml_files(root / "deals"))
 
-    ctx = checks.Context(rules=rules, clients=clients, deals=deals)
+    result.problems.extend(_backup_copies(root))
+    ctx = checks.Context(rules=rules, clients=clients, deals=deals, client_files={p.stem for p in _yaml_files(root / "clients")})
     policy_problems = checks.run(checks.POLICY_CHECKS, ctx)
     result.problems.extend(policy_problems)
     if rules_ok and not any(p.severity == "error" for p in policy_problems):
@@ -108,13 +146,13 @@ class _Reading:
     result: CheckResult
     raw: dict[str, bytes] = field(default_factory=dict)
 
-    def read(self, path: Path, kind: str) -> Document | None:
+    def read(self, path: Path, kind: str, *, required: bool = False) -> Document | None:
         """The file's document when it reads and passes the schema of ``kind``, else None."""
         rel = path.relative_to(self.root).as_posix()
         self.result.files += 1
         with contextlib.suppress(OSError):
             self.raw[rel] = path.read_bytes()
-        doc, problems = read_yaml(path, rel)
+        doc, problems = read_yaml(path, rel, required=required)
         self.result.problems.extend(problems)
         if doc is None:
             return None
@@ -135,12 +173,12 @@ def _read_rules(reading: _Reading) -> tuple[dict[str, Document], bool]:
                 rules_ok = False
                 reading.result.problems.append(_missing_rules_file(name))
             continue
-        doc = reading.read(path, name)
+        doc = reading.read(path, name, required=required)
         if doc is None:
             rules_ok = False
         else:
             rules[name] = doc
-    for path in _yaml_files(rules_dir):
+    for path in _yaml_files(rules_dir):  # backup copies have their own message
         if path.stem not in RULES_FILES or path.suffix != ".yaml":
             reading.result.problems.append(_unknown_rules_file(path.relative_to(reading.root).as_posix(), path.name))
     return rules, rules_ok
@@ -187,6 +225,22 @@ def _build(result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, c
         deals={k: build_deal(d.data, d.rel) for k, d in ctx.deals.items() if d.rel not in bad},
         sources=raw,
     )
+
+
+def blocking_errors(result: CheckResult, uses: Iterable[str]) -> list[Problem]:
+    """The one rule for work on a workspace with broken files: a document (or any piece of work) can be
+    made when the policy could be built and none of the files it ``uses`` has errors.  Returns the
+    errors that stop it: those in the files it uses, or every error when there is no policy."""
+    if result.partial is None:
+        return result.errors
+    used = set(uses)
+    return [p for p in result.errors if p.file in used]
+
+
+def unused_broken_files(result: CheckResult, uses: Iterable[str]) -> list[str]:
+    """Files with errors that the work using ``uses`` does not read (named in a warning, not blocking)."""
+    used = set(uses)
+    return sorted({p.file for p in result.errors if p.file not in used})
 
 
 def load_workspace(path: Path | str | None = None) -> Workspace:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from salesdocs.cli.session import common, load, print_json, say, workspace_root
+from salesdocs.cli.session import common, print_json, say, workspace_root
 from salesdocs.render.kinds import COMMAND_KINDS
 
 
@@ -32,16 +32,27 @@ def render(
 
     Render one document: intro, quote DEAL, appendix DEAL, visit-pack CLIENT [--deal DEAL], aftersales [--from --to].
     """
-    from salesdocs.render.documents import render as render_document
+    from salesdocs.render.documents import render_checked
+    from salesdocs.workspace import check_workspace
 
     options: dict[str, object] = {}
     if kind == "visit-pack":
         options["deal"] = deal
     if kind == "aftersales":
         options.update(date_from=date_from, date_to=date_to)
-    written = render_document(load(), kind, target, output, **options)
+    written, unused = render_checked(check_workspace(workspace_root()), kind, target, output, **options)
+    if unused:  # other files are broken, but this document does not use them
+        names = ", ".join(unused)
+        click.echo(
+            say(
+                f"警告：这些文件有错误，本文档没有用到它们，已照常生成：{names}（salesdocs check 可查看详情）",
+                f"warning: these files have errors; this document does not use them and was made as usual: {names} "
+                "(salesdocs check shows the details)",
+            ),
+            err=True,
+        )
     if fmt == "json":
-        print_json({"written": [str(path) for path in written]})
+        print_json({"written": [str(path) for path in written], "not_used_with_errors": unused})
     else:
         for path in written:
             click.echo(say(f"已生成 {path}", f"wrote {path}"))

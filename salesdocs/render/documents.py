@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesdocs.api import find_deal
-from salesdocs.errors import UsageError
+from salesdocs.errors import PolicyError, UsageError
 from salesdocs.model import Deal, Workspace
 from salesdocs.policy.audience import client_facing_yaml
 from salesdocs.records.period import resolve_period
@@ -23,12 +23,25 @@ from salesdocs.render import context as ctx
 from salesdocs.render.aftersales import prepare_aftersales
 from salesdocs.render.inputs import Prepared, find_stylesheet, hash_inputs, inputs_of, midnight, template_dirs
 from salesdocs.render.kinds import DocumentKind, out_path
+from salesdocs.render.uses import files_used
 from salesdocs.render.visitpack import find_client, prepare_brief, prepare_handout
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-__all__ = ["DocumentJob", "Prepared", "kind_of", "prepare", "render", "render_html", "render_prepared", "resolve_target"]
+    from salesdocs.workspace import CheckResult
+
+__all__ = [
+    "DocumentJob",
+    "Prepared",
+    "kind_of",
+    "prepare",
+    "render",
+    "render_checked",
+    "render_html",
+    "render_prepared",
+    "resolve_target",
+]
 
 
 @dataclass(frozen=True)
@@ -222,3 +235,25 @@ def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, o
     if k is DocumentKind.VISIT_PACK:
         return [render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf") for part in k.parts]
     return [render_prepared(ws, prepare(ws, k, prepare_target, **options), destination)]
+
+
+def render_checked(
+    checked: CheckResult, kind: DocumentKind | str, target: str | None = None, out: Path | None = None, **options: Any
+) -> tuple[list[Path], list[str]]:
+    """Render from a checked workspace whose other files may be broken: the files written, and the
+    files with errors this document does not use (to be named in a warning).
+
+    Raises :class:`PolicyError` with the problems of the files it uses
+    (:func:`salesdocs.workspace.blocking_errors` is the rule, shared with the batch build).
+    """
+    from salesdocs.workspace import blocking_errors, unused_broken_files
+
+    ws = checked.partial
+    if ws is None:
+        raise PolicyError(checked.errors or checked.problems)
+    k = kind_of(kind)
+    uses = files_used(ws, k, target, **options)
+    blocking = blocking_errors(checked, uses)
+    if blocking:
+        raise PolicyError(blocking)
+    return render(ws, k, target, out, **options), unused_broken_files(checked, uses)
