@@ -76,7 +76,7 @@ def response_zh(minutes: int, hours: ServiceHours) -> ResponseZh:
 
 
 SERVICE_DAYS_EN: dict[str, tuple[str, str]] = {
-    "working-days": ("working days", "the next working day"),
+    "working-days": ("on working days", "the next working day"),
     "every-day": ("every day", "the next day"),
 }
 
@@ -88,7 +88,7 @@ def response_en(minutes: int, hours: ServiceHours) -> ResponseZh:
     in_hours = f"a first reply within {minutes} minutes during service hours"
     outside = f"the first reply is given {deadline}"
     return ResponseZh(
-        service_hours=f"{days}, {clock_zh(hours.start)}–{clock_zh(hours.end)}",
+        service_hours=f"{clock_zh(hours.start)}–{clock_zh(hours.end)} {days}",
         in_hours=in_hours,
         reply_deadline=deadline,
         outside_hours=outside,

@@ -393,6 +393,15 @@ def references(articles: list[NumberedArticle], *, english: bool = False) -> dic
     return refs
 
 
+_PLURAL = re.compile(r"\b([0-9]+) ((?:working |calendar )?(?:day|year|minute))\(s\)")
+
+
+def english_plurals(text: str) -> str:
+    """``1 working day(s)`` → ``1 working day``, ``5 working day(s)`` → ``5 working days``: English clause
+    texts write ``day(s)`` after a placeholder, and the filled-in number decides."""
+    return _PLURAL.sub(lambda m: f"{m.group(1)} {m.group(2)}{'' if m.group(1) == '1' else 's'}", text)
+
+
 def resolve_text(text: str, lookup: Callable[[str], str | None], where: str) -> str:
     """``text`` with every placeholder filled by ``lookup``; an unknown name is a RenderError
     (``check`` reports it first, at its line)."""

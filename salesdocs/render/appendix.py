@@ -20,7 +20,7 @@ from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.schedule import piece_deadlines
 from salesdocs.engine.settlement import line_shares
 from salesdocs.model import Deal, DealContact, LadderStep, Policy, Service, Tier, Workspace, stage_en, stage_zh
-from salesdocs.policy.contract import NumberedArticle, deal_facts, number_contract, policy_value, references, resolve_text
+from salesdocs.policy.contract import NumberedArticle, deal_facts, english_plurals, number_contract, policy_value, references, resolve_text
 
 __all__ = ["appendix_context", "deal_values"]
 
@@ -274,6 +274,11 @@ def _revision_rows(pairs: list[tuple[Service, Tier]], *, english: bool = False) 
     return rows
 
 
+def stage_phrase_en(step: LadderStep) -> str:
+    """``for the first draft``, ``after revisions 1–3``: when a refund step applies."""
+    return "for the first draft" if step.first == 0 and step.last == 0 else step.stages_en
+
+
 def unsatisfied_en(step: LadderStep) -> str:
     """``Not satisfied with the first draft``, ``Not satisfied after revisions 1–3``."""
     if step.first == 0 and step.last == 0:
@@ -352,7 +357,7 @@ def _articles(
             else:
                 entry["text"] = resolve_text(clause.text, lookup, f"rules/contract.yaml {clause.id}")
                 if lookup_en is not None:
-                    entry["text_en"] = resolve_text(clause.text_en, lookup_en, f"rules/contract.yaml {clause.id} text_en")
+                    entry["text_en"] = english_plurals(resolve_text(clause.text_en, lookup_en, f"rules/contract.yaml {clause.id} text_en"))
             items.append(entry)
         entry_article = {"id": article.article.id, "label": article.label, "title": article.article.title, "clauses": items}
         if lookup_en is not None:

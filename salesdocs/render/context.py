@@ -13,7 +13,7 @@ from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_range_zh
-from salesdocs.engine.english import date_range_en, in_words_en, plural_en
+from salesdocs.engine.english import date_range_en, in_words_en, join_en, plural_en
 from salesdocs.engine.money import format_percent_sign
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.model import (
@@ -28,7 +28,7 @@ from salesdocs.model import (
     stage_zh,
 )
 from salesdocs.policy.audience import client_facing_yaml, internal_file
-from salesdocs.render.appendix import appendix_context, unsatisfied_en
+from salesdocs.render.appendix import appendix_context, stage_phrase_en
 
 
 def company_ctx(policy: Policy) -> dict[str, Any]:
@@ -324,9 +324,7 @@ def _quote_en(ws: Workspace, deal: Deal, q: Quote, context: dict[str, Any]) -> N
         ladder.update(
             name_en=found.short_name_en,
             base_en=found.base_en,
-            summary_en="; ".join(
-                f"{unsatisfied_en(s).lower()}: {'up to ' if s.kind == 'at_most' else ''}{_pct(s.percent)}" for s in found.steps
-            ),
+            summary_en=join_en([f"{'up to ' if s.kind == 'at_most' else ''}{_pct(s.percent)} {stage_phrase_en(s)}" for s in found.steps]),
         )
     context["tax_note_en"] = "Prices include tax" if policy.terms.prices_include_tax else "Prices exclude tax; tax is added"
 
