@@ -136,7 +136,9 @@ def test_english_texts_complete_the_check_and_the_render(make_workspace: Callabl
     written = render(ws, "appendix", "2026-001-acme-logo")
     assert written == [root / "out" / "appendix-2026-001-acme-logo-en.pdf"]
     text = _text(written[0])
-    assert _flat("Party A, Example Client Co., Ltd., engages Party B, Minimal Design Studio, for the services listed in Table 1") in _flat(text)
+    assert _flat("Party A, Example Client Co., Ltd., engages Party B, Minimal Design Studio, for the services listed in Table 1") in _flat(
+        text
+    )
 
 
 def test_english_placeholders_must_match_the_chinese(make_workspace: Callable[..., Path]) -> None:
@@ -219,3 +221,26 @@ def test_file_names_and_the_inputs_hash_carry_the_language(sample_english: dict[
     assert len(set(hashes.values())) == 3
     assert prepare(ws, "quote", EN_DEAL).inputs_hash == hashes["en"]  # the client's language by default
     assert prepare(ws, "quote", "2026-001-yunfan-launch").context["doc"]["lang"] == "zh"
+
+
+def test_build_plans_each_deal_in_its_language(sample_english: dict[str, Any]) -> None:
+    from salesdocs.build import plan
+
+    paths = {job.out_path.name for job in plan(sample_english["ws"], Path("out"))}
+    assert {"quote-2026-004-nordlicht-kitchen-en.pdf", "appendix-2026-004-nordlicht-kitchen-en.pdf"} <= paths
+    assert "quote-2026-001-yunfan-launch.pdf" in paths and "intro.pdf" in paths
+
+
+def test_doc_lang_on_the_command_line(make_workspace: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    root = make_workspace("minimal", *ENGLISH_MINIMAL)
+    done = run_cli("-w", root, "render", "quote", "2026-001-acme-logo", "--doc-lang", "zh-en", "--lang", "en")
+    assert done.exit_code == 0 and done.out.strip() == f"wrote {root / 'out' / 'quote-2026-001-acme-logo-zh-en.pdf'}"
+    text = _text(root / "out" / "quote-2026-001-acme-logo-zh-en.pdf")
+    assert "报价单" in text and "Quotation" in text and "贰仟壹佰贰拾元整" in text
+    assert _flat("SAY RMB TWO THOUSAND ONE HUNDRED AND TWENTY YUAN ONLY") in _flat(text)
+    pack = run_cli("-w", root, "render", "visit-pack", "acme", "--doc-lang", "en", "--lang", "en")
+    assert pack.exit_code == 2
+    assert "--doc-lang applies to quote, appendix and intro only" in pack.err
+    intro = run_cli("-w", root, "render", "intro", "--doc-lang", "en", "--lang", "en")
+    assert intro.exit_code == 2 and "the company intro is in Chinese only for now" in intro.err
+    assert not (root / "out" / "intro-en.pdf").exists()

@@ -131,7 +131,6 @@ def line_name_en(service: Service, tier: Tier) -> str:
 def _english_lines(
     pairs: list[tuple[Service, Tier]],
     q: Quote,
-    deal: Deal,
     scope: list[dict[str, Any]],
     prices: list[dict[str, Any]],
     dates: list[dict[str, Any]],
@@ -210,7 +209,7 @@ def _tables(ws: Workspace, deal: Deal, q: Quote, *, english: bool = False) -> di
             }
         )
     if english:
-        _english_lines(pairs, q, deal, scope, prices, dates)
+        _english_lines(pairs, q, scope, prices, dates)
     else:
         for p, d in zip(prices, dates, strict=True):
             del p["_piece_base_en"], d["_deadlines_en"]
