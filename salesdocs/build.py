@@ -65,8 +65,10 @@ def plan(ws: Workspace, out_dir: Path) -> list[DocumentJob]:
     """Every document of the workspace and where it goes."""
     jobs = [DocumentJob(DocumentKind.INTRO, None, out_path(out_dir, DocumentKind.INTRO, None))]
     for deal_id in sorted(ws.deals):
+        deal = ws.deals[deal_id]
+        lang = deal.doc_language(ws.client(deal.client))  # each deal in its own language
         for kind in (DocumentKind.QUOTE, DocumentKind.APPENDIX):
-            jobs.append(DocumentJob(kind, deal_id, out_path(out_dir, kind, deal_id)))
+            jobs.append(DocumentJob(kind, deal_id, out_path(out_dir, kind, deal_id, lang)))
     for client_id in sorted(ws.clients):
         for kind in DocumentKind.VISIT_PACK.parts:
             jobs.append(DocumentJob(kind, client_id, out_path(out_dir, kind, client_id)))

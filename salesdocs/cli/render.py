@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from salesdocs.cli.session import common, print_json, say, workspace_root
+from salesdocs.errors import UsageError
 from salesdocs.render.kinds import COMMAND_KINDS
 
 
@@ -24,9 +25,22 @@ from salesdocs.render.kinds import COMMAND_KINDS
 @click.option("--deal", default=None, help="visit-pack：附上这个交易的报价 / include this deal's quote")
 @click.option("--from", "date_from", default=None, help="aftersales：开始日期 YYYY-MM-DD")
 @click.option("--to", "date_to", default=None, help="aftersales：结束日期 YYYY-MM-DD")
+@click.option(
+    "--doc-lang",
+    type=click.Choice(["zh", "en", "zh-en"]),
+    default=None,
+    help="quote、appendix、intro 的语言：zh、en、zh-en 中英对照（默认取交易/客户的语言）/ document language",
+)
 @common
 def render(
-    kind: str, target: str | None, output: Path | None, deal: str | None, date_from: str | None, date_to: str | None, fmt: str
+    kind: str,
+    target: str | None,
+    output: Path | None,
+    deal: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    doc_lang: str | None,
+    fmt: str,
 ) -> int:
     """生成 PDF：intro、quote DEAL、appendix DEAL、visit-pack CLIENT、aftersales。
 
@@ -40,6 +54,13 @@ def render(
         options["deal"] = deal
     if kind == "aftersales":
         options.update(date_from=date_from, date_to=date_to)
+    if doc_lang is not None:
+        if kind not in ("quote", "appendix", "intro"):
+            raise UsageError(
+                f"--doc-lang 只用于 quote、appendix 和 intro（{kind} 按客户语言或中文生成）",
+                f"--doc-lang applies to quote, appendix and intro only ({kind} follows the client's language or is Chinese)",
+            )
+        options["doc_lang"] = doc_lang
     written, unused = render_checked(check_workspace(workspace_root()), kind, target, output, **options)
     if unused:  # other files are broken, but this document does not use them
         names = ", ".join(unused)

@@ -103,7 +103,13 @@ def build_context(ws: Workspace, stats: dict[str, Any], inputs_hash: str, db_rel
         ticket["first_response_short"] = ticket["first_response"][5:] if same_year else ticket["first_response"]
     a = policy.aftersales
     return {
-        "doc": {"title": f"售后服务报告 · {period['label']}", "kind": "aftersales", "date": period["end"]},
+        "doc": {
+            "title": f"售后服务报告 · {period['label']}",
+            "kind": "aftersales",
+            "date": period["end"],
+            "lang": "zh",
+            "html_lang": "zh-CN",
+        },
         "company": company_ctx(policy),
         "provenance": provenance_ctx(ws, inputs_hash),
         "period": period,

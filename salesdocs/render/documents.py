@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesdocs.api import find_deal
+from salesdocs.engine.pricing import quote_number
 from salesdocs.errors import PolicyError, UsageError
-from salesdocs.model import Deal, Workspace
+from salesdocs.model import DOC_LANGUAGES, Deal, DocLanguage, Workspace
 from salesdocs.policy.audience import client_facing_yaml
 from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
@@ -74,12 +75,39 @@ def _deal(ws: Workspace, target: str | None) -> Deal:
     return find_deal(ws, target)
 
 
+def doc_language(ws: Workspace, kind: DocumentKind, target: str | None, doc_lang: str | None = None) -> DocLanguage:
+    """The language a document is written in: ``--doc-lang`` for the quote, the appendix and the
+    intro; else a deal's own language, else its client's, else zh.  The brief is always Chinese."""
+    if doc_lang is not None and doc_lang not in DOC_LANGUAGES:
+        raise UsageError(f"未知的文档语言 {doc_lang}；可选：zh、en、zh-en", f"unknown document language {doc_lang}; choose zh, en or zh-en")
+    if kind in (DocumentKind.QUOTE, DocumentKind.APPENDIX):
+        deal = _deal(ws, target)
+        return next(lang for lang in DOC_LANGUAGES if lang == (doc_lang or deal.doc_language(ws.client(deal.client))))
+    if kind is DocumentKind.INTRO and doc_lang is not None:
+        return next(lang for lang in DOC_LANGUAGES if lang == doc_lang)
+    return "zh"
+
+
+TITLES_EN = {DocumentKind.QUOTE: "Quotation", DocumentKind.APPENDIX: "Service Agreement"}
+
+
+def _titled(title: str, kind: DocumentKind, lang: DocLanguage, number: str) -> str:
+    """The PDF's title in the document's language (中英对照: both)."""
+    english = f"{TITLES_EN[kind]} {number}"
+    return {"zh": title, "en": english, "zh-en": f"{title} · {english}"}[lang]
+
+
 def _client_name(ws: Workspace, deal: Deal) -> str:
     client = ws.client(deal.client)
     return client.name if client else deal.client
 
 
-def _prepare_intro(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+def _prepare_intro(ws: Workspace, target: str | None, doc_lang: str | None = None, **_: Any) -> Prepared:
+    if doc_language(ws, DocumentKind.INTRO, target, doc_lang) != "zh":
+        raise UsageError(
+            "公司介绍暂时只有中文版：英文与中英对照的公司介绍尚未实现（报价单与合同附件可用 --doc-lang）",
+            "the company intro is in Chinese only for now: English and zh-en intros are not built yet (quote and appendix take --doc-lang)",
+        )
     inputs = inputs_of(ws)
     h = hash_inputs(inputs)
     return Prepared(
@@ -95,14 +123,15 @@ def _prepare_intro(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     )
 
 
-def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+def _prepare_quote(ws: Workspace, target: str | None, doc_lang: str | None = None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
-    inputs = inputs_of(ws, deal)
+    lang = doc_language(ws, DocumentKind.QUOTE, target, doc_lang)
+    inputs = inputs_of(ws, deal, extra=[("doc-lang", lang.encode())])
     h = hash_inputs(inputs)
     return Prepared(
         template="quote.html",
-        build_context=lambda: ctx.quote(ws, deal, h),
-        title=ctx.quote_title(ws.policy, deal),
+        build_context=lambda: ctx.quote(ws, deal, h, lang),
+        title=_titled(ctx.quote_title(ws.policy, deal), DocumentKind.QUOTE, lang, quote_number(ws.policy, deal)),
         subject=f"报价单 · {_client_name(ws, deal)}",
         keywords=["报价单", deal.id],
         created=midnight(deal.date),
@@ -112,14 +141,15 @@ def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     )
 
 
-def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+def _prepare_appendix(ws: Workspace, target: str | None, doc_lang: str | None = None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
-    inputs = inputs_of(ws, deal, contract=True)
+    lang = doc_language(ws, DocumentKind.APPENDIX, target, doc_lang)
+    inputs = inputs_of(ws, deal, extra=[("doc-lang", lang.encode())], contract=True)
     h = hash_inputs(inputs)
     return Prepared(
         template="appendix.html",
-        build_context=lambda: ctx.appendix(ws, deal, h),
-        title=ctx.appendix_title(ws.policy, deal),
+        build_context=lambda: ctx.appendix(ws, deal, h, lang),
+        title=_titled(ctx.appendix_title(ws.policy, deal), DocumentKind.APPENDIX, lang, quote_number(ws.policy, deal)),
         subject=f"{ws.policy.contract.title} · {_client_name(ws, deal)}",
         keywords=["合同附件", "服务协议", deal.id],
         created=midnight(deal.date),
@@ -231,7 +261,8 @@ def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, o
     resolved = resolve_target(ws, k, target, **options)
     # the report is prepared from the user's own period words; the others from the canonical id
     prepare_target = target if k is DocumentKind.AFTERSALES else resolved
-    destination = out or out_path(ws.root / "out", k, resolved)
+    lang = doc_language(ws, k, resolved, options.get("doc_lang"))
+    destination = out or out_path(ws.root / "out", k, resolved, lang)
     if k is DocumentKind.VISIT_PACK:
         return [render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf") for part in k.parts]
     return [render_prepared(ws, prepare(ws, k, prepare_target, **options), destination)]
