@@ -47,6 +47,7 @@ from salesdocs.model.deals import (
 from salesdocs.model.policy import (
     Policy,
     PolicyFile,
+    PolicyRelease,
 )
 from salesdocs.model.presales import (
     Dimension,
@@ -100,6 +101,7 @@ __all__ = [
     "MainContract",
     "Policy",
     "PolicyFile",
+    "PolicyRelease",
     "PreSales",
     "PresalesStage",
     "RefundBase",

@@ -303,6 +303,7 @@ def build_deal(data: dict[str, Any], rel: str) -> Deal:
         main_contract=MainContract(number=str(mc["number"]), date=date.fromisoformat(mc["date"]))
         if (mc := data.get("main_contract"))
         else None,
+        policy=str(data["policy"]) if "policy" in data else None,
     )
 
 

@@ -9,15 +9,16 @@ incremental build can compare inputs hashes first; :func:`render_prepared` write
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesdocs.api import find_deal
+from salesdocs.api import deal_workspace, find_deal
 from salesdocs.errors import UsageError
 from salesdocs.model import Deal, Workspace
 from salesdocs.policy.audience import client_facing_yaml
+from salesdocs.policy.releases import view
 from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
 from salesdocs.render.aftersales import prepare_aftersales
@@ -82,8 +83,9 @@ def _prepare_intro(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     )
 
 
-def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+def _prepare_quote(ws: Workspace, target: str | None, *, policy: str | None = None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
+    ws = deal_workspace(ws, deal, policy)
     inputs = inputs_of(ws, deal)
     h = hash_inputs(inputs)
     return Prepared(
@@ -96,11 +98,13 @@ def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
         inputs=inputs,
         inputs_hash=h,
         pdf_a=True,
+        workspace=ws,
     )
 
 
-def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+def _prepare_appendix(ws: Workspace, target: str | None, *, policy: str | None = None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
+    ws = deal_workspace(ws, deal, policy)
     inputs = inputs_of(ws, deal, contract=True)
     h = hash_inputs(inputs)
     return Prepared(
@@ -113,6 +117,7 @@ def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
         inputs=inputs,
         inputs_hash=h,
         pdf_a=True,
+        workspace=ws,
     )
 
 
@@ -133,7 +138,11 @@ def prepare(ws: Workspace, kind: DocumentKind | str, target: str | None, **optio
     if builder is None:
         parts = " + ".join(p.value for p in k.parts)
         raise UsageError(f"{k.value} 由多个文档组成（{parts}），请用 render()", f"{k.value} is several documents ({parts}); use render()")
-    return builder(ws, target, **options)
+    policy = options.pop("policy", None)
+    if policy is not None and not k.needs_deal:  # a deal's documents choose their policy themselves
+        ws = view(ws, policy)
+    prepared = builder(ws, target, policy=policy, **options)
+    return prepared if prepared.workspace is not None else replace(prepared, workspace=ws)
 
 
 def _ascii_name(rel: str) -> str:
@@ -160,6 +169,7 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
     """Write one prepared document as a PDF at ``out_path`` (atomically); returns the path."""
     from salesdocs.render.pdf import Attachment, PdfMeta, write_pdf
 
+    ws = prepared.workspace or ws
     html = render_html(ws, prepared)
     attachments: list[Attachment] = []
     if prepared.pdf_a:  # the quote and the appendix: the deal and the policy it cites, client-facing parts only
@@ -171,7 +181,7 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
         title=prepared.title,
         author=ws.policy.company.name,
         subject=prepared.subject,
-        keywords=[*prepared.keywords, f"policy {ws.policy.version}"],
+        keywords=[*prepared.keywords, f"policy {ws.policy.version}", *(["草稿 draft"] if ws.policy.draft else [])],
         created=prepared.created,
         inputs_hash=prepared.inputs_hash,
     )
