@@ -22,8 +22,8 @@ from salesdocs.engine.money import format_yuan
 from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.refunds import TERMINATED, RefundResult, line_item_total, refund_for
 from salesdocs.engine.refunds import refund_line as refund_line_of
-from salesdocs.errors import PolicyError, UsageError
-from salesdocs.model import Deal, PolicyRelease, Service, Tier, Workspace, parse_stage
+from salesdocs.errors import UsageError
+from salesdocs.model import Deal, Service, Tier, Workspace, parse_stage
 from salesdocs.policy import releases
 
 
@@ -115,26 +115,6 @@ def deal_workspace(ws: Workspace, deal: str | Deal, policy: str | None = None) -
 def working_copy(ws: Workspace) -> Workspace:
     """The workspace under the working copy ``rules/``, every document marked 草稿 (what a live preview shows)."""
     return releases.view(ws, releases.WORKING)
-
-
-def release_policy(ws: Workspace) -> PolicyRelease:
-    """Snapshot the working policy as ``policies/<version>/`` (version and effective date from the files).
-
-    ``ws`` is a checked workspace (``check(...).partial``: the policy has no errors).  Files that
-    disagree on the version or the effective date are a :class:`PolicyError` naming them.
-    """
-    from salesdocs.policy.reader import read_yaml_bytes
-
-    docs = {}
-    for f in ws.policy.files:
-        doc, _ = read_yaml_bytes(ws.sources[f.rel], f.rel)
-        if doc is not None:
-            docs[f.name] = doc
-    mismatch = [p.as_error() for p in releases.version_problems(docs)]
-    if mismatch:
-        raise PolicyError(mismatch)
-    files = {f.rel.removeprefix("rules/"): ws.sources[f.rel] for f in ws.policy.files}
-    return releases.write_release(ws.root, files, ws.policy.files[0].version, ws.policy.files[0].effective, ws.releases)
 
 
 def quote(ws: Workspace, deal: str | Deal, policy: str | None = None) -> Quote:

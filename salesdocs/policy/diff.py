@@ -83,6 +83,7 @@ class Rule:
     fields: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (title, shown value)
     services: frozenset[str] | None = None  # the services whose deals it concerns; None: every deal
     clause: tuple[str, str] | None = None  # (article id, clause id) of a contract clause
+    internal: bool = False  # marked "x-audience": "internal" (the discount limit): never in the client's table
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Change:
     segments: tuple[Segment, ...]
     services: frozenset[str] | None
     clause: tuple[str, str] | None
+    internal: bool = False
 
 
 # ------------------------------------------------------------------ cutting a policy into rules
@@ -151,6 +153,10 @@ def _item_name(item: Mapping[str, Any], list_key: str) -> str:
     return words if len(words) <= 16 else words[:15] + "…"
 
 
+def _internal(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("x-audience") == "internal"
+
+
 def _named(item: Mapping[str, Any], list_key: str) -> bool:
     return list_key in ("steps", "items") or bool(item.get("name") or item.get("title"))
 
@@ -191,6 +197,7 @@ class _Cutter:
             elif isinstance(value, dict):
                 self.leaves(rule, value, sub, f"{prefix}{key}.", label)
             else:
+                rule.internal = rule.internal or _internal(sub)
                 money = isinstance(sub, dict) and str(sub.get("$ref", "")).endswith("/money") and isinstance(value, Decimal | int)
                 rule.fields[f"{prefix}{key}"] = (
                     _title(sub, self.root, key),
@@ -239,6 +246,7 @@ def rules_of(policy: Policy) -> dict[str, Rule]:
                     cutter.rule(path, label, item, items_schema, services, clause)
             else:
                 cutter.rule(f"{name}.{key}", _title(sub, schema, key), value, sub, None, None)
+                out[f"{name}.{key}"].internal |= _internal(sub)
     return out
 
 
@@ -368,7 +376,8 @@ def _changed(old: Rule, new: Rule, amap: ArticleMap) -> Change | None:
     summary = f"{_where(new, amap)}：{'；'.join(_value_first(notes))}"
     article = "、".join(amap.labels[a] for a in _articles(new, keys, amap) if a in amap.labels)
     services = old.services | new.services if old.services is not None and new.services is not None else None
-    return Change("changed", new.path, article, new.label, before, after, summary, tuple(segments), services, new.clause)
+    internal = old.internal or new.internal
+    return Change("changed", new.path, article, _where(new, amap), before, after, summary, tuple(segments), services, new.clause, internal)
 
 
 def _value_first(notes: list[str]) -> list[str]:
@@ -437,4 +446,5 @@ def iter_lines(changes: list[Change]) -> Iterator[str]:
     """One line per change: where in the appendix, the summary and the policy path."""
     for number, change in enumerate(changes, start=1):
         where = f"{change.article} · " if change.article else ""
-        yield f"{number}. {where}{change.summary}  ({change.path})"
+        internal = "〔内部〕" if change.internal else ""
+        yield f"{number}. {internal}{where}{change.summary}  ({change.path})"

@@ -25,12 +25,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from salesdocs.engine.calendar import calendar_for
-from salesdocs.errors import PolicyError, Problem, UsageError
+from salesdocs.errors import PolicyError, Problem, SalesdocsError, UsageError
 from salesdocs.model import Deal, Policy, PolicyRelease, Workspace
 from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_policy
 from salesdocs.policy.reader import Document, read_yaml_bytes
-from salesdocs.policy.schema import validate
+from salesdocs.policy.schema import coerce_text, validate
 
 POLICIES = "policies"
 MANIFEST = "manifest.json"
@@ -196,13 +196,16 @@ def _load(
     docs: dict[str, Document] = {}
     raw: dict[str, bytes] = {}
     problems: list[Problem] = []
-    for name, _ in release.files:
+    for name, expected in release.files:
         data = (folder / name).read_bytes()
         doc, found = read_yaml_bytes(data, f"{release.folder}/{name}")
         problems.extend(found)
         kind = name.rsplit(".", 1)[0]
         if doc is not None:
-            problems.extend(validate(doc, kind))
+            if sha256(data) == expected:  # as released, when it passed the schema: only the text coercion
+                coerce_text(doc, kind)
+            else:
+                problems.extend(validate(doc, kind))
             docs[kind] = replace(doc, rel=logical_rel(name))
         raw[logical_rel(name)] = data
     if any(p.severity == "error" for p in problems):
@@ -411,19 +414,19 @@ def write_release(
     not after the newest release's (a back-dated release would move older deals to new rules).
     """
     if version == WORKING or not _VERSION_NAME.match(version):
-        raise UsageError(
+        raise SalesdocsError(
             f"版本号 {version} 不能用作发布名称：只能用字母、数字、点、横线和下划线，且不能是 {WORKING}",
             f"the version {version} cannot name a release: use letters, digits, dots, dashes and underscores, and not {WORKING}",
         )
     target = root / POLICIES / version
     if target.exists() or any(r.version == version for r in releases):
-        raise UsageError(
+        raise SalesdocsError(
             f"政策版本 {version} 已经发布过（{POLICIES}/{version}），已发布的版本不能覆盖",
             f"policy version {version} is already released ({POLICIES}/{version}); a release cannot be overwritten",
         )
     newest = releases[-1] if releases else None
     if newest is not None and effective <= newest.effective:
-        raise UsageError(
+        raise SalesdocsError(
             f"新版本 {version} 的生效日期 {effective.isoformat()} 必须晚于最新发布版本 {newest.version} 的生效日期 "
             f"{newest.effective.isoformat()}：否则已按 {newest.version} 出具的交易会改用新规则",
             f"the effective date {effective.isoformat()} of {version} must be after {newest.effective.isoformat()}, "
