@@ -370,3 +370,18 @@ def test_who_is_affected_follows_the_services_and_clauses_a_deal_uses(workspace:
     assert [c.summary for c in changes] == ["文案类 · 第二次修改后不满意：退款比例 30% → 25%"]
     # only the deals with a copywriting service (articles, copywriting) are affected
     assert sorted(affected(changes, ws.deals, ws.policy)) == ["2026-002-mingcha-content", "2026-003-jingyi-expo"]
+
+
+def test_commands_without_a_deal_use_the_release_in_effect_on_their_date(released: Path, run_cli: Callable[..., object]) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    ws = load_workspace(released)
+    assert api.refund(ws, "logo-design", None, "first-draft", Decimal("1000"), on=date(2026, 11, 5)).refund == Decimal("500.00")
+    assert api.refund(ws, "logo-design", None, "first-draft", Decimal("1000"), on=date(2026, 11, 20)).refund == Decimal("400.00")
+    assert api.refund(ws, "logo-design", None, "first-draft", Decimal("1000"), "2026.1", date(2026, 11, 20)).refund == Decimal("500.00")
+    with pytest.raises(UsageError) as exc:
+        api.due_dates(ws, "logo-design", None, date(2025, 12, 1))
+    assert exc.value.zh == "2025-12-01 早于最早发布的政策 2026.1 的生效日期 2026-01-01，没有当时有效的政策版本；请用 --policy 指定版本"
+    quoted = json.loads(run_cli("-w", released, "quote", LATE, "--format", "json").out)  # type: ignore[attr-defined]
+    assert quoted["policy"] == {"version": "2026.2", "release": "2026.2", "draft": False}

@@ -100,9 +100,12 @@ def diff(old: str, new: str, output: Path | None, fmt: str) -> int:
         return 0
     from salesdocs.policy.diff import iter_lines
 
+    old_side, new_side = result.old, result.new
     head = say(
-        f"政策 {_side(result.old)} → {_side(result.new)}：{len(result.changes)} 处修订",
-        f"policy {_side(result.old)} → {_side(result.new)}: {len(result.changes)} change(s)",
+        f"政策 {old_side.name}（{old_side.effective.isoformat()}） → {new_side.name}（{new_side.effective.isoformat()}）："
+        f"{len(result.changes)} 处修订",
+        f"policy {old_side.name} ({old_side.effective.isoformat()}) → {new_side.name} ({new_side.effective.isoformat()}): "
+        f"{len(result.changes)} change(s)",
     )
     click.echo(head)
     for line in iter_lines(result.changes):
@@ -118,10 +121,6 @@ def diff(old: str, new: str, output: Path | None, fmt: str) -> int:
     if output is not None:
         click.echo(say(f"已生成 {output}", f"wrote {output}"))
     return 0
-
-
-def _side(side: Any) -> str:
-    return f"{side.name}（{side.effective.isoformat()}）"
 
 
 def diff_json(result: Any) -> dict[str, Any]:
