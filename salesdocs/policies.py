@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from salesdocs.errors import PolicyError, Problem, SalesdocsError
 from salesdocs.model import Deal, Policy, PolicyRelease
@@ -20,11 +21,15 @@ from salesdocs.policy import releases
 from salesdocs.policy.assemble import build_deal
 from salesdocs.policy.diff import Change, affected, compare
 from salesdocs.policy.reader import read_yaml, read_yaml_bytes
-from salesdocs.policy.schema import validate
-from salesdocs.workspace import CheckResult, check_workspace
+from salesdocs.policy.schema import coerce_text
+
+if TYPE_CHECKING:
+    from salesdocs.workspace import CheckResult
 
 
 def _checked(root: Path) -> CheckResult:
+    from salesdocs.workspace import check_workspace
+
     result = check_workspace(root)
     if result.partial is None:
         raise PolicyError(result.errors or result.problems)
@@ -107,15 +112,20 @@ def _side(
 
 
 def _deals(root: Path) -> dict[str, Deal]:
-    """The deal files that read and pass the schema (a quick read: the diff needs their lines and dates)."""
+    """The deals, read quickly: the diff needs only their lines, dates and pins, and ``check`` (not
+    this listing) reports a deal file with mistakes, which is left out here."""
     out = {}
     folder = root / "deals"
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         rel = path.relative_to(root).as_posix()
         doc, problems = read_yaml(path, rel)
-        if doc is None or problems or validate(doc, "deal"):
+        if doc is None or problems:
             continue
-        out[path.stem] = build_deal(doc.data, rel)
+        coerce_text(doc, "deal")
+        try:
+            out[path.stem] = build_deal(doc.data, rel)
+        except (KeyError, TypeError, ValueError, AttributeError, SalesdocsError):  # not the schema's shape: check says why
+            continue
     return out
 
 

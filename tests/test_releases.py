@@ -309,7 +309,7 @@ def test_unchanged_releases_have_no_changes(released: Path) -> None:
     assert policies.diff(released, "2026.2", "2026.2").changes == []
     with pytest.raises(UsageError) as exc:
         policies.diff(released, "2026.1", "2026.9")
-    assert exc.value.zh == "政策版本 2026.9 不存在（是不是 2026.1？）；已发布：2026.1, 2026.2"
+    assert exc.value.zh == "政策版本 2026.9 不存在（是不是 2026.2？）；已发布：2026.1, 2026.2"
 
 
 def test_a_reworded_clause_is_compared_character_by_character(released: Path, tmp_path: Path) -> None:

@@ -23,14 +23,16 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from salesdocs.engine.calendar import calendar_for
 from salesdocs.errors import PolicyError, Problem, SalesdocsError, UsageError
 from salesdocs.model import Deal, Policy, PolicyRelease, Workspace
-from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_policy
 from salesdocs.policy.reader import Document, read_yaml_bytes
 from salesdocs.policy.schema import coerce_text, validate
+
+if TYPE_CHECKING:
+    from salesdocs.policy import checks
 
 POLICIES = "policies"
 MANIFEST = "manifest.json"
@@ -344,6 +346,9 @@ def deal_release(doc: Document, releases: tuple[PolicyRelease, ...]) -> PolicyRe
 
 def workspace_checks(ctx: checks.Context, root: Path, releases: tuple[PolicyRelease, ...]) -> list[Problem]:
     """The workspace checks, each deal checked against the policy it uses (its release, or ``rules/``)."""
+    from salesdocs.engine.calendar import calendar_for
+    from salesdocs.policy import checks
+
     groups: dict[PolicyRelease | None, dict[str, Document]] = {}
     for stem, doc in ctx.deals.items():
         groups.setdefault(deal_release(doc, releases), {})[stem] = doc
