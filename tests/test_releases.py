@@ -160,12 +160,17 @@ def test_editing_a_released_file_is_a_located_error(released: Path, run_cli: Cal
     assert "policies/2026.1/services.yaml: 错误[release-modified]" in checked.out  # type: ignore[attr-defined]
     diffed = run_cli("-w", released, "policy", "diff", "2026.1", "2026.2")
     assert diffed.exit_code == 1 and "release-modified" in diffed.err  # type: ignore[attr-defined]
+    ws = check_workspace(released).partial
+    assert ws is not None
+    with pytest.raises(PolicyError) as exc:  # the changed snapshot is never used for the deal made under it
+        api.quote(ws, DEAL)
+    assert [(p.file, p.code) for p in exc.value.problems] == [("policies/2026.1/services.yaml", "release-modified")]
 
 
 def test_an_extra_or_missing_released_file_is_an_error(released: Path) -> None:
     (released / "policies" / "2026.2" / "notes.yaml").write_text("x: 1\n", encoding="utf-8")
     (released / "policies" / "2026.1" / "terms.yaml").unlink()
-    found = {(p.file, p.zh) for p in check_workspace(released).errors}
+    found = {(p.file, p.zh) for p in check_workspace(released).errors}  # a fresh read, no crash: 2026.1 is not used
     assert ("policies/2026.2/notes.yaml", "已发布的政策 2026.2 中多了文件 notes.yaml（发布清单中没有）") in found
     assert ("policies/2026.1/terms.yaml", "已发布的政策 2026.1 缺少文件 terms.yaml") in found
 

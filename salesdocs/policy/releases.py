@@ -29,7 +29,7 @@ from salesdocs.errors import PolicyError, Problem, SalesdocsError, UsageError
 from salesdocs.model import Deal, Policy, PolicyRelease, Workspace
 from salesdocs.policy.assemble import build_policy
 from salesdocs.policy.reader import Document, read_yaml_bytes
-from salesdocs.policy.schema import coerce_text, validate
+from salesdocs.policy.schema import coerce_text
 
 if TYPE_CHECKING:
     from salesdocs.policy import checks
@@ -192,22 +192,23 @@ def logical_rel(name: str) -> str:
 
 @lru_cache(maxsize=16)
 def _load(
-    root: str, release: PolicyRelease
+    root: str, release: PolicyRelease, stamp: tuple[tuple[str, int, int], ...]
 ) -> tuple[Policy, dict[str, bytes], tuple[Problem, ...]] | tuple[None, None, tuple[Problem, ...]]:
+    """Read a release (``stamp``: its files' sizes and times, so an edited file is read again)."""
     folder = Path(root) / release.folder
+    broken = _verify(folder, release)
+    if broken:  # a changed snapshot is never used: documents keep the rules as released
+        return None, None, tuple(broken)
     docs: dict[str, Document] = {}
     raw: dict[str, bytes] = {}
     problems: list[Problem] = []
-    for name, expected in release.files:
+    for name, _ in release.files:
         data = (folder / name).read_bytes()
         doc, found = read_yaml_bytes(data, f"{release.folder}/{name}")
         problems.extend(found)
-        kind = name.rsplit(".", 1)[0]
         if doc is not None:
-            if sha256(data) == expected:  # as released, when it passed the schema: only the text coercion
-                coerce_text(doc, kind)
-            else:
-                problems.extend(validate(doc, kind))
+            kind = name.rsplit(".", 1)[0]
+            coerce_text(doc, kind)  # the file is as released, when it passed the schema
             docs[kind] = replace(doc, rel=logical_rel(name))
         raw[logical_rel(name)] = data
     if any(p.severity == "error" for p in problems):
@@ -216,14 +217,24 @@ def _load(
     return policy, raw, ()
 
 
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    stamps = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            stamps.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
 def load_release(root: Path, release: PolicyRelease) -> tuple[Policy, dict[str, bytes]]:
     """The policy of a release and its files' bytes by the rules file they copy (``rules/services.yaml``).
 
-    The snapshot is read and checked against the schema only: it passed every check when it was
-    released, and checks added later must not make a signed policy unusable.  Raises
-    :class:`PolicyError` (located in ``policies/<version>/``) when it no longer reads.
+    The snapshot must match its manifest; it is then only read, not checked again: it passed every
+    check when it was released, and checks added later must not make a signed policy unusable.
+    Raises :class:`PolicyError` (located in ``policies/<version>/``) when a file changed.
     """
-    policy, raw, problems = _load(str(root.resolve()), release)
+    root = root.resolve()
+    policy, raw, problems = _load(str(root), release, _stamp(root / release.folder))
     if policy is None or raw is None:
         raise PolicyError(list(problems))
     return policy, raw
@@ -357,8 +368,8 @@ def workspace_checks(ctx: checks.Context, root: Path, releases: tuple[PolicyRele
         assert release is not None
         try:
             policy, _ = load_release(root, release)
-        except PolicyError as exc:
-            problems.extend(exc.problems)
+        except PolicyError as exc:  # a changed snapshot: find_releases has reported it already
+            problems.extend(p for p in exc.problems if p.code != "release-modified")
             continue
         sub = checks.Context(rules=ctx.rules, clients=ctx.clients, deals=deals, policy=policy, calendar=calendar_for(policy))
         problems.extend(p for p in checks.run(checks.WORKSPACE_CHECKS, sub) if p not in problems)
