@@ -24,6 +24,7 @@ from salesdocs.engine.refunds import TERMINATED, RefundResult, line_item_total, 
 from salesdocs.engine.refunds import refund_line as refund_line_of
 from salesdocs.errors import UsageError
 from salesdocs.model import Deal, Service, Tier, Workspace, parse_stage
+from salesdocs.policy import releases
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,30 @@ def _same_key(tier: Tier, same: str) -> object:
     return (tier.ladder.id, tier.revisions.included)
 
 
-def quote(ws: Workspace, deal: str | Deal) -> Quote:
-    """Price a deal (by id, path or object) under the workspace's policy."""
+def deal_workspace(ws: Workspace, deal: str | Deal, policy: str | None = None) -> Workspace:
+    """The workspace under the policy a deal uses: ``policy`` when given (a released version, or
+    ``rules`` for the working copy marked 草稿), else the deal's ``policy:`` pin, else the newest
+    release effective on or before its date, else (nothing released) ``rules/`` as it is."""
     d = deal if isinstance(deal, Deal) else find_deal(ws, deal)
-    return price_deal(ws.policy, d, calendar_for(ws.policy))
+    return releases.deal_view(ws, d, policy)
 
 
-def due_dates(ws: Workspace, service: str, tier: str | None, start: date) -> DueWindow:
-    """Earliest and latest due dates of a tier's delivery window from ``start``."""
+def working_copy(ws: Workspace) -> Workspace:
+    """The workspace under the working copy ``rules/``, every document marked 草稿 (what a live preview shows)."""
+    return releases.view(ws, releases.WORKING)
+
+
+def quote(ws: Workspace, deal: str | Deal, policy: str | None = None) -> Quote:
+    """Price a deal (by id, path or object) under the policy it uses (see :func:`deal_workspace`)."""
+    d = deal if isinstance(deal, Deal) else find_deal(ws, deal)
+    seen = deal_workspace(ws, d, policy)
+    return price_deal(seen.policy, d, calendar_for(seen.policy))
+
+
+def due_dates(ws: Workspace, service: str, tier: str | None, start: date, policy: str | None = None) -> DueWindow:
+    """Earliest and latest due dates of a tier's delivery window from ``start``, under ``policy``
+    (a version or ``rules``; by default the release in effect on ``start``)."""
+    ws = releases.dated_view(ws, start, policy)
     svc = find_service(ws, service)
     t, tier_id = find_tier(svc, tier, same="delivery")
     cal = calendar_for(ws.policy)
@@ -148,13 +165,17 @@ def _check_amount(amount: Decimal, name_zh: str, name_en: str) -> None:
         raise UsageError(f"{name_zh}必须是不小于 0 的数：{amount}", f"{name_en} must be a number ≥ 0: {amount}")
 
 
-def refund(ws: Workspace, service: str, tier: str | None, stage: str | int, amount: Decimal) -> RefundResult:
+def refund(
+    ws: Workspace, service: str, tier: str | None, stage: str | int, amount: Decimal, policy: str | None = None, on: date | None = None
+) -> RefundResult:
     """The refund owed when the client declares dissatisfaction at ``stage``, having paid ``amount``.
 
     No deal: for an ``item-total`` ladder the amount also stands for the item's price (the
-    result's ``notes`` say so); :func:`refund_line` computes it from a deal's line.
+    result's ``notes`` say so); :func:`refund_line` computes it from a deal's line.  The policy is
+    ``policy`` (a version or ``rules``), else the release in effect on ``on`` (default today).
     """
     _check_amount(amount, "金额", "the amount")
+    ws = releases.dated_view(ws, on or date.today(), policy)
     svc = find_service(ws, service)
     t, tier_id = find_tier(svc, tier, same="ladder")
     number = parse_refund_stage(ws, stage)
@@ -169,6 +190,7 @@ def refund_line(
     *,
     pieces: int | str | None = None,
     paid: Decimal | None = None,
+    policy: str | None = None,
 ) -> RefundResult:
     """The refund of a deal's line (1-based, as the quote numbers it) at ``stage``.
 
@@ -177,7 +199,8 @@ def refund_line(
     may be given as the command line's text; anything but a valid number is a usage error.
     """
     d = deal if isinstance(deal, Deal) else find_deal(ws, deal)
-    q = quote(ws, d)
+    ws = deal_workspace(ws, d, policy)
+    q = quote(ws, d, policy)
     given, line = line, _whole(line)
     if not 1 <= line <= len(q.lines):
         choices_zh = "、".join(f"{x.number}（{x.service_name}·{x.tier_name}）" for x in q.lines)
@@ -205,10 +228,10 @@ def refund_line(
                 "(after the discount, tax included); fees outside the price, such as extra revisions, do not count",
             )
     number = parse_refund_stage(ws, stage)
-    policy = ws.policy
-    deposit = policy.terms.payment[0] if policy.terms.payment else None
-    tier = policy.tier_of(item.service_id, item.tier_id)
-    return refund_line_of(q, line, tier, number, pieces=count, paid=paid, deposit=deposit, terms=policy.refund_terms)
+    rules = ws.policy
+    deposit = rules.terms.payment[0] if rules.terms.payment else None
+    tier = rules.tier_of(item.service_id, item.tier_id)
+    return refund_line_of(q, line, tier, number, pieces=count, paid=paid, deposit=deposit, terms=rules.refund_terms)
 
 
 def _whole(value: int | str) -> int:

@@ -97,11 +97,11 @@ def _worker_init(root: str) -> None:
     _WORKER["ws"] = result.partial
 
 
-def _render_in_worker(kind: DocumentKind, target: str | None, out_path: str) -> tuple[str, float, str, str]:
+def _render_in_worker(kind: DocumentKind, target: str | None, out_path: str, policy: str | None = None) -> tuple[str, float, str, str]:
     ws = _WORKER["ws"]
     started = time.perf_counter()
     try:
-        render_prepared(ws, prepare(ws, kind, target), Path(out_path))
+        render_prepared(ws, prepare(ws, kind, target, policy=policy), Path(out_path))
     except SalesdocsError as exc:
         return "failed", time.perf_counter() - started, exc.zh, exc.en
     return "written", time.perf_counter() - started, "", ""
@@ -119,8 +119,12 @@ def build(
     recycle: int = RECYCLE_AFTER,
     only: Callable[[DocumentJob], bool] | None = None,
     progress: Callable[[JobResult, int, int], None] | None = None,
+    policy: str | None = None,
 ) -> BuildReport:
     """Render every document of the workspace at ``root`` into ``out_dir``.
+
+    Each deal's documents use the policy the deal uses (its release); ``policy`` overrides it for
+    every document (``rules``: the working copy, every page marked 草稿).
 
     Raises :class:`PolicyError` only when the policy itself is broken (then no
     document can be made); broken clients or deals fail just their documents.
@@ -156,7 +160,7 @@ def build(
             record(_failed(job, blocked))
             continue
         try:
-            prepared = prepare(ws, job.kind, job.target)
+            prepared = prepare(ws, job.kind, job.target, policy=policy)
         except SalesdocsError as exc:
             record(JobResult(job, "failed", zh=exc.zh, en=exc.en))
             continue
@@ -169,7 +173,7 @@ def build(
     if workers == 1:
         _render_here(ws, todo, record)
     elif todo:
-        _render_in_pool(ws, todo, workers, recycle, record)
+        _render_in_pool(ws, todo, workers, recycle, record, policy)
     report.seconds = time.perf_counter() - started
     order = {id(j): i for i, j in enumerate(planned)}
     report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
@@ -191,7 +195,9 @@ def _render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record
         record(JobResult(job, "written", time.perf_counter() - t0))
 
 
-def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], workers: int, recycle: int, record: Record) -> None:
+def _render_in_pool(
+    ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], workers: int, recycle: int, record: Record, policy: str | None = None
+) -> None:
     """Render in spawned worker processes, a fresh pool per generation of ``workers × recycle`` documents.
 
     Recycling keeps worker memory bounded: no worker renders more than about ``recycle`` documents.
@@ -205,7 +211,7 @@ def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], wor
         with ProcessPoolExecutor(
             max_workers=min(workers, len(batch)), mp_context=context, initializer=_worker_init, initargs=(str(ws.root),)
         ) as pool:
-            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in batch}
+            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path), policy): job for job, _ in batch}
             for future in as_completed(futures):
                 job = futures[future]
                 try:

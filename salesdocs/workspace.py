@@ -8,6 +8,7 @@ earlier stage is left out of the later ones, so one mistake is reported once.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,12 +16,13 @@ from pathlib import Path
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.errors import PolicyError, Problem, UsageError
-from salesdocs.model import Workspace
+from salesdocs.model import PolicyRelease, Workspace
 from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_client, build_deal, build_policy
 from salesdocs.policy.editor import stale_schemas
 from salesdocs.policy.ids import collect_ids
 from salesdocs.policy.reader import Document, read_yaml
+from salesdocs.policy.releases import deal_problems, find_releases, version_problems, workspace_checks
 from salesdocs.policy.schema import validate
 
 #: rules files and whether each must exist
@@ -124,11 +126,12 @@ def check_workspace(root: Path) -> CheckResult:
     complete = len(clients) == len(_yaml_files(root / "clients")) and len(deals) == len(_yaml_files(root / "deals"))
 
     result.problems.extend(_backup_copies(root))
+    releases = _releases(result, rules, deals, reading.raw)
     ctx = checks.Context(rules=rules, clients=clients, deals=deals, client_files={p.stem for p in _yaml_files(root / "clients")})
     policy_problems = checks.run(checks.POLICY_CHECKS, ctx)
     result.problems.extend(policy_problems)
     if rules_ok and not any(p.severity == "error" for p in policy_problems):
-        _build(result, ctx, reading.raw, complete=complete)
+        _build(result, ctx, reading.raw, complete=complete, releases=releases)
     if not result.errors and complete:  # ids from every file: compare the editor's copy of them
         ids = collect_ids({k: d.data for k, d in rules.items()}, [d.data for d in clients.values()])
         result.problems.extend(stale_schemas(root, ids))
@@ -211,12 +214,27 @@ def _unknown_rules_file(rel: str, filename: str) -> Problem:
     )
 
 
-def _build(result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, complete: bool) -> None:
-    """Build the policy, run the workspace checks, and keep every client and deal without errors."""
+def _releases(
+    result: CheckResult, rules: dict[str, Document], deals: dict[str, Document], raw: dict[str, bytes]
+) -> tuple[PolicyRelease, ...]:
+    """The releases under ``policies/``; their problems, the rules files' version agreement and each deal's choice of policy."""
+    releases, problems = find_releases(result.root)
+    result.problems.extend(problems)
+    result.problems.extend(version_problems(rules))
+    rules_sha = {rel.removeprefix("rules/"): hashlib.sha256(data).hexdigest() for rel, data in raw.items() if rel.startswith("rules/")}
+    for doc in deals.values():
+        result.problems.extend(deal_problems(doc, releases, rules_sha))
+    return releases
+
+
+def _build(
+    result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, complete: bool, releases: tuple[PolicyRelease, ...] = ()
+) -> None:
+    """Build the policy, run the workspace checks (each deal under its policy), and keep every client and deal without errors."""
     policy = build_policy(ctx.rules, raw)
     ctx.policy = policy
     ctx.calendar = calendar_for(policy)
-    result.problems.extend(checks.run(checks.WORKSPACE_CHECKS, ctx))
+    result.problems.extend(workspace_checks(ctx, result.root, releases))
     bad = {p.file for p in result.errors}
     result.partial = Workspace(
         root=result.root,
@@ -224,6 +242,7 @@ def _build(result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, c
         clients={k: build_client(d.data, d.rel) for k, d in ctx.clients.items() if d.rel not in bad},
         deals={k: build_deal(d.data, d.rel) for k, d in ctx.deals.items() if d.rel not in bad},
         sources=raw,
+        releases=releases,
     )
 
 

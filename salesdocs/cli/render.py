@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from salesdocs.cli.session import common, print_json, say, workspace_root
+from salesdocs.cli.session import common, policy_choice, print_json, say, workspace_root
 from salesdocs.errors import UsageError
 from salesdocs.render.kinds import COMMAND_KINDS
 
@@ -31,6 +31,7 @@ from salesdocs.render.kinds import COMMAND_KINDS
     default=None,
     help="quote、appendix、intro 的语言：zh、en、zh-en 中英对照（默认取交易/客户的语言）/ document language",
 )
+@policy_choice
 @common
 def render(
     kind: str,
@@ -40,6 +41,7 @@ def render(
     date_from: str | None,
     date_to: str | None,
     doc_lang: str | None,
+    policy: str | None,
     fmt: str,
 ) -> int:
     """生成 PDF：intro、quote DEAL、appendix DEAL、visit-pack CLIENT、aftersales。
@@ -49,7 +51,7 @@ def render(
     from salesdocs.render.documents import render_checked
     from salesdocs.workspace import check_workspace
 
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"policy": policy}
     if kind == "visit-pack":
         options["deal"] = deal
     if kind == "aftersales":
@@ -86,8 +88,9 @@ def render(
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认 CPU 核数）/ worker processes")
 @click.option("--force", is_flag=True, help="全部重新生成 / rebuild everything")
+@policy_choice
 @common
-def build(out_dir: Path | None, jobs: int | None, force: bool, fmt: str) -> int:
+def build(out_dir: Path | None, jobs: int | None, force: bool, policy: str | None, fmt: str) -> int:
     """生成工作区的全部文档（增量、并行）/ render every document, incrementally and in parallel."""
     from salesdocs.build import BuildReport, JobResult
     from salesdocs.build import build as run_build
@@ -101,7 +104,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, fmt: str) -> int:
                 failed = f" — {say(result.zh, result.en)}" if result.status == "failed" else ""
                 click.echo(f"[{done}/{total}] {_status(result.status)} {_shown(result.job.out_path)}{failed}")
 
-        report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress)
+        report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress, policy=policy)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -111,7 +114,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, fmt: str) -> int:
             def progress_bar(result: JobResult, done: int, total: int) -> None:
                 bar.update(task, total=total, completed=done, description=f"{_status(result.status)} {result.job.out_path.name}")
 
-            report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress_bar)
+            report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress_bar, policy=policy)
     written, skipped, failed = (report.by_status(s) for s in ("written", "skipped", "failed"))
     if fmt == "json":
         print_json(

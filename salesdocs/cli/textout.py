@@ -56,6 +56,11 @@ def quote_table(q: Quote, ws: Any, lang: str) -> None:
         console.print(f"  {p.name} {format_percent(p.percent)}%: {format_yuan(p.amount)} — {p.due}")
     if q.estimated:
         console.print("* " + ("estimated: the year has no official holiday data yet" if en else "预计日期：该年份尚无官方节假日数据"))
+    policy = ws.policy
+    if en:
+        console.print(f"Policy {policy.version}" + (" (DRAFT: the unreleased working copy rules/)" if policy.draft else ""))
+    else:
+        console.print(f"政策版本 {policy.version}" + ("（草稿：未发布的工作稿 rules/）" if policy.draft else ""))
 
 
 def refund_text(r: RefundResult, lang: str, name: str = "") -> str:

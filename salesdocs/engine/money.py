@@ -181,9 +181,19 @@ def in_words(x: Decimal) -> str:
 
 
 def chinese_numeral(n: int) -> str:
-    """A whole number in Chinese numerals, as article numbers are written: 1 → 一, 12 → 十二, 20 → 二十."""
+    """A whole number in Chinese numerals, as article numbers are written: 1 → 一, 12 → 十二, 20 → 二十.
+
+    1 to 99 (every article number) are written here; cn2an's converter, whose import costs about
+    half a second, is loaded only for larger numbers.
+    """
+    if 0 < n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens < 2 else _DIGITS[tens]) + ("十" if tens else "") + (_DIGITS[ones] if ones else "")
     numeral: str = _an2cn()(str(n), "low")
     return numeral
+
+
+_DIGITS = "〇一二三四五六七八九"
 
 
 @cache

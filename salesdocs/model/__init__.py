@@ -50,6 +50,7 @@ from salesdocs.model.deals import (
 from salesdocs.model.policy import (
     Policy,
     PolicyFile,
+    PolicyRelease,
 )
 from salesdocs.model.presales import (
     Dimension,
@@ -106,6 +107,7 @@ __all__ = [
     "MainContract",
     "Policy",
     "PolicyFile",
+    "PolicyRelease",
     "PreSales",
     "PresalesStage",
     "RefundBase",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from salesdocs.model.policy import Policy
+from salesdocs.model.policy import Policy, PolicyRelease
 
 #: a document's language: Chinese, English, or 中英对照 (each text in Chinese, then in English)
 DocLanguage = Literal["zh", "en", "zh-en"]
@@ -76,6 +76,8 @@ class Deal:
     agency_contacts: tuple[DealContact, ...] = ()
     #: the main contract this appendix is an annex to; None: the appendix stands alone
     main_contract: MainContract | None = None
+    #: the release this deal is pinned to (``policy:``); None: chosen by the deal's date
+    policy: str | None = None
     title_en: str = ""
     language: DocLanguage | None = None  # None: the client's language, else zh
     prevailing_language: Literal["zh", "en"] = "zh"  # which version prevails in a bilingual appendix
@@ -109,6 +111,10 @@ class Workspace:
     clients: dict[str, Client] = field(hash=False)
     deals: dict[str, Deal] = field(hash=False)
     sources: dict[str, bytes] = field(hash=False, repr=False)  # rel path → exact bytes read
+    #: the released policies under ``policies/``, oldest effective date first
+    releases: tuple[PolicyRelease, ...] = field(default=(), hash=False)
+    #: the workspace as seen under each release or ``rules`` already loaded (see ``salesdocs.api.deal_workspace``)
+    views: dict[str, Workspace] = field(default_factory=dict, hash=False, repr=False, compare=False)
 
     def client(self, client_id: str) -> Client | None:
         return self.clients.get(client_id)

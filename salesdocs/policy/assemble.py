@@ -338,6 +338,7 @@ def build_deal(data: dict[str, Any], rel: str) -> Deal:
         title_en=text(data, "title_en"),
         language=data.get("language"),
         prevailing_language=data.get("prevailing_language", "zh"),
+        policy=str(data["policy"]) if "policy" in data else None,
     )
 
 

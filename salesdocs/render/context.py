@@ -149,7 +149,14 @@ def provenance_ctx(ws: Workspace, inputs_hash: str, *, client_facing: bool = Fal
         shown = client_facing_yaml(f.rel, ws.sources[f.rel]) if client_facing else None
         sha = hashlib.sha256(shown).hexdigest() if shown is not None else f.sha256
         files.append({"rel": f.rel, "version": f.version, "effective": f.effective, "sha": sha[:12]})
-    return {"policy_version": ws.policy.version, "hash": inputs_hash, "short_hash": inputs_hash[:10], "files": files}
+    return {
+        "policy_version": ws.policy.version,
+        "release": ws.policy.release,
+        "draft": ws.policy.draft,
+        "hash": inputs_hash,
+        "short_hash": inputs_hash[:10],
+        "files": files,
+    }
 
 
 def client_ctx(client: Client | None, fallback_id: str, deal: Deal | None = None, *, internal: bool = False) -> dict[str, Any]:

@@ -9,16 +9,17 @@ incremental build can compare inputs hashes first; :func:`render_prepared` write
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesdocs.api import find_deal
+from salesdocs.api import deal_workspace, find_deal
 from salesdocs.engine.pricing import quote_number
 from salesdocs.errors import PolicyError, UsageError
 from salesdocs.model import DOC_LANGUAGES, Deal, DocLanguage, Workspace
 from salesdocs.policy.audience import client_facing_yaml
+from salesdocs.policy.releases import view
 from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
 from salesdocs.render.aftersales import prepare_aftersales
@@ -123,8 +124,9 @@ def _prepare_intro(ws: Workspace, target: str | None, doc_lang: str | None = Non
     )
 
 
-def _prepare_quote(ws: Workspace, target: str | None, doc_lang: str | None = None, **_: Any) -> Prepared:
+def _prepare_quote(ws: Workspace, target: str | None, doc_lang: str | None = None, *, policy: str | None = None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
+    ws = deal_workspace(ws, deal, policy)
     lang = doc_language(ws, DocumentKind.QUOTE, target, doc_lang)
     inputs = inputs_of(ws, deal, extra=[("doc-lang", lang.encode())])
     h = hash_inputs(inputs)
@@ -138,11 +140,13 @@ def _prepare_quote(ws: Workspace, target: str | None, doc_lang: str | None = Non
         inputs=inputs,
         inputs_hash=h,
         pdf_a=True,
+        workspace=ws,
     )
 
 
-def _prepare_appendix(ws: Workspace, target: str | None, doc_lang: str | None = None, **_: Any) -> Prepared:
+def _prepare_appendix(ws: Workspace, target: str | None, doc_lang: str | None = None, *, policy: str | None = None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
+    ws = deal_workspace(ws, deal, policy)
     lang = doc_language(ws, DocumentKind.APPENDIX, target, doc_lang)
     inputs = inputs_of(ws, deal, extra=[("doc-lang", lang.encode())], contract=True)
     h = hash_inputs(inputs)
@@ -156,6 +160,7 @@ def _prepare_appendix(ws: Workspace, target: str | None, doc_lang: str | None = 
         inputs=inputs,
         inputs_hash=h,
         pdf_a=True,
+        workspace=ws,
     )
 
 
@@ -176,7 +181,11 @@ def prepare(ws: Workspace, kind: DocumentKind | str, target: str | None, **optio
     if builder is None:
         parts = " + ".join(p.value for p in k.parts)
         raise UsageError(f"{k.value} 由多个文档组成（{parts}），请用 render()", f"{k.value} is several documents ({parts}); use render()")
-    return builder(ws, target, **options)
+    policy = options.pop("policy", None)
+    if policy is not None and not k.needs_deal:  # a deal's documents choose their policy themselves
+        ws = view(ws, policy)
+    prepared = builder(ws, target, policy=policy, **options)
+    return prepared if prepared.workspace is not None else replace(prepared, workspace=ws)
 
 
 def _ascii_name(rel: str) -> str:
@@ -203,6 +212,7 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
     """Write one prepared document as a PDF at ``out_path`` (atomically); returns the path."""
     from salesdocs.render.pdf import Attachment, PdfMeta, write_pdf
 
+    ws = prepared.workspace or ws
     html = render_html(ws, prepared)
     attachments: list[Attachment] = []
     if prepared.pdf_a:  # the quote and the appendix: the deal and the policy it cites, client-facing parts only
@@ -214,7 +224,7 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
         title=prepared.title,
         author=ws.policy.company.name,
         subject=prepared.subject,
-        keywords=[*prepared.keywords, f"policy {ws.policy.version}"],
+        keywords=[*prepared.keywords, f"policy {ws.policy.version}", *(["草稿 draft"] if ws.policy.draft else [])],
         created=prepared.created,
         inputs_hash=prepared.inputs_hash,
     )
