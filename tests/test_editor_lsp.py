@@ -81,7 +81,7 @@ def test_every_sample_and_init_file_is_clean_in_the_editor(server: LspClient, sa
     init = tmp_path / "new"
     init_workspace(init)
     files = [*_files(sample), *_files(init)]
-    assert len(files) == 14 + 10
+    assert len(files) == 16 + 10  # 16 sample files (8 rules, 4 clients, 4 deals), 10 from init
     found = {f"{p.parent.parent.name}/{p.parent.name}/{p.name}": server.open(p) for p in files}
     assert {name: diags for name, diags in found.items() if diags} == {}
 
