@@ -140,7 +140,7 @@ def test_due_dates_across_spring_festival(ws) -> None:  # type: ignore[no-untype
 def test_due_date_in_2027_is_estimated_until_calendar_covers_it(workspace: Path) -> None:
     ws = load_workspace(workspace)
     w = api.due_dates(ws, "copywriting", None, date(2026, 12, 28))
-    # an estimate, but New Year's Day (a fixed-date holiday) is still skipped: 12-29, 12-30, 12-31, 1-4, 1-5
+    # an estimate, but New Year's Day (a statutory holiday) is still skipped: 12-29, 12-30, 12-31, 1-4, 1-5
     assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 5), True)
     cal = workspace / "rules/calendar.yaml"
     cal.write_text(
@@ -156,9 +156,10 @@ def test_due_date_in_2027_is_estimated_until_calendar_covers_it(workspace: Path)
     assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 6), False)
 
 
-def test_estimates_skip_fixed_date_holidays(ws) -> None:  # type: ignore[no-untyped-def]
-    w = api.due_dates(ws, "logo-design", None, date(2027, 9, 28))  # Tue; 10-1..10-3 off, 10-2/10-3 a weekend
-    assert (w.earliest, w.latest, w.estimated) == (date(2027, 10, 4), date(2027, 10, 6), True)
+def test_estimates_skip_statutory_holidays_and_bujia(ws) -> None:  # type: ignore[no-untyped-def]
+    # Tue 9-28: 9-29, 9-30, then 10-1..10-3 off (10-2/10-3 a weekend, owed 补假 10-4 and 10-5) → 10-6, 10-7, 10-8
+    w = api.due_dates(ws, "logo-design", None, date(2027, 9, 28))
+    assert (w.earliest, w.latest, w.estimated) == (date(2027, 10, 6), date(2027, 10, 8), True)
 
 
 def test_due_tier_required_when_windows_differ(ws) -> None:  # type: ignore[no-untyped-def]
