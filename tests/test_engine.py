@@ -97,7 +97,9 @@ def test_uncovered_stage_is_reported(ws, tmp_path: Path) -> None:  # type: ignor
 
     r = refund_for("copywriting", "standard", replace(tier, ladder=closed), 2, Decimal("100"))
     assert not r.covered and r.kind == "none" and r.refund == Decimal("0.00")
-    assert "revision-2" in r.rule
+    # each language on its own: no English in the Chinese reason
+    assert r.rule == "退款阶梯 closed 没有规定第 2 次修改后的退款"
+    assert r.rule_en == "ladder closed has no step for after revision 2"
 
 
 def test_writer_change_allowance(ws) -> None:  # type: ignore[no-untyped-def]
@@ -288,6 +290,7 @@ def test_cli_due_and_refund_json(agency_cli: Cli) -> None:
         "step": "rev-2",
         "number": 3,
         "text": "第二次修改后不满意，退还该件退款基数的 30%",
+        "text_en": "",
         "source": data["rule"]["source"],
     }
     # no deal: the amount is both the refund base and what was paid, and the answer says so
@@ -318,8 +321,8 @@ def test_cli_refund_text_at_most(agency_cli: Cli) -> None:
         ),
         (["due", "logo-design", "--start", "2026/09/28"], "--start: not a date: 2026/09/28 (expected YYYY-MM-DD, e.g. 2026-09-28)"),
         (
-            ["refund", "copywriting", "--stage", "rev-2", "--amount", "1"],
-            "unknown stage rev-2; choose one of: first-draft, revision-1, revision-2, …, terminated",
+            ["refund", "copywriting", "--stage", "final", "--amount", "1"],
+            "unknown stage final; choose one of: first-draft, revision-1, revision-2, …, terminated (or e.g. revision2, second revision)",
         ),
         (["refund", "copywriting", "--stage", "revision-1", "--amount", "-5"], "--amount must be an amount ≥ 0: -5"),
         (["quote", "nope"], "unknown deal nope; choose one of: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo"),
