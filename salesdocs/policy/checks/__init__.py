@@ -10,7 +10,7 @@ rules of :mod:`.ladders`), then :mod:`.deals` (workspace checks); :mod:`.base` h
 context, the two registries and the helpers they share.
 """
 
-from salesdocs.policy.checks import contract, deals, rules
+from salesdocs.policy.checks import contract, deals, newcomer, rules
 from salesdocs.policy.checks.base import POLICY_CHECKS, WORKSPACE_CHECKS, Context, PolicyCheck, policy_check, run, workspace_check
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "PolicyCheck",
     "contract",
     "deals",
+    "newcomer",
     "policy_check",
     "rules",
     "run",
