@@ -115,11 +115,11 @@ def _rule_functions(conn: sqlite3.Connection, policy: Policy) -> None:
 
     rule = response_rule(policy)
 
-    @functools.lru_cache(maxsize=4096)
+    @functools.cache
     def due(received: str) -> str:
-        return rule.deadline(datetime.fromisoformat(received)).strftime("%Y-%m-%d %H:%M:%S")
+        return rule.deadline(datetime.fromisoformat(received)).isoformat(" ", "seconds")
 
-    @functools.lru_cache(maxsize=4096)
+    @functools.cache
     def in_hours(received: str) -> int:
         return int(rule.in_hours(datetime.fromisoformat(received)))
 
