@@ -17,6 +17,7 @@ system:
 $(STAMP): export PYTHONWARNINGS = ignore:Editable installation
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || { echo "creating $(VENV) with $$(python3 -V)"; python3 -m venv $(VENV); }
+	@echo "upgrading pip and setuptools in $(VENV) (a few seconds)"
 	@$(PIP) install -q -c constraints.txt --upgrade pip setuptools
 	@echo "installing salesdocs (editable) and the Python packages pinned in constraints.txt into $(VENV)"
 	$(PIP) install -c constraints.txt --build-constraint constraints.txt -e '.[test]'

@@ -23,7 +23,7 @@ from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.refunds import TERMINATED, RefundResult, line_item_total, refund_for
 from salesdocs.engine.refunds import refund_line as refund_line_of
 from salesdocs.errors import UsageError
-from salesdocs.model import Deal, Service, Tier, Workspace, parse_stage
+from salesdocs.model import Deal, Service, Tier, Workspace, stage_id, stage_zh
 from salesdocs.policy import releases
 
 
@@ -64,13 +64,22 @@ def _did_you_mean(value: str, known: object) -> tuple[str, str]:
     return (f"（是不是 {close[0]}？）", f" (did you mean {close[0]}?)") if close else ("", "")
 
 
+def _name_key(text: str) -> str:
+    """A name as typed, for comparing: full-width folded (NFKC), no spaces, case ignored."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
 def find_service(ws: Workspace, service_id: str) -> Service:
-    service = ws.policy.service(service_id)
+    """The service with this id — or with this name (``LOGO设计`` for ``LOGO 设计``)."""
+    service = ws.policy.service(service_id) or next((s for s in ws.policy.services if _name_key(s.name) == _name_key(service_id)), None)
     if service is None:
+        choices_zh = ", ".join(f"{s.id}（{s.name}）" for s in ws.policy.services)
         choices = ", ".join(s.id for s in ws.policy.services)
         hint_zh, hint_en = _did_you_mean(service_id, [s.id for s in ws.policy.services])
         raise UsageError(
-            f"找不到服务 {service_id}{hint_zh}；可选：{choices}", f"unknown service {service_id}{hint_en}; choose one of: {choices}"
+            f"找不到服务 {service_id}{hint_zh}；可选：{choices_zh}", f"unknown service {service_id}{hint_en}; choose one of: {choices}"
         )
     return service
 
@@ -78,11 +87,12 @@ def find_service(ws: Workspace, service_id: str) -> Service:
 def find_tier(service: Service, tier_id: str | None, *, same: str) -> tuple[Tier, str | None]:
     """The tier named, or — when none is named — the only one, or any when all agree on ``same``."""
     if tier_id is not None:
-        tier = service.tier(tier_id)
+        tier = service.tier(tier_id) or next((t for t in service.tiers if _name_key(t.name) == _name_key(tier_id)), None)
         if tier is None:
             choices = ", ".join(t.id for t in service.tiers)
+            choices_zh = ", ".join(f"{t.id}（{t.name}）" for t in service.tiers)
             raise UsageError(
-                f"服务 {service.id} 没有档位 {tier_id}；可选：{choices}",
+                f"服务 {service.id} 没有档位 {tier_id}；可选：{choices_zh}",
                 f"service {service.id} has no tier {tier_id}; choose one of: {choices}",
             )
         return tier, tier.id
@@ -149,15 +159,27 @@ STAGES_HINT = "first-draft, revision-1, revision-2, …"
 
 
 def parse_refund_stage(ws: Workspace, stage: str | int) -> int:
-    """``first-draft`` → 0, ``revision-N`` → N, ``terminated`` (when the policy sets a refund for it)."""
+    """``first-draft`` → 0, ``revision-N`` → N, ``terminated`` (when the policy sets a refund for it);
+    also as people write them (初稿, 第二次修改, 二改, revision2, second revision: :func:`read_stage`)."""
+    from salesdocs.engine.stages import read_stage, stage_suggestion
+
     terminable = ws.policy.refund_terms.termination_started is not None
     if stage == "terminated" and terminable:
         return TERMINATED
-    number = stage if isinstance(stage, int) else parse_stage(stage)
-    if number is None or number < 0:
-        choices = STAGES_HINT + (", terminated" if terminable else "")
-        raise UsageError(f"未知的阶段 {stage}；可选：{choices}", f"unknown stage {stage}; choose one of: {choices}")
-    return number
+    number = stage if isinstance(stage, int) else read_stage(stage)
+    if number is not None and number >= 0:
+        return number
+    choices = STAGES_HINT + (", terminated" if terminable else "")
+    guess = stage_suggestion(stage) if isinstance(stage, str) else None
+    if guess is not None:
+        raise UsageError(
+            f"阶段 {stage} 不明确：是{stage_zh(guess)}（--stage {stage_id(guess)}）吗？初稿写 first-draft",
+            f"stage {stage} is ambiguous: do you mean after revision {guess} (--stage {stage_id(guess)})? The first draft is first-draft",
+        )
+    raise UsageError(
+        f"未知的阶段 {stage}；可选：{choices}（也可写 初稿、第 2 次修改后、二改）",
+        f"unknown stage {stage}; choose one of: {choices} (or e.g. revision2, second revision)",
+    )
 
 
 def _check_amount(amount: Decimal, name_zh: str, name_en: str) -> None:

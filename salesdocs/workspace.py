@@ -195,8 +195,10 @@ def _missing_rules_file(name: str) -> Problem:
         "missing-file",
         f"缺少规则文件 rules/{name}.yaml",
         f"the rules file rules/{name}.yaml is missing",
-        hint_zh="用 salesdocs init 新建一个工作区可以看到每个文件的样例",
-        hint_en="salesdocs init creates a workspace with an example of every file",
+        hint_zh=f"运行 salesdocs init 新建一个样例工作区（例如 salesdocs init /tmp/样例），"
+        f"把其中的 rules/{name}.yaml 复制到这里再按你的政策修改",
+        hint_en=f"run salesdocs init to make an example workspace (e.g. salesdocs init /tmp/example), copy its rules/{name}.yaml "
+        "here and adapt it to your policy",
     )
 
 

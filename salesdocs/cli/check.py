@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from salesdocs.cli.problems import format_problem, summary
-from salesdocs.cli.session import common, lang, lang_option, print_json, say, workspace_root
+from salesdocs.cli.session import common, format_option, lang, lang_option, print_json, say, workspace_root
 from salesdocs.engine.money import format_yuan
 from salesdocs.model import Workspace
 
@@ -74,11 +74,15 @@ def contents(ws: Workspace) -> str:
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @lang_option
-def init(directory: Path) -> int:
+@format_option
+def init(directory: Path, fmt: str) -> int:
     """新建工作区 / create a new workspace from the packaged defaults."""
     from salesdocs.init import init_workspace
 
     written = init_workspace(directory)
+    if fmt == "json":
+        print_json({"created": str(directory), "files": [str(path) for path in written], "next": f"cd {directory} && salesdocs check"})
+        return 0
     click.echo(say(f"已新建工作区 {directory}（{len(written)} 个文件）", f"created workspace {directory} ({len(written)} files)"))
     for path in written:
         click.echo(f"  {path}")

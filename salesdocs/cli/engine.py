@@ -60,7 +60,12 @@ def due(service: str, tier: str | None, start: str, policy: str | None, fmt: str
 @click.command()
 @click.argument("service", required=False)
 @click.option("--tier", default=None, help="档位 / tier id")
-@click.option("--stage", default=None, help="first-draft, revision-1, revision-2 …, terminated")
+@click.option(
+    "--stage",
+    default=None,
+    help="阶段：first-draft、revision-1、revision-2 …、terminated；也可写 初稿、第2次修改后、二改 / "
+    "stage (revision2 and second revision work too)",
+)
 @click.option("--amount", default=None, help="已付金额（不按交易计算时）/ amount paid, without a deal")
 @click.option("--deal", default=None, help="按交易计算：交易编号或文件 / from a deal: its id or file")
 @click.option("--line", "line_no", default=None, help="交易的第几行（同报价单，从 1 开始）/ the deal's line, as the quote numbers it")

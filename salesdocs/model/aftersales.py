@@ -35,7 +35,8 @@ class ServiceHours:
 
     A message is *in hours* when it arrives on a service day at or after ``start`` and before
     ``end``.  Any other message is answered by ``reply_by`` on the next service day — or, when
-    it arrives on a service day before ``start``, by ``reply_by`` that same day.
+    it arrives on a service day before ``start``, by ``reply_by`` that same day.  The rule is
+    applied in one place: :meth:`salesdocs.engine.response.ResponseRule.deadline`.
     """
 
     days: ServiceDays

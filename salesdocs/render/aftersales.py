@@ -70,7 +70,7 @@ def _charts(stats: dict[str, Any], ws: Workspace) -> dict[str, str | None]:
         out["satisfaction"] = charts.data_url(charts.satisfaction_bars(head["satisfaction"], width_mm=78, height_mm=34))
     if any(m["count"] for m in stats["trend"]):
         months = [{**m, "current": m["month"] >= f"{stats['period']['start']:%Y-%m}"} for m in stats["trend"]]
-        out["trend"] = charts.data_url(charts.trend_chart(months, limit_minutes=stats["response_minutes"]))
+        out["trend"] = charts.data_url(charts.trend_chart(months, line_label="按时首次回复（%）"))
     return out
 
 

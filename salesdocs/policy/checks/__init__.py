@@ -10,7 +10,7 @@ rules of :mod:`.ladders`), then :mod:`.deals` and :mod:`.english` (workspace che
 context, the two registries and the helpers they share.
 """
 
-from salesdocs.policy.checks import contract, deals, english, figures, leftovers, rules
+from salesdocs.policy.checks import contract, deals, english, figures, leftovers, newcomer, rules
 from salesdocs.policy.checks.base import POLICY_CHECKS, WORKSPACE_CHECKS, Context, PolicyCheck, policy_check, run, workspace_check
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "english",
     "figures",
     "leftovers",
+    "newcomer",
     "policy_check",
     "rules",
     "run",

@@ -188,9 +188,10 @@ def _calendar_estimates(doc: Document, quote: Quote) -> Iterator[Problem]:
             doc.pos(("lines", line.number - 1)),
             "calendar-estimate",
             f"第 {line.number} 行的交付日期 {due} 落在没有官方节假日数据的年份，只能估算"
-            "（周一至周五，并避开元旦、劳动节、国庆节等固定日期的假日）",
+            "（周一至周五，避开《全国年节及纪念日放假办法》的法定节假日及周末补假；调休上班日要等国务院公布）",
             f"line {line.number}'s due date {due} falls in a year without official holiday data; "
-            "it is only an estimate (Monday–Friday, skipping the fixed-date holidays)",
+            "it is only an estimate (Monday–Friday, skipping the statutory holidays and the weekday off owed "
+            "for one on a weekend; make-up working days are known only when the State Council publishes them)",
             severity="warning",
             hint_zh="国务院公布放假安排后，在 rules/calendar.yaml 中补充该年份",
             hint_en="once the State Council publishes the schedule, add that year to rules/calendar.yaml",
