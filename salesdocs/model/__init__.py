@@ -36,6 +36,7 @@ from salesdocs.model.contract import (
     texts,
 )
 from salesdocs.model.deals import (
+    ClauseOverride,
     Client,
     Deal,
     DealContact,
@@ -84,6 +85,7 @@ __all__ = [
     "Category",
     "Channel",
     "Clause",
+    "ClauseOverride",
     "Client",
     "Company",
     "Condition",

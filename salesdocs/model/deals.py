@@ -67,6 +67,12 @@ class Deal:
     agency_contacts: tuple[DealContact, ...] = ()
     #: the main contract this appendix is an annex to; None: the appendix stands alone
     main_contract: MainContract | None = None
+    #: clauses whose wording was negotiated for this deal only (``clauses:``), each with its approver
+    clause_overrides: tuple[ClauseOverride, ...] = ()
+
+    def clause_text(self, clause_id: str, standard: str) -> str:
+        """The wording of a clause in this deal's appendix: its override, else the standard text."""
+        return next((o.text for o in self.clause_overrides if o.id == clause_id), standard)
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,15 @@ class DealContact:
     title: str = ""
     email: str = ""
     wechat: str = ""
+
+
+@dataclass(frozen=True)
+class ClauseOverride:
+    """A deviation from the standard wording of one clause, negotiated for one deal."""
+
+    id: str
+    text: str
+    approver: str
 
 
 @dataclass(frozen=True)

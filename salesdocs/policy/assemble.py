@@ -16,6 +16,7 @@ from salesdocs.model import (
     Category,
     Channel,
     Clause,
+    ClauseOverride,
     Client,
     Company,
     Condition,
@@ -303,6 +304,9 @@ def build_deal(data: dict[str, Any], rel: str) -> Deal:
         main_contract=MainContract(number=str(mc["number"]), date=date.fromisoformat(mc["date"]))
         if (mc := data.get("main_contract"))
         else None,
+        clause_overrides=tuple(
+            ClauseOverride(id=str(c["id"]), text=str(c["text"]), approver=text(c, "approver")) for c in data.get("clauses") or ()
+        ),
     )
 
 

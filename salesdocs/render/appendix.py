@@ -18,7 +18,7 @@ from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.schedule import piece_deadlines
 from salesdocs.engine.settlement import line_shares
 from salesdocs.model import Deal, DealContact, Policy, Service, Tier, Workspace, stage_zh
-from salesdocs.policy.contract import deal_facts, number_contract, policy_value, references, resolve_text
+from salesdocs.policy.contract import deal_facts, number_contract, policy_value, references, resolve_slots
 
 __all__ = ["appendix_context", "deal_values"]
 
@@ -81,6 +81,33 @@ def _line_tiers(policy: Policy, q: Quote) -> list[tuple[Service, Tier]]:
     return pairs
 
 
+#: the column headings of the five tables, by row field (the PDF template and the DOCX both print these)
+COLUMNS: dict[str, dict[str, str]] = {
+    "scope-lines": {"service": "服务项目", "quantity": "数量", "scope": "服务内容", "deliverables": "交付物", "formats": "源文件格式"},
+    "price-lines": {
+        "service": "服务项目",
+        "unit_price": "单价",
+        "quantity": "数量",
+        "amount": "金额",
+        "discount": "分摊折扣",
+        "tax": "税额",  # the tax's own name (增值税) replaces this label for each deal
+        "total": "含税折后金额",
+        "piece_base": "每件退款基数",
+    },
+    "deal-lines": {"service": "服务项目", "window": "交付期限", "next_piece": "每增一件"},
+    "revision-allowances": {
+        "service": "服务项目",
+        "included": "包含修改",
+        "not_counted": "不计入次数",
+        "not_accepted": "不接受",
+        "extra_price": "额外修改（不含税）",
+        "change": "更换文案师/设计师",
+    },
+    "refund-ladders": {"percent": "退款比例", "kept": "乙方保留", "stage_suffix": "不满意"},
+}
+ESTIMATE_NOTE = "* 该年份尚无官方节假日安排，日期按法定节假日估算，安排公布后以实际工作日为准。"
+
+
 def _tables(ws: Workspace, deal: Deal, q: Quote) -> dict[str, dict[str, Any]]:
     """The five computed tables: rows of display text and amounts (the template formats nothing)."""
     policy = ws.policy
@@ -129,16 +156,25 @@ def _tables(ws: Workspace, deal: Deal, q: Quote) -> dict[str, dict[str, Any]]:
                 ],
             }
         )
+    price_columns = {**COLUMNS["price-lines"], "tax": q.tax_name}
     return {
-        "scope-lines": {"rows": scope},
+        "scope-lines": {"rows": scope, "columns": COLUMNS["scope-lines"]},
         "price-lines": {
             "rows": prices,
+            "columns": price_columns,
             "totals": {"amount": _money(q.subtotal), "discount": _money(-q.discount), "tax": _money(q.tax), "total": _money(q.total)},
             "tax_name": q.tax_name,
+            "total_label": "合计（元）",
         },
-        "deal-lines": {"rows": dates, "estimated": estimated, "start": _date(deal.start)},
-        "revision-allowances": {"rows": _revision_rows(pairs)},
-        "refund-ladders": {"ladders": _ladder_rows(pairs)},
+        "deal-lines": {
+            "rows": dates,
+            "columns": {**COLUMNS["deal-lines"], "deadlines": f"各件最迟交付日（起算日 {_date(deal.start)}）"},
+            "estimated": estimated,
+            "note": ESTIMATE_NOTE if estimated else "",
+            "start": _date(deal.start),
+        },
+        "revision-allowances": {"rows": _revision_rows(pairs), "columns": COLUMNS["revision-allowances"]},
+        "refund-ladders": {"ladders": _ladder_rows(pairs), "columns": COLUMNS["refund-ladders"]},
     }
 
 
@@ -216,9 +252,15 @@ def appendix_context(ws: Workspace, deal: Deal) -> dict[str, Any]:
             if clause.table:
                 entry.update(caption=clause.caption, data=tables[clause.table])
             else:
-                entry["text"] = resolve_text(clause.text, lookup, f"rules/contract.yaml {clause.id}")
+                # the wording with its placeholders, and where each value landed (the DOCX carries both)
+                source = deal.clause_text(clause.id, clause.text)
+                text, slots = resolve_slots(source, lookup, f"rules/contract.yaml {clause.id}")
+                entry.update(text=text, source=source, slots=[{"start": a, "end": b, "name": n} for a, b, n in slots])
+                entry["deviation"] = source != clause.text
             items.append(entry)
-        out_articles.append({"id": article.article.id, "label": article.label, "title": article.article.title, "clauses": items})
+        out_articles.append(
+            {"id": article.article.id, "number": article.number, "label": article.label, "title": article.article.title, "clauses": items}
+        )
     return {
         "title": policy.contract.title,
         "articles": out_articles,

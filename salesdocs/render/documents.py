@@ -219,6 +219,10 @@ def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, o
     # the report is prepared from the user's own period words; the others from the canonical id
     prepare_target = target if k is DocumentKind.AFTERSALES else resolved
     destination = out or out_path(ws.root / "out", k, resolved)
+    if destination.suffix.lower() == ".docx":  # the format follows the file name (quote, appendix)
+        from salesdocs.render.docx import write_docx
+
+        return [write_docx(ws, prepare(ws, k, prepare_target, **options), k, str(resolved), destination)]
     if k is DocumentKind.VISIT_PACK:
         return [render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf") for part in k.parts]
     return [render_prepared(ws, prepare(ws, k, prepare_target, **options), destination)]
