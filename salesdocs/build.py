@@ -30,6 +30,7 @@ from salesdocs.errors import PolicyError, Problem, SalesdocsError
 from salesdocs.model import Workspace
 from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
+from salesdocs.render.docx import DOCX_KINDS, docx_path, read_docx_hash, write_docx
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.workspace import CheckResult, check_workspace
@@ -116,6 +117,7 @@ def build(
     recycle: int = RECYCLE_AFTER,
     only: Callable[[DocumentJob], bool] | None = None,
     progress: Callable[[JobResult, int, int], None] | None = None,
+    docx: bool = False,
 ) -> BuildReport:
     """Render every document of the workspace at ``root`` into ``out_dir``.
 
@@ -132,7 +134,8 @@ def build(
     report = BuildReport()
     planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
     failures = list(_broken_inputs(checked, ws, out_dir))
-    total = len(planned) + len(failures)
+    docx_jobs = [j for j in planned if docx and j.kind in DOCX_KINDS]
+    total = len(planned) + len(failures) + len(docx_jobs)
     done = 0
 
     def record(result: JobResult) -> None:
@@ -163,6 +166,7 @@ def build(
         _render_here(ws, todo, record)
     elif todo:
         _render_in_pool(ws, todo, workers, recycle, record)
+    _write_docx_files(ws, docx_jobs, force, record)
     report.seconds = time.perf_counter() - started
     order = {id(j): i for i, j in enumerate(planned)}
     report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
@@ -170,6 +174,23 @@ def build(
 
 
 Record = Callable[[JobResult], None]
+
+
+def _write_docx_files(ws: Workspace, jobs: list[DocumentJob], force: bool, record: Record) -> None:
+    """``--docx``: a Word file beside each quote and appendix PDF, skipped when its hash is current."""
+    for job in jobs:
+        path = docx_path(job.out_path)
+        t0 = time.perf_counter()
+        try:
+            prepared = prepare(ws, job.kind, job.target)
+            if not force and path.is_file() and read_docx_hash(path) == prepared.inputs_hash:
+                record(JobResult(DocumentJob(job.kind, job.target, path), "skipped"))
+                continue
+            write_docx(ws, prepared, job.kind, str(job.target), path)
+        except SalesdocsError as exc:
+            record(JobResult(DocumentJob(job.kind, job.target, path), "failed", time.perf_counter() - t0, exc.zh, exc.en))
+            continue
+        record(JobResult(DocumentJob(job.kind, job.target, path), "written", time.perf_counter() - t0))
 
 
 def _render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record: Record) -> None:

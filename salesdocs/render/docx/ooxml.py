@@ -86,12 +86,12 @@ def set_fonts(doc: DocxDocument, sans_styles: Iterable[str], heading_styles: Ite
     styles = doc.styles.element
     defaults = _child(_child(styles, "w:docDefaults", first=True), "w:rPrDefault")
     rfonts(_child(defaults, "w:rPr"), BODY_FONT, LATIN_FONT)
-    sans, headings = set(sans_styles), set(heading_styles)
+    sans, headings = {s.lower() for s in sans_styles}, {h.lower() for h in heading_styles}
     for style in styles.findall(qn("w:style")):
         if style.get(qn("w:type")) == "numbering":
             continue  # numbering styles take no run properties
         name = style.find(qn("w:name"))
-        label = name.get(qn("w:val")) if name is not None else ""
+        label = str(name.get(qn("w:val"))).lower() if name is not None else ""  # Word keeps "heading 1" lower-case
         if label in headings:
             rfonts(_child(style, "w:rPr"), HEADING_FONT, SANS_LATIN)
         elif label in sans:
