@@ -30,8 +30,8 @@ from salesdocs.errors import PolicyError, Problem, SalesdocsError
 from salesdocs.model import Workspace
 from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
-from salesdocs.render.docx import DOCX_KINDS, docx_path, read_docx_hash, write_docx
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
+from salesdocs.render.docx import DOCX_KINDS, docx_path, read_docx_hash, write_docx
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.workspace import CheckResult, check_workspace
 

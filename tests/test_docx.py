@@ -16,6 +16,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from salesdocs.engine.money import chinese_numeral
+from salesdocs.policy.audience import client_facing_yaml
 from salesdocs.render.documents import prepare, render
 from salesdocs.workspace import load_workspace
 
@@ -229,6 +230,8 @@ def test_apply_deal_needs_an_approver_and_changes_that_deal_only(workspace: Path
     theirs = prepare(ws, "appendix", DEAL2)
     assert theirs.inputs_hash == other_hash
     assert all("书面、具体的修改意见" not in c.get("text", "") for a in theirs.context["contract"]["articles"] for c in a["clauses"])
+    projected = client_facing_yaml(f"deals/{DEAL1}.yaml", deal_file.read_bytes())
+    assert projected is not None and b"review-window" in projected and "总经理 张明".encode() not in projected
     check = run_cli("check", "--lang", "en", "-w", workspace)
     assert check.exit_code == 0
     assert f"deal {DEAL1}: clause review-window deviates from the standard wording (approved by 总经理 张明)" in check.out
@@ -265,7 +268,9 @@ def test_another_version_or_deal_is_named(workspace: Path, run_cli: Callable[...
     made = _ws_docx(workspace)
     edited = _edit(made, tmp_path / "v.docx", "review-window", "具体、完整的", "书面、具体的")
     deal_file = workspace / f"deals/{DEAL1}.yaml"
-    deal_file.write_text(deal_file.read_text(encoding="utf-8").replace("title: 新品发布品牌视觉", "title: 新品发布品牌视觉二期"), encoding="utf-8")
+    deal_file.write_text(
+        deal_file.read_text(encoding="utf-8").replace("title: 新品发布品牌视觉", "title: 新品发布品牌视觉二期"), encoding="utf-8"
+    )
     result = run_cli("redline", edited, "--apply", "policy", "--lang", "en", "-w", workspace)
     assert result.exit_code == 1
     assert f"is another version of deal {DEAL1}'s appendix (policy version 2026.1, checksum" in result.err

@@ -13,7 +13,9 @@ from salesdocs.cli.session import common, lang, load, print_json, say
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--author", default=None, help="只采纳此人的修订 / accept only this author's tracked changes")
-@click.option("--apply", "mode", type=click.Choice(["policy", "deal"]), default=None, help="写入 rules/contract.yaml（policy）或交易文件（deal）")
+@click.option(
+    "--apply", "mode", type=click.Choice(["policy", "deal"]), default=None, help="写入 rules/contract.yaml（policy）或交易文件（deal）"
+)
 @click.option("--approver", default=None, help="--apply deal：批准偏离标准文字的人 / who approved the deviation")
 @common
 def redline(file: Path, author: str | None, mode: str | None, approver: str | None, fmt: str) -> int:
@@ -82,7 +84,12 @@ def _print_applied(applied: object) -> None:
         for p in check.problems:
             click.echo(format_problem(p, lang()), err=not applied.written)
     if applied.written:
-        click.echo(say(f"已写入 {applied.target}：{'、'.join(applied.clauses)}；check 通过", f"wrote {applied.target}: {', '.join(applied.clauses)}; check passes"))  # fmt: skip
+        click.echo(
+            say(
+                f"已写入 {applied.target}：{'、'.join(applied.clauses)}；check 通过",
+                f"wrote {applied.target}: {', '.join(applied.clauses)}; check passes",
+            )
+        )
     elif applied.clauses:
         click.echo(say(f"check 未通过，未写入 {applied.target}", f"check does not pass; {applied.target} was not written"), err=True)
     else:

@@ -238,7 +238,9 @@ def deal_clauses(ctx: Context) -> Iterator[Problem]:
                 yield unknown_ref(doc, (*path, "id"), "合同条款", "contract clause", clause_id, names)
                 continue
             if clause_id in seen:
-                yield doc.problem(doc.pos((*path, "id")), "duplicate-id", f"条款 {clause_id} 写了两次", f"clause {clause_id} is given twice")
+                yield doc.problem(
+                    doc.pos((*path, "id")), "duplicate-id", f"条款 {clause_id} 写了两次", f"clause {clause_id} is given twice"
+                )
                 continue
             seen.add(clause_id)
             yield from _placeholders(doc, path, text, known, clause, clauses)

@@ -13,7 +13,6 @@ import hashlib
 from typing import Any
 
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
@@ -48,7 +47,8 @@ def _check_numbers(context: dict[str, Any]) -> None:
         expected = [f"{a}.{i}" for i in range(1, len(items) + 1)]
         if article["label"] != f"第{chinese_numeral(a)}条" or [c["number"] for c in items] != expected:
             raise RenderError(
-                f"合同附件编号与 Word 列表编号不一致（{article['label']}）", f"the appendix numbers differ from Word's list ({article['label']})"
+                f"合同附件编号与 Word 列表编号不一致（{article['label']}）",
+                f"the appendix numbers differ from Word's list ({article['label']})",
             )
 
 
@@ -71,12 +71,14 @@ def _table(doc: DocxDocument, item: dict[str, Any]) -> None:
     if kind == "refund-ladders":
         c = t["columns"]
         for ladder in t["ladders"]:
-            rows = [(f"{r['stages']}{c['stage_suffix']}", r["percent"], r["kept"]) for r in ladder["rows"]]
-            add_table(doc, (f"{ladder['name']}：{ladder['services']}", c["percent"], c["kept"]), rows, numeric=(1, 2), widths=(0.6, 0.2, 0.2))
+            steps = [(f"{r['stages']}{c['stage_suffix']}", r["percent"], r["kept"]) for r in ladder["rows"]]
+            add_table(
+                doc, (f"{ladder['name']}：{ladder['services']}", c["percent"], c["kept"]), steps, numeric=(1, 2), widths=(0.6, 0.2, 0.2)
+            )
         return
     columns: dict[str, str] = t["columns"]
     keys = list(columns)
-    rows = [[("；".join(r[k]) if isinstance(r[k], list) else str(r[k])) for k in keys] for r in t["rows"]]
+    rows: list[list[str]] = [[("；".join(r[k]) if isinstance(r[k], list) else str(r[k])) for k in keys] for r in t["rows"]]
     numeric: tuple[int, ...] = ()
     if kind == "price-lines":
         totals = t["totals"]
@@ -163,7 +165,7 @@ def appendix_document(ws: Workspace, prepared: Prepared, deal_id: str) -> DocxDo
     contract_version = next((f.version for f in ws.policy.files if f.name == "contract"), "")
     item_id = _guid(prepared.inputs_hash)
     add_custom_xml(doc, clauses_xml(context, deal_id, prepared, contract_version), item_id)
-    _keep_lines(doc)
+    _end_with_paragraph(doc)
     return doc
 
 
@@ -173,11 +175,10 @@ def _guid(seed: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
-def _keep_lines(doc: DocxDocument) -> None:
-    """Left-align the title block's subtitle rule; the parties table gets no heading row."""
-    for paragraph in doc.paragraphs[:2]:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _end_with_paragraph(doc: DocxDocument) -> None:
+    """Word expects a paragraph, not a table, right before the section properties."""
     body = doc.element.body
     sect = body.find(qn("w:sectPr"))
-    if sect is not None and sect.getprevious() is not None and sect.getprevious().tag != qn("w:p"):
-        body.insert(len(body) - 1, OxmlElement("w:p"))  # Word wants a paragraph after a final table
+    last = sect.getprevious() if sect is not None else None
+    if last is not None and last.tag != qn("w:p"):
+        last.addnext(OxmlElement("w:p"))

@@ -24,8 +24,7 @@ from salesdocs.policy.contract import RULES_NAMESPACES, value_location
 from salesdocs.policy.reader import read_yaml_bytes
 from salesdocs.render.docx.document import write_atomic
 from salesdocs.render.docx.redline import ClauseEdit, Figure, Redline, read_redline
-from salesdocs.render.documents import prepare
-from salesdocs.render.kinds import DocumentKind
+from salesdocs.render.inputs import hash_inputs, inputs_of
 from salesdocs.workspace import CheckResult, check_workspace
 
 __all__ = ["Applied", "Review", "apply_redline", "review"]
@@ -84,7 +83,12 @@ def _figure(ws: Workspace, deal: Deal, edit: ClauseEdit, start: int, end: int, n
             en=f"“{printed}” in {edit.label} is a clause number computed for this deal ({{{name}}}); it cannot be edited",
         )
     if name.split(".")[0] in RULES_NAMESPACES:
-        return Figure(name, printed, zh=f"{edit.label}中的“{printed}”来自政策（{{{name}}}）", en=f"“{printed}” in {edit.label} comes from the policy ({{{name}}})")  # fmt: skip
+        return Figure(
+            name,
+            printed,
+            zh=f"{edit.label}中的“{printed}”来自政策（{{{name}}}）",
+            en=f"“{printed}” in {edit.label} comes from the policy ({{{name}}})",
+        )
     return Figure(
         name,
         printed,
@@ -109,16 +113,16 @@ def review(ws: Workspace, path: Path, author: str | None = None) -> Review:
     for edit, touched in edits:
         figures = tuple(_figure(ws, deal, edit, start, end, name) for start, end, name in touched)
         clauses.append(replace(edit, figures=figures))
-    current = prepare(ws, DocumentKind.APPENDIX, deal.id).inputs_hash
+    current = hash_inputs(inputs_of(ws, deal, contract=True))  # what the appendix is made from today
     return Review(redline, tuple(clauses), current)
 
 
 # ----------------------------------------------------------------------------- exact YAML edits
 
 
-def _node_at(text: str, path: tuple[str | int, ...]) -> tuple[yaml.Node, yaml.Node | None]:
+def _node_at(text: str, path: tuple[str | int, ...]) -> tuple[Any, yaml.Node | None]:
     """The composed node at ``path`` and the key node holding it (character positions)."""
-    node: yaml.Node = yaml.compose(text, Loader=yaml.SafeLoader)
+    node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
     key: yaml.Node | None = None
     for step in path:
         if isinstance(step, int):
@@ -197,9 +201,15 @@ def _skip_reason(ws: Workspace, deal: Deal, edit: ClauseEdit, mode: str) -> tupl
     if edit.figures:
         return "；".join(f.zh for f in edit.figures), "; ".join(f.en for f in edit.figures)
     if not edit.after.strip() or edit.new_source is None:
-        return (f"{edit.label}整款被删除：请在 {CONTRACT} 中处理（删除或加 when:）", f"{edit.label} was deleted entirely: handle it in {CONTRACT} (remove it or add a when:)")  # fmt: skip
+        return (
+            f"{edit.label}整款被删除：请在 {CONTRACT} 中处理（删除或加 when:）",
+            f"{edit.label} was deleted entirely: handle it in {CONTRACT} (remove it or add a when:)",
+        )
     if mode == "policy" and any(o.id == edit.id for o in deal.clause_overrides):
-        return (f"{edit.label}在本交易中是单独商定的文字（{deal.rel}），请用 --apply deal", f"{edit.label} has deal-specific wording in {deal.rel}; use --apply deal")  # fmt: skip
+        return (
+            f"{edit.label}在本交易中是单独商定的文字（{deal.rel}），请用 --apply deal",
+            f"{edit.label} has deal-specific wording in {deal.rel}; use --apply deal",
+        )
     return None
 
 
@@ -222,7 +232,10 @@ def apply_redline(ws: Workspace, found: Review, mode: str, approver: str | None 
         raise SalesdocsError(f"{zh}；未写入任何文件", f"{en}; nothing was written")
     deal = ws.deals[found.redline.deal]
     if mode == "deal" and not (approver or "").strip():
-        raise UsageError("--apply deal 需要 --approver 审批人（偏离标准文字须经批准）", "--apply deal needs --approver NAME (a deviation from the standard wording needs an approver)")  # fmt: skip
+        raise UsageError(
+            "--apply deal 需要 --approver 审批人（偏离标准文字须经批准）",
+            "--apply deal needs --approver NAME (a deviation from the standard wording needs an approver)",
+        )
     rel = CONTRACT if mode == "policy" else deal.rel
     result = Applied(rel)
     text = ws.sources[rel].decode("utf-8")

@@ -95,7 +95,7 @@ def new_document() -> DocxDocument:
 
 
 def _bottom_border(paragraph: Paragraph, edge: str = "bottom") -> None:
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr: Any = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     line = OxmlElement(f"w:{edge}")
     for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "000000")):
@@ -133,7 +133,7 @@ def _cell_text(cell: Any, text: str, style: Any, align: WD_ALIGN_PARAGRAPH | Non
 
 
 def _repeat_header(table: Table) -> None:
-    trpr = table.rows[0]._tr.get_or_add_trPr()
+    trpr: Any = table.rows[0]._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     trpr.append(el)
     for row in table.rows:
@@ -153,7 +153,7 @@ def add_table(
     """A real Word table: a repeated heading row, sans 9 pt text, amounts right-aligned."""
     body = list(rows)
     cols = len(head) if head is not None else len(body[0])
-    table = doc.add_table(rows=(1 if head is not None else 0) + len(body), cols=cols)
+    table: Table = doc.add_table(rows=(1 if head is not None else 0) + len(body), cols=cols)
     table.style = doc.styles["Table Grid"] if grid else doc.styles["Normal Table"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     heading, text = doc.styles[TABLE_HEAD], doc.styles[TABLE_TEXT]
@@ -168,7 +168,8 @@ def add_table(
     if head is not None:
         _repeat_header(table)
     if widths is not None:
-        total = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
+        section = doc.sections[0]
+        total = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
         table.autofit = False
         for j, share in enumerate(widths):
             for cell in table.columns[j].cells:

@@ -198,7 +198,8 @@ def add_field(paragraph: Paragraph, instruction: str, shown: str, *, style: Any 
             r.append(etree.fromstring(etree.tostring(style)))
         for child in children:
             r.append(child)
-        paragraph._p.append(r)
+        p: Any = paragraph._p
+        p.append(r)
 
     def char(kind: str) -> Any:
         el = OxmlElement("w:fldChar")
@@ -224,12 +225,13 @@ def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int, *, after_run
     start.set(qn("w:name"), name)
     end = OxmlElement("w:bookmarkEnd")
     end.set(qn("w:id"), str(bookmark_id))
-    runs = paragraph._p.findall(qn("w:r"))
+    p: Any = paragraph._p
+    runs = p.findall(qn("w:r"))
     if after_runs < len(runs):
         runs[after_runs].addprevious(start)
     else:
-        paragraph._p.append(start)
-    paragraph._p.append(end)
+        p.append(start)
+    p.append(end)
 
 
 # ----------------------------------------------------------------------------- package parts

@@ -42,7 +42,13 @@ def _lines(doc: DocxDocument, q: dict[str, Any]) -> None:
         due = line["due_range"] + (" *" if line["estimated"] else "")
         rows.append((str(line["number"]), name, yuan(line["unit_price"]), f"{line['quantity']} {line['unit']}", yuan(line["amount"]), due))
     doc.add_paragraph()
-    add_table(doc, ("序号", "服务项目", "单价", "数量", "金额", "预计交付"), rows, numeric=(0, 2, 3, 4), widths=(0.07, 0.33, 0.14, 0.1, 0.14, 0.22))
+    add_table(
+        doc,
+        ("序号", "服务项目", "单价", "数量", "金额", "预计交付"),
+        rows,
+        numeric=(0, 2, 3, 4),
+        widths=(0.07, 0.33, 0.14, 0.1, 0.14, 0.22),
+    )
     totals = [("小计", yuan(q["subtotal"]))]
     if q["has_discount"]:
         totals.append((q["discount_label"], f"-{yuan(q['discount'])}"))
@@ -68,7 +74,11 @@ def _terms(doc: DocxDocument, c: dict[str, Any]) -> None:
     for i, note in enumerate(notes, start=1):
         doc.add_paragraph(f"{i}. {note}", style="Table Text")
     doc.add_paragraph()
-    sign = [("客户确认（签字 / 盖章）", f"{c['company']['name']}（盖章）"), ("", ""), ("日期：　　　　年　　月　　日", f"日期：{cn_date(q['date'])}")]
+    sign = [
+        ("客户确认（签字 / 盖章）", f"{c['company']['name']}（盖章）"),
+        ("", ""),
+        ("日期：　　　　年　　月　　日", f"日期：{cn_date(q['date'])}"),
+    ]
     add_table(doc, None, sign, widths=(0.5, 0.5), grid=False)
 
 

@@ -62,8 +62,15 @@ class Figure:
     en: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"placeholder": self.name, "printed": self.printed, "file": self.file, "line": self.line, "column": self.column,
-                "message_zh": self.zh, "message_en": self.en}  # fmt: skip
+        return {
+            "placeholder": self.name,
+            "printed": self.printed,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message_zh": self.zh,
+            "message_en": self.en,
+        }
 
 
 @dataclass(frozen=True)
@@ -131,20 +138,38 @@ def _read_parts(path: Path) -> dict[str, bytes]:
         raise _bad(path, f"无法读取：{exc.strerror or exc}", f"cannot read it: {exc.strerror or exc}") from None
     if raw.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in raw:
-            raise _bad(path, "文件设有打开密码（已加密），请在 Word 中取消密码后另存再试", "the file is password-protected (encrypted); remove the password in Word, save, and try again")
-        raise _bad(path, "这是旧版 Word（.doc）或其他 Office 文件，不是 DOCX；请在 Word 中另存为 .docx", "this is an old Word (.doc) or other Office file, not a DOCX; save it as .docx in Word")  # fmt: skip
+            raise _bad(
+                path,
+                "文件设有打开密码（已加密），请在 Word 中取消密码后另存再试",
+                "the file is password-protected (encrypted); remove the password in Word, save, and try again",
+            )
+        raise _bad(
+            path,
+            "这是旧版 Word（.doc）或其他 Office 文件，不是 DOCX；请在 Word 中另存为 .docx",
+            "this is an old Word (.doc) or other Office file, not a DOCX; save it as .docx in Word",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             parts = {}
             for info in z.infolist():
                 if info.file_size > MAX_PART:
-                    raise _bad(path, f"文件中的 {info.filename} 过大，不是 salesdocs 生成的合同附件", f"{info.filename} inside is too large: not a salesdocs appendix")  # fmt: skip
+                    raise _bad(
+                        path,
+                        f"文件中的 {info.filename} 过大，不是 salesdocs 生成的合同附件",
+                        f"{info.filename} inside is too large: not a salesdocs appendix",
+                    )
                 if info.filename == "word/document.xml" or info.filename.startswith("customXml/item"):
                     parts[info.filename] = z.read(info)
     except zipfile.BadZipFile:
         if raw[:4] == b"PK\x03\x04":
-            raise _bad(path, "文件已损坏（ZIP 结构不完整），请重新从 Word 另存", "the file is corrupt (broken ZIP structure); save it again from Word") from None
-        raise _bad(path, "不是 DOCX 文件（DOCX 是 ZIP 包，这个文件不是）", "not a DOCX file (a DOCX is a ZIP package; this is not)") from None
+            raise _bad(
+                path,
+                "文件已损坏（ZIP 结构不完整），请重新从 Word 另存",
+                "the file is corrupt (broken ZIP structure); save it again from Word",
+            ) from None
+        raise _bad(
+            path, "不是 DOCX 文件（DOCX 是 ZIP 包，这个文件不是）", "not a DOCX file (a DOCX is a ZIP package; this is not)"
+        ) from None
     except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
         raise _bad(path, f"文件已损坏（{exc}）", f"the file is corrupt ({exc})") from None
     if "word/document.xml" not in parts:
