@@ -30,6 +30,13 @@ __all__ = ["appendix_document", "bookmark_name"]
 SIGN_LINES = ("（盖章）", "授权代表（签字）：", "日期：　　　　年　　月　　日")
 VERIFY_NOTE = "核对信息（不构成本协议条款）：本协议所依据的服务政策文件及其客户可见部分的校验值如下。"
 VERIFY_HEAD = ("文件", "版本", "生效日期", "SHA-256（前 12 位）")
+#: column widths of the computed tables, as shares of the text width
+WIDTHS: dict[str, tuple[float, ...]] = {
+    "scope-lines": (0.2, 0.08, 0.32, 0.25, 0.15),
+    "price-lines": (0.15, 0.1, 0.07, 0.12, 0.12, 0.1, 0.12, 0.22),
+    "deal-lines": (0.22, 0.15, 0.14, 0.49),
+    "revision-allowances": (0.18, 0.09, 0.2, 0.2, 0.13, 0.2),
+}
 
 
 def bookmark_name(clause_id: str) -> str:
@@ -84,7 +91,7 @@ def _table(doc: DocxDocument, item: dict[str, Any]) -> None:
         totals = t["totals"]
         rows.append([t["total_label"], "", "", totals["amount"], totals["discount"], totals["tax"], totals["total"], ""])
         numeric = (1, 3, 4, 5, 6, 7)
-    add_table(doc, [columns[k] for k in keys], rows, numeric=numeric)
+    add_table(doc, [columns[k] for k in keys], rows, numeric=numeric, widths=WIDTHS.get(kind))
     if t.get("note"):
         doc.add_paragraph(t["note"], style="Table Text")
 

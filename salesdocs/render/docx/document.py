@@ -70,6 +70,7 @@ def _styles(doc: DocxDocument) -> None:
     heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     item = _paragraph_style(doc, ITEM, "Normal", 10.5)
     item.paragraph_format.widow_control = True
+    item.paragraph_format.space_before = Pt(3)
     caption = _paragraph_style(doc, "Caption", "Normal", 9.5, bold=True)
     caption.paragraph_format.keep_with_next = True
     caption.paragraph_format.space_before = Pt(6)
@@ -167,13 +168,13 @@ def add_table(
             _cell_text(table.rows[i + offset].cells[j], value, text, WD_ALIGN_PARAGRAPH.RIGHT if j in numeric else None)
     if head is not None:
         _repeat_header(table)
-    if widths is not None:
-        section = doc.sections[0]
-        total = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
-        table.autofit = False
-        for j, share in enumerate(widths):
-            for cell in table.columns[j].cells:
-                cell.width = int(total * share)
+    section = doc.sections[0]
+    total = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
+    table.autofit = False  # fixed layout: Word, WPS and LibreOffice all keep these column widths
+    for j, share in enumerate(widths or [1 / cols] * cols):
+        table.columns[j].width = int(total * share)
+        for cell in table.columns[j].cells:
+            cell.width = int(total * share)
     return table
 
 
