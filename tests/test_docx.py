@@ -314,3 +314,11 @@ def test_build_writes_docx_beside_appendix_and_quote(workspace: Path, run_cli: C
         assert str(workspace / "out" / f"quote-{deal}.docx") in written
     again = json.loads(run_cli("build", "--docx", "--jobs", "1", "--format", "json", "-w", workspace).out)
     assert not any(p.endswith(".docx") for p in again["written"])
+
+
+def test_only_the_quote_and_the_appendix_can_be_word(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    result = run_cli("render", "intro", "-o", tmp_path / "intro.docx", "--lang", "en", "-w", workspace)
+    assert result.exit_code == 2 and "only the quote and the appendix can be written as Word; write intro as .pdf" in result.err
+    assert not (tmp_path / "intro.docx").exists()
+    made = run_cli("render", "quote", DEAL1, "-o", tmp_path / "quote.docx", "-w", workspace)
+    assert made.exit_code == 0 and (tmp_path / "quote.docx").read_bytes()[:2] == b"PK"
