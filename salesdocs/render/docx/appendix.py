@@ -20,7 +20,7 @@ from lxml import etree
 from salesdocs.engine.money import chinese_numeral
 from salesdocs.errors import RenderError
 from salesdocs.model import Workspace
-from salesdocs.render.docx.document import ITEM, add_table, new_document, page_furniture
+from salesdocs.render.docx.document import ITEM, add_table, new_document, page_furniture, para
 from salesdocs.render.docx.ooxml import CLAUSES_NS, add_bookmark, add_custom_xml, add_field, define_numbering, set_numbering
 from salesdocs.render.inputs import Prepared
 
@@ -71,7 +71,7 @@ def _parties(doc: DocxDocument, context: dict[str, Any]) -> None:
 
 def _table(doc: DocxDocument, item: dict[str, Any]) -> None:
     t, kind = item["data"], item["table"]
-    caption = doc.add_paragraph(style="Caption")
+    caption = para(doc, "", "Caption")
     caption.add_run("表")
     add_field(caption, "SEQ 表 \\* ARABIC", item["number"].removeprefix("表"))
     caption.add_run(f"　{item['caption']}")
@@ -93,11 +93,11 @@ def _table(doc: DocxDocument, item: dict[str, Any]) -> None:
         numeric = (1, 3, 4, 5, 6, 7)
     add_table(doc, [columns[k] for k in keys], rows, numeric=numeric, widths=WIDTHS.get(kind))
     if t.get("note"):
-        doc.add_paragraph(t["note"], style="Table Text")
+        para(doc, t["note"], "Table Text")
 
 
 def _clause(doc: DocxDocument, item: dict[str, Any], num_id: int, bookmark_id: int) -> None:
-    paragraph = doc.add_paragraph(style=ITEM)
+    paragraph = para(doc, "", ITEM)
     set_numbering(paragraph, num_id, 1)
     run = paragraph.add_run(item["text"])
     run.bold = bool(item["bold"]) or None
@@ -113,7 +113,7 @@ def _signatures(doc: DocxDocument, context: dict[str, Any]) -> None:
 
 def _verification(doc: DocxDocument, context: dict[str, Any]) -> None:
     doc.add_paragraph()
-    doc.add_paragraph(VERIFY_NOTE, style="Table Text")
+    para(doc, VERIFY_NOTE, "Table Text")
     rows = [(f["rel"], f["version"], f["effective"].isoformat(), f["sha"]) for f in context["provenance"]["files"]]
     add_table(doc, VERIFY_HEAD, rows, widths=(0.35, 0.15, 0.2, 0.3))
 
@@ -153,13 +153,13 @@ def appendix_document(ws: Workspace, prepared: Prepared, deal_id: str) -> DocxDo
         f"{context['company']['name']}　{contract['title']}　合同编号：{context['deal']['number']}",
         f"政策版本 {context['provenance']['policy_version']}　校验码 {context['provenance']['short_hash']}",
     )
-    doc.add_paragraph(contract["title"], style="Title")
-    doc.add_paragraph(context["deal"]["title"], style="Subtitle")
+    para(doc, contract["title"], "Title")
+    para(doc, context["deal"]["title"], "Subtitle")
     _parties(doc, context)
     num_id = define_numbering(doc)
     bookmark_id = 0
     for article in contract["articles"]:
-        heading = doc.add_paragraph(article["title"], style="Heading 1")
+        heading = para(doc, article["title"], "Heading 1")
         set_numbering(heading, num_id, 0)
         for item in article["clauses"]:
             if item["table"]:

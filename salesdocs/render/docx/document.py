@@ -28,7 +28,7 @@ from docx.text.paragraph import Paragraph
 from salesdocs.errors import RenderError
 from salesdocs.render.docx.ooxml import add_field, drop_thumbnail, set_fonts, set_page
 
-__all__ = ["ITEM", "TABLE_TEXT", "add_table", "new_document", "page_furniture", "write_atomic"]
+__all__ = ["ITEM", "TABLE_TEXT", "add_table", "new_document", "page_furniture", "para", "write_atomic"]
 
 ITEM = "Contract Item"
 TABLE_TEXT = "Table Text"
@@ -85,6 +85,22 @@ def _styles(doc: DocxDocument) -> None:
     set_fonts(doc, SANS_STYLES, HEADING_STYLES)
 
 
+def style_id(doc: DocxDocument, name: str) -> str:
+    return str(doc.styles[name].style_id)
+
+
+def set_style(paragraph: Paragraph, doc: DocxDocument, name: str) -> None:
+    """Set a paragraph style by id (python-docx's ``paragraph.style =`` scans every style each time)."""
+    paragraph._p.get_or_add_pPr().style = style_id(doc, name)
+
+
+def para(doc: DocxDocument, text: str, name: str) -> Paragraph:
+    """A new body paragraph with ``text`` in style ``name``."""
+    paragraph = doc.add_paragraph(text)
+    set_style(paragraph, doc, name)
+    return paragraph
+
+
 def new_document() -> DocxDocument:
     """An empty A4 document with the contract styles (python-docx's template, restyled)."""
     doc = docx.Document()
@@ -109,11 +125,11 @@ def page_furniture(doc: DocxDocument, header: str, footer: str) -> None:
     """Header ``header`` over a rule; footer ``footer`` then 第 PAGE 页 共 NUMPAGES 页 (Word fields)."""
     section = doc.sections[0]
     head = section.header.paragraphs[0]
-    head.style = doc.styles["Header"]
+    set_style(head, doc, "Header")
     head.add_run(header)
     _bottom_border(head)
     foot = section.footer.paragraphs[0]
-    foot.style = doc.styles["Footer"]
+    set_style(foot, doc, "Footer")
     foot.add_run(f"{footer}　第 ")
     add_field(foot, "PAGE", "1")
     foot.add_run(" 页 共 ")
@@ -121,9 +137,9 @@ def page_furniture(doc: DocxDocument, header: str, footer: str) -> None:
     foot.add_run(" 页")
 
 
-def _cell_text(cell: Any, text: str, style: Any, align: WD_ALIGN_PARAGRAPH | None) -> None:
+def _cell_text(cell: Any, text: str, style: str, align: WD_ALIGN_PARAGRAPH | None) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.style = style
+    paragraph._p.get_or_add_pPr().style = style
     if align is not None:
         paragraph.alignment = align
     lines = text.split("\n")
@@ -157,7 +173,7 @@ def add_table(
     table: Table = doc.add_table(rows=(1 if head is not None else 0) + len(body), cols=cols)
     table.style = doc.styles["Table Grid"] if grid else doc.styles["Normal Table"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    heading, text = doc.styles[TABLE_HEAD], doc.styles[TABLE_TEXT]
+    heading, text = style_id(doc, TABLE_HEAD), style_id(doc, TABLE_TEXT)
     offset = 0
     if head is not None:
         for j, label in enumerate(head):

@@ -7,7 +7,7 @@ from typing import Any
 
 from docx.document import Document as DocxDocument
 
-from salesdocs.render.docx.document import add_table, new_document, page_furniture
+from salesdocs.render.docx.document import add_table, new_document, page_furniture, para
 from salesdocs.render.environment import cn_date, percent, yuan
 from salesdocs.render.inputs import Prepared
 
@@ -55,15 +55,15 @@ def _lines(doc: DocxDocument, q: dict[str, Any]) -> None:
     totals += [(q["tax_label"], yuan(q["tax"])), ("合计", yuan(q["total"])), ("大写", q["total_in_words"])]
     add_table(doc, None, totals, numeric=(1,), widths=(0.6, 0.4))
     if q["estimated"]:
-        doc.add_paragraph("* 该日期所在年份尚无官方节假日安排，按周一至周五估算，公布后以实际工作日为准。", style="Table Text")
+        para(doc, "* 该日期所在年份尚无官方节假日安排，按周一至周五估算，公布后以实际工作日为准。", "Table Text")
 
 
 def _terms(doc: DocxDocument, c: dict[str, Any]) -> None:
     q = c["quote"]
-    doc.add_paragraph("付款方式", style="Heading 1")
+    para(doc, "付款方式", "Heading 1")
     payments = [(p["name"], percent(p["percent"]), yuan(p["amount"]), p["due"]) for p in q["payments"]]
     add_table(doc, ("款项", "比例", "金额", "付款时间"), payments, numeric=(1, 2), widths=(0.2, 0.15, 0.2, 0.45))
-    doc.add_paragraph("说明", style="Heading 1")
+    para(doc, "说明", "Heading 1")
     ladders = "；".join(f"{ld['name']}——{ld['summary']}，按{ld['base']}计算" for ld in c["ladders"])
     notes = [
         f"{c['tax_note']}；金额单位为人民币元。",
@@ -72,7 +72,7 @@ def _terms(doc: DocxDocument, c: dict[str, Any]) -> None:
         f"本报价有效期至 {cn_date(q['valid_until'])}，逾期请重新确认。",
     ]
     for i, note in enumerate(notes, start=1):
-        doc.add_paragraph(f"{i}. {note}", style="Table Text")
+        para(doc, f"{i}. {note}", "Table Text")
     doc.add_paragraph()
     sign = [
         ("客户确认（签字 / 盖章）", f"{c['company']['name']}（盖章）"),
@@ -92,8 +92,8 @@ def quote_document(prepared: Prepared) -> DocxDocument:
         f"{c['company']['name']}　报价单 {c['quote']['number']}",
         f"政策版本 {provenance['policy_version']}　校验码 {provenance['short_hash']}",
     )
-    doc.add_paragraph("报价单", style="Title")
-    doc.add_paragraph(c["quote"]["number"], style="Subtitle")
+    para(doc, "报价单", "Title")
+    para(doc, c["quote"]["number"], "Subtitle")
     _head(doc, c)
     _lines(doc, c["quote"])
     _terms(doc, c)
