@@ -27,19 +27,23 @@ LAWYER, WHEN = "李律师", "2026-11-28T10:00:00Z"
 
 
 def _numbered(document: Any) -> list[tuple[str, str, str]]:
-    """(label as Word numbers it, style, text) of every numbered paragraph, counting numPr levels."""
-    out, article, item = [], 0, 0
+    """(label as Word prints it, style, text) of every numbered paragraph: each paragraph's list
+    (numPr → num → abstractNum) gives the pattern, and Word counts the paragraphs of each list."""
+    numbering = document.part.numbering_part.element
+    abstract = {n.get(f"{W}numId"): n.find(f"{W}abstractNumId").get(f"{W}val") for n in numbering.iter(f"{W}num")}
+    levels = {a.get(f"{W}abstractNumId"): a.find(f"{W}lvl") for a in numbering.iter(f"{W}abstractNum")}
+    counts: dict[str, int] = {}
+    out = []
     for p in document.paragraphs:
         numpr = p._p.find(f"{W}pPr/{W}numPr")
         if numpr is None:
             continue
-        level = int(numpr.find(f"{W}ilvl").get(f"{W}val"))
-        if level == 0:
-            article, item = article + 1, 0
-            out.append((f"第{chinese_numeral(article)}条", p.style.name, p.text))
-        else:
-            item += 1
-            out.append((f"{article}.{item}", p.style.name, p.text))
+        num_id = numpr.find(f"{W}numId").get(f"{W}val")
+        counts[num_id] = counts.get(num_id, 0) + 1
+        level = levels[abstract[num_id]]
+        pattern, fmt = level.find(f"{W}lvlText").get(f"{W}val"), level.find(f"{W}numFmt").get(f"{W}val")
+        shown = chinese_numeral(counts[num_id]) if fmt == "chineseCountingThousand" else str(counts[num_id])
+        out.append((pattern.replace("%1", shown), p.style.name, p.text))
     return out
 
 

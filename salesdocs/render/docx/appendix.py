@@ -1,7 +1,7 @@
 """The contract appendix as a Word document, from the same context as the PDF.
 
-Articles are ``Heading 1`` paragraphs and items ``Contract Item`` paragraphs of one Word list
-(第一条 …, 1.1 …: numbering definitions, not typed numbers); tables are Word tables under a
+Articles are ``Heading 1`` paragraphs of one Word list (第一条 …) and items ``Contract Item``
+paragraphs of their article's Word list (1.1 …): numbering definitions, not typed numbers; tables are Word tables under a
 ``SEQ 表`` caption.  Each item's text sits in a bookmark named after its clause id, and a custom
 XML part keeps every clause's original text with its placeholders and where their values landed,
 so :mod:`.redline` can find any later edit and tell wording from policy figures.
@@ -21,7 +21,15 @@ from salesdocs.engine.money import chinese_numeral
 from salesdocs.errors import RenderError
 from salesdocs.model import Workspace
 from salesdocs.render.docx.document import ITEM, add_table, new_document, page_furniture, para
-from salesdocs.render.docx.ooxml import CLAUSES_NS, add_bookmark, add_custom_xml, add_field, define_numbering, set_numbering
+from salesdocs.render.docx.ooxml import (
+    CLAUSES_NS,
+    add_bookmark,
+    add_custom_xml,
+    add_field,
+    article_numbering,
+    item_numbering,
+    set_numbering,
+)
 from salesdocs.render.inputs import Prepared
 
 __all__ = ["appendix_document", "bookmark_name"]
@@ -33,7 +41,7 @@ VERIFY_HEAD = ("文件", "版本", "生效日期", "SHA-256（前 12 位）")
 #: column widths of the computed tables, as shares of the text width
 WIDTHS: dict[str, tuple[float, ...]] = {
     "scope-lines": (0.2, 0.08, 0.32, 0.25, 0.15),
-    "price-lines": (0.15, 0.1, 0.07, 0.12, 0.12, 0.1, 0.12, 0.22),
+    "price-lines": (0.14, 0.12, 0.07, 0.12, 0.12, 0.1, 0.13, 0.2),
     "deal-lines": (0.22, 0.15, 0.14, 0.49),
     "revision-allowances": (0.18, 0.09, 0.2, 0.2, 0.13, 0.2),
 }
@@ -98,7 +106,7 @@ def _table(doc: DocxDocument, item: dict[str, Any]) -> None:
 
 def _clause(doc: DocxDocument, item: dict[str, Any], num_id: int, bookmark_id: int) -> None:
     paragraph = para(doc, "", ITEM)
-    set_numbering(paragraph, num_id, 1)
+    set_numbering(paragraph, num_id, 0)
     run = paragraph.add_run(item["text"])
     run.bold = bool(item["bold"]) or None
     add_bookmark(paragraph, bookmark_name(item["id"]), bookmark_id)
@@ -156,17 +164,18 @@ def appendix_document(ws: Workspace, prepared: Prepared, deal_id: str) -> DocxDo
     para(doc, contract["title"], "Title")
     para(doc, context["deal"]["title"], "Subtitle")
     _parties(doc, context)
-    num_id = define_numbering(doc)
+    articles_list = article_numbering(doc)
     bookmark_id = 0
-    for article in contract["articles"]:
+    for number, article in enumerate(contract["articles"], start=1):
         heading = para(doc, article["title"], "Heading 1")
-        set_numbering(heading, num_id, 0)
+        set_numbering(heading, articles_list, 0)
+        items_list = item_numbering(doc, number)
         for item in article["clauses"]:
             if item["table"]:
                 _table(doc, item)
             else:
                 bookmark_id += 1
-                _clause(doc, item, num_id, bookmark_id)
+                _clause(doc, item, items_list, bookmark_id)
     _signatures(doc, context)
     _verification(doc, context)
     contract_version = next((f.version for f in ws.policy.files if f.name == "contract"), "")

@@ -33,8 +33,9 @@ __all__ = [
     "add_bookmark",
     "add_custom_xml",
     "add_field",
-    "define_numbering",
+    "article_numbering",
     "fix_core_properties",
+    "item_numbering",
     "reproducible_bytes",
     "set_fonts",
     "set_numbering",
@@ -114,67 +115,78 @@ def set_page(doc: DocxDocument) -> None:
 # ----------------------------------------------------------------------------- numbering
 
 
-def _level(ilvl: int, fmt: str, text: str, indent: int, hanging: int, *, legal: bool = False, bold: bool = False) -> Any:
+def _level(fmt: str, text: str, indent: int, *, heading: bool) -> Any:
+    """Level 0 of a list: ``fmt`` numbers printed as ``text``; a heading's number is followed by a
+    space, an item's by a tab to the hanging indent."""
     lvl = OxmlElement("w:lvl")
-    lvl.set(qn("w:ilvl"), str(ilvl))
-    for tag, value in (("w:start", "1"), ("w:numFmt", fmt)):
+    lvl.set(qn("w:ilvl"), "0")
+    for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:suff", "space" if heading else "tab"), ("w:lvlText", text)):
         el = OxmlElement(tag)
         el.set(qn("w:val"), value)
         lvl.append(el)
-    if ilvl:
-        restart = OxmlElement("w:lvlRestart")
-        restart.set(qn("w:val"), str(ilvl))
-        lvl.append(restart)
-    if legal:  # "%1.%2" prints the Chinese article number as an Arabic 8 in item 8.2
-        lvl.append(OxmlElement("w:isLgl"))
-    for tag, value in (("w:suff", "space" if ilvl == 0 else "tab"), ("w:lvlText", text), ("w:lvlJc", "left")):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), value)
-        lvl.append(el)
+    jc = OxmlElement("w:lvlJc")
+    jc.set(qn("w:val"), "left")
+    lvl.append(jc)
     ppr = OxmlElement("w:pPr")
-    ind = OxmlElement("w:ind")
-    ind.set(qn("w:left"), str(indent))
-    ind.set(qn("w:hanging"), str(hanging))
-    if ilvl:
+    if not heading:
         tabs = OxmlElement("w:tabs")
         tab = OxmlElement("w:tab")
         tab.set(qn("w:val"), "num")
         tab.set(qn("w:pos"), str(indent))
         tabs.append(tab)
         ppr.append(tabs)
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:left"), str(indent))
+    ind.set(qn("w:hanging"), str(indent))
     ppr.append(ind)
     lvl.append(ppr)
     rpr = OxmlElement("w:rPr")
-    rfonts(rpr, HEADING_FONT if ilvl == 0 else BODY_FONT, SANS_LATIN if ilvl == 0 else LATIN_FONT)
-    if bold:
+    rfonts(rpr, HEADING_FONT if heading else BODY_FONT, SANS_LATIN if heading else LATIN_FONT)
+    if heading:
         rpr.append(OxmlElement("w:b"))
     lvl.append(rpr)
     return lvl
 
 
-def define_numbering(doc: DocxDocument, abstract_id: int = 90, num_id: int = 90) -> int:
-    """A Word list for the contract: level 0 第一条、第二条…（Chinese counting）, level 1 1.1、1.2…
-    (restarting in every article); returns the ``w:numId`` paragraphs cite."""
+def _list(doc: DocxDocument, list_id: int, level: Any) -> int:
+    """A one-level Word list (an ``abstractNum`` and the ``num`` citing it), ``list_id`` for both."""
     numbering = doc.part.numbering_part.element
     abstract = OxmlElement("w:abstractNum")
-    abstract.set(qn("w:abstractNumId"), str(abstract_id))
-    multi = OxmlElement("w:multiLevelType")
-    multi.set(qn("w:val"), "multilevel")
-    abstract.append(multi)
-    abstract.append(_level(0, "chineseCountingThousand", "第%1条", 0, 0, bold=True))
-    abstract.append(_level(1, "decimal", "%1.%2", 567, 567, legal=True))
+    abstract.set(qn("w:abstractNumId"), str(list_id))
+    kind = OxmlElement("w:multiLevelType")
+    kind.set(qn("w:val"), "singleLevel")
+    abstract.append(kind)
+    abstract.append(level)
     first_num = numbering.find(qn("w:num"))
     if first_num is not None:  # every abstractNum comes before the first num (schema order)
         first_num.addprevious(abstract)
     else:
         numbering.append(abstract)
     num = OxmlElement("w:num")
-    num.set(qn("w:numId"), str(num_id))
+    num.set(qn("w:numId"), str(list_id))
     ref = OxmlElement("w:abstractNumId")
-    ref.set(qn("w:val"), str(abstract_id))
+    ref.set(qn("w:val"), str(list_id))
     num.append(ref)
     numbering.append(num)
-    return num_id
+    return list_id
+
+
+#: list ids: the articles' list, then one list per article for its items
+ARTICLES_LIST = 90
+
+
+def article_numbering(doc: DocxDocument) -> int:
+    """The articles' Word list: 第一条、第二条…（Chinese counting）; returns its ``w:numId``."""
+    return _list(doc, ARTICLES_LIST, _level("chineseCountingThousand", "第%1条", 0, heading=True))
+
+
+def item_numbering(doc: DocxDocument, article: int) -> int:
+    """The items' Word list of article ``article``: ``8.1``, ``8.2``… counted by Word.
+
+    One list per article with the article's number in its pattern, rather than one two-level list
+    whose second level prints ``%1.%2`` with ``w:isLgl``: LibreOffice (7.x) ignores ``isLgl`` and
+    would print 八.1; this way Word, WPS and LibreOffice all print 8.1."""
+    return _list(doc, ARTICLES_LIST + article, _level("decimal", f"{article}.%1", 567, heading=False))
 
 
 def set_numbering(paragraph: Paragraph, num_id: int, level: int) -> None:
