@@ -21,7 +21,7 @@ from salesdocs.policy.audience import client_facing_yaml
 from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
 from salesdocs.render.aftersales import prepare_aftersales
-from salesdocs.render.inputs import Prepared, find_stylesheet, hash_inputs, inputs_of, midnight, template_dirs
+from salesdocs.render.inputs import Prepared, appendix_inputs, find_stylesheet, hash_inputs, inputs_of, midnight, template_dirs
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.render.visitpack import find_client, prepare_brief, prepare_handout
 
@@ -101,7 +101,7 @@ def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
 
 def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
-    inputs = inputs_of(ws, deal, contract=True)
+    inputs = appendix_inputs(ws, deal)
     h = hash_inputs(inputs)
     return Prepared(
         template="appendix.html",

@@ -24,7 +24,7 @@ from salesdocs.policy.contract import RULES_NAMESPACES, value_location
 from salesdocs.policy.reader import read_yaml_bytes
 from salesdocs.render.docx.document import write_atomic
 from salesdocs.render.docx.redline import ClauseEdit, Figure, Redline, read_redline
-from salesdocs.render.inputs import hash_inputs, inputs_of
+from salesdocs.render.inputs import appendix_inputs, hash_inputs
 from salesdocs.workspace import CheckResult, check_workspace
 
 __all__ = ["Applied", "Review", "apply_redline", "review"]
@@ -113,7 +113,7 @@ def review(ws: Workspace, path: Path, author: str | None = None) -> Review:
     for edit, touched in edits:
         figures = tuple(_figure(ws, deal, edit, start, end, name) for start, end, name in touched)
         clauses.append(replace(edit, figures=figures))
-    current = hash_inputs(inputs_of(ws, deal, contract=True))  # what the appendix is made from today
+    current = hash_inputs(appendix_inputs(ws, deal))  # what the appendix is made from today
     return Review(redline, tuple(clauses), current)
 
 
