@@ -31,6 +31,7 @@ from salesdocs.model import Workspace
 from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
+from salesdocs.render.docx import DOCX_KINDS, docx_path, read_docx_hash, write_docx
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.render.uses import files_used
 from salesdocs.workspace import CheckResult, blocking_errors, check_workspace, is_backup_copy
@@ -120,6 +121,7 @@ def build(
     only: Callable[[DocumentJob], bool] | None = None,
     progress: Callable[[JobResult, int, int], None] | None = None,
     policy: str | None = None,
+    docx: bool = False,
 ) -> BuildReport:
     """Render every document of the workspace at ``root`` into ``out_dir``.
 
@@ -139,7 +141,9 @@ def build(
     report = BuildReport()
     planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
     failures = list(_broken_inputs(checked, ws, out_dir))
-    total = len(planned) + len(failures)
+    # Word files are Chinese only for now: deals in en or zh-en get their PDFs alone
+    docx_jobs = [j for j in planned if docx and j.kind in DOCX_KINDS and _doc_language(ws, j.target) == "zh"]
+    total = len(planned) + len(failures) + len(docx_jobs)
     done = 0
 
     def record(result: JobResult) -> None:
@@ -174,6 +178,7 @@ def build(
         _render_here(ws, todo, record)
     elif todo:
         _render_in_pool(ws, todo, workers, recycle, record, policy)
+    _write_docx_files(ws, docx_jobs, force, record, policy)
     report.seconds = time.perf_counter() - started
     order = {id(j): i for i, j in enumerate(planned)}
     report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
@@ -181,6 +186,28 @@ def build(
 
 
 Record = Callable[[JobResult], None]
+
+
+def _doc_language(ws: Workspace, deal_id: str | None) -> str:
+    deal = ws.deals.get(deal_id or "")
+    return deal.doc_language(ws.client(deal.client)) if deal else "zh"
+
+
+def _write_docx_files(ws: Workspace, jobs: list[DocumentJob], force: bool, record: Record, policy: str | None = None) -> None:
+    """``--docx``: a Word file beside each quote and appendix PDF, skipped when its hash is current."""
+    for job in jobs:
+        path = docx_path(job.out_path)
+        t0 = time.perf_counter()
+        try:
+            prepared = prepare(ws, job.kind, job.target, policy=policy)
+            if not force and path.is_file() and read_docx_hash(path) == prepared.inputs_hash:
+                record(JobResult(DocumentJob(job.kind, job.target, path), "skipped"))
+                continue
+            write_docx(ws, prepared, job.kind, str(job.target), path)
+        except SalesdocsError as exc:
+            record(JobResult(DocumentJob(job.kind, job.target, path), "failed", time.perf_counter() - t0, exc.zh, exc.en))
+            continue
+        record(JobResult(DocumentJob(job.kind, job.target, path), "written", time.perf_counter() - t0))
 
 
 def _render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record: Record) -> None:
