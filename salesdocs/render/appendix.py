@@ -8,6 +8,7 @@ The template lays the result out and computes nothing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -305,14 +306,18 @@ def _tables(ws: Workspace, deal: Deal, q: Quote, *, english: bool = False) -> di
         "refund-ladders": {"ladders": _ladder_rows(pairs, english=english), "columns": COLUMNS["refund-ladders"]},
     }
     if english:
-        tax_en = ws.policy.terms.tax_name_en
-        tables["price-lines"].update(tax_name_en=tax_en, total_label_en="Total (RMB)")
-        tables["deal-lines"].update(start_en=date_en(deal.start), note_en=ESTIMATE_NOTE_EN if estimated else "")
-        for key, table in tables.items():
-            table["columns_en"] = dict(COLUMNS_EN[key])
-        tables["price-lines"]["columns_en"]["tax"] = tax_en
-        tables["deal-lines"]["columns_en"]["deadlines"] = f"Latest delivery date of each item (start date {date_en(deal.start)})"
+        _english_headings(tables, ws.policy.terms.tax_name_en, deal.start, estimated)
     return tables
+
+
+def _english_headings(tables: dict[str, dict[str, Any]], tax_en: str, start: datetime.date, estimated: bool) -> None:
+    """Each table's headings, total label and note in English, beside the Chinese."""
+    tables["price-lines"].update(tax_name_en=tax_en, total_label_en="Total (RMB)")
+    tables["deal-lines"].update(start_en=date_en(start), note_en=ESTIMATE_NOTE_EN if estimated else "")
+    for key, table in tables.items():
+        table["columns_en"] = dict(COLUMNS_EN[key])
+    tables["price-lines"]["columns_en"]["tax"] = tax_en
+    tables["deal-lines"]["columns_en"]["deadlines"] = f"Latest delivery date of each item (start date {date_en(start)})"
 
 
 TIMES_EN = {1: "once", 2: "twice"}
