@@ -206,8 +206,14 @@ def _english_lines(
     scope: list[dict[str, Any]],
     prices: list[dict[str, Any]],
     dates: list[dict[str, Any]],
+    *,
+    english: bool,
 ) -> None:
     """Add the English of every row of the scope, price and date tables beside its Chinese."""
+    if not english:  # only the Chinese: drop the English kept aside while the rows were built
+        for p, d in zip(prices, dates, strict=True):
+            del p["_piece_base_en"], d["_deadlines_en"]
+        return
     calendar_rows = zip(q.lines, pairs, scope, prices, dates, strict=True)
     for line, (service, tier), s, p, d in calendar_rows:
         name, quantity = line_name_en(service, tier), plural_en(line.quantity, tier.unit_en)
@@ -280,11 +286,7 @@ def _tables(ws: Workspace, deal: Deal, q: Quote, *, english: bool = False) -> di
                 ],
             }
         )
-    if english:
-        _english_lines(pairs, q, scope, prices, dates)
-    else:
-        for p, d in zip(prices, dates, strict=True):
-            del p["_piece_base_en"], d["_deadlines_en"]
+    _english_lines(pairs, q, scope, prices, dates, english=english)
     price_totals = {"amount": _money(q.subtotal), "discount": _money(-q.discount), "tax": _money(q.tax), "total": _money(q.total)}
     tables: dict[str, dict[str, Any]] = {
         "scope-lines": {"rows": scope, "columns": COLUMNS["scope-lines"]},
