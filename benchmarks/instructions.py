@@ -47,8 +47,9 @@ else:
 def instructions(side: str, kind: str, count: int, tmp: Path) -> int:
     script = tmp / "child.py"
     script.write_text(_CHILD.format(here=str(HERE)), encoding="utf-8")
+    valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp / 'cg.out'}"]
     done = subprocess.run(
-        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp / 'cg.out'}", PY, str(script), side, kind, str(count), str(tmp / "x.pdf")],
+        [*valgrind, PY, str(script), side, kind, str(count), str(tmp / "x.pdf")],
         capture_output=True,
         text=True,
         check=True,

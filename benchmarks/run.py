@@ -184,7 +184,8 @@ if __name__ == "__main__":  # spawned build workers import this file again
         t0 = time.perf_counter()
         report = build(Path(args["root"]), Path(args["out"]), jobs=args["jobs"], force=args["force"], only=lambda j: name(j) in chosen)
         seconds = time.perf_counter() - t0
-        assert report.ok and len(report.results) == len(chosen), [(r.job.label, r.status, r.en) for r in report.results if r.status == "failed"]
+        failed = [(r.job.label, r.en) for r in report.results if r.status == "failed"]
+        assert report.ok and len(report.results) == len(chosen), failed
         print(json.dumps({{"seconds": seconds, "docs": len(report.results), "statuses": sorted({{r.status for r in report.results}})}}))
 """
 
