@@ -19,7 +19,7 @@ from typing import Any
 from salesdocs.errors import Problem
 from salesdocs.model import Deal, Policy
 from salesdocs.policy.checks.base import Context, workspace_check
-from salesdocs.policy.checks.needs import Need, intro_needs, intro_problem, needs_in
+from salesdocs.policy.checks.needs import Need, intro_needs, intro_problem, missing_problem, needs_in
 from salesdocs.policy.contract import CJK, DEAL_NAMES, deal_facts, number_contract, placeholders, policy_value
 from salesdocs.policy.reader import Document, PathKey
 
@@ -170,13 +170,8 @@ def missing_english(ctx: Context) -> Iterator[Problem]:
             continue
         listed = "、".join(dict.fromkeys(deals))
         listed_en = ", ".join(d.replace("（", " (").replace("）", ")") for d in dict.fromkeys(deals))
-        yield need.doc.problem(
-            need.doc.key_pos(need.path),
-            "missing-english",
-            f"缺少英文 {need.key}：英文或中英对照的交易 {listed}需要这段文字的英文",
-            f"missing English {need.key}: the deal {listed_en} in English or zh-en needs this text in English",
-            hint_zh=f"在这一项加上 {need.key}（中文为准，英文须与中文一致）",
-            hint_en=f"add {need.key} to this item (the Chinese is authoritative; the English must say the same)",
+        yield missing_problem(
+            need, f"英文或中英对照的交易 {listed}需要这段文字的英文", f"the deal {listed_en} in English or zh-en needs this text in English"
         )
 
 

@@ -99,13 +99,22 @@ def intro_needs(rules: dict[str, Document]) -> Iterator[Need]:
     yield from _aftersales(rules["aftersales"])
 
 
-def intro_problem(need: Need, why_zh: str, why_en: str) -> Problem:
-    """``missing-english`` for a text the intro or a handout needs; ``why`` says who uses English."""
+def missing_problem(need: Need, needed_by_zh: str, needed_by_en: str) -> Problem:
+    """``missing-english`` at the Chinese text: ``缺少英文 KEY：<needed_by_zh>`` / ``missing English KEY: <needed_by_en>``."""
     return need.doc.problem(
         need.doc.key_pos(need.path),
         "missing-english",
-        f"缺少英文 {need.key}：英文或中英对照的公司介绍与服务介绍需要这段文字的英文（{why_zh}）",
-        f"missing English {need.key}: the company intro and handouts in English or zh-en need this text in English ({why_en})",
+        f"缺少英文 {need.key}：{needed_by_zh}",
+        f"missing English {need.key}: {needed_by_en}",
         hint_zh=f"在这一项加上 {need.key}（中文为准，英文须与中文一致）",
         hint_en=f"add {need.key} to this item (the Chinese is authoritative; the English must say the same)",
+    )
+
+
+def intro_problem(need: Need, why_zh: str, why_en: str) -> Problem:
+    """``missing-english`` for a text the intro or a handout needs; ``why`` says who uses English."""
+    return missing_problem(
+        need,
+        f"英文或中英对照的公司介绍与服务介绍需要这段文字的英文（{why_zh}）",
+        f"the company intro and handouts in English or zh-en need this text in English ({why_en})",
     )
