@@ -42,7 +42,7 @@ def revision_context(result: PolicyDiff, inputs_hash: str) -> dict[str, Any]:
     shown = [c for c in result.changes if not c.internal]
     draft = result.old.draft or result.new.draft
     return {
-        "doc": {"title": "修订对照表", "kind": "revisions"},
+        "doc": {"title": "修订对照表", "kind": "revisions", "lang": "zh", "html_lang": "zh-CN"},
         "company": company_ctx(result.new.policy),
         "old": _side(result.old),
         "new": _side(result.new),
