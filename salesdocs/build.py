@@ -78,6 +78,9 @@ class BuildReport:
 def plan(ws: Workspace, out_dir: Path) -> list[DocumentJob]:
     """Every document of the workspace and where it goes."""
     jobs = [DocumentJob(DocumentKind.INTRO, None, out_path(out_dir, DocumentKind.INTRO, None))]
+    used = {d.doc_language(ws.client(d.client)) for d in ws.deals.values()} | {c.language or "zh" for c in ws.clients.values()}
+    for lang in sorted(used - {"zh"}):  # the intro also in each other language a client or deal uses
+        jobs.append(DocumentJob(DocumentKind.INTRO, None, out_path(out_dir, DocumentKind.INTRO, None, lang), lang))
     for deal_id in sorted(ws.deals):
         deal = ws.deals[deal_id]
         lang = deal.doc_language(ws.client(deal.client))  # each deal in its own language
@@ -111,11 +114,13 @@ def _worker_init(root: str) -> None:
     _WORKER["ws"] = result.partial
 
 
-def _render_in_worker(kind: DocumentKind, target: str | None, out_path: str, policy: str | None = None) -> tuple[str, float, str, str]:
+def _render_in_worker(
+    kind: DocumentKind, target: str | None, out_path: str, policy: str | None = None, doc_lang: str | None = None
+) -> tuple[str, float, str, str]:
     ws = _WORKER["ws"]
     started = time.perf_counter()
     try:
-        render_prepared(ws, prepare(ws, kind, target, policy=policy), Path(out_path))
+        render_prepared(ws, prepare(ws, kind, target, policy=policy, doc_lang=doc_lang), Path(out_path))
     except SalesdocsError as exc:
         return "failed", time.perf_counter() - started, exc.zh, exc.en
     return "written", time.perf_counter() - started, "", ""
@@ -177,7 +182,7 @@ def build(
             record(_failed(job, blocked))
             continue
         try:
-            prepared = prepare(ws, job.kind, job.target, policy=policy)
+            prepared = prepare(ws, job.kind, job.target, policy=policy, doc_lang=job.doc_lang)
         except SalesdocsError as exc:
             record(JobResult(job, "failed", zh=exc.zh, en=exc.en))
             continue
@@ -252,7 +257,9 @@ def _render_in_pool(
         with ProcessPoolExecutor(
             max_workers=min(workers, len(batch)), mp_context=context, initializer=_worker_init, initargs=(str(ws.root),)
         ) as pool:
-            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path), policy): job for job, _ in batch}
+            futures = {
+                pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path), policy, job.doc_lang): job for job, _ in batch
+            }
             for future in as_completed(futures):
                 job = futures[future]
                 try:
