@@ -131,7 +131,7 @@ def build(
     _clean_stale_temp(out_dir)
     report = BuildReport()
     planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
-    failures = list(_broken_inputs(checked, ws, out_dir))
+    failures = list(broken_inputs(checked, ws, out_dir))
     total = len(planned) + len(failures)
     done = 0
 
@@ -209,7 +209,7 @@ def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], wor
                 record(JobResult(job, status, seconds, zh, en))
 
 
-def _broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
+def broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
     """Documents that cannot be made because their client or deal file has errors."""
     kinds_of = {"deals": (DocumentKind.QUOTE, DocumentKind.APPENDIX), "clients": (DocumentKind.VISIT_PACK,)}
     loaded_of: dict[str, Mapping[str, object]] = {"deals": ws.deals, "clients": ws.clients}

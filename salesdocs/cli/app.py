@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from salesdocs.cli import check, engine, records, render
+from salesdocs.cli import check, engine, preview, records, render
 from salesdocs.cli.problems import format_problem, summary
 from salesdocs.cli.session import LANGS, Session, lang_option, say, workspace_option
 from salesdocs.cli.usage import usage_message
@@ -31,7 +31,7 @@ def cli() -> None:
     """salesdocs：由服务政策生成销售文档 / policy-driven sales documents."""
 
 
-for _group in (check, engine, render, records):
+for _group in (check, engine, render, records, preview):
     for _command in _group.COMMANDS:
         cli.add_command(_command)
 
