@@ -12,7 +12,7 @@ const T = {
     broken: "文件有错误，下面是上一次正确时的预览（已变灰）。改正后会自动更新。", stale: "正在生成新的预览…", notYet: "正在生成…",
     failed: "生成失败：", help: "光标处：", allowed: "可选值：", examples: "示例：", noHelp: "这里没有说明", pages: "页",
     intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
-    exists: "这个文件已经存在", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
+    exists: "这个文件已经存在", notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
   },
   en: {
     title: "Policy preview", files: "Files", documents: "Documents", newFile: "New file", client: "Client", deal: "Deal", create: "Create",
@@ -23,7 +23,7 @@ const T = {
     broken: "The files have errors: below is the last good preview (greyed). It updates once they are fixed.", stale: "Making the new preview…", notYet: "Rendering…",
     failed: "Rendering failed: ", help: "At the cursor: ", allowed: "Allowed values: ", examples: "Examples: ", noHelp: "No help here", pages: "pages",
     intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
-    exists: "This file exists already", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
+    exists: "This file exists already", notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
   },
 }[LANG];
 
@@ -178,6 +178,7 @@ async function save(baseSha) {
 }
 
 function showConflict(mine, theirs) {
+  setSaveStatus(T.notSaved, true);
   $("mine").value = mine;
   $("theirs").value = theirs.text;
   $("conflict").hidden = false;
