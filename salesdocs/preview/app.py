@@ -48,8 +48,9 @@ class Guard:
     """Token, Host check and security headers around the whole application (pure ASGI, so the event
     stream is not buffered)."""
 
-    def __init__(self, app: ASGIApp, token: str, port: int) -> None:
+    def __init__(self, app: ASGIApp, token: str, port: int, refresher: Refresher) -> None:
         self.app, self.token, self.port = app, token, port
+        self.refresher = refresher
         self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -215,7 +216,7 @@ def create_app(root: Path, *, port: int, token: str, lang: str = "zh", watch: bo
         Route("/api/help/{path:path}", help_at, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    return Guard(Starlette(routes=routes, lifespan=lifespan), token, port)
+    return Guard(Starlette(routes=routes, lifespan=lifespan), token, port, refresher)
 
 
 def _conflict(current: bytes | None) -> JSONResponse:

@@ -29,7 +29,7 @@ class Refresher:
         self.watch = watch
         self.bench = Workbench(self.root, on_revision=self._from_thread)
         self._dirty = asyncio.Event()
-        self._subscribers: set[asyncio.Queue[int]] = set()
+        self._subscribers: set[asyncio.Queue[int | None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # ---------------------------------------------------------------- lifetime
@@ -90,13 +90,18 @@ class Refresher:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._publish, revision)
 
-    def _publish(self, revision: int) -> None:
+    def _publish(self, revision: int | None) -> None:
         for queue in self._subscribers:
             queue.put_nowait(revision)
 
+    def close_streams(self) -> None:
+        """End every event stream (the server is stopping; callable from any thread)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._publish, None)
+
     async def stream(self) -> AsyncIterator[str]:
         """Server-sent events: the current revision, then one event per new revision."""
-        queue: asyncio.Queue[int] = asyncio.Queue()
+        queue: asyncio.Queue[int | None] = asyncio.Queue()
         self._subscribers.add(queue)
         try:
             yield _event(self.bench.revision)
@@ -106,6 +111,8 @@ class Refresher:
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
+                if revision is None:
+                    return
                 yield _event(revision)
         finally:
             self._subscribers.discard(queue)

@@ -55,11 +55,16 @@ def _server(root: Path, port: int, lang: str) -> tuple[socket.socket, Listening,
 
     from salesdocs.preview.app import create_app
 
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            app.refresher.close_streams()  # open event streams would hold up the shutdown
+            super().handle_exit(sig, frame)
+
     sock = bind(port)
     listening = Listening(sock.getsockname()[1], secrets.token_urlsafe(24))
     app = create_app(root, port=listening.port, token=listening.token, lang=lang)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1, access_log=False)
-    return sock, listening, uvicorn.Server(config)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2, access_log=False)
+    return sock, listening, Server(config)
 
 
 @contextlib.contextmanager
@@ -74,6 +79,6 @@ def running(root: Path, *, port: int = 0, lang: str = "zh") -> Iterator[tuple[Li
     try:
         yield listening, sock
     finally:
-        server.should_exit = True
+        server.handle_exit(0, None)
         thread.join(timeout=10)
         sock.close()

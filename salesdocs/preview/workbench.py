@@ -13,6 +13,7 @@ Every change of what the page shows is a new revision; ``on_revision`` is told o
 
 from __future__ import annotations
 
+import io
 import subprocess
 import tempfile
 import threading
@@ -228,23 +229,36 @@ class Workbench:
 
 
 def rasterise(pdf: Path) -> list[bytes]:
-    """The PDF's pages as PNG images (pdftoppm, the first and the second half in parallel)."""
+    """The PDF's pages as PNG images: pdftoppm (the first and the second half of the pages in
+    parallel) writes raw pixels, Pillow compresses them lightly (3× faster than pdftoppm's PNG)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from pypdf import PdfReader
 
     count = len(PdfReader(pdf).pages)
-    halves = [(1, (count + 1) // 2), ((count + 1) // 2 + 1, count)]
+    middle = (count + 1) // 2
     runs = []
-    for first, last in halves:
+    for first, last in ((1, middle), (middle + 1, count)):
         if first <= last:
             prefix = pdf.with_name(f"{pdf.stem}-{first}")
-            cmd = ["pdftoppm", "-png", "-r", str(DPI), "-f", str(first), "-l", str(last), str(pdf), str(prefix)]
+            cmd = ["pdftoppm", "-r", str(DPI), "-f", str(first), "-l", str(last), str(pdf), str(prefix)]
             runs.append((prefix, subprocess.Popen(cmd, stderr=subprocess.PIPE)))
-    pages: list[bytes] = []
+    pixels: list[Path] = []
     for prefix, run in runs:
         _, err = run.communicate()
         if run.returncode != 0:
-            raise SalesdocsError(f"无法把 PDF 转成图片：{err.decode(errors='replace')}", f"pdftoppm failed: {err.decode(errors='replace')}")
-        for png in sorted(prefix.parent.glob(f"{prefix.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
-            pages.append(png.read_bytes())
-            png.unlink()
-    return pages
+            message = err.decode(errors="replace")
+            raise SalesdocsError(f"无法把 PDF 转成图片：{message}", f"pdftoppm failed: {message}")
+        pixels += sorted(prefix.parent.glob(f"{prefix.name}-*.ppm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(_png, pixels))
+
+
+def _png(ppm: Path) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    with Image.open(ppm) as image:
+        image.save(out, "PNG", compress_level=1)
+    ppm.unlink()
+    return out.getvalue()
