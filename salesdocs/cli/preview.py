@@ -29,7 +29,11 @@ def preview(port: int, no_browser: bool) -> int:
 
             webbrowser.open(listening.url)
 
-    serve(root, port=port, lang=language, ready=ready)
+    try:
+        serve(root, port=port, lang=language, ready=ready)
+    except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl+C, then passes the signal on
+        pass
+    click.echo(say("预览已停止", "preview stopped"))
     return 0
 
 

@@ -7,6 +7,8 @@ A layer above :mod:`salesdocs.build` and below :mod:`salesdocs.cli`:
 * :mod:`.schemahelp` — the schema's help for the field at the editor's cursor;
 * :mod:`.workbench` — the warm process: re-check, re-render only the documents whose inputs
   hash changed (the build's rule), rasterise them, number the revisions;
-* :mod:`.app` — the HTTP contract (Starlette): token, Host check, CSP, JSON, PNG, events;
-* :mod:`.server` — uvicorn on 127.0.0.1 and the file watcher (watchfiles).
+* :mod:`.app` — the application (Starlette): token, Host check, CSP around the routes;
+* :mod:`.handlers` — the HTTP contract, one method per request;
+* :mod:`.refresher` — the file watcher (watchfiles), when to re-check, what to render next; the events;
+* :mod:`.server` — the socket on 127.0.0.1, the token, uvicorn.
 """

@@ -11,21 +11,18 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
-from starlette.requests import Request, cookie_parser
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from starlette.requests import cookie_parser
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from salesdocs.preview import files
+from salesdocs.preview.handlers import STATIC, Handlers
 from salesdocs.preview.refresher import Refresher
-from salesdocs.preview.schemahelp import field_help
 
-STATIC = Path(__file__).resolve().parent / "static"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -101,125 +98,29 @@ def _secured(response: Response) -> Response:
     return response
 
 
-def _error(exc: files.FileRefused, lang: str) -> JSONResponse:
-    return JSONResponse({"error": exc.message(lang), "message_zh": exc.zh, "message_en": exc.en}, status_code=exc.status)
-
-
 def create_app(root: Path, *, port: int, token: str, lang: str = "zh", watch: bool = True) -> Guard:
     """The ASGI application of one preview of the workspace at ``root``, served on ``port``."""
     refresher = Refresher(root, watch=watch)
+    h = Handlers(root, lang, refresher)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with refresher.running():
             yield
 
-    async def index(request: Request) -> Response:
-        html = (STATIC / "index.html").read_text(encoding="utf-8").replace('data-lang="zh"', f'data-lang="{lang}"')
-        if lang == "en":
-            html = html.replace('<html lang="zh-CN"', '<html lang="en"')
-        return Response(html, media_type="text/html; charset=utf-8")
-
-    async def state(request: Request) -> Response:
-        return JSONResponse(refresher.bench.state(lang))
-
-    async def events(request: Request) -> Response:
-        return StreamingResponse(refresher.stream(), media_type="text/event-stream")
-
-    async def page(request: Request) -> Response:
-        png = refresher.bench.page(request.path_params["doc"], request.path_params["n"])
-        if png is None:
-            return JSONResponse({"error": "没有这一页" if lang != "en" else "no such page"}, status_code=404)
-        return Response(png, media_type="image/png")
-
-    async def pdf(request: Request) -> Response:
-        data = refresher.bench.pdf(request.path_params["doc"])
-        if data is None:
-            return JSONResponse({"error": "这个文档还没有生成" if lang != "en" else "not rendered yet"}, status_code=404)
-        return Response(data, media_type="application/pdf")
-
-    async def render(request: Request) -> Response:
-        if not refresher.ask(request.path_params["doc"]):
-            return JSONResponse({"error": "没有这个文档" if lang != "en" else "no such document"}, status_code=404)
-        return JSONResponse({"revision": refresher.bench.revision}, status_code=202)
-
-    async def read_file(request: Request) -> Response:
-        rel = request.path_params["path"]
-        try:
-            data = files.read(root, rel)
-        except files.FileRefused as exc:
-            return _error(exc, lang)
-        return JSONResponse({"text": data.decode("utf-8", errors="replace"), "sha256": files.sha256(data)})
-
-    async def write_file(request: Request) -> Response:
-        rel = request.path_params["path"]
-        try:
-            text = (await request.body()).decode("utf-8")
-        except UnicodeDecodeError:
-            return JSONResponse({"error": "正文必须是 UTF-8" if lang != "en" else "the body must be UTF-8"}, status_code=400)
-        if_match, if_none = request.headers.get("if-match"), request.headers.get("if-none-match")
-        if if_match is None and if_none != "*":
-            return JSONResponse({"error": "缺少 If-Match" if lang != "en" else "If-Match is required"}, status_code=428)
-        try:
-            digest = files.save(root, rel, text, if_match=if_match, create=if_match is None)
-        except files.FileRefused as exc:
-            return _error(exc, lang)
-        except files.Conflict as exc:
-            return _conflict(exc.current)
-        refresher.changed()
-        return JSONResponse({"sha256": digest}, status_code=200 if if_match is not None else 201)
-
-    async def history(request: Request) -> Response:
-        rel = request.path_params["path"]
-        try:
-            versions = files.History(root, rel).versions()
-        except files.FileRefused as exc:
-            return _error(exc, lang)
-        return JSONResponse({"path": rel, "versions": [v.to_json() for v in versions]})
-
-    async def restore(request: Request) -> Response:
-        rel = request.path_params["path"]
-        try:
-            digest = files.History(root, rel).restore(request.path_params["n"])
-        except files.FileRefused as exc:
-            return _error(exc, lang)
-        refresher.changed()
-        return JSONResponse({"sha256": digest})
-
-    async def help_at(request: Request) -> Response:
-        rel = request.path_params["path"]
-        try:
-            files.resolve(root, rel)
-            line = int(request.query_params.get("line", "1"))
-        except files.FileRefused as exc:
-            return _error(exc, lang)
-        except ValueError:
-            return JSONResponse({"error": "line"}, status_code=400)
-        text = (await request.body()).decode("utf-8", errors="replace")
-        return JSONResponse(field_help(rel, text, line))
-
-    async def no_icon(request: Request) -> Response:
-        return Response(status_code=204)
-
     routes = [
-        Route("/", index),
-        Route("/favicon.ico", no_icon),
-        Route("/api/state", state),
-        Route("/api/events", events),
-        Route("/api/documents/{doc}/pages/{n:int}.png", page),
-        Route("/api/documents/{doc}.pdf", pdf),
-        Route("/api/documents/{doc}/render", render, methods=["POST"]),
-        Route("/api/files/{path:path}", read_file, methods=["GET"]),
-        Route("/api/files/{path:path}", write_file, methods=["PUT"]),
-        Route("/api/history/{path:path}/{n:int}/restore", restore, methods=["POST"]),
-        Route("/api/history/{path:path}", history, methods=["GET"]),
-        Route("/api/help/{path:path}", help_at, methods=["POST"]),
+        Route("/", h.index),
+        Route("/favicon.ico", h.no_icon),
+        Route("/api/state", h.state),
+        Route("/api/events", h.events),
+        Route("/api/documents/{doc}/pages/{n:int}.png", h.page),
+        Route("/api/documents/{doc}.pdf", h.pdf),
+        Route("/api/documents/{doc}/render", h.render, methods=["POST"]),
+        Route("/api/files/{path:path}", h.read_file, methods=["GET"]),
+        Route("/api/files/{path:path}", h.write_file, methods=["PUT"]),
+        Route("/api/history/{path:path}/{n:int}/restore", h.restore, methods=["POST"]),
+        Route("/api/history/{path:path}", h.history, methods=["GET"]),
+        Route("/api/help/{path:path}", h.help_at, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Guard(Starlette(routes=routes, lifespan=lifespan), token, port, refresher)
-
-
-def _conflict(current: bytes | None) -> JSONResponse:
-    body: dict[str, Any] = {"sha256": files.sha256(current) if current is not None else None}
-    body["text"] = current.decode("utf-8", errors="replace") if current is not None else None
-    return JSONResponse(body, status_code=412)
