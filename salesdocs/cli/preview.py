@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from salesdocs.cli.session import lang, lang_option, say, workspace_option, workspace_root
@@ -29,10 +31,8 @@ def preview(port: int, no_browser: bool) -> int:
 
             webbrowser.open(listening.url)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops gracefully on Ctrl+C, then passes the signal on
         serve(root, port=port, lang=language, ready=ready)
-    except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl+C, then passes the signal on
-        pass
     click.echo(say("预览已停止", "preview stopped"))
     return 0
 
