@@ -49,6 +49,7 @@ class Refresher:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            self.bench.close()
 
     def changed(self) -> None:
         """Something in the workspace changed: re-check soon."""

@@ -14,6 +14,7 @@ Every change of what the page shows is a new revision; ``on_revision`` is told o
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -144,6 +145,10 @@ class Workbench:
         if local in template_dirs(self.root):
             names += [p.relative_to(self.root).as_posix() for p in local.rglob("*") if p.is_file()]
         return sorted(n for n in names if kind_of_path(n) is not None)
+
+    def close(self) -> None:
+        """Remove the folder of this preview's PDFs."""
+        shutil.rmtree(self._out, ignore_errors=True)
 
     # ----------------------------------------------------------------- rendering
 
