@@ -24,6 +24,10 @@ class Handlers:
     def _say(self, zh: str, en: str, status: int) -> JSONResponse:
         return JSONResponse({"error": en if self.lang == "en" else zh, "message_zh": zh, "message_en": en}, status_code=status)
 
+    def _written(self, rel: str) -> None:
+        path = files.resolve(self.root, rel)
+        self.refresher.changed(path, path.read_bytes())
+
     def _refused(self, exc: files.FileRefused) -> JSONResponse:
         return self._say(exc.zh, exc.en, exc.status)
 
@@ -80,7 +84,7 @@ class Handlers:
             return self._refused(exc)
         except files.Conflict as exc:
             return _conflict(exc.current)
-        self.refresher.changed()
+        self._written(request.path_params["path"])
         return JSONResponse({"sha256": digest}, status_code=200 if if_match is not None else 201)
 
     async def history(self, request: Request) -> Response:
@@ -96,7 +100,7 @@ class Handlers:
             digest = files.History(self.root, request.path_params["path"]).restore(request.path_params["n"])
         except files.FileRefused as exc:
             return self._refused(exc)
-        self.refresher.changed()
+        self._written(request.path_params["path"])
         return JSONResponse({"sha256": digest})
 
     async def help_at(self, request: Request) -> Response:

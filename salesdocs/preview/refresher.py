@@ -31,6 +31,7 @@ class Refresher:
         self._dirty = asyncio.Event()
         self._subscribers: set[asyncio.Queue[int | None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._ours: dict[str, bytes] = {}  # files we wrote, with what we wrote
 
     # ---------------------------------------------------------------- lifetime
 
@@ -51,8 +52,11 @@ class Refresher:
                     await task
             self.bench.close()
 
-    def changed(self) -> None:
-        """Something in the workspace changed: re-check soon."""
+    def changed(self, written: Path | None = None, data: bytes | None = None) -> None:
+        """Something in the workspace changed: re-check soon.  ``written`` with ``data``: we wrote it
+        ourselves, so the watcher's report of that very write is no news (and does not delay the render)."""
+        if written is not None and data is not None:
+            self._ours[str(written)] = data
         self._dirty.set()
 
     def ask(self, doc_id: str) -> bool:
@@ -82,8 +86,15 @@ class Refresher:
 
         folders = [str(self.root / name) for name in WATCHED if (self.root / name).is_dir()]
         async for changes in awatch(*folders, debounce=30, step=10, watch_filter=_not_temporary):
-            if changes:
+            if any(not self._our_own(path) for _, path in changes):
                 self._dirty.set()
+
+    def _our_own(self, path: str) -> bool:
+        written = self._ours.pop(path, None)
+        try:
+            return written is not None and Path(path).read_bytes() == written
+        except OSError:
+            return False
 
     # ----------------------------------------------------------------- events
 
