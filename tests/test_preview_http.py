@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -316,11 +315,3 @@ def test_edits_made_on_disk_are_seen_by_the_watcher(client: Client, root: Path) 
     finally:
         path.write_bytes(original)
     client.wait_for(lambda s: not s["problems"], seconds=30)
-
-
-def test_the_command_prints_a_loopback_url(run_cli: object, tmp_path: Path) -> None:
-    from salesdocs.preview.server import Listening
-
-    url = Listening(8123, "abc").url
-    assert url == "http://127.0.0.1:8123/?token=abc"
-    assert os.environ.get("SALESDOCS_PREVIEW_HOST") is None  # there is no way to bind elsewhere
