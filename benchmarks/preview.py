@@ -42,10 +42,11 @@ const cm = document.querySelector('.CodeMirror').CodeMirror;
 const view = document.getElementById('preview');
 const before = view.dataset.inputsHash;
 const problem = () => document.querySelector(`#problems li[data-file="${file}"]`);
+// cm.isClean(): the page has the server's answer to the save (the next edit is based on it)
 const ready = {
-  problem,
-  clean: () => !problem() && view.dataset.stale === 'false',
-  preview: () => view.dataset.inputsHash !== before && view.dataset.stale === 'false',
+  problem: () => problem() && cm.isClean(),
+  clean: () => !problem() && view.dataset.stale === 'false' && cm.isClean(),
+  preview: () => view.dataset.inputsHash !== before && view.dataset.stale === 'false' && cm.isClean(),
 }[wanted];
 cm.setValue(text);
 const t0 = performance.now();
@@ -116,6 +117,10 @@ def main() -> None:
                 problems = series(driver, root, DEAL, args.edits, lambda text, i: text + f"bogus_{i}: 1\n", "problem")
                 choose(driver, HANDOUT, CLIENT)
                 handout = series(driver, root, CLIENT, args.edits, lambda text, i: text + f"# 第 {i + 1} 次修改\n", "preview")
+        except Exception:
+            driver.save_screenshot(str(Path(tempfile.gettempdir()) / "preview-bench-failure.png"))
+            print("page status:", driver.execute_script("return document.getElementById('save-status').textContent"), file=sys.stderr)
+            raise
         finally:
             driver.quit()
     report("quote: save → updated preview visible", quote, 0.5)
