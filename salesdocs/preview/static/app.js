@@ -39,6 +39,7 @@ let chosenDoc = null;       // the document shown on the right
 let file = null;            // { path, sha256 } of the file in the editor
 let editor = null;
 let marks = [];
+let generation = 0;         // bumped by every save and every load: a slower, older reload must not win
 
 async function api(method, url, body, headers = {}) {
   return fetch(url, { method, body, headers, credentials: "same-origin" });
@@ -123,6 +124,7 @@ async function openFile(path, line) {
   const response = await api("GET", `/api/files/${path}`);
   if (!response.ok) return;
   const data = await response.json();
+  generation++;
   file = { path, sha256: data.sha256 };
   $("file-name").textContent = path;
   $("save").disabled = $("show-history").disabled = false;
@@ -163,9 +165,11 @@ function setSaveStatus(text, bad = false) {
 async function save(baseSha) {
   if (!file) return;
   const text = editor.getValue();
+  generation++;
   setSaveStatus(T.saving);
   const response = await api("PUT", `/api/files/${file.path}`, text, { "If-Match": baseSha || file.sha256, "Content-Type": "text/plain; charset=utf-8" });
   const data = await response.json();
+  generation++;
   if (response.status === 200) {
     file.sha256 = data.sha256;
     editor.markClean();
@@ -185,6 +189,7 @@ function showConflict(mine, theirs) {
   $("keep-mine").onclick = () => { $("conflict").hidden = true; save(theirs.sha256); };
   $("take-theirs").onclick = () => {
     $("conflict").hidden = true;
+    generation++;
     file.sha256 = theirs.sha256;
     editor.setValue(theirs.text);
     editor.markClean();
@@ -195,10 +200,12 @@ function showConflict(mine, theirs) {
 async function reloadIfClean() {
   // a file changed on disk while the editor holds no edits of its own: show the new text
   if (!file || !editor.isClean() || !$("conflict").hidden) return;
+  const asked = generation;
   const response = await api("GET", `/api/files/${file.path}`);
   if (!response.ok) return;
   const data = await response.json();
-  if (data.sha256 !== file.sha256 && editor.isClean()) {
+  if (asked === generation && data.sha256 !== file.sha256 && editor.isClean()) {
+    generation++;
     const cursor = editor.getCursor();
     file.sha256 = data.sha256;
     editor.setValue(data.text);
