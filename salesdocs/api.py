@@ -23,7 +23,8 @@ from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.refunds import TERMINATED, RefundResult, line_item_total, refund_for
 from salesdocs.engine.refunds import refund_line as refund_line_of
 from salesdocs.errors import UsageError
-from salesdocs.model import Deal, Service, Tier, Workspace, parse_stage
+from salesdocs.model import Deal, Service, Tier, Workspace, stage_id, stage_zh
+from salesdocs.policy import releases
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,22 @@ def _did_you_mean(value: str, known: object) -> tuple[str, str]:
     return (f"（是不是 {close[0]}？）", f" (did you mean {close[0]}?)") if close else ("", "")
 
 
+def _name_key(text: str) -> str:
+    """A name as typed, for comparing: full-width folded (NFKC), no spaces, case ignored."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
 def find_service(ws: Workspace, service_id: str) -> Service:
-    service = ws.policy.service(service_id)
+    """The service with this id — or with this name (``LOGO设计`` for ``LOGO 设计``)."""
+    service = ws.policy.service(service_id) or next((s for s in ws.policy.services if _name_key(s.name) == _name_key(service_id)), None)
     if service is None:
+        choices_zh = ", ".join(f"{s.id}（{s.name}）" for s in ws.policy.services)
         choices = ", ".join(s.id for s in ws.policy.services)
         hint_zh, hint_en = _did_you_mean(service_id, [s.id for s in ws.policy.services])
         raise UsageError(
-            f"找不到服务 {service_id}{hint_zh}；可选：{choices}", f"unknown service {service_id}{hint_en}; choose one of: {choices}"
+            f"找不到服务 {service_id}{hint_zh}；可选：{choices_zh}", f"unknown service {service_id}{hint_en}; choose one of: {choices}"
         )
     return service
 
@@ -77,11 +87,12 @@ def find_service(ws: Workspace, service_id: str) -> Service:
 def find_tier(service: Service, tier_id: str | None, *, same: str) -> tuple[Tier, str | None]:
     """The tier named, or — when none is named — the only one, or any when all agree on ``same``."""
     if tier_id is not None:
-        tier = service.tier(tier_id)
+        tier = service.tier(tier_id) or next((t for t in service.tiers if _name_key(t.name) == _name_key(tier_id)), None)
         if tier is None:
             choices = ", ".join(t.id for t in service.tiers)
+            choices_zh = ", ".join(f"{t.id}（{t.name}）" for t in service.tiers)
             raise UsageError(
-                f"服务 {service.id} 没有档位 {tier_id}；可选：{choices}",
+                f"服务 {service.id} 没有档位 {tier_id}；可选：{choices_zh}",
                 f"service {service.id} has no tier {tier_id}; choose one of: {choices}",
             )
         return tier, tier.id
@@ -103,14 +114,30 @@ def _same_key(tier: Tier, same: str) -> object:
     return (tier.ladder.id, tier.revisions.included)
 
 
-def quote(ws: Workspace, deal: str | Deal) -> Quote:
-    """Price a deal (by id, path or object) under the workspace's policy."""
+def deal_workspace(ws: Workspace, deal: str | Deal, policy: str | None = None) -> Workspace:
+    """The workspace under the policy a deal uses: ``policy`` when given (a released version, or
+    ``rules`` for the working copy marked 草稿), else the deal's ``policy:`` pin, else the newest
+    release effective on or before its date, else (nothing released) ``rules/`` as it is."""
     d = deal if isinstance(deal, Deal) else find_deal(ws, deal)
-    return price_deal(ws.policy, d, calendar_for(ws.policy))
+    return releases.deal_view(ws, d, policy)
 
 
-def due_dates(ws: Workspace, service: str, tier: str | None, start: date) -> DueWindow:
-    """Earliest and latest due dates of a tier's delivery window from ``start``."""
+def working_copy(ws: Workspace) -> Workspace:
+    """The workspace under the working copy ``rules/``, every document marked 草稿 (what a live preview shows)."""
+    return releases.view(ws, releases.WORKING)
+
+
+def quote(ws: Workspace, deal: str | Deal, policy: str | None = None) -> Quote:
+    """Price a deal (by id, path or object) under the policy it uses (see :func:`deal_workspace`)."""
+    d = deal if isinstance(deal, Deal) else find_deal(ws, deal)
+    seen = deal_workspace(ws, d, policy)
+    return price_deal(seen.policy, d, calendar_for(seen.policy))
+
+
+def due_dates(ws: Workspace, service: str, tier: str | None, start: date, policy: str | None = None) -> DueWindow:
+    """Earliest and latest due dates of a tier's delivery window from ``start``, under ``policy``
+    (a version or ``rules``; by default the release in effect on ``start``)."""
+    ws = releases.dated_view(ws, start, policy)
     svc = find_service(ws, service)
     t, tier_id = find_tier(svc, tier, same="delivery")
     cal = calendar_for(ws.policy)
@@ -132,15 +159,27 @@ STAGES_HINT = "first-draft, revision-1, revision-2, …"
 
 
 def parse_refund_stage(ws: Workspace, stage: str | int) -> int:
-    """``first-draft`` → 0, ``revision-N`` → N, ``terminated`` (when the policy sets a refund for it)."""
+    """``first-draft`` → 0, ``revision-N`` → N, ``terminated`` (when the policy sets a refund for it);
+    also as people write them (初稿, 第二次修改, 二改, revision2, second revision: :func:`read_stage`)."""
+    from salesdocs.engine.stages import read_stage, stage_suggestion
+
     terminable = ws.policy.refund_terms.termination_started is not None
     if stage == "terminated" and terminable:
         return TERMINATED
-    number = stage if isinstance(stage, int) else parse_stage(stage)
-    if number is None or number < 0:
-        choices = STAGES_HINT + (", terminated" if terminable else "")
-        raise UsageError(f"未知的阶段 {stage}；可选：{choices}", f"unknown stage {stage}; choose one of: {choices}")
-    return number
+    number = stage if isinstance(stage, int) else read_stage(stage)
+    if number is not None and number >= 0:
+        return number
+    choices = STAGES_HINT + (", terminated" if terminable else "")
+    guess = stage_suggestion(stage) if isinstance(stage, str) else None
+    if guess is not None:
+        raise UsageError(
+            f"阶段 {stage} 不明确：是{stage_zh(guess)}（--stage {stage_id(guess)}）吗？初稿写 first-draft",
+            f"stage {stage} is ambiguous: do you mean after revision {guess} (--stage {stage_id(guess)})? The first draft is first-draft",
+        )
+    raise UsageError(
+        f"未知的阶段 {stage}；可选：{choices}（也可写 初稿、第 2 次修改后、二改）",
+        f"unknown stage {stage}; choose one of: {choices} (or e.g. revision2, second revision)",
+    )
 
 
 def _check_amount(amount: Decimal, name_zh: str, name_en: str) -> None:
@@ -148,13 +187,17 @@ def _check_amount(amount: Decimal, name_zh: str, name_en: str) -> None:
         raise UsageError(f"{name_zh}必须是不小于 0 的数：{amount}", f"{name_en} must be a number ≥ 0: {amount}")
 
 
-def refund(ws: Workspace, service: str, tier: str | None, stage: str | int, amount: Decimal) -> RefundResult:
+def refund(
+    ws: Workspace, service: str, tier: str | None, stage: str | int, amount: Decimal, policy: str | None = None, on: date | None = None
+) -> RefundResult:
     """The refund owed when the client declares dissatisfaction at ``stage``, having paid ``amount``.
 
     No deal: for an ``item-total`` ladder the amount also stands for the item's price (the
-    result's ``notes`` say so); :func:`refund_line` computes it from a deal's line.
+    result's ``notes`` say so); :func:`refund_line` computes it from a deal's line.  The policy is
+    ``policy`` (a version or ``rules``), else the release in effect on ``on`` (default today).
     """
     _check_amount(amount, "金额", "the amount")
+    ws = releases.dated_view(ws, on or date.today(), policy)
     svc = find_service(ws, service)
     t, tier_id = find_tier(svc, tier, same="ladder")
     number = parse_refund_stage(ws, stage)
@@ -169,6 +212,7 @@ def refund_line(
     *,
     pieces: int | str | None = None,
     paid: Decimal | None = None,
+    policy: str | None = None,
 ) -> RefundResult:
     """The refund of a deal's line (1-based, as the quote numbers it) at ``stage``.
 
@@ -177,7 +221,8 @@ def refund_line(
     may be given as the command line's text; anything but a valid number is a usage error.
     """
     d = deal if isinstance(deal, Deal) else find_deal(ws, deal)
-    q = quote(ws, d)
+    ws = deal_workspace(ws, d, policy)
+    q = quote(ws, d, policy)
     given, line = line, _whole(line)
     if not 1 <= line <= len(q.lines):
         choices_zh = "、".join(f"{x.number}（{x.service_name}·{x.tier_name}）" for x in q.lines)
@@ -205,10 +250,10 @@ def refund_line(
                 "(after the discount, tax included); fees outside the price, such as extra revisions, do not count",
             )
     number = parse_refund_stage(ws, stage)
-    policy = ws.policy
-    deposit = policy.terms.payment[0] if policy.terms.payment else None
-    tier = policy.tier_of(item.service_id, item.tier_id)
-    return refund_line_of(q, line, tier, number, pieces=count, paid=paid, deposit=deposit, terms=policy.refund_terms)
+    rules = ws.policy
+    deposit = rules.terms.payment[0] if rules.terms.payment else None
+    tier = rules.tier_of(item.service_id, item.tier_id)
+    return refund_line_of(q, line, tier, number, pieces=count, paid=paid, deposit=deposit, terms=rules.refund_terms)
 
 
 def _whole(value: int | str) -> int:

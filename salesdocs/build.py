@@ -32,7 +32,8 @@ from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.kinds import DocumentKind, out_path
-from salesdocs.workspace import CheckResult, check_workspace
+from salesdocs.render.uses import files_used
+from salesdocs.workspace import CheckResult, blocking_errors, check_workspace, is_backup_copy
 
 RECYCLE_AFTER = 40
 
@@ -64,8 +65,10 @@ def plan(ws: Workspace, out_dir: Path) -> list[DocumentJob]:
     """Every document of the workspace and where it goes."""
     jobs = [DocumentJob(DocumentKind.INTRO, None, out_path(out_dir, DocumentKind.INTRO, None))]
     for deal_id in sorted(ws.deals):
+        deal = ws.deals[deal_id]
+        lang = deal.doc_language(ws.client(deal.client))  # each deal in its own language
         for kind in (DocumentKind.QUOTE, DocumentKind.APPENDIX):
-            jobs.append(DocumentJob(kind, deal_id, out_path(out_dir, kind, deal_id)))
+            jobs.append(DocumentJob(kind, deal_id, out_path(out_dir, kind, deal_id, lang)))
     for client_id in sorted(ws.clients):
         for kind in DocumentKind.VISIT_PACK.parts:
             jobs.append(DocumentJob(kind, client_id, out_path(out_dir, kind, client_id)))
@@ -94,11 +97,11 @@ def _worker_init(root: str) -> None:
     _WORKER["ws"] = result.partial
 
 
-def _render_in_worker(kind: DocumentKind, target: str | None, out_path: str) -> tuple[str, float, str, str]:
+def _render_in_worker(kind: DocumentKind, target: str | None, out_path: str, policy: str | None = None) -> tuple[str, float, str, str]:
     ws = _WORKER["ws"]
     started = time.perf_counter()
     try:
-        render_prepared(ws, prepare(ws, kind, target), Path(out_path))
+        render_prepared(ws, prepare(ws, kind, target, policy=policy), Path(out_path))
     except SalesdocsError as exc:
         return "failed", time.perf_counter() - started, exc.zh, exc.en
     return "written", time.perf_counter() - started, "", ""
@@ -116,8 +119,12 @@ def build(
     recycle: int = RECYCLE_AFTER,
     only: Callable[[DocumentJob], bool] | None = None,
     progress: Callable[[JobResult, int, int], None] | None = None,
+    policy: str | None = None,
 ) -> BuildReport:
     """Render every document of the workspace at ``root`` into ``out_dir``.
+
+    Each deal's documents use the policy the deal uses (its release); ``policy`` overrides it for
+    every document (``rules``: the working copy, every page marked 草稿).
 
     Raises :class:`PolicyError` only when the policy itself is broken (then no
     document can be made); broken clients or deals fail just their documents.
@@ -148,8 +155,12 @@ def build(
     from salesdocs.render.pdf import read_inputs_hash
 
     for job in planned:
+        blocked = blocking_errors(checked, files_used(ws, job.kind, job.target))
+        if blocked:  # e.g. a visit pack whose client's latest deal is broken
+            record(_failed(job, blocked))
+            continue
         try:
-            prepared = prepare(ws, job.kind, job.target)
+            prepared = prepare(ws, job.kind, job.target, policy=policy)
         except SalesdocsError as exc:
             record(JobResult(job, "failed", zh=exc.zh, en=exc.en))
             continue
@@ -162,7 +173,7 @@ def build(
     if workers == 1:
         _render_here(ws, todo, record)
     elif todo:
-        _render_in_pool(ws, todo, workers, recycle, record)
+        _render_in_pool(ws, todo, workers, recycle, record, policy)
     report.seconds = time.perf_counter() - started
     order = {id(j): i for i, j in enumerate(planned)}
     report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
@@ -184,7 +195,9 @@ def _render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record
         record(JobResult(job, "written", time.perf_counter() - t0))
 
 
-def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], workers: int, recycle: int, record: Record) -> None:
+def _render_in_pool(
+    ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], workers: int, recycle: int, record: Record, policy: str | None = None
+) -> None:
     """Render in spawned worker processes, a fresh pool per generation of ``workers × recycle`` documents.
 
     Recycling keeps worker memory bounded: no worker renders more than about ``recycle`` documents.
@@ -198,7 +211,7 @@ def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], wor
         with ProcessPoolExecutor(
             max_workers=min(workers, len(batch)), mp_context=context, initializer=_worker_init, initargs=(str(ws.root),)
         ) as pool:
-            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path)): job for job, _ in batch}
+            futures = {pool.submit(_render_in_worker, job.kind, job.target, str(job.out_path), policy): job for job, _ in batch}
             for future in as_completed(futures):
                 job = futures[future]
                 try:
@@ -210,24 +223,27 @@ def _render_in_pool(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], wor
 
 
 def broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
-    """Documents that cannot be made because their client or deal file has errors."""
+    """Documents that cannot be made because their own client or deal file has errors."""
     kinds_of = {"deals": (DocumentKind.QUOTE, DocumentKind.APPENDIX), "clients": (DocumentKind.VISIT_PACK,)}
     loaded_of: dict[str, Mapping[str, object]] = {"deals": ws.deals, "clients": ws.clients}
     for folder, kinds in kinds_of.items():
         loaded = loaded_of[folder]
         for path in sorted((ws.root / folder).glob("*.y*ml")):
-            if path.stem in loaded:
+            if path.stem in loaded or is_backup_copy(path):
                 continue
-            rel = path.relative_to(ws.root).as_posix()
-            problems = checked.problems_of(rel)
-            first = problems[0] if problems else None
-            where = f"{first.file}:{first.line}:{first.column}: " if first else f"{rel}: "
             for kind in kinds:
                 job = DocumentJob(kind, path.stem, out_path(out_dir, kind, path.stem))
-                yield JobResult(
-                    job,
-                    "failed",
-                    zh=where + (first.zh if first else "文件有错误"),
-                    en=where + (first.en if first else "the file has errors"),
-                    problems=problems,
-                )
+                yield _failed(job, blocking_errors(checked, files_used(ws, kind, path.stem)))
+
+
+def _failed(job: DocumentJob, problems: list[Problem]) -> JobResult:
+    """A document not made because files it uses have errors: the first one says where."""
+    first = problems[0] if problems else None
+    where = f"{first.file}:{first.line}:{first.column}: " if first else ""
+    return JobResult(
+        job,
+        "failed",
+        zh=where + (first.zh if first else "文件有错误"),
+        en=where + (first.en if first else "the file has errors"),
+        problems=problems,
+    )

@@ -8,15 +8,21 @@ earlier stage is left out of the later ones, so one mistake is reported once.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.errors import PolicyError, Problem, UsageError
-from salesdocs.model import Workspace
+from salesdocs.model import PolicyRelease, Workspace
 from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_client, build_deal, build_policy
+from salesdocs.policy.editor import stale_schemas
+from salesdocs.policy.ids import collect_ids
 from salesdocs.policy.reader import Document, read_yaml
+from salesdocs.policy.releases import deal_problems, find_releases, version_problems, workspace_checks
 from salesdocs.policy.schema import validate
 
 #: rules files and whether each must exist
@@ -56,9 +62,6 @@ class CheckResult:
     partial: Workspace | None = None
     files: int = 0
 
-    def problems_of(self, rel: str) -> list[Problem]:
-        return [p for p in self.problems if p.file == rel and p.severity == "error"]
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
@@ -68,10 +71,48 @@ class CheckResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+#: what Windows, macOS and editors add to a copied file's name: "x - 副本", "x (2)", "Copy of x", "x copy"
+_BACKUP_NAME = re.compile(r"副本|^copy of |\bcopy\b|\(\d+\)$|\s\d+$", re.IGNORECASE)
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def is_backup_copy(path: Path) -> bool:
+    """A file whose name is an id plus what a file manager adds to a copy (no id has spaces or brackets)."""
+    return not _ID.fullmatch(path.stem) and bool(_BACKUP_NAME.search(path.stem))
+
+
+def _all_yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """The YAML files of a folder that are meant to be used (backup copies are not)."""
+    return [p for p in _all_yaml_files(folder) if not is_backup_copy(p)]
+
+
+def _backup_copies(root: Path) -> Iterator[Problem]:
+    """A warning for each backup copy in rules/, clients/ and deals/ (they are left out, not read)."""
+    for folder in ("rules", "clients", "deals"):
+        for path in _all_yaml_files(root / folder):
+            if not is_backup_copy(path):
+                continue
+            rel = path.relative_to(root).as_posix()
+            new = folder != "rules"  # a new client or deal made by copying one keeps the copy's name
+            yield Problem(
+                rel,
+                0,
+                0,
+                "backup-copy",
+                f"{path.name} 看起来是另一个文件的备份副本，不会被使用",
+                f"{path.name} looks like a backup copy of another file; it is not used",
+                severity="warning",
+                hint_zh=f"删除 {rel}，或把它移到工作区以外的文件夹"
+                + ("；如果它是新建的，请把文件名改成它的 id（小写字母、数字和 -）" if new else ""),
+                hint_en=f"delete {rel} or move it out of the workspace"
+                + ("; if it is a new one, rename the file to its id (lower-case letters, digits and '-')" if new else ""),
+            )
 
 
 def check_workspace(root: Path) -> CheckResult:
@@ -84,11 +125,16 @@ def check_workspace(root: Path) -> CheckResult:
     deals = {p.stem: d for p in _yaml_files(root / "deals") if (d := reading.read(p, "deal")) is not None}
     complete = len(clients) == len(_yaml_files(root / "clients")) and len(deals) == len(_yaml_files(root / "deals"))
 
-    ctx = checks.Context(rules=rules, clients=clients, deals=deals)
+    result.problems.extend(_backup_copies(root))
+    releases = _releases(result, rules, deals, reading.raw)
+    ctx = checks.Context(rules=rules, clients=clients, deals=deals, client_files={p.stem for p in _yaml_files(root / "clients")})
     policy_problems = checks.run(checks.POLICY_CHECKS, ctx)
     result.problems.extend(policy_problems)
     if rules_ok and not any(p.severity == "error" for p in policy_problems):
-        _build(result, ctx, reading.raw, complete=complete)
+        _build(result, ctx, reading.raw, complete=complete, releases=releases)
+    if not result.errors and complete:  # ids from every file: compare the editor's copy of them
+        ids = collect_ids({k: d.data for k, d in rules.items()}, [d.data for d in clients.values()])
+        result.problems.extend(stale_schemas(root, ids))
     result.problems.sort(key=Problem.sort_key)
     if result.partial is not None and not result.errors and complete:
         result.workspace = result.partial
@@ -103,13 +149,13 @@ class _Reading:
     result: CheckResult
     raw: dict[str, bytes] = field(default_factory=dict)
 
-    def read(self, path: Path, kind: str) -> Document | None:
+    def read(self, path: Path, kind: str, *, required: bool = False) -> Document | None:
         """The file's document when it reads and passes the schema of ``kind``, else None."""
         rel = path.relative_to(self.root).as_posix()
         self.result.files += 1
         with contextlib.suppress(OSError):
             self.raw[rel] = path.read_bytes()
-        doc, problems = read_yaml(path, rel)
+        doc, problems = read_yaml(path, rel, required=required)
         self.result.problems.extend(problems)
         if doc is None:
             return None
@@ -130,12 +176,12 @@ def _read_rules(reading: _Reading) -> tuple[dict[str, Document], bool]:
                 rules_ok = False
                 reading.result.problems.append(_missing_rules_file(name))
             continue
-        doc = reading.read(path, name)
+        doc = reading.read(path, name, required=required)
         if doc is None:
             rules_ok = False
         else:
             rules[name] = doc
-    for path in _yaml_files(rules_dir):
+    for path in _yaml_files(rules_dir):  # backup copies have their own message
         if path.stem not in RULES_FILES or path.suffix != ".yaml":
             reading.result.problems.append(_unknown_rules_file(path.relative_to(reading.root).as_posix(), path.name))
     return rules, rules_ok
@@ -149,8 +195,10 @@ def _missing_rules_file(name: str) -> Problem:
         "missing-file",
         f"缺少规则文件 rules/{name}.yaml",
         f"the rules file rules/{name}.yaml is missing",
-        hint_zh="用 salesdocs init 新建一个工作区可以看到每个文件的样例",
-        hint_en="salesdocs init creates a workspace with an example of every file",
+        hint_zh=f"运行 salesdocs init 新建一个样例工作区（例如 salesdocs init /tmp/样例），"
+        f"把其中的 rules/{name}.yaml 复制到这里再按你的政策修改",
+        hint_en=f"run salesdocs init to make an example workspace (e.g. salesdocs init /tmp/example), copy its rules/{name}.yaml "
+        "here and adapt it to your policy",
     )
 
 
@@ -168,12 +216,27 @@ def _unknown_rules_file(rel: str, filename: str) -> Problem:
     )
 
 
-def _build(result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, complete: bool) -> None:
-    """Build the policy, run the workspace checks, and keep every client and deal without errors."""
+def _releases(
+    result: CheckResult, rules: dict[str, Document], deals: dict[str, Document], raw: dict[str, bytes]
+) -> tuple[PolicyRelease, ...]:
+    """The releases under ``policies/``; their problems, the rules files' version agreement and each deal's choice of policy."""
+    releases, problems = find_releases(result.root)
+    result.problems.extend(problems)
+    result.problems.extend(version_problems(rules))
+    rules_sha = {rel.removeprefix("rules/"): hashlib.sha256(data).hexdigest() for rel, data in raw.items() if rel.startswith("rules/")}
+    for doc in deals.values():
+        result.problems.extend(deal_problems(doc, releases, rules_sha))
+    return releases
+
+
+def _build(
+    result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, complete: bool, releases: tuple[PolicyRelease, ...] = ()
+) -> None:
+    """Build the policy, run the workspace checks (each deal under its policy), and keep every client and deal without errors."""
     policy = build_policy(ctx.rules, raw)
     ctx.policy = policy
     ctx.calendar = calendar_for(policy)
-    result.problems.extend(checks.run(checks.WORKSPACE_CHECKS, ctx))
+    result.problems.extend(workspace_checks(ctx, result.root, releases))
     bad = {p.file for p in result.errors}
     result.partial = Workspace(
         root=result.root,
@@ -181,7 +244,24 @@ def _build(result: CheckResult, ctx: checks.Context, raw: dict[str, bytes], *, c
         clients={k: build_client(d.data, d.rel) for k, d in ctx.clients.items() if d.rel not in bad},
         deals={k: build_deal(d.data, d.rel) for k, d in ctx.deals.items() if d.rel not in bad},
         sources=raw,
+        releases=releases,
     )
+
+
+def blocking_errors(result: CheckResult, uses: Iterable[str]) -> list[Problem]:
+    """The one rule for work on a workspace with broken files: a document (or any piece of work) can be
+    made when the policy could be built and none of the files it ``uses`` has errors.  Returns the
+    errors that stop it: those in the files it uses, or every error when there is no policy."""
+    if result.partial is None:
+        return result.errors
+    used = set(uses)
+    return [p for p in result.errors if p.file in used]
+
+
+def unused_broken_files(result: CheckResult, uses: Iterable[str]) -> list[str]:
+    """Files with errors that the work using ``uses`` does not read (named in a warning, not blocking)."""
+    used = set(uses)
+    return sorted({p.file for p in result.errors if p.file not in used})
 
 
 def load_workspace(path: Path | str | None = None) -> Workspace:

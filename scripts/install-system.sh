@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages salesdocs needs, only those missing; sudo when not root.
 #   fonts-noto-cjk          Noto Sans/Serif CJK SC, the documents' fonts
+#   fonts-noto-core         Noto Sans/Serif (Latin), the fonts of English text (documents in en and zh-en)
 #   libharfbuzz-subset0     font subsetting (without it WeasyPrint falls back to fontTools: 10 s/doc)
 #   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint's text layout
 #   poppler-utils, qpdf     pdftotext/pdftoppm/pdffonts and qpdf --check (tests, looking at PDFs)
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 versions_file=debian-versions.txt
-pkgs=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf)
+pkgs=(fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf)
 python3 -c "import ensurepip, venv" 2>/dev/null || pkgs+=(python3-venv)
 pkgs+=(chromium chromium-driver)
 

@@ -42,6 +42,14 @@ class Case:
     severity: str = "error"
     message: tuple[str, ...] = ()  # words in the message (zh / en)
     hint: tuple[str, ...] = ()  # words in the hint (zh / en)
+    fix: tuple[str, str] | None = None  # the hint's fix, applied to the broken file: check then passes
+
+    def apply_fix(self, root: Path) -> None:
+        assert self.fix is not None
+        path = root / self.file
+        text = path.read_text(encoding="utf-8")
+        assert self.fix[0] in text, f"{self.fix[0]!r} not in the broken {self.file}"
+        path.write_text(text.replace(self.fix[0], self.fix[1], 1), encoding="utf-8")
 
     def apply(self, root: Path) -> None:
         path = root / self.file
@@ -134,7 +142,8 @@ READER_CASES = [
     _raw("utf16-no-bom", TERMS, lambda t: t.encode("utf-16-le"),
          [(TERMS, 1, 1, "encoding-utf16")], message=("UTF-16",)),
     _raw("utf8-bom-is-fine", TERMS, lambda t: t.encode("utf-8-sig"), []),
-    _raw("empty-file", TERMS, lambda t: b"", [(TERMS, 1, 1, "empty-file")]),
+    _raw("empty-file", TERMS, lambda t: b"", [(TERMS, 1, 1, "empty-file")], hint=("不能删除", "cannot be deleted")),
+    _raw("empty-client-file", CLIENT, lambda t: b"", [(CLIENT, 1, 1, "empty-file")], hint=("删除这个文件", "delete the file")),
     _raw("only-comments", TERMS, lambda t: "# 商务条款\n# 以后再填\n".encode(), [(TERMS, 1, 1, "empty-file")]),
     _raw("png-file", SERVICES, lambda t: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x02\x00",
          [(SERVICES, 1, 1, "binary-file")]),
@@ -203,7 +212,9 @@ SCHEMA_CASES = [
     _sub("stage-second-draft", REFUNDS, "        from: revision-4", "        from: second-draft", [(REFUNDS, 52, 15, "bad-format")]),
     _sub("missing-step-id", REFUNDS, "      - id: rev-2\n        from: revision-2", "      - from: revision-2",
          [(REFUNDS, 73, 9, "missing-field")], message=("缺少必填项 id（步骤编号：", "missing the required field id (Step id:")),
-    _sub("bad-step-id", REFUNDS, "      - id: rev-2\n", "      - id: Rev 2\n", [(REFUNDS, 73, 13, "bad-format")], hint=("first-draft",)),
+    _sub("bad-step-id", REFUNDS, "      - id: rev-2\n", "      - id: Rev 2\n", [(REFUNDS, 73, 13, "bad-format")],
+         message=("“Rev 2”不是有效的步骤编号：编号只能用小写英文字母、数字和“-”", "'Rev 2' is not a valid step id: an id uses only lower-case letters, digits and '-'"),
+         hint=("例如 rev-2", "for example rev-2"), fix=("id: Rev 2", "id: rev-2")),
     _sub("missing-version", TERMS, 'version: "2026.1"\n', "", [(TERMS, 3, 1, "missing-field")], message=("version",)),
     _sub("missing-effective", TERMS, "effective: 2026-01-01\n", "", [(TERMS, 3, 1, "missing-field")], message=("effective",)),
     _sub("percent-and-amount-discount", DEAL1, "  percent: 5%", "  percent: 5%\n  amount: 100",
@@ -221,10 +232,11 @@ MEANING_CASES = [
          [(REFUNDS, 47, 15, "refund-gap")], message=("revision-1",)),
     _sub("refund-overlap", REFUNDS, "        from: revision-4", "        from: revision-3",
          [(REFUNDS, 52, 15, "refund-overlap")], message=("line 46",)),
-    _sub("refund-rises", REFUNDS, "        percent: 30%\n        text: 多次", "        percent: 60%\n        text: 多次",
+    _sub("refund-rises", REFUNDS, "        percent: 30%\n        text: 多次修改（4 次及以上）后仍不满意，退还该件退款基数的 30%",
+         "        percent: 60%\n        text: 多次修改（4 次及以上）后仍不满意，退还该件退款基数的 60%",
          [(REFUNDS, 53, 18, "refund-rises")], message=("60%",)),
     _sub("refund-order", REFUNDS, "        to: revision-3", "        to: first-draft",
-         [(REFUNDS, 48, 13, "refund-order"), (REFUNDS, 52, 15, "refund-gap")], hint=("swap",)),
+         [(REFUNDS, 48, 13, "refund-order")], hint=("swap",), fix=("        from: revision-1\n        to: first-draft", "        from: revision-1\n        to: revision-3")),
     _sub("refund-at-most-unmarked", REFUNDS, "        kind: at_most\n", "",
          [(REFUNDS, 81, 15, "refund-at-most-unmarked")], hint=("kind: at_most",)),
     _sub("refund-uncovered", REFUNDS, _COPY_LAST_STEP, "",
@@ -254,7 +266,10 @@ MEANING_CASES = [
     _sub("payment-not-100", TERMS, "    percent: 50%\n    after: acceptance", "    percent: 40%\n    after: acceptance",
          [(TERMS, 17, 3, "payment-sum")], message=("90%",)),
     _sub("discount-needs-approver", DEAL1, "  percent: 5%", "  percent: 25%",
-         [(DEAL1, 19, 1, "discount-approval")], hint=("approver",)),
+         [(DEAL1, 19, 1, "discount-approval")],
+         hint=("在文件顶层加一行 approver（顶格写，不缩进，不要写在 discount 下面）", "discount:\n  percent: 25%\napprover: 王经理（2026-11-20 邮件批准）",
+               "add a line approver at the top level of the file (not indented, not under discount)"),
+         fix=("  percent: 25%\n", "  percent: 25%\napprover: 王经理（2026-11-20 邮件批准）\n")),
     _sub("discount-above-subtotal", DEAL3, "  amount: 200", "  amount: 99999", [(DEAL3, 22, 3, "discount-too-large")]),
     _sub("unit-price-below-list-without-approver", DEAL3, "    unit_price: 1350.50", "    unit_price: 500",
          [(DEAL3, 21, 1, "discount-approval")], message=("40.00% off the list prices (discount and special unit prices together)",)),
@@ -279,9 +294,111 @@ MEANING_CASES = [
     Case("unknown-rules-file", "rules/notes.yaml", [("rules/notes.yaml", 0, 0, "unknown-file")], create=b"a: 1\n", severity="warning"),
     Case("rules-file-with-yml-suffix", "rules/extra.yml", [("rules/extra.yml", 0, 0, "unknown-file")], create=b"a: 1\n", severity="warning"),
 ]
+
+# Issue 11: slips found by a newcomer editing the YAML in a plain editor (each with the fix its hint gives)
+EDITING_CASES = [
+    _sub("percent-fraction-ladder", REFUNDS, "        percent: 30%\n        text: 多次", "        percent: 0.3\n        text: 多次",
+         [(REFUNDS, 53, 18, "percent-fraction")],
+         message=("percent: 0.3 会被读作 0.3 %；是不是想写 30 %？", "percent: 0.3 would mean 0.3 %; did you mean 30 %?"),
+         hint=("30%", "0.3%"), fix=("percent: 0.3", "percent: 30%")),
+    _sub("percent-fraction-tax-rate", TERMS, "  rate: 6%", "  rate: 0.06", [(TERMS, 9, 9, "percent-fraction")],
+         message=("0.06 会被读作 0.06 %；是不是想写 6 %？", "0.06 would mean 0.06 %; did you mean 6 %?"), fix=("rate: 0.06", "rate: 6")),
+    _sub("percent-fraction-max-discount", TERMS, "  max_percent: 10%", "  max_percent: 0.1", [(TERMS, 14, 16, "percent-fraction")],
+         message=("是不是想写 10 %？", "did you mean 10 %?"), fix=("max_percent: 0.1", "max_percent: 10%")),
+    _sub("percent-fraction-instalment", TERMS, "    percent: 50%\n    after: acceptance", "    percent: 0.5\n    after: acceptance",
+         [(TERMS, 24, 14, "percent-fraction")], message=("是不是想写 50 %？", "did you mean 50 %?"), fix=("percent: 0.5", "percent: 50%")),
+    _sub("percent-fraction-deal-discount", DEAL1, "  percent: 5%", "  percent: 0.05", [(DEAL1, 20, 12, "percent-fraction")],
+         message=("是不是想写 5 %？", "did you mean 5 %?"), fix=("percent: 0.05", "percent: 5%")),
+    _sub("percent-fraction-written-with-sign-is-fine", TERMS, "    rate: 0.5%", "    rate: 0.25%", []),
+    _sub("percent-bare-whole-number-is-fine", DEAL1, "  percent: 5%", "  percent: 5", []),
+    Case("backup-copy-of-a-deal", "deals/2026-001-yunfan-launch - 副本.yaml", [("deals/2026-001-yunfan-launch - 副本.yaml", 0, 0, "backup-copy")],
+         create=b"id: 2026-001-yunfan-launch\n", severity="warning",
+         message=("2026-001-yunfan-launch - 副本.yaml 看起来是另一个文件的备份副本，不会被使用", "looks like a backup copy of another file; it is not used"),
+         hint=("删除 deals/2026-001-yunfan-launch - 副本.yaml，或把它移到工作区以外的文件夹", "move it out of the workspace")),
+    Case("backup-copy-numbered", "clients/mingcha-tea (2).yaml", [("clients/mingcha-tea (2).yaml", 0, 0, "backup-copy")],
+         create=b"id: mingcha-tea\n", severity="warning", message=("备份副本", "backup copy")),
+    Case("backup-copy-of-english-windows", "clients/Copy of mingcha-tea.yaml", [("clients/Copy of mingcha-tea.yaml", 0, 0, "backup-copy")],
+         create=b"id: mingcha-tea\n", severity="warning"),
+    Case("backup-copy-of-a-rules-file", "rules/terms - 副本.yaml", [("rules/terms - 副本.yaml", 0, 0, "backup-copy")],
+         create=b"currency: CNY\n", severity="warning", hint=("删除 rules/terms - 副本.yaml",)),
+    _sub("bad-client-id-in-deal", DEAL1, "client: yunfan-tech", "client: Yunfan Tech", [(DEAL1, 4, 9, "bad-format")],
+         message=("“Yunfan Tech”不是有效的客户编号：编号只能用小写英文字母、数字和“-”，并以字母或数字开头",
+                  "'Yunfan Tech' is not a valid client id: an id uses only lower-case letters, digits and '-'"),
+         hint=("例如 yunfan-tech", "for example yunfan-tech"), fix=("client: Yunfan Tech", "client: yunfan-tech")),
+    _sub("chinese-client-id-in-deal", DEAL1, "client: yunfan-tech", "client: 云帆科技", [(DEAL1, 4, 9, "bad-format")],
+         message=("不是有效的客户编号", "is not a valid client id"), hint=("例如 lakeside-tea", "for example lakeside-tea")),
+    _sub("bad-service-id-in-deal", DEAL1, "  - service: logo-design", "  - service: LOGO设计", [(DEAL1, 10, 14, "bad-format")],
+         message=("不是有效的服务编号", "'LOGO设计' is not a valid service id"), hint=("例如 logo",)),
+    _sub("bad-tier-id-in-deal", DEAL1, "    tier: premium", "    tier: Premium", [(DEAL1, 11, 11, "bad-format")],
+         message=("不是有效的档位编号", "is not a valid tier id"), hint=("例如 premium",), fix=("tier: Premium", "tier: premium")),
+    _sub("bad-client-file-id", CLIENT, "id: mingcha-tea", "id: Mingcha Tea", [(CLIENT, 3, 5, "bad-format")],
+         hint=("例如 mingcha-tea",), fix=("id: Mingcha Tea", "id: mingcha-tea")),
+    _sub("approver-under-discount", DEAL1, "  percent: 5%", "  percent: 25%\n  approver: 王经理（2026-11-20 邮件批准）",
+         [(DEAL1, 21, 3, "misplaced-key")],
+         message=("approver 不能写在 discount 下面：它属于文件顶层（顶格写，不缩进）", "approver does not belong under discount: it goes at the top level"),
+         hint=("与 discount: 对齐", "lines up with discount:"), fix=("  approver:", "approver:")),
+    _sub("fullwidth-comma-in-flow-mapping", SERVICES, "delivery: {min: 1, max: 2, next_piece: 1}", "delivery: {min: 1，max: 2, next_piece: 1}",
+         [(SERVICES, 19, 26, "fullwidth-comma")],
+         message=("花括号 { } 里用了全角逗号“，”，YAML 需要半角逗号“,”", "a full-width comma '，' inside { }; YAML needs ASCII commas ','"),
+         hint=("把“，”改成“, ”", "replace '，' with ', '"), fix=("1，max", "1, max")),
+    _sub("fullwidth-colon-in-flow-mapping", SERVICES, "delivery: {min: 1, max: 2, next_piece: 1}", "delivery: {min：1, max: 2, next_piece: 1}",
+         [(SERVICES, 19, 23, "fullwidth-colon")], message=("全角冒号“：”", "full-width colon '："), hint=("min: ",), fix=("min：1", "min: 1")),
+    _sub("chinese-commas-in-flow-text-are-fine", SERVICES, "delivery: {min: 1, max: 2, next_piece: 1}",
+         "delivery: {min: 1, max: 2, next_piece: 1}  # 最短 1 天，最长 2 天", []),
+    _sub("fullwidth-digits", SERVICES, "        price: 300\n", "        price: １５００\n", [(SERVICES, 17, 16, "fullwidth-digit")],
+         message=("“１５００”里有全角字符“１”", "contains the full-width character '１'"), hint=("写成 1500", "write 1500"), fix=("１５００", "1500")),
+    _sub("fullwidth-digit-after-ascii", SERVICES, "        price: 300\n", "        price: 3００\n", [(SERVICES, 17, 17, "fullwidth-digit")],
+         hint=("写成 300",), fix=("3００", "300")),
+    _sub("fullwidth-digit-in-flow-mapping", SERVICES, "delivery: {min: 1, max: 2, next_piece: 1}", "delivery: {min: １, max: 2, next_piece: 1}",
+         [(SERVICES, 19, 25, "fullwidth-digit")], fix=("min: １", "min: 1")),
+    _sub("fullwidth-percent-sign", TERMS, "  rate: 6%", "  rate: 6％", [(TERMS, 9, 10, "fullwidth-digit")],
+         message=("全角字符“％”", "full-width character '％'"), hint=("写成 6%", "write 6%"), fix=("6％", "6%")),
+    _sub("fullwidth-date", DEAL1, "date: 2026-11-20", "date: ２０２６-11-20", [(DEAL1, 6, 7, "fullwidth-digit")],
+         hint=("写成 2026-11-20",), fix=("２０２６", "2026")),
+    _sub("curly-quotes-around-version", TERMS, 'version: "2026.1"', "version: “2026.1”", [(TERMS, 3, 10, "typographic-quote")],
+         message=("值两边是中文（弯）引号 “”", "wrapped in typographic quotes “”"), hint=('改成半角引号 "2026.1"', 'use ASCII quotes "2026.1"'),
+         fix=("“2026.1”", '"2026.1"')),
+    _sub("curly-single-quotes-around-version", TERMS, 'version: "2026.1"', "version: ‘2026.1’", [(TERMS, 3, 10, "typographic-quote")],
+         fix=("‘2026.1’", "2026.1")),
+    _sub("chinese-quotes-in-text-are-fine", SERVICES, "    name: 公众号文章", "    name: “公众号文章”", []),
+    _sub("fullwidth-square-brackets", SERVICES, "deliverables: [排版完成的公众号图文, 配图与素材来源清单]", "deliverables: ［排版完成的公众号图文, 配图与素材来源清单］",
+         [(SERVICES, 23, 23, "fullwidth-bracket")], message=("全角括号“［”", "full-width bracket '［'"), hint=("“［”改成“[”", "'］' by ']'"),
+         fix=("［排版完成的公众号图文, 配图与素材来源清单］", "[排版完成的公众号图文, 配图与素材来源清单]")),
+    _sub("fullwidth-braces", SERVICES, "delivery: {min: 1, max: 2, next_piece: 1}", "delivery: ｛min: 1, max: 2, next_piece: 1｝",
+         [(SERVICES, 19, 19, "fullwidth-bracket")], message=("全角括号“｛”",), fix=("｛min: 1, max: 2, next_piece: 1｝", "{min: 1, max: 2, next_piece: 1}")),
+    _sub("lenticular-brackets-for-a-list", SERVICES, "deliverables: [排版完成的公众号图文, 配图与素材来源清单]", "deliverables: 【排版完成的公众号图文, 配图与素材来源清单】",
+         [(SERVICES, 23, 23, "wrong-type")], hint=("“【”是全角（中文）括号", "a YAML list needs ASCII brackets: [排版完成的公众号图文, 配图与素材来源清单]"),
+         fix=("【排版完成的公众号图文, 配图与素材来源清单】", "[排版完成的公众号图文, 配图与素材来源清单]")),
+    _sub("hash-cuts-a-name", SERVICES, "        name: 品牌版\n", "        name: 品牌版 #1 推荐\n", [(SERVICES, 78, 19, "comment-cuts-text")],
+         severity="warning", message=("“#1 推荐”被当作注释，值只剩下“品牌版”", "'#1 推荐' is read as a comment, so the value is only '品牌版'"),
+         hint=('请给整个值加引号："品牌版 #1 推荐"', 'quote the whole value: "品牌版 #1 推荐"'), fix=("品牌版 #1 推荐", '"品牌版 #1 推荐"')),
+    _sub("hash-after-a-phrase-left-open", SERVICES, "        name: 单面\n", "        name: 单面、 # 双面\n", [(SERVICES, 101, 19, "comment-cuts-text")],
+         severity="warning", message=("值只剩下“单面、”",), fix=("单面、 # 双面", "单面、双面")),
+    _sub("ordinary-comment-after-a-value", SERVICES, "        name: 标准版\n", "        name: 标准版  # 最常用的一档\n", []),
+    _sub("ladder-text-disagrees-with-percent", REFUNDS, "        percent: 30%\n        text: 第二次修改后不满意", "        percent: 20%\n        text: 第二次修改后不满意",
+         [(REFUNDS, 77, 35, "literal-figure")], severity="warning",
+         message=("文字里写的是 30%，但同一项的 percent 是 20%：两处不一致", "the text says 30% but the same item's percent is 20%: they disagree"),
+         hint=("改正其中一处", "correct one of them"), fix=("percent: 20%\n        text: 第二次", "percent: 30%\n        text: 第二次")),
+    _sub("at-most-step-text-disagrees", REFUNDS, "        percent: 20%", "        percent: 15%", [(REFUNDS, 82, 37, "literal-figure")],
+         severity="warning", message=("文字里写的是 20%",), fix=("基数的 20%", "基数的 15%")),
+    _sub("tax-name-restates-another-rate", TERMS, "  name: 增值税", "  name: 增值税（5%）", [(TERMS, 8, 13, "literal-figure")],
+         severity="warning", message=("rate 是 6%", "the same item's rate is 6%"), fix=("增值税（5%）", "增值税（6%）")),
+    _sub("text-restating-its-own-percent-is-fine", TERMS, "    name: 预付款", "    name: 预付款（50%）", []),
+    _sub("placeholder-left-in-a-client", CLIENT, "name: 杭州茗茶文化有限公司（示例）", "name: 客户公司名称（请填写）", [(CLIENT, 4, 7, "placeholder-text")],
+         severity="warning", message=("这里还是示例的占位文字“客户公司名称（请填写）”，请换成真实内容", "this is still the example's placeholder text"),
+         hint=("写上你们自己的内容",), fix=("客户公司名称（请填写）", "杭州茗茶文化有限公司")),
+    _sub("indent-three-spaces-first-child", TERMS, "  name: 增值税\n  rate: 6%", "   name: 增值税\n  rate: 6%",
+         [(TERMS, 8, 4, "yaml-syntax")], message=("缩进不一致", "inconsistent indentation"), fix=("   name: 增值税", "  name: 增值税")),
+    _sub("indent-three-spaces-nested-block", TERMS, "liability:\n  late_delivery:", "liability:\n   late_delivery:",
+         [(TERMS, 43, 4, "yaml-syntax")], message=("缩进不一致", "inconsistent indentation")),
+    _sub("indent-three-spaces-before-a-comment", TERMS, "minutes:\n  send_days: 1", "minutes:\n   send_days: 1",
+         [(TERMS, 38, 4, "yaml-syntax")], message=("inconsistent indentation",)),
+    _sub("indent-three-among-four", TERMS, "  late_payment:\n    rate: 0.05%", "  late_payment:\n   rate: 0.05%",
+         [(TERMS, 48, 4, "yaml-syntax")], message=("inconsistent indentation",)),
+]
 # fmt: on
 
-CASES = READER_CASES + SCHEMA_CASES + MEANING_CASES
+CASES = READER_CASES + SCHEMA_CASES + MEANING_CASES + EDITING_CASES
 
 
 def test_corpus_is_large_and_ids_are_unique() -> None:
@@ -319,6 +436,10 @@ def test_broken_workspace(case: Case, workspace: Path, run_cli) -> None:
         assert strict_code == 1  # … unless --strict
         assert [(p["file"], p["line"], p["column"], p["code"]) for p in strict] == case.expect
         assert all(p["severity"] == "error" for p in strict)
+    if case.fix is not None:  # the fix the hint gives works the first time
+        case.apply_fix(workspace)
+        fixed_code, fixed = _check(run_cli, workspace, "--strict")
+        assert (fixed_code, fixed) == (0, []), fixed
 
 
 def test_many_mistakes_in_one_run_sorted_by_file_and_line(workspace: Path, run_cli) -> None:

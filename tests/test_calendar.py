@@ -77,7 +77,7 @@ def test_covered_years_come_from_chinesecalendar() -> None:
         (date(2025, 1, 28), False),  # Spring Festival 2025
         (date(2025, 2, 4), False),
         (date(2025, 2, 8), True),
-        (date(2027, 1, 1), False),  # not covered: an estimate, but New Year's Day is a fixed-date holiday
+        (date(2027, 1, 1), False),  # not covered: an estimate, but New Year's Day is a statutory holiday
         (date(2027, 1, 4), True),  # not covered: Mon–Fri estimate
         (date(2027, 1, 2), False),
     ],
@@ -178,7 +178,8 @@ def test_company_overrides_make_2027_covered() -> None:
     assert cal.add_working_days(date(2026, 12, 28), 4) == DueDate(date(2027, 1, 5), estimated=False)
     # 01-05 .. 01-08 are 4 days, the make-up Saturday 01-09 is the 5th
     assert cal.add_working_days(date(2027, 1, 4), 5) == DueDate(date(2027, 1, 9), estimated=False)
-    assert cal.add_working_days(date(2027, 12, 30), 2) == DueDate(date(2028, 1, 3), estimated=True)
+    # 2028 is not covered: 2028-01-01 (Saturday) is owed the 补假 01-03, so 12-31, then 01-04
+    assert cal.add_working_days(date(2027, 12, 30), 2) == DueDate(date(2028, 1, 4), estimated=True)
     # the default calendar is unaffected
     assert CAL.add_working_days(date(2026, 12, 28), 4) == DueDate(date(2027, 1, 4), estimated=True)
 

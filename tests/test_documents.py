@@ -91,6 +91,33 @@ def assert_quote_agrees_with_engine(ws: Workspace, deal: str, text: str) -> None
     assert f"{valid_until.year}年{valid_until.month}月{valid_until.day}日" in text
 
 
+def assert_english_quote_agrees_with_engine(ws: Workspace, deal: str, text: str) -> None:
+    """A quote in English: the engine's amounts as RMB 1,234.50, the total in English words, English dates."""
+    from salesdocs.engine.english import date_en, in_words_en, rmb_en
+
+    q = api.quote(ws, deal)
+    text = flat(text)
+    for value in (q.subtotal, q.tax, q.total, *(line.amount for line in q.lines), *(p.amount for p in q.payments)):
+        assert flat(rmb_en(value)) in text
+    assert flat(in_words_en(q.total)).replace("-", "") in text.replace("-", "")
+    assert flat(date_en(q.valid_until)) in text and q.number in text
+
+
+def assert_english_appendix_agrees_with_engine(ws: Workspace, deal: str, text: str) -> None:
+    """An appendix in English: every article that applies (with the language clause's article), the total."""
+    from salesdocs.engine.english import in_words_en
+    from salesdocs.policy.contract import deal_facts, number_contract
+
+    text = flat(text).replace("-", "")
+    articles = number_contract(ws.policy.contract, deal_facts(ws.policy, ws.deals[deal], english=True))
+    assert len(articles) >= 10
+    for article in articles:
+        assert flat(f"{article.label_en} {article.article.title_en}").replace("-", "") in text
+    q = api.quote(ws, deal)
+    assert f"RMB{q.total:,.2f}" in text and flat(in_words_en(q.total)).replace("-", "") in text
+    assert "PartyA" in text and "PartyB" in text and "Authorisedrepresentative(signature)" in text
+
+
 def assert_appendix_agrees_with_engine(ws: Workspace, deal: str, text: str) -> None:
     """Every article of the contract that applies to the deal, the engine's total, the ladders' rows."""
     from salesdocs.policy.contract import deal_facts, number_contract
@@ -285,8 +312,12 @@ def test_sample_documents_render_and_agree_with_the_engine(sample_workspace: Pat
     ws = sample["ws"]
     assert ws.deals, "the sample has deals"
     for deal in ws.deals:
-        assert_quote_agrees_with_engine(ws, deal, sample["text"][f"quote:{deal}"])
-        assert_appendix_agrees_with_engine(ws, deal, sample["text"][f"appendix:{deal}"])
+        if ws.deals[deal].doc_language(ws.client(ws.deals[deal].client)) == "en":  # the sample's English deal
+            assert_english_quote_agrees_with_engine(ws, deal, sample["text"][f"quote:{deal}"])
+            assert_english_appendix_agrees_with_engine(ws, deal, sample["text"][f"appendix:{deal}"])
+        else:
+            assert_quote_agrees_with_engine(ws, deal, sample["text"][f"quote:{deal}"])
+            assert_appendix_agrees_with_engine(ws, deal, sample["text"][f"appendix:{deal}"])
     intro = flat(sample["text"]["intro"])
     for service in ws.policy.services:
         for tier in service.tiers:

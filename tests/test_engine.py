@@ -97,7 +97,9 @@ def test_uncovered_stage_is_reported(ws, tmp_path: Path) -> None:  # type: ignor
 
     r = refund_for("copywriting", "standard", replace(tier, ladder=closed), 2, Decimal("100"))
     assert not r.covered and r.kind == "none" and r.refund == Decimal("0.00")
-    assert "revision-2" in r.rule
+    # each language on its own: no English in the Chinese reason
+    assert r.rule == "退款阶梯 closed 没有规定第 2 次修改后的退款"
+    assert r.rule_en == "ladder closed has no step for after revision 2"
 
 
 def test_writer_change_allowance(ws) -> None:  # type: ignore[no-untyped-def]
@@ -140,7 +142,7 @@ def test_due_dates_across_spring_festival(ws) -> None:  # type: ignore[no-untype
 def test_due_date_in_2027_is_estimated_until_calendar_covers_it(workspace: Path) -> None:
     ws = load_workspace(workspace)
     w = api.due_dates(ws, "copywriting", None, date(2026, 12, 28))
-    # an estimate, but New Year's Day (a fixed-date holiday) is still skipped: 12-29, 12-30, 12-31, 1-4, 1-5
+    # an estimate, but New Year's Day (a statutory holiday) is still skipped: 12-29, 12-30, 12-31, 1-4, 1-5
     assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 5), True)
     cal = workspace / "rules/calendar.yaml"
     cal.write_text(
@@ -156,9 +158,10 @@ def test_due_date_in_2027_is_estimated_until_calendar_covers_it(workspace: Path)
     assert (w.earliest, w.latest, w.estimated) == (date(2026, 12, 31), date(2027, 1, 6), False)
 
 
-def test_estimates_skip_fixed_date_holidays(ws) -> None:  # type: ignore[no-untyped-def]
-    w = api.due_dates(ws, "logo-design", None, date(2027, 9, 28))  # Tue; 10-1..10-3 off, 10-2/10-3 a weekend
-    assert (w.earliest, w.latest, w.estimated) == (date(2027, 10, 4), date(2027, 10, 6), True)
+def test_estimates_skip_statutory_holidays_and_bujia(ws) -> None:  # type: ignore[no-untyped-def]
+    # Tue 9-28: 9-29, 9-30, then 10-1..10-3 off (10-2/10-3 a weekend, owed 补假 10-4 and 10-5) → 10-6, 10-7, 10-8
+    w = api.due_dates(ws, "logo-design", None, date(2027, 9, 28))
+    assert (w.earliest, w.latest, w.estimated) == (date(2027, 10, 6), date(2027, 10, 8), True)
 
 
 def test_due_tier_required_when_windows_differ(ws) -> None:  # type: ignore[no-untyped-def]
@@ -287,6 +290,7 @@ def test_cli_due_and_refund_json(agency_cli: Cli) -> None:
         "step": "rev-2",
         "number": 3,
         "text": "第二次修改后不满意，退还该件退款基数的 30%",
+        "text_en": "",
         "source": data["rule"]["source"],
     }
     # no deal: the amount is both the refund base and what was paid, and the answer says so
@@ -317,8 +321,8 @@ def test_cli_refund_text_at_most(agency_cli: Cli) -> None:
         ),
         (["due", "logo-design", "--start", "2026/09/28"], "--start: not a date: 2026/09/28 (expected YYYY-MM-DD, e.g. 2026-09-28)"),
         (
-            ["refund", "copywriting", "--stage", "rev-2", "--amount", "1"],
-            "unknown stage rev-2; choose one of: first-draft, revision-1, revision-2, …, terminated",
+            ["refund", "copywriting", "--stage", "final", "--amount", "1"],
+            "unknown stage final; choose one of: first-draft, revision-1, revision-2, …, terminated (or e.g. revision2, second revision)",
         ),
         (["refund", "copywriting", "--stage", "revision-1", "--amount", "-5"], "--amount must be an amount ≥ 0: -5"),
         (["quote", "nope"], "unknown deal nope; choose one of: 2026-001-yunfan-launch, 2026-002-mingcha-content, 2026-003-jingyi-expo"),

@@ -120,7 +120,10 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     wait(driver, lambda d: preview(d)["stale"] == "false" and preview(d)["inputsHash"] != first["inputsHash"])
     fixed = preview(driver)
     assert int(fixed["revision"]) > int(first["revision"])
-    assert not driver.find_elements(By.CSS_SELECTOR, "#problems li")
+    assert not driver.find_elements(By.CSS_SELECTOR, "#problems li.error")
+    # the clause text still says 70%: check's warning about it is listed, as check lists it
+    warning = text(driver, f'#problems li.warning[data-file="{REFUNDS}"][data-line="{LINE + 1}"]')
+    assert "文字里写的是 70%，但同一项的 percent 是 65%" in warning
     figures = _pdf_text(client, root, fixed["inputsHash"])
     assert "65%" in figures and "35%" in figures
     shot(driver, "fixed")

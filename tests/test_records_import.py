@@ -93,13 +93,15 @@ def failing(ws: Workspace, name: str, text: str | bytes, db: Path, kind: str = "
 
 
 def test_bad_date_on_row_17(ws: Workspace, db: Path) -> None:
+    # a day that does not exist is named so, not as a wrong format
     err = failing(ws, "tickets.csv", tickets_csv(20, bad={"16": {"received_at": "2026-10-32 10:00"}}), db)
-    assert err.lines("en") == [
-        "tickets.csv:17: received_at: not a valid date and time: '2026-10-32 10:00' (expected e.g. 2026-10-08 14:30)"
-    ]
-    assert err.lines("zh") == ["tickets.csv:17: received_at: 不是有效的日期时间：“2026-10-32 10:00”（应为 2026-10-08 14:30）"]
+    assert err.lines("en") == ["tickets.csv:17: received_at: 2026-10-32 does not exist: October 2026 has 31 days"]
+    assert err.lines("zh") == ["tickets.csv:17: received_at: 2026-10-32 这一天不存在：2026 年 10 月只有 31 天"]
     assert err.en.splitlines()[-1] == "nothing imported: 1 problem(s) found; fix them and import again"
     assert err.zh.splitlines()[-1] == "未导入任何记录：发现 1 个问题，请修改后重新导入"
+    err = failing(ws, "tickets.csv", tickets_csv(20, bad={"16": {"received_at": "yesterday 10:00"}}), db)
+    assert err.lines("en") == ["tickets.csv:17: received_at: not a valid date and time: 'yesterday 10:00' (expected e.g. 2026-10-08 14:30)"]
+    assert err.lines("zh") == ["tickets.csv:17: received_at: 不是有效的日期时间：“yesterday 10:00”（应为 2026-10-08 14:30）"]
 
 
 def test_unknown_category(ws: Workspace, db: Path) -> None:

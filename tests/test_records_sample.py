@@ -89,14 +89,14 @@ def test_refunds_follow_the_refund_base(sample: tuple[list[list[str]], list[list
     """Refunds are a share of the item's price after discount, tax included (refunds.yaml ``base: item-total``)."""
     _, events = sample
     rows = {(r["project"], r["event"]): r for r in csv.DictReader(to_csv(events).decode("utf-8-sig").splitlines())}
-    # P-2026-053, LOGO 品牌版 sold alone: 6,800.00 + 6 % VAT = 7,208.00 paid in full; after revision 2, 50 %
-    assert rows[("P-2026-053", "started")]["amount_paid"] == "7208.00"
-    assert rows[("P-2026-053", "refund-paid")]["refund_amount"] == "3604.00"
-    assert rows[("P-2026-053", "refund-paid")]["note"] == "修改 1~3 次后仍不满意，退还该件退款基数的 50%"
-    # deal 002, one original article: 1,200 × 0.85 × 1.06 = 1,081.20, the 50 % deposit 540.60 paid;
-    # unsatisfied with the first draft (70 %): the agency keeps 324.36 and refunds 216.24
-    assert rows[("2026-002-mingcha-content-3", "started")]["amount_paid"] == "540.60"
-    assert rows[("2026-002-mingcha-content-3", "refund-paid")]["refund_amount"] == "216.24"
+    # P-2026-037, a standard poster sold alone: 1,000.00 + 6 % VAT = 1,060.00 paid in full; after a revision, 50 %
+    assert rows[("P-2026-037", "started")]["amount_paid"] == "1060.00"
+    assert rows[("P-2026-037", "refund-paid")]["refund_amount"] == "530.00"
+    assert rows[("P-2026-037", "refund-paid")]["note"] == "修改 1~3 次后仍不满意，退还该件退款基数的 50%"
+    # deal 002, one curated article: 300 × 0.85 × 1.06 = 270.30, the 50 % deposit 135.15 paid;
+    # unsatisfied with the first draft (70 %): the agency keeps 81.09 and refunds 54.06
+    assert rows[("2026-002-mingcha-content-6", "started")]["amount_paid"] == "135.15"
+    assert rows[("2026-002-mingcha-content-6", "refund-paid")]["refund_amount"] == "54.06"
     # deal 001, a double-sided flyer: 1,510.50, deposit 755.25 = the 50 % the agency keeps after revision 3
     assert rows[("2026-001-yunfan-launch-3", "started")]["amount_paid"] == "755.25"
     assert rows[("2026-001-yunfan-launch-3", "refund-paid")]["refund_amount"] == "0.00"
@@ -128,7 +128,7 @@ def test_demo_from_a_fresh_clone(tmp_path: Path) -> None:
     out = salesdocs_("records", "import", "records/sample-tickets.csv", "--kind", "tickets")
     assert "新增 360 条" in out
     out = salesdocs_("records", "import", "records/sample-events.csv", "--kind", "events")
-    assert "新增" in out and "项目：新建 85 个" in out
+    assert "新增" in out and "项目：新建 89 个" in out
     assert (clone / "records" / "salesdocs.sqlite").is_file()
     out = salesdocs_("render", "aftersales", "--from", "2026-10-01", "--to", "2026-10-31")
     pdf = Path(out.strip().split()[-1])

@@ -295,8 +295,9 @@ def test_worked_figures_deal_002_at_most(agency: Workspace) -> None:
             3,
             1,
             "second-draft",
-            "未知的阶段 second-draft；可选：first-draft, revision-1, revision-2, …, terminated",
-            "unknown stage second-draft; choose one of: first-draft, revision-1, revision-2, …, terminated",
+            "未知的阶段 second-draft；可选：first-draft, revision-1, revision-2, …, terminated（也可写 初稿、第 2 次修改后、二改）",
+            "unknown stage second-draft; choose one of: first-draft, revision-1, revision-2, …, terminated "
+            "(or e.g. revision2, second revision)",
         ),
     ],
 )
@@ -323,7 +324,10 @@ def test_no_termination_stage_without_the_policy_value(minimal_workspace: Path) 
     assert ws.policy.refund_terms.termination_started is None
     with pytest.raises(UsageError) as err:
         api.refund_line(ws, "2026-001-acme-logo", 1, "terminated")
-    assert err.value.en == "unknown stage terminated; choose one of: first-draft, revision-1, revision-2, …"
+    assert (
+        err.value.en
+        == "unknown stage terminated; choose one of: first-draft, revision-1, revision-2, … (or e.g. revision2, second revision)"
+    )
 
 
 def test_procedure_values_are_in_the_model(agency: Workspace) -> None:
@@ -392,6 +396,7 @@ def test_cli_json(run_cli: Callable[..., Any], pristine_workspace: Path) -> None
         "step": "rev-4-and-later",
         "number": 3,
         "text": "多次修改（4 次及以上）后仍不满意，退还该件退款基数的 30%",
+        "text_en": "",
         "source": data["rule"]["source"],
     }
     assert data["paid_assumed"] is True and "amount" not in data
@@ -463,7 +468,7 @@ def test_cli_text_zh_and_en(run_cli: Callable[..., Any], pristine_workspace: Pat
             "has no line 9; choose one of: 1 (logo-design/premium)",
         ),
         (["--line", "3", "--pieces", "5", "--stage", "first-draft"], "--pieces 可选 1~3，不能是 5", "--pieces must be 1 to 3, not 5"),
-        (["--line", "3", "--stage", "draft"], "未知的阶段 draft；可选：first-draft", "unknown stage draft; choose one of: first-draft"),
+        (["--line", "3", "--stage", "final"], "未知的阶段 final；可选：first-draft", "unknown stage final; choose one of: first-draft"),
         (["--line", "3"], "缺少参数：--stage", "missing: --stage"),
         (
             ["--line", "3", "--stage", "first-draft", "--amount", "9"],

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import click
 
-from salesdocs.cli import check, engine, preview, records, render
+from salesdocs.cli import check, engine, new, preview, records, render
+from salesdocs.cli import policy as policy_commands
 from salesdocs.cli.problems import format_problem, summary
-from salesdocs.cli.session import LANGS, Session, lang_option, say, workspace_option
+from salesdocs.cli.session import LANGS, Session, lang_option, print_json, say, workspace_option
 from salesdocs.cli.usage import usage_message
 from salesdocs.errors import PolicyError, SalesdocsError
 from salesdocs.version import __version__
@@ -31,14 +32,16 @@ def cli() -> None:
     """salesdocs：由服务政策生成销售文档 / policy-driven sales documents."""
 
 
-for _group in (check, engine, render, records, preview):
+for _group in (check, engine, render, records, policy_commands, new, preview):
     for _command in _group.COMMANDS:
         cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: never shows a traceback to the user."""
-    state = Session(lang=_lang_in(sys.argv[1:] if argv is None else argv))
+    args = sys.argv[1:] if argv is None else argv
+    state = Session(lang=_value_in(args, "--lang", LANGS) or "zh")
+    as_json = _value_in(args, "--format", ("text", "json")) == "json"
     try:
         rv = cli.main(args=argv, prog_name="salesdocs", standalone_mode=False, obj=state)
     except click.exceptions.Exit as exc:
@@ -47,9 +50,13 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(say("已中断", "aborted", state.lang), err=True)
         sys.exit(130)
     except click.ClickException as exc:
+        if as_json:
+            _json_error("usage", 2, usage_message(exc, state.lang, usage_line=False))
         click.echo(usage_message(exc, state.lang), err=True)
         sys.exit(2)
     except PolicyError as exc:
+        if as_json:
+            _json_error("policy", 1, exc.message(state.lang), [p.to_json(state.lang) for p in exc.problems])
         for p in exc.problems:
             click.echo(format_problem(p, state.lang), err=True)
             click.echo(err=True)
@@ -64,6 +71,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(1)
     except SalesdocsError as exc:
+        if as_json:
+            _json_error("usage" if exc.exit_code == 2 else "error", exc.exit_code, exc.message(state.lang))
         click.echo(exc.message(state.lang), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
@@ -71,27 +80,40 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception:
         log = _write_crash_log()
-        click.echo(
-            say(
-                f"salesdocs 内部错误（这是程序的问题，不是你的文件的问题）。详情已写入 {log}，请把这个文件发给开发人员。",
-                f"salesdocs internal error (a bug in the program, not in your files). Details were written to {log}; "
-                "please send it to the developers.",
-                state.lang,
-            ),
-            err=True,
+        message = say(
+            f"salesdocs 内部错误（这是程序的问题，不是你的文件的问题）。详情已写入 {log}，请把这个文件发给开发人员。",
+            f"salesdocs internal error (a bug in the program, not in your files). Details were written to {log}; "
+            "please send it to the developers.",
+            state.lang,
         )
+        if as_json:
+            _json_error("internal", 3, message)
+        click.echo(message, err=True)
         sys.exit(3)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
-def _lang_in(args: list[str]) -> str:
-    """The --lang the user typed, found before click parses anything, so that a mistake earlier on
-    the line (``salesdocs chek --lang en``) is already explained in that language."""
+def _value_in(args: list[str], option: str, choices: tuple[str, ...]) -> str | None:
+    """An option's value as typed (``--lang en``, ``--format=json``), found before click parses
+    anything, so that a mistake earlier on the line (``salesdocs chek --lang en``) is already
+    explained in that language, and as JSON when JSON was asked for."""
     for i, arg in enumerate(args):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
-        if value in LANGS:
+        if arg.startswith(option + "="):
+            value: str | None = arg.split("=", 1)[1]
+        else:
+            value = args[i + 1] if arg == option and i + 1 < len(args) else None
+        if value in choices:
             return value
-    return "zh"
+    return None
+
+
+def _json_error(kind: str, exit_code: int, message: str, problems: list[dict[str, object]] | None = None) -> None:
+    """With ``--format json`` every failure is also JSON on stdout, ``{"error": {...}}`` (the
+    message for people still goes to stderr, and the exit code is the same)."""
+    error: dict[str, object] = {"kind": kind, "exit_code": exit_code, "message": message}
+    if problems is not None:
+        error["problems"] = problems
+    print_json({"error": error})
 
 
 def _write_crash_log() -> str:

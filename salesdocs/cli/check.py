@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from salesdocs.cli.problems import format_problem, summary
-from salesdocs.cli.session import common, lang, lang_option, print_json, say, workspace_root
+from salesdocs.cli.session import common, format_option, lang, lang_option, print_json, say, workspace_root
 from salesdocs.engine.money import format_yuan
 from salesdocs.model import Workspace
 
@@ -74,11 +74,15 @@ def contents(ws: Workspace) -> str:
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @lang_option
-def init(directory: Path) -> int:
+@format_option
+def init(directory: Path, fmt: str) -> int:
     """新建工作区 / create a new workspace from the packaged defaults."""
     from salesdocs.init import init_workspace
 
     written = init_workspace(directory)
+    if fmt == "json":
+        print_json({"created": str(directory), "files": [str(path) for path in written], "next": f"cd {directory} && salesdocs check"})
+        return 0
     click.echo(say(f"已新建工作区 {directory}（{len(written)} 个文件）", f"created workspace {directory} ({len(written)} files)"))
     for path in written:
         click.echo(f"  {path}")
@@ -86,4 +90,34 @@ def init(directory: Path) -> int:
     return 0
 
 
-COMMANDS = (check, init)
+@click.command()
+@common
+def schemas(fmt: str) -> int:
+    """更新编辑器用的 schemas/（含本工作区的编号） / refresh schemas/ for the editor, with this workspace's ids."""
+    from salesdocs.policy.editor import read_ids, write_schemas
+
+    root = workspace_root()
+    found = read_ids(root)
+    written = write_schemas(root, found.ids)
+    rel = [p.relative_to(root).as_posix() for p in written]
+    if fmt == "json":
+        print_json({"written": rel, "left_out": list(found.left_out)})
+    else:
+        if rel:
+            click.echo(say(f"已更新 {len(rel)} 个文件：", f"updated {len(rel)} file(s):"))
+            for name in rel:
+                click.echo(f"  {name}")
+        else:
+            click.echo(say("schemas/ 已是最新", "schemas/ is up to date"))
+        if found.left_out:
+            click.echo(
+                say(
+                    f"注意：{'、'.join(found.left_out)} 有错误，其中的编号未列入；修正后（salesdocs check）请再运行一次",
+                    f"note: {', '.join(found.left_out)} have errors, so their ids are not listed; "
+                    "run this again once salesdocs check is clean",
+                )
+            )
+    return 0
+
+
+COMMANDS = (check, init, schemas)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from salesdocs.cli.session import common, lang, load, print_json
+from salesdocs.cli.session import common, lang, load, policy_choice, print_json
 from salesdocs.engine.dates import parse_iso_date
 from salesdocs.engine.money import parse_yuan
 from salesdocs.errors import MoneyError, UsageError
@@ -18,16 +18,17 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("deal")
+@policy_choice
 @common
-def quote(deal: str, fmt: str) -> int:
+def quote(deal: str, policy: str | None, fmt: str) -> int:
     """报价：一个交易的价格、税、合计与交付日期 / price a deal."""
     from salesdocs import api
     from salesdocs.cli.serialize import quote_json
 
-    ws = load()
-    q = api.quote(ws, deal)
+    ws = api.deal_workspace(load(), deal, policy)
+    q = api.quote(ws, deal, policy)
     if fmt == "json":
-        print_json(quote_json(q))
+        print_json({**quote_json(q), "policy": {"version": ws.policy.version, "release": ws.policy.release, "draft": ws.policy.draft}})
         return 0
     from salesdocs.cli.textout import quote_table
 
@@ -39,15 +40,16 @@ def quote(deal: str, fmt: str) -> int:
 @click.argument("service")
 @click.option("--tier", default=None, help="档位 / tier id")
 @click.option("--start", required=True, help="开始日期 YYYY-MM-DD / start date")
+@policy_choice
 @common
-def due(service: str, tier: str | None, start: str, fmt: str) -> int:
+def due(service: str, tier: str | None, start: str, policy: str | None, fmt: str) -> int:
     """交付日期：按中国工作日计算 / due dates on China's working-day calendar."""
     from salesdocs import api
     from salesdocs.cli.serialize import due_json
     from salesdocs.cli.textout import due_text
 
     start_date = parse_iso_date(start, "--start")
-    window = api.due_dates(load(), service, tier, start_date)
+    window = api.due_dates(load(), service, tier, start_date, policy)
     if fmt == "json":
         print_json(due_json(window))
     else:
@@ -58,13 +60,19 @@ def due(service: str, tier: str | None, start: str, fmt: str) -> int:
 @click.command()
 @click.argument("service", required=False)
 @click.option("--tier", default=None, help="档位 / tier id")
-@click.option("--stage", default=None, help="first-draft, revision-1, revision-2 …, terminated")
+@click.option(
+    "--stage",
+    default=None,
+    help="阶段：first-draft、revision-1、revision-2 …、terminated；也可写 初稿、第2次修改后、二改 / "
+    "stage (revision2 and second revision work too)",
+)
 @click.option("--amount", default=None, help="已付金额（不按交易计算时）/ amount paid, without a deal")
 @click.option("--deal", default=None, help="按交易计算：交易编号或文件 / from a deal: its id or file")
 @click.option("--line", "line_no", default=None, help="交易的第几行（同报价单，从 1 开始）/ the deal's line, as the quote numbers it")
 @click.option("--pieces", default=None, help="退款的件数（默认整行）/ pieces of the line refunded (default: all)")
 @click.option("--paid", default=None, help="这几件已付的金额（默认按预付款比例）/ paid for them (default: the deposit share)")
 @click.option("--project", default=None, help="按售后记录中的项目计算 / from a recorded project")
+@policy_choice
 @common
 def refund(
     service: str | None,
@@ -76,6 +84,7 @@ def refund(
     pieces: str | None,
     paid: str | None,
     project: str | None,
+    policy: str | None,
     fmt: str,
 ) -> int:
     """退款：按退款阶梯计算并结算 / the refund a ladder gives at a stage, and how it settles."""
@@ -95,7 +104,7 @@ def refund(
         if line_no is None or stage is None:
             raise UsageError(f"缺少参数：{', '.join(missing)}", f"missing: {', '.join(missing)}")
         result = api.refund_line(
-            ws, deal, line_no, stage, pieces=pieces, paid=parse_yuan_option(paid, "--paid") if paid is not None else None
+            ws, deal, line_no, stage, pieces=pieces, paid=parse_yuan_option(paid, "--paid") if paid is not None else None, policy=policy
         )
     else:
         if deal_only:
@@ -106,7 +115,7 @@ def refund(
                 f"缺少参数：{', '.join(missing)}（或使用 --deal 或 --project）",
                 f"missing: {', '.join(missing)} (or use --deal or --project)",
             )
-        result = api.refund(ws, service, tier, stage, parse_yuan_option(amount))
+        result = api.refund(ws, service, tier, stage, parse_yuan_option(amount), policy)
     if fmt == "json":
         print_json(refund_json(result))
     else:

@@ -33,7 +33,7 @@ def format_problem(problem: Problem, lang: str = "zh") -> str:
         hints.append(f"{_LABEL['zh']['hint']}：{problem.hint_zh}")
     if lang in ("en", "both") and problem.hint_en:
         hints.append(f"hint: {problem.hint_en}")
-    lines.extend(f"  = {h}" for h in hints)
+    lines.extend("  = " + h.replace("\n", "\n      ") for h in hints)  # a YAML example in a hint keeps its indentation
     return "\n".join(lines)
 
 

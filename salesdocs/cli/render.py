@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from salesdocs.cli.session import common, load, print_json, say, workspace_root
+from salesdocs.cli.session import common, policy_choice, print_json, say, workspace_root
+from salesdocs.errors import UsageError
 from salesdocs.render.kinds import COMMAND_KINDS
 
 
@@ -24,24 +25,57 @@ from salesdocs.render.kinds import COMMAND_KINDS
 @click.option("--deal", default=None, help="visit-pack：附上这个交易的报价 / include this deal's quote")
 @click.option("--from", "date_from", default=None, help="aftersales：开始日期 YYYY-MM-DD")
 @click.option("--to", "date_to", default=None, help="aftersales：结束日期 YYYY-MM-DD")
+@click.option(
+    "--doc-lang",
+    type=click.Choice(["zh", "en", "zh-en"]),
+    default=None,
+    help="quote、appendix、intro 的语言：zh、en、zh-en 中英对照（默认取交易/客户的语言）/ document language",
+)
+@policy_choice
 @common
 def render(
-    kind: str, target: str | None, output: Path | None, deal: str | None, date_from: str | None, date_to: str | None, fmt: str
+    kind: str,
+    target: str | None,
+    output: Path | None,
+    deal: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    doc_lang: str | None,
+    policy: str | None,
+    fmt: str,
 ) -> int:
     """生成 PDF：intro、quote DEAL、appendix DEAL、visit-pack CLIENT、aftersales。
 
     Render one document: intro, quote DEAL, appendix DEAL, visit-pack CLIENT [--deal DEAL], aftersales [--from --to].
     """
-    from salesdocs.render.documents import render as render_document
+    from salesdocs.render.documents import render_checked
+    from salesdocs.workspace import check_workspace
 
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"policy": policy}
     if kind == "visit-pack":
         options["deal"] = deal
     if kind == "aftersales":
         options.update(date_from=date_from, date_to=date_to)
-    written = render_document(load(), kind, target, output, **options)
+    if doc_lang is not None:
+        if kind not in ("quote", "appendix", "intro"):
+            raise UsageError(
+                f"--doc-lang 只用于 quote、appendix 和 intro（{kind} 按客户语言或中文生成）",
+                f"--doc-lang applies to quote, appendix and intro only ({kind} follows the client's language or is Chinese)",
+            )
+        options["doc_lang"] = doc_lang
+    written, unused = render_checked(check_workspace(workspace_root()), kind, target, output, **options)
+    if unused:  # other files are broken, but this document does not use them
+        names = ", ".join(unused)
+        click.echo(
+            say(
+                f"警告：这些文件有错误，本文档没有用到它们，已照常生成：{names}（salesdocs check 可查看详情）",
+                f"warning: these files have errors; this document does not use them and was made as usual: {names} "
+                "(salesdocs check shows the details)",
+            ),
+            err=True,
+        )
     if fmt == "json":
-        print_json({"written": [str(path) for path in written]})
+        print_json({"written": [str(path) for path in written], "not_used_with_errors": unused})
     else:
         for path in written:
             click.echo(say(f"已生成 {path}", f"wrote {path}"))
@@ -54,8 +88,9 @@ def render(
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认 CPU 核数）/ worker processes")
 @click.option("--force", is_flag=True, help="全部重新生成 / rebuild everything")
+@policy_choice
 @common
-def build(out_dir: Path | None, jobs: int | None, force: bool, fmt: str) -> int:
+def build(out_dir: Path | None, jobs: int | None, force: bool, policy: str | None, fmt: str) -> int:
     """生成工作区的全部文档（增量、并行）/ render every document, incrementally and in parallel."""
     from salesdocs.build import BuildReport, JobResult
     from salesdocs.build import build as run_build
@@ -69,7 +104,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, fmt: str) -> int:
                 failed = f" — {say(result.zh, result.en)}" if result.status == "failed" else ""
                 click.echo(f"[{done}/{total}] {_status(result.status)} {_shown(result.job.out_path)}{failed}")
 
-        report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress)
+        report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress, policy=policy)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -79,7 +114,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, fmt: str) -> int:
             def progress_bar(result: JobResult, done: int, total: int) -> None:
                 bar.update(task, total=total, completed=done, description=f"{_status(result.status)} {result.job.out_path.name}")
 
-            report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress_bar)
+            report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress_bar, policy=policy)
     written, skipped, failed = (report.by_status(s) for s in ("written", "skipped", "failed"))
     if fmt == "json":
         print_json(

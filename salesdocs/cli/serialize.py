@@ -90,7 +90,7 @@ def refund_json(r: RefundResult) -> dict[str, Any]:
         "kind": r.kind,
         "covered": r.covered,
         "within_allowance": r.within_allowance,
-        "rule": {"ladder": r.ladder, "step": r.step_id, "number": r.step, "text": r.rule, "source": r.source},
+        "rule": {"ladder": r.ladder, "step": r.step_id, "number": r.step, "text": r.rule, "text_en": r.rule_en, "source": r.source},
         "notes": [{"zh": zh, "en": en} for zh, en in r.notes],
     }
     if r.deal is None:

@@ -85,6 +85,15 @@ format_option = click.option(
     help="输出格式 / output format",
 )
 
+policy_choice = click.option(
+    "--policy",
+    "policy",
+    default=None,
+    metavar="VERSION|rules",
+    help="使用的政策：已发布的版本号，或 rules（工作稿，每页标注“草稿”）；默认按交易 / "
+    "policy to use: a released version, or rules (the working copy, every page marked 草稿); default: the deal's",
+)
+
 
 def common(func: F) -> F:
     """Options every workspace command takes: --workspace, --lang, --format."""

@@ -56,6 +56,11 @@ def quote_table(q: Quote, ws: Any, lang: str) -> None:
         console.print(f"  {p.name} {format_percent(p.percent)}%: {format_yuan(p.amount)} — {p.due}")
     if q.estimated:
         console.print("* " + ("estimated: the year has no official holiday data yet" if en else "预计日期：该年份尚无官方节假日数据"))
+    policy = ws.policy
+    if en:
+        console.print(f"Policy {policy.version}" + (" (DRAFT: the unreleased working copy rules/)" if policy.draft else ""))
+    else:
+        console.print(f"政策版本 {policy.version}" + ("（草稿：未发布的工作稿 rules/）" if policy.draft else ""))
 
 
 def refund_text(r: RefundResult, lang: str, name: str = "") -> str:
@@ -67,7 +72,7 @@ def refund_text(r: RefundResult, lang: str, name: str = "") -> str:
     stage = refund_stage_en(r.stage) if en else refund_stage_zh(r.stage)
     target = r.service + (f"/{r.tier}" if r.tier else "")
     if not r.covered:
-        return f"{target}, {stage}: not covered — {r.rule}" if en else f"{target}，{stage}：不在退款阶梯内 — {r.rule}"
+        return f"{target}, {stage}: not covered — {r.rule_en or r.rule}" if en else f"{target}，{stage}：不在退款阶梯内 — {r.rule}"
     lines = _deal_refund_lines(r, en, name or target, stage) if r.deal is not None else _adhoc_refund_lines(r, en, target, stage)
     if en:
         where = f"ladder {r.ladder}, step {r.step} ({r.step_id})" if r.step is not None else "termination after the clock started"

@@ -43,16 +43,19 @@ def _zh(exc: click.ClickException) -> str:
     return message
 
 
-def usage_message(exc: click.ClickException, language: str) -> str:
-    """The whole usage error as the terminal shows it: usage line, then the message."""
+def usage_message(exc: click.ClickException, language: str, *, usage_line: bool = True) -> str:
+    """The whole usage error as the terminal shows it: usage line, then the message
+    (only the message without ``usage_line``)."""
     lines: list[str] = []
     ctx = getattr(exc, "ctx", None)
-    if ctx is not None:
+    if ctx is not None and usage_line:
         lines.append(ctx.get_usage())
         lines.append(say(f"运行 '{ctx.command_path} --help' 查看帮助。", f"Try '{ctx.command_path} --help' for help.", language))
         lines.append("")
     zh = _zh(exc)
     en = exc.format_message()
+    if not usage_line:
+        return say(zh, en, language)
     prefix_zh, prefix_en = "错误", "Error"
     lines.append(say(f"{prefix_zh}：{zh}", f"{prefix_en}: {en}", language))
     return "\n".join(lines)

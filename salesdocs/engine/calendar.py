@@ -6,10 +6,11 @@ A day is a working day when, in this order:
 2. it is an override holiday (company day off or newly published holiday) → not working;
 3. its year has official data in ``chinesecalendar`` → the official answer (make-up days included);
 4. a covered year without official data (the company's own schedule) → Monday–Friday;
-5. otherwise an *estimate*: Monday–Friday except the statutory holidays that fall on fixed
-   dates every year (New Year's Day 1-1, Labour Day 5-1 and 5-2, National Day 10-1 to 10-3,
-   per the 2025 rules).  Lunar holidays and make-up days cannot be known before the State
-   Council publishes them, so the result stays marked as an estimate.
+5. otherwise an *estimate*: Monday–Friday except every statutory holiday of
+   《全国年节及纪念日放假办法》 — lunar ones and 清明 included — and the weekday 补假 its 第六条
+   gives for a holiday on a Saturday or Sunday (:mod:`salesdocs.engine.statutory`).  The
+   State Council's 调休 (weekend days made working days) is published only with the year's
+   arrangement, so the result stays marked as an estimate.
 
 A year is *covered* when ``chinesecalendar`` has official data for it or the company lists it in
 ``covered_years`` (``rules/calendar.yaml``), declaring its overrides complete for that year.
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["CalendarOverrides", "DueDate", "WorkCalendar", "calendar_for", "official_years"]
 
 _ONE_DAY = timedelta(days=1)
-#: statutory holidays on fixed Gregorian dates (Measures on National Holidays, as amended 2024)
-FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 @dataclass(frozen=True)
@@ -112,9 +111,13 @@ class WorkCalendar:
             return False
         if d.year in self._official_years:
             return bool(self._official_is_workday(d))
-        if d.year not in self._covered and (d.month, d.day) in FIXED_HOLIDAYS:
+        if d.weekday() >= 5:
             return False
-        return d.weekday() < 5
+        if d.year in self._covered:
+            return True
+        from salesdocs.engine.statutory import is_day_off
+
+        return not is_day_off(d)
 
     def add_working_days(self, start: date, n: int) -> DueDate:
         """The ``n``-th working day strictly after ``start`` (n ≥ 1, else ValueError)."""

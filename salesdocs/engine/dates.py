@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date
 
 from salesdocs.errors import UsageError
 
-__all__ = ["date_range_zh", "date_zh", "parse_iso_date"]
+__all__ = ["date_range_zh", "date_zh", "nonexistent_date", "parse_iso_date"]
 
 
 def parse_iso_date(value: date | str, option: str) -> date:
@@ -16,10 +18,34 @@ def parse_iso_date(value: date | str, option: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
+        missing = nonexistent_date(value)
+        if missing is not None:
+            raise UsageError(f"{option}：{missing[0]}", f"{option}: {missing[1]}") from None
         raise UsageError(
             f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD，例如 2026-09-28）",
             f"{option}: not a date: {value} (expected YYYY-MM-DD, e.g. 2026-09-28)",
         ) from None
+
+
+_DATE_SHAPE = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?=[\sT]|$)")
+
+
+def nonexistent_date(text: str) -> tuple[str, str] | None:
+    """(zh, en) naming why a well-formed ``YYYY-MM-DD`` is no day of the calendar (2026-02-30);
+    None when ``text`` is not of that shape or the day exists."""
+    m = _DATE_SHAPE.match(text)
+    if not m:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        return f"{m.group(0).strip()} 这一天不存在：没有 {month} 月", f"{m.group(0).strip()} does not exist: there is no month {month}"
+    last = calendar.monthrange(year, month)[1] if year else 31
+    if not 1 <= day <= last:
+        return (
+            f"{m.group(0).strip()} 这一天不存在：{year} 年 {month} 月只有 {last} 天",
+            f"{m.group(0).strip()} does not exist: {calendar.month_name[month]} {year} has {last} days",
+        )
+    return None
 
 
 def date_zh(day: date) -> str:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
-from typing import cast, overload
+from typing import Any, cast, overload
 
 from salesdocs.errors import MoneyError
 
@@ -181,32 +181,57 @@ def in_words(x: Decimal) -> str:
 
 
 def chinese_numeral(n: int) -> str:
-    """A whole number in Chinese numerals, as article numbers are written: 1 → 一, 12 → 十二, 20 → 二十."""
+    """A whole number in Chinese numerals, as article numbers are written: 1 → 一, 12 → 十二, 20 → 二十.
+
+    1 to 99 (every article number) are written here; cn2an's converter, whose import costs about
+    half a second, is loaded only for larger numbers.
+    """
+    if 0 < n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens < 2 else _DIGITS[tens]) + ("十" if tens else "") + (_DIGITS[ones] if ones else "")
     numeral: str = _an2cn()(str(n), "low")
     return numeral
 
 
+_DIGITS = "〇一二三四五六七八九"
+
+
 @cache
 def _an2cn() -> Callable[[str, str], str]:
-    """cn2an's number-to-Chinese converter, imported without the rest of cn2an.
+    """cn2an's number-to-Chinese converter (see :func:`_cn2an_converter`)."""
+    return cast("Callable[[str, str], str]", _cn2an_converter("an2cn", "An2Cn").an2cn)
+
+
+def cn_number(text: str) -> int | None:
+    """A whole number written in Chinese or Arabic numerals (``二`` ``两`` ``十二`` ``2``) → int; None otherwise."""
+    try:
+        value = _cn2an_converter("cn2an", "Cn2An").cn2an(text, "smart")
+    except (ValueError, KeyError, TypeError):
+        return None
+    return int(value) if value == int(value) and value >= 0 else None
+
+
+@cache
+def _cn2an_converter(module: str, cls: str) -> Any:
+    """One of cn2an's converters, imported without the rest of cn2an.
 
     ``import cn2an`` runs the package's ``__init__``, which builds all three of its converters and
-    parses their YAML configuration with ruamel (~100 ms of a cold ``salesdocs render``); the
-    converter we use needs none of it.  So the package is entered without running ``__init__``,
-    only its ``an2cn`` module is imported, and the bare package is taken out of ``sys.modules``
-    again: a later ``import cn2an`` anywhere runs ``__init__`` as usual and reuses this module.
+    parses their YAML configuration with ruamel (~100 ms of a cold ``salesdocs render``); one
+    converter needs none of it.  So the package is entered without running ``__init__``, only the
+    converter's module is imported, and the bare package is taken out of ``sys.modules`` again: a
+    later ``import cn2an`` anywhere runs ``__init__`` as usual and reuses this module.
     """
     if "cn2an" in sys.modules:
-        return cast("Callable[[str, str], str]", sys.modules["cn2an"].an2cn)
+        return getattr(importlib.import_module(f"cn2an.{module}"), cls)()
     spec = importlib.util.find_spec("cn2an")
     if spec is None:  # pragma: no cover - a dependency, always installed
         raise ImportError("cn2an")
     sys.modules["cn2an"] = importlib.util.module_from_spec(spec)
     try:
-        from cn2an.an2cn import An2Cn
+        found = importlib.import_module(f"cn2an.{module}")
     finally:
         del sys.modules["cn2an"]
-    return cast("Callable[[str, str], str]", An2Cn().an2cn)
+    return getattr(found, cls)()
 
 
 def format_amount(x: Decimal) -> str:

@@ -85,7 +85,7 @@ class RefundResult:
     ladder: str
     step: int | None  # the step's position in its ladder
     step_id: str | None  # the step's stable id
-    rule: str  # the policy text of the step, or why nothing applies
+    rule: str  # the policy text of the step, or why nothing applies (in Chinese)
     source: str  # the ladder's source text
     within_allowance: bool  # stage ≤ revisions included
     base_kind: str  # "item-total" | "paid"
@@ -103,6 +103,7 @@ class RefundResult:
     unit: str = ""  # what a piece is called (款, 篇 …)
     paid_assumed: bool = False  # ``paid`` is the deposit share, not a given amount
     notes: tuple[tuple[str, str], ...] = ()  # (zh, en): how the figures were taken
+    rule_en: str = ""  # why nothing applies, in English ("" when covered: the step's text is the policy's)
 
     @property
     def amount(self) -> Decimal:
@@ -125,18 +126,18 @@ class _Step:
     source: str
 
 
-def _step(tier: Tier, stage: int, terms: RefundTerms | None) -> _Step | str:
-    """The ladder step (or the termination rule) for ``stage``; a string says why none applies."""
+def _step(tier: Tier, stage: int, terms: RefundTerms | None) -> _Step | tuple[str, str]:
+    """The ladder step (or the termination rule) for ``stage``; (zh, en) say why none applies."""
     ladder = tier.ladder
     if stage == TERMINATED:
         percent = terms.termination_started if terms is not None else None
         if percent is None:
-            return "政策没有规定初稿交付前解除合同的退款 / the policy sets no refund for a termination before a first draft"
+            return "政策没有规定初稿交付前解除合同的退款", "the policy sets no refund for a termination before a first draft"
         text = f"交付期限起算后、初稿交付前甲方解除合同的，退还该件退款基数的 {format_percent(percent)}%"
         return _Step(percent, "fixed", "termination", None, "started", text, "")
     step = ladder.step_for(stage)
     if step is None:
-        return f"退款阶梯 {ladder.id} 没有规定{stage_zh(stage)}的退款 / ladder {ladder.id} has no step for {stage_id(stage)}"
+        return f"退款阶梯 {ladder.id} 没有规定{stage_zh(stage)}的退款", f"ladder {ladder.id} has no step for {stage_en(stage)}"
     return _Step(step.percent, step.kind, ladder.id, step.number, step.id, step.text, ladder.source)
 
 
@@ -152,7 +153,7 @@ def _settled(
     """The refund of an item priced ``item_total`` of which ``paid`` was paid, at ``stage``."""
     found = _step(tier, stage, terms)
     within = stage <= tier.revisions.included
-    if isinstance(found, str):
+    if isinstance(found, tuple):
         return RefundResult(
             service=service_id,
             tier=tier_id,
@@ -163,7 +164,8 @@ def _settled(
             ladder=tier.ladder.id,
             step=None,
             step_id=None,
-            rule=found,
+            rule=found[0],
+            rule_en=found[1],
             source=tier.ladder.source,
             within_allowance=within,
             base_kind=tier.ladder.base,

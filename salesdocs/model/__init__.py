@@ -16,6 +16,7 @@ from salesdocs.model.aftersales import (
     clock_zh,
     correction_zh,
     onsite_zh,
+    response_en,
     response_zh,
 )
 from salesdocs.model.company import (
@@ -36,10 +37,12 @@ from salesdocs.model.contract import (
     texts,
 )
 from salesdocs.model.deals import (
+    DOC_LANGUAGES,
     Client,
     Deal,
     DealContact,
     DealLine,
+    DocLanguage,
     KeyPerson,
     MainContract,
     Workspace,
@@ -47,6 +50,7 @@ from salesdocs.model.deals import (
 from salesdocs.model.policy import (
     Policy,
     PolicyFile,
+    PolicyRelease,
 )
 from salesdocs.model.presales import (
     Dimension,
@@ -66,6 +70,7 @@ from salesdocs.model.refunds import (
     stage_en,
     stage_id,
     stage_zh,
+    stages_en,
     stages_zh,
 )
 from salesdocs.model.services import (
@@ -74,6 +79,7 @@ from salesdocs.model.services import (
 )
 
 __all__ = [
+    "DOC_LANGUAGES",
     "FIRST_DRAFT",
     "SERVICE_DAYS_ZH",
     "Advantage",
@@ -94,12 +100,14 @@ __all__ = [
     "DealLine",
     "Department",
     "Dimension",
+    "DocLanguage",
     "Instalment",
     "KeyPerson",
     "LadderStep",
     "MainContract",
     "Policy",
     "PolicyFile",
+    "PolicyRelease",
     "PreSales",
     "PresalesStage",
     "RefundBase",
@@ -118,10 +126,12 @@ __all__ = [
     "correction_zh",
     "onsite_zh",
     "parse_stage",
+    "response_en",
     "response_zh",
     "stage_en",
     "stage_id",
     "stage_zh",
+    "stages_en",
     "stages_zh",
     "text",
     "texts",

@@ -13,6 +13,7 @@ class Category:
     name: str
     services: tuple[str, ...]
     solution: str  # "" when the policy gives none
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Channel:
     id: str
     name: str
     staffed: bool
+    name_en: str = ""
 
 
 ServiceDays = Literal["working-days", "every-day"]
@@ -33,7 +35,8 @@ class ServiceHours:
 
     A message is *in hours* when it arrives on a service day at or after ``start`` and before
     ``end``.  Any other message is answered by ``reply_by`` on the next service day — or, when
-    it arrives on a service day before ``start``, by ``reply_by`` that same day.
+    it arrives on a service day before ``start``, by ``reply_by`` that same day.  The rule is
+    applied in one place: :meth:`salesdocs.engine.response.ResponseRule.deadline`.
     """
 
     days: ServiceDays
@@ -73,6 +76,27 @@ def response_zh(minutes: int, hours: ServiceHours) -> ResponseZh:
     )
 
 
+SERVICE_DAYS_EN: dict[str, tuple[str, str]] = {
+    "working-days": ("on working days", "the next working day"),
+    "every-day": ("every day", "the next day"),
+}
+
+
+def response_en(minutes: int, hours: ServiceHours) -> ResponseZh:
+    """The response rule in English, the same fields as :func:`response_zh` (times as 9:00, 18:30)."""
+    days, next_day = SERVICE_DAYS_EN[hours.days]
+    deadline = f"by {clock_zh(hours.reply_by)} on {next_day}"
+    in_hours = f"a first reply within {minutes} minutes during service hours"
+    outside = f"the first reply is given {deadline}"
+    return ResponseZh(
+        service_hours=f"{clock_zh(hours.start)}–{clock_zh(hours.end)} {days}",
+        in_hours=in_hours,
+        reply_deadline=deadline,
+        outside_hours=outside,
+        rule=f"{in_hours}; outside service hours, a first reply {deadline}",
+    )
+
+
 def onsite_zh(rule: str, days: int | None, local_area: str) -> str:
     """``远程无法解决的问题，及时外出上门解决（2 个工作日内）；杭州市内上门不收取差旅费``"""
     text = rule + (f"（{days} 个工作日内）" if days else "")
@@ -97,6 +121,8 @@ class AfterSales:
     records_projects: str
     records_complaints: str
     categories: tuple[Category, ...]
+    duties_en: tuple[str, ...] = ()  # the duties' text_en, in the same order ("" where missing)
+    onsite_local_area_en: str = ""
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)

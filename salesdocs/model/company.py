@@ -54,6 +54,7 @@ class Company:
     organisation: tuple[Department, ...]
     advantages: tuple[Advantage, ...]
     cases: tuple[Case, ...]
+    address_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,19 @@ class Instalment:
     percent: Decimal
     after: Literal["signing", "acceptance"]
     due_days: int
+    name_en: str = ""
 
     @property
     def due(self) -> str:
         """When it falls due, in words (the quote prints this; the appendix cites the figures)."""
         start = "合同签订后" if self.after == "signing" else "每件均已验收合格、结算或者解除后"
         return f"{start} {self.due_days} 个工作日内支付"
+
+    @property
+    def due_en(self) -> str:
+        start = "signing" if self.after == "signing" else "every item has been accepted, settled or terminated"
+        days = "working day" if self.due_days == 1 else "working days"
+        return f"within {self.due_days} {days} after {start}"
 
 
 @dataclass(frozen=True)
@@ -81,3 +89,4 @@ class Terms:
     payment: tuple[Instalment, ...]
     number_prefix: str
     valid_days: int
+    tax_name_en: str = ""

@@ -23,6 +23,7 @@ class Condition:
     service: str | None = None  # the deal includes this service …
     tier: str | None = None  # … in this tier
     main_contract: bool | None = None  # the deal names (true) or does not name (false) a main contract
+    english: bool | None = None  # the document is (true) or is not (false) in English or 中英对照
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Clause:
     bold: bool
     limits_client_rights: bool
     when: Condition | None
+    text_en: str = ""
+    caption_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Article:
     id: str
     title: str
     clauses: tuple[Clause, ...]
+    title_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,4 @@ class Contract:
 
     title: str
     articles: tuple[Article, ...]
+    title_en: str = ""

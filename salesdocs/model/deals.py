@@ -6,8 +6,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
-from salesdocs.model.policy import Policy
+from salesdocs.model.policy import Policy, PolicyRelease
+
+#: a document's language: Chinese, English, or 中英对照 (each text in Chinese, then in English)
+DocLanguage = Literal["zh", "en", "zh-en"]
+DOC_LANGUAGES: tuple[DocLanguage, ...] = ("zh", "en", "zh-en")
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class Client:
     interests: tuple[str, ...]
     presales_stage: int | None
     rel: str = ""
+    name_en: str = ""
+    address_en: str = ""
+    language: DocLanguage | None = None  # the language of documents for this client (None: zh)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class DealLine:
     unit_price: Decimal | None
     price_reason: str
     note: str
+    price_reason_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,15 @@ class Deal:
     agency_contacts: tuple[DealContact, ...] = ()
     #: the main contract this appendix is an annex to; None: the appendix stands alone
     main_contract: MainContract | None = None
+    #: the release this deal is pinned to (``policy:``); None: chosen by the deal's date
+    policy: str | None = None
+    title_en: str = ""
+    language: DocLanguage | None = None  # None: the client's language, else zh
+    prevailing_language: Literal["zh", "en"] = "zh"  # which version prevails in a bilingual appendix
+
+    def doc_language(self, client: Client | None) -> DocLanguage:
+        """The language of this deal's documents: the deal's own, else its client's, else zh."""
+        return self.language or (client.language if client else None) or "zh"
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,7 @@ class DealContact:
     title: str = ""
     email: str = ""
     wechat: str = ""
+    title_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,10 @@ class Workspace:
     clients: dict[str, Client] = field(hash=False)
     deals: dict[str, Deal] = field(hash=False)
     sources: dict[str, bytes] = field(hash=False, repr=False)  # rel path → exact bytes read
+    #: the released policies under ``policies/``, oldest effective date first
+    releases: tuple[PolicyRelease, ...] = field(default=(), hash=False)
+    #: the workspace as seen under each release or ``rules`` already loaded (see ``salesdocs.api.deal_workspace``)
+    views: dict[str, Workspace] = field(default_factory=dict, hash=False, repr=False, compare=False)
 
     def client(self, client_id: str) -> Client | None:
         return self.clients.get(client_id)

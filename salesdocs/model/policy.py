@@ -27,6 +27,23 @@ class PolicyFile:
 
 
 @dataclass(frozen=True)
+class PolicyRelease:
+    """One released policy snapshot, ``policies/<version>/``, as its manifest describes it."""
+
+    version: str
+    effective: date
+    folder: str  # "policies/2026.1"
+    files: tuple[tuple[str, str], ...]  # (file name, sha256), e.g. ("services.yaml", "ab12…")
+
+    @property
+    def manifest_sha(self) -> str:
+        """One hash over the release's file hashes: what ``policy list`` shows."""
+        import hashlib
+
+        return hashlib.sha256("".join(f"{name}\0{sha}\n" for name, sha in self.files).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
 class Policy:
     company: Company
     services: tuple[Service, ...]
@@ -42,6 +59,10 @@ class Policy:
     #: every rules file's values by file name ("terms" → its mapping): what clause placeholders cite
     data: Mapping[str, Any]
     refund_terms: RefundTerms = RefundTerms()  # noqa: RUF009  (frozen, so one shared default is safe)
+    #: the released version this policy is (``policies/<release>/``); None: the working copy ``rules/``
+    release: str | None = None
+    #: the working copy chosen on purpose (``--policy rules``): every page is marked 草稿 (draft)
+    draft: bool = False
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

@@ -40,6 +40,7 @@ class LadderStep:
     percent: Decimal
     kind: Literal["fixed", "at_most"]
     text: str
+    text_en: str = ""
 
     def covers(self, stage: int) -> bool:
         return self.first <= stage and (self.last is None or stage <= self.last)
@@ -47,6 +48,10 @@ class LadderStep:
     @property
     def stages_zh(self) -> str:
         return stages_zh(self.first, self.last)
+
+    @property
+    def stages_en(self) -> str:
+        return stages_en(self.first, self.last)
 
 
 def stages_zh(first: int, last: int | None) -> str:
@@ -58,6 +63,17 @@ def stages_zh(first: int, last: int | None) -> str:
     if first == FIRST_DRAFT:
         return f"初稿至第 {last} 次修改后"
     return f"第 {first}~{last} 次修改后"
+
+
+def stages_en(first: int, last: int | None) -> str:
+    """The stages in English words: ``first draft``, ``after revisions 1–3``, ``after revision 4 and later``."""
+    if last is None:
+        return "first draft and later" if first == FIRST_DRAFT else f"after revision {first} and later"
+    if last == first:
+        return stage_en(first)
+    if first == FIRST_DRAFT:
+        return f"first draft to revision {last}"
+    return f"after revisions {first}–{last}"
 
 
 #: what a ladder's percentages apply to: the item's price after its share of the discount, tax
@@ -72,6 +88,7 @@ class RefundLadder:
     source: str
     steps: tuple[LadderStep, ...]
     base: RefundBase = "item-total"
+    name_en: str = ""
 
     def step_for(self, stage: int) -> LadderStep | None:
         return next((s for s in self.steps if s.covers(stage)), None)
@@ -80,6 +97,17 @@ class RefundLadder:
     def short_name(self) -> str:
         """ "设计类（LOGO / 宣传页 / 海报）" → "设计类": the name without its parenthesised services."""
         return self.name.split("（")[0].split("(")[0].strip()
+
+    @property
+    def short_name_en(self) -> str:
+        """ "Design (logo / flyer / poster)" → "Design"."""
+        return self.name_en.split("(")[0].strip()
+
+    @property
+    def base_en(self) -> str:
+        return (
+            "the item's price after discount, tax included (refund base)" if self.base == "item-total" else "the amount paid for the item"
+        )
 
     @property
     def base_zh(self) -> str:
@@ -113,6 +141,8 @@ class Revisions:
     not_counted: tuple[str, ...]
     not_accepted: tuple[str, ...]
     extra_price: Decimal | None = None  # one extra revision beyond those included, excluding tax
+    not_counted_en: tuple[str, ...] = ()
+    not_accepted_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

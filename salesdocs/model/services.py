@@ -23,6 +23,12 @@ class Tier:
     writer_change: WriterChange
     next_piece: int = 0  # working days added for each further piece of the same line
     source_formats: tuple[str, ...] = ()
+    # English beside Chinese (documents in en or zh-en; "" / () when the policy gives none)
+    name_en: str = ""
+    unit_en: str = ""  # singular: "article"; plural_en adds the s
+    scope_en: tuple[str, ...] = ()
+    deliverables_en: tuple[str, ...] = ()
+    source_formats_en: tuple[str, ...] = ()  # only where the formats need words (AI（含出血）)
 
 
 @dataclass(frozen=True)
@@ -41,3 +47,7 @@ class Service:
     def worker_zh(self) -> str:
         """Who a writer/designer change replaces: 文案师 for copywriting, 设计师 otherwise."""
         return "文案师" if self.kind == "copywriting" else "设计师"
+
+    @property
+    def worker_en(self) -> str:
+        return "copywriter" if self.kind == "copywriting" else "designer"

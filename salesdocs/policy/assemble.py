@@ -66,9 +66,12 @@ def build_ladder(data: dict[str, Any]) -> RefundLadder:
                 percent=parse_percent(step["percent"]),
                 kind=step.get("kind", "fixed"),
                 text=step["text"],
+                text_en=text(step, "text_en"),
             )
         )
-    return RefundLadder(id=data["id"], name=data["name"], source=text(data, "source"), steps=tuple(steps), base=data["base"])
+    return RefundLadder(
+        id=data["id"], name=data["name"], source=text(data, "source"), steps=tuple(steps), base=data["base"], name_en=text(data, "name_en")
+    )
 
 
 def build_refund_terms(data: dict[str, Any]) -> RefundTerms:
@@ -108,8 +111,10 @@ def build_contract(data: dict[str, Any]) -> Contract:
     return Contract(
         title=text(data, "title"),
         articles=tuple(
-            Article(id=a["id"], title=text(a, "title"), clauses=tuple(_clause(item) for item in a["items"])) for a in data["articles"]
+            Article(id=a["id"], title=text(a, "title"), clauses=tuple(_clause(item) for item in a["items"]), title_en=text(a, "title_en"))
+            for a in data["articles"]
         ),
+        title_en=text(data, "title_en"),
     )
 
 
@@ -127,9 +132,12 @@ def _clause(item: dict[str, Any]) -> Clause:
             service=when.get("service"),
             tier=when.get("tier"),
             main_contract=when.get("main_contract"),
+            english=when.get("english"),
         )
         if when
         else None,
+        text_en=text(item, "text_en"),
+        caption_en=text(item, "caption_en"),
     )
 
 
@@ -159,11 +167,18 @@ def build_tier(t: dict[str, Any], ladders: dict[str, RefundLadder]) -> Tier:
             texts(rev, "not_counted"),
             texts(rev, "not_accepted"),
             parse_decimal(rev["extra_price"]) if "extra_price" in rev else None,
+            texts(rev, "not_counted_en"),
+            texts(rev, "not_accepted_en"),
         ),
         ladder=ladders[t["refund_ladder"]],
         writer_change=WriterChange(wc["times"], tuple(parse_stage(w) or 0 for w in wc.get("when") or ())),
         next_piece=t["delivery"].get("next_piece", 0),
         source_formats=texts(t, "source_formats"),
+        name_en=text(t, "name_en"),
+        unit_en=text(t, "unit_en"),
+        scope_en=texts(t, "scope_en"),
+        deliverables_en=texts(t, "deliverables_en"),
+        source_formats_en=texts(t, "source_formats_en"),
     )
 
 
@@ -183,6 +198,7 @@ def build_company(c: dict[str, Any]) -> Company:
         cases=tuple(
             Case(x["id"], x["title"], text(x, "client"), x["industry"], tuple(x["services"]), x["summary"]) for x in c.get("cases") or ()
         ),
+        address_en=text(c, "address_en"),
     )
 
 
@@ -194,11 +210,19 @@ def build_terms(t: dict[str, Any]) -> Terms:
         prices_include_tax=t["tax"]["prices_include_tax"],
         max_discount=parse_percent(t["discount"]["max_percent"]),
         payment=tuple(
-            Instalment(id=p["id"], name=p["name"], percent=parse_percent(p["percent"]), after=p["after"], due_days=p["due_days"])
+            Instalment(
+                id=p["id"],
+                name=p["name"],
+                percent=parse_percent(p["percent"]),
+                after=p["after"],
+                due_days=p["due_days"],
+                name_en=text(p, "name_en"),
+            )
             for p in t["payment"]
         ),
         number_prefix=t["quote"]["number_prefix"],
         valid_days=t["quote"]["valid_days"],
+        tax_name_en=text(t["tax"], "name_en"),
     )
 
 
@@ -217,7 +241,7 @@ def build_aftersales(a: dict[str, Any]) -> AfterSales:
     return AfterSales(
         response_minutes=a["response"]["first_response_minutes"],
         service_hours=build_service_hours(a["response"]),
-        channels=tuple(Channel(x["id"], x["name"], bool(x.get("staffed", False))) for x in a["channels"]),
+        channels=tuple(Channel(x["id"], x["name"], bool(x.get("staffed", False)), text(x, "name_en")) for x in a["channels"]),
         onsite_rule=a["onsite"]["rule"],
         onsite_days=a["onsite"].get("within_working_days"),
         onsite_local_area=text(a["onsite"], "local_area"),
@@ -225,7 +249,11 @@ def build_aftersales(a: dict[str, Any]) -> AfterSales:
         duties=tuple((x["id"], x["text"]) for x in a.get("duties") or ()),
         records_projects=a["records"]["projects"],
         records_complaints=a["records"]["complaints"],
-        categories=tuple(Category(x["id"], x["name"], tuple(x["services"]), text(x, "solution")) for x in a["categories"]),
+        categories=tuple(
+            Category(x["id"], x["name"], tuple(x["services"]), text(x, "solution"), text(x, "name_en")) for x in a["categories"]
+        ),
+        duties_en=tuple(text(x, "text_en") for x in a.get("duties") or ()),
+        onsite_local_area_en=text(a["onsite"], "local_area_en"),
     )
 
 
@@ -270,6 +298,9 @@ def build_client(data: dict[str, Any], rel: str) -> Client:
         interests=texts(data, "interests"),
         presales_stage=data.get("presales_stage"),
         rel=rel,
+        name_en=text(data, "name_en"),
+        address_en=text(data, "address_en"),
+        language=data.get("language"),
     )
 
 
@@ -290,6 +321,7 @@ def build_deal(data: dict[str, Any], rel: str) -> Deal:
                 unit_price=parse_decimal(x["unit_price"]) if "unit_price" in x else None,
                 price_reason=text(x, "price_reason"),
                 note=text(x, "note"),
+                price_reason_en=text(x, "price_reason_en"),
             )
             for x in data["lines"]
         ),
@@ -303,11 +335,17 @@ def build_deal(data: dict[str, Any], rel: str) -> Deal:
         main_contract=MainContract(number=str(mc["number"]), date=date.fromisoformat(mc["date"]))
         if (mc := data.get("main_contract"))
         else None,
+        title_en=text(data, "title_en"),
+        language=data.get("language"),
+        prevailing_language=data.get("prevailing_language", "zh"),
+        policy=str(data["policy"]) if "policy" in data else None,
     )
 
 
 def _contacts(data: dict[str, Any], side: str) -> tuple[DealContact, ...]:
     return tuple(
-        DealContact(name=text(c, "name"), title=text(c, "title"), email=text(c, "email"), wechat=text(c, "wechat"))
+        DealContact(
+            name=text(c, "name"), title=text(c, "title"), email=text(c, "email"), wechat=text(c, "wechat"), title_en=text(c, "title_en")
+        )
         for c in (data.get("contacts") or {}).get(side) or ()
     )

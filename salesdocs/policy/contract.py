@@ -28,9 +28,10 @@ from decimal import Decimal
 from typing import Any
 
 from salesdocs.engine.dates import date_zh
+from salesdocs.engine.english import date_en, join_en
 from salesdocs.engine.money import chinese_numeral, format_amount, format_percent_sign, parse_percent
 from salesdocs.errors import RenderError
-from salesdocs.model import Article, Clause, Condition, Contract, Deal, Policy, parse_stage, stages_zh
+from salesdocs.model import Article, Clause, Condition, Contract, Deal, Policy, parse_stage, stages_en, stages_zh
 from salesdocs.policy.schema import schema_document
 
 __all__ = [
@@ -50,6 +51,8 @@ __all__ = [
 ]
 
 PLACEHOLDER = re.compile(r"\{([^{}\n]*)\}")
+#: Chinese characters (and full-width punctuation): a text with any needs an English version in English documents
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]+)\])?")
 
 #: names bound to the deal an appendix is for (values come from the deal, its client and its quote)
@@ -68,6 +71,7 @@ DEAL_NAMES: frozenset[str] = frozenset(
         "quote.total_in_words",
         "quote.net",
         "quote.tax",
+        "contract.prevailing_language",
     }
 )
 LIMITING = "contract.limiting_clauses"
@@ -142,7 +146,7 @@ def _schema_leaf(kind: str, path: list[str]) -> str:
     return "text"
 
 
-def _format(value: Any, leaf: str) -> tuple[str, Decimal | None]:
+def _format(value: Any, leaf: str, english: bool = False) -> tuple[str, Decimal | None]:
     if leaf == "percent" and isinstance(value, (str, int, Decimal)):
         percent = parse_percent(value)
         return format_percent_sign(percent), percent
@@ -150,7 +154,7 @@ def _format(value: Any, leaf: str) -> tuple[str, Decimal | None]:
         amount = Decimal(value)
         return format_amount(amount), amount
     if leaf == "date" and isinstance(value, str):
-        return date_zh(date.fromisoformat(value)), None
+        return (date_en if english else date_zh)(date.fromisoformat(value)), None
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return str(value), Decimal(value)
     if isinstance(value, str):
@@ -158,20 +162,27 @@ def _format(value: Any, leaf: str) -> tuple[str, Decimal | None]:
     raise LookupError("not a single value")
 
 
-def _computed(data: Mapping[str, Any], segments: list[tuple[str, str | None]]) -> str | None:
+def _channels(data: Mapping[str, Any], english: bool) -> str | None:
+    channels = [c for c in data.get("aftersales", {}).get("channels", []) if c.get("staffed", True)]
+    if not english:
+        return "、".join(str(c["name"]) for c in channels)
+    names = [str(c.get("name_en") or "") for c in channels]
+    return join_en(names) if all(names) else None
+
+
+def _computed(data: Mapping[str, Any], segments: list[tuple[str, str | None]], english: bool = False) -> str | None:
     """Names that stand for a value made from several (channels, a step's stages in words)."""
     names = [key for key, _ in segments]
     if names == ["aftersales", "channels"]:
-        channels = data.get("aftersales", {}).get("channels", [])
-        return "、".join(str(c["name"]) for c in channels if c.get("staffed", True))
+        return _channels(data, english)
     if names in (["aftersales", "response", "service_hours"], ["aftersales", "response", "outside_hours"]):
         # the service hours are data (days, from, to; reply_by): printed in the words of model.response_zh
-        from salesdocs.model import response_zh
+        from salesdocs.model import response_en, response_zh
         from salesdocs.policy.assemble import build_service_hours
 
         try:
             response = data["aftersales"]["response"]
-            words = response_zh(int(response["first_response_minutes"]), build_service_hours(response))
+            words = (response_en if english else response_zh)(int(response["first_response_minutes"]), build_service_hours(response))
         except (KeyError, TypeError, ValueError):
             return None
         return words.service_hours if names[-1] == "service_hours" else words.outside_hours
@@ -182,16 +193,22 @@ def _computed(data: Mapping[str, Any], segments: list[tuple[str, str | None]]) -
         first = parse_stage(str(found[0].get("from", "")))
         to = found[0].get("to")
         last = parse_stage(str(to)) if to is not None else None
-        return stages_zh(first, last) if first is not None else None
+        if first is None:
+            return None
+        return stages_en(first, last) if english else stages_zh(first, last)
     return None
 
 
-def policy_value(data: Mapping[str, Any], name: str) -> tuple[str, Decimal | None] | None:
-    """The text a policy placeholder prints, and its number when it is one (None: no such value)."""
+def policy_value(data: Mapping[str, Any], name: str, *, english: bool = False) -> tuple[str, Decimal | None] | None:
+    """The text a policy placeholder prints, and its number when it is one (None: no such value).
+
+    ``english``: as an English text prints it — dates as "29 November 2026", and a text value with
+    Chinese in it from its English sibling (``company.forum_court`` → ``forum_court_en``; None when missing).
+    """
     segments = _segments(name)
     if segments is None or segments[0][0] not in RULES_NAMESPACES:
         return None
-    computed = _computed(data, segments)
+    computed = _computed(data, segments, english)
     if computed is not None:
         return computed, None
     found = _walk(data, segments)
@@ -199,7 +216,11 @@ def policy_value(data: Mapping[str, Any], name: str) -> tuple[str, Decimal | Non
         return None
     value, path = found
     try:
-        return _format(value, _schema_leaf(segments[0][0], path[1:]))
+        leaf = _schema_leaf(segments[0][0], path[1:])
+        if english and leaf == "text" and isinstance(value, str) and CJK.search(value):
+            translated = _walk(data, [*segments[:-1], (f"{segments[-1][0]}_en", segments[-1][1])])
+            return (str(translated[0]), None) if translated is not None and translated[0] else None
+        return _format(value, leaf, english)
     except (LookupError, ValueError, ArithmeticError):
         return None
 
@@ -272,13 +293,18 @@ class DealFacts:
     kinds: frozenset[str]
     tiers: frozenset[tuple[str, str]]
     main_contract: bool
+    english: bool = False  # the document is in English or 中英对照
 
 
-def deal_facts(policy: Policy, deal: Deal) -> DealFacts:
+def deal_facts(policy: Policy, deal: Deal, *, english: bool = False) -> DealFacts:
     services = {line.service for line in deal.lines}
     kinds = {s.kind for s in policy.services if s.id in services}
     return DealFacts(
-        frozenset(services), frozenset(kinds), frozenset((line.service, line.tier) for line in deal.lines), deal.main_contract is not None
+        frozenset(services),
+        frozenset(kinds),
+        frozenset((line.service, line.tier) for line in deal.lines),
+        deal.main_contract is not None,
+        english,
     )
 
 
@@ -293,6 +319,8 @@ def applies(when: Condition | None, facts: DealFacts) -> bool:
                 return False
         elif when.service not in facts.services:
             return False
+    if when.english is not None and when.english != facts.english:
+        return False
     return when.main_contract is None or when.main_contract == facts.main_contract
 
 
@@ -305,6 +333,10 @@ class NumberedClause:
     def label(self) -> str:
         return self.number if self.clause.table else f"第{self.number}条"
 
+    @property
+    def label_en(self) -> str:
+        return self.number.replace("表", "Table ") if self.clause.table else f"Clause {self.number}"
+
 
 @dataclass(frozen=True)
 class NumberedArticle:
@@ -315,6 +347,10 @@ class NumberedArticle:
     @property
     def label(self) -> str:
         return f"第{chinese_numeral(self.number)}条"
+
+    @property
+    def label_en(self) -> str:
+        return f"Article {self.number}"
 
 
 def number_contract(contract: Contract, facts: DealFacts) -> list[NumberedArticle]:
@@ -339,18 +375,31 @@ def number_contract(contract: Contract, facts: DealFacts) -> list[NumberedArticl
     return out
 
 
-def references(articles: list[NumberedArticle]) -> dict[str, str]:
-    """``ref.<id>`` → its label in this deal's appendix, and the limiting clauses' list."""
+def references(articles: list[NumberedArticle], *, english: bool = False) -> dict[str, str]:
+    """``ref.<id>`` → its label in this deal's appendix, and the limiting clauses' list
+    (``english``: Article 8, Clause 8.2, Table 5; Clauses 2.4, 5.2 and 6.1)."""
     refs: dict[str, str] = {}
     limiting: list[str] = []
     for article in articles:
-        refs[f"ref.{article.article.id}"] = article.label
+        refs[f"ref.{article.article.id}"] = article.label_en if english else article.label
         for item in article.clauses:
-            refs[f"ref.{item.clause.id}"] = item.label
+            refs[f"ref.{item.clause.id}"] = item.label_en if english else item.label
             if item.clause.limits_client_rights and not item.clause.table:
                 limiting.append(item.number)
-    refs[LIMITING] = f"第{'、'.join(limiting)}条" if limiting else "无"
+    if english:
+        refs[LIMITING] = (f"Clause {limiting[0]}" if len(limiting) == 1 else f"Clauses {join_en(limiting)}") if limiting else "none"
+    else:
+        refs[LIMITING] = f"第{'、'.join(limiting)}条" if limiting else "无"
     return refs
+
+
+_PLURAL = re.compile(r"\b([0-9]+) ((?:working |calendar )?(?:day|year|minute))\(s\)")
+
+
+def english_plurals(text: str) -> str:
+    """``1 working day(s)`` → ``1 working day``, ``5 working day(s)`` → ``5 working days``: English clause
+    texts write ``day(s)`` after a placeholder, and the filled-in number decides."""
+    return _PLURAL.sub(lambda m: f"{m.group(1)} {m.group(2)}{'' if m.group(1) == '1' else 's'}", text)
 
 
 def resolve_text(text: str, lookup: Callable[[str], str | None], where: str) -> str:

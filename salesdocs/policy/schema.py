@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from salesdocs.errors import Problem
+from salesdocs.policy.ids import IDS_FILE, ids_schema
 from salesdocs.policy.reader import Document, PathKey, Position
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
@@ -48,8 +49,15 @@ _TYPE_EN = {
 
 @cache
 def _schemas() -> dict[str, dict[str, Any]]:
-    """Every packaged schema by file name."""
-    return {f.name: json.loads(f.read_text(encoding="utf-8")) for f in sorted(SCHEMA_DIR.glob("*.schema.json"))}
+    """Every packaged schema by file name; ``ids.schema.json`` is the shape only (see :mod:`.ids`)."""
+    schemas = {f.name: json.loads(f.read_text(encoding="utf-8")) for f in sorted(SCHEMA_DIR.glob("*.schema.json"))}
+    schemas[IDS_FILE] = ids_schema(None)
+    return schemas
+
+
+def packaged_schemas() -> dict[str, str]:
+    """The text of every packaged schema but the ids, by file name: what a workspace's schemas/ copies."""
+    return {f.name: f.read_text(encoding="utf-8") for f in sorted(SCHEMA_DIR.glob("*.schema.json")) if f.name != IDS_FILE}
 
 
 def schema_document(kind: str) -> dict[str, Any] | None:
@@ -97,7 +105,7 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     problems: list[Problem] = []
     doc.data = _coerce_text(doc, f"{kind}.schema.json", validator.schema, doc.data, (), problems)
     for error in validator.iter_errors(doc.data):
-        problems.extend(_to_problems(doc, error))
+        problems.extend(_to_problems(doc, error, validator.schema))
     # one problem per place and code is enough
     seen: set[tuple[int, int, str]] = set()
     unique = []
@@ -107,6 +115,13 @@ def validate(doc: Document, kind: str) -> list[Problem]:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+def coerce_text(doc: Document, kind: str) -> None:
+    """Only the text coercion of :func:`validate`, for a file known to be valid: a released policy
+    file whose hash matches its manifest passed the schema when it was released."""
+    name = f"{kind}.schema.json"
+    doc.data = _coerce_text(doc, name, _schemas()[name], doc.data, (), [])
 
 
 def _resolve(schema: Any, current: str) -> tuple[Any, str]:
@@ -137,20 +152,36 @@ def _coerce_text(doc: Document, current: str, schema: Any, value: Any, path: Pat
         return [_coerce_text(doc, current, items, v, (*path, i), found) for i, v in enumerate(value)]
     if schema.get("type") == "string" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return doc.plain_text.get(path, str(value))
-    found.extend(_percent_text_range(doc, schema, value, path))
+    found.extend(_percent_problems(doc, schema, value, path))
     return value
 
 
 _PERCENT_TEXT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
 
 
-def _percent_text_range(doc: Document, schema: dict[str, Any], value: Any, path: PathKey) -> Iterator[Problem]:
-    """'120%': JSON Schema checks the bounds of numbers only, not of percent text."""
+def _percent_problems(doc: Document, schema: dict[str, Any], value: Any, path: PathKey) -> Iterator[Problem]:
+    """The one check of a percentage field's value beyond its schema: '120%' (JSON Schema bounds
+    numbers only, not percent text), and a bare number below 1 that was meant as a fraction
+    (``percent: 0.3`` would be 0.3 %, not 30 %)."""
+    if "%" not in str(schema.get("pattern", "")):
+        return
+    label = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and 0 < value < 1:
+        meant = format((Decimal(value) * 100).normalize(), "f")
+        written = doc.plain_text.get(path, str(value))
+        yield doc.problem(
+            doc.pos(path),
+            "percent-fraction",
+            f"{label}{written} 会被读作 {written} %；是不是想写 {meant} %？",
+            f"{label}{written} would mean {written} %; did you mean {meant} %?",
+            hint_zh=f"百分比写成 {meant}% 或 {meant}；如果确实是 {written} %，请写 {written}%（带上 %）",
+            hint_en=f"write the percentage as {meant}% or {meant}; if you really mean {written} %, write {written}% (with the %)",
+        )
+        return
     match = _PERCENT_TEXT.match(value) if isinstance(value, str) else None
-    if not match or "%" not in str(schema.get("pattern", "")):
+    if not match:
         return
     number = Decimal(match.group(1))
-    label = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
     if "maximum" in schema and number > schema["maximum"]:
         low, bound = False, schema["maximum"]
     elif "minimum" in schema and number < schema["minimum"]:  # pragma: no cover - the pattern has no sign
@@ -192,16 +223,17 @@ class _Spot:
     path: PathKey
     pos: Position
     label: str
+    root: dict[str, Any]  # the file's whole (inlined) schema
 
 
-def _to_problems(doc: Document, error: Any) -> Iterator[Problem]:
+def _to_problems(doc: Document, error: Any, root: dict[str, Any]) -> Iterator[Problem]:
     if error.validator in ("anyOf", "oneOf") and error.context:
         best = max(error.context, key=lambda e: len(e.absolute_path))
-        yield from _to_problems(doc, best)
+        yield from _to_problems(doc, best, root)
         return
     path: PathKey = tuple(error.absolute_path)
     field_name = str(path[-1]) if path and isinstance(path[-1], str) else ""
-    spot = _Spot(path, doc.pos(path), f"{field_name}: " if field_name else "")
+    spot = _Spot(path, doc.pos(path), f"{field_name}: " if field_name else "", root)
     translate = _TRANSLATIONS.get(error.validator, _untranslated)
     yield from translate(doc, error, spot)
 
@@ -210,6 +242,10 @@ def _unknown_keys(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     allowed = sorted((error.schema.get("properties") or {}).keys())
     for key in error.instance:
         if key in allowed:
+            continue
+        home = _home_of(spot.root, spot.path, str(key))
+        if home is not None:
+            yield _misplaced_key(doc, spot.path, str(key), home)
             continue
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hz = f"是不是想写 {close[0]}？" if close else f"可用的键：{', '.join(allowed)}"
@@ -222,6 +258,46 @@ def _unknown_keys(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
             hint_zh=hz,
             hint_en=he,
         )
+
+
+def _schema_at(root: dict[str, Any], path: PathKey) -> Any:
+    """The (inlined) schema of the value at ``path``, or None."""
+    schema: Any = root
+    for part in path:
+        if not isinstance(schema, dict):
+            return None
+        if isinstance(part, int):
+            schema = schema.get("items")
+        else:
+            extra = schema.get("additionalProperties")
+            schema = (schema.get("properties") or {}).get(part, extra if isinstance(extra, dict) else None)
+    return schema
+
+
+def _home_of(root: dict[str, Any], path: PathKey, key: str) -> PathKey | None:
+    """The nearest enclosing mapping of ``path`` where ``key`` is a field: a key indented one level too deep."""
+    for depth in range(len(path) - 1, -1, -1):
+        schema = _schema_at(root, path[:depth])
+        if isinstance(schema, dict) and key in (schema.get("properties") or {}):
+            return path[:depth]
+    return None
+
+
+def _misplaced_key(doc: Document, path: PathKey, key: str, home: PathKey) -> Problem:
+    inside = _where(path)
+    if home:
+        where_zh, where_en = f"{_where(home)} 下面", f"under {_where(home, 'en')}"
+    else:
+        where_zh, where_en = "文件顶层（顶格写，不缩进）", "at the top level of the file (not indented)"
+    sibling = str(path[len(home)])
+    return doc.problem(
+        doc.key_pos((*path, key)),
+        "misplaced-key",
+        f"{key} 不能写在 {inside} 下面：它属于{where_zh}",
+        f"{key} does not belong under {_where(path, 'en')}: it goes {where_en}",
+        hint_zh=f"把 {key}: 这一行向左移，与 {sibling}: 对齐",
+        hint_en=f"move the {key}: line left so that it lines up with {sibling}:",
+    )
 
 
 def _missing_field(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
@@ -271,6 +347,11 @@ def _type_hint(inst: Any, expected: list[str]) -> tuple[str, str]:
         return "只写数字，不要带单位或其他文字", "write only the number, without units or words"
     if "integer" in expected and isinstance(inst, Decimal):
         return "这里只能写整数", "only whole numbers are allowed here"
+    if "array" in expected and isinstance(inst, str) and inst.startswith(("【", "［")):
+        return (
+            f"“{inst[0]}”是全角（中文）括号，YAML 列表要用半角方括号 [ ]：切换到英文输入法，写成 [{inst[1:].rstrip('】］')}]",
+            f"'{inst[0]}' is a full-width bracket; a YAML list needs ASCII brackets: [{inst[1:].rstrip('】］')}]",
+        )
     if "array" in expected:
         return "写成列表：每项单独一行，以“- ”开头", "write a list: one item per line, starting with '- '"
     if "object" in expected:
@@ -296,6 +377,11 @@ def _not_allowed(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
 
 def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     kw, inst, label = error.validator, error.instance, spot.label
+    if kw == "pattern" and "%" in str(error.validator_value) and isinstance(inst, str) and _PERCENT_TEXT.match(inst):
+        return  # a well-formed percentage out of 0-100: _percent_text_range says so
+    if kw == "pattern" and error.validator_value == ID_PATTERN:
+        yield _bad_id(doc, error, spot)
+        return
     ex = error.schema.get("examples") if isinstance(error.schema, dict) else None
     example = str(ex[0]) if ex else ""
     code = "bad-date" if (kw == "format" or "[0-9]{4}-" in str(error.validator_value)) else "bad-format"
@@ -312,6 +398,72 @@ def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
         hint_zh=f"例如 {example}" if example else "",
         hint_en=f"for example {example}" if example else "",
     )
+
+
+ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+_ID_RE = re.compile(ID_PATTERN)
+#: an example id of the right kind, by the list an ``id`` is in or the field that names one
+_ID_EXAMPLES = {
+    "services": "logo-design",
+    "service": "logo-design",
+    "interests": "logo-design",
+    "tiers": "standard",
+    "tier": "standard",
+    "ladders": "design",
+    "refund_ladder": "design",
+    "steps": "rev-2",
+    "payment": "deposit",
+    "categories": "source-file",
+    "channels": "wechat",
+    "duties": "record-projects",
+    "cases": "tea-brand-2025",
+    "articles": "payment",
+    "items": "payment-deposit",
+    "client": "lakeside-tea",
+    "clients": "lakeside-tea",
+    "deals": "2026-005-lakeside-launch",
+}
+
+
+def _in_words(title: str) -> str:
+    """A schema title inside an English sentence: 'Service id' → 'service id' (acronyms stay)."""
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper():
+        return title[0].lower() + title[1:]
+    return title
+
+
+def _bad_id(doc: Document, error: Any, spot: _Spot) -> Problem:
+    """An id in the wrong form: say the rule, and give an example of the right kind of id."""
+    inst, label = error.instance, spot.label
+    tzh, ten = _title(error.schema)
+    what_zh = re.split(r"[（(：:]", tzh, maxsplit=1)[0].strip() or "编号"
+    what_en = _in_words(re.split(r"[(:]", ten, maxsplit=1)[0].strip()) or "id"
+    if what_en == "identifier":
+        what_zh, what_en = "编号", "id"
+    example = _id_example(doc, spot.path, str(inst))
+    return doc.problem(
+        spot.pos,
+        "bad-format",
+        f"{label}“{inst}”不是有效的{what_zh}：编号只能用小写英文字母、数字和“-”，并以字母或数字开头（不能有空格、大写字母、下划线或中文）",
+        f"{label}'{inst}' is not a valid {what_en}: an id uses only lower-case letters, digits and '-', starting with a letter "
+        "or digit (no spaces, capitals, underscores or Chinese)",
+        hint_zh=f"例如 {example}",
+        hint_en=f"for example {example}",
+    )
+
+
+def _id_example(doc: Document, path: PathKey, written: str) -> str:
+    """The written id made valid (``Rev 2`` → ``rev-2``); a file's own id: its file name; else an id of the same kind."""
+    folder, _, name = doc.rel.rpartition("/")
+    stem = name.rsplit(".", 1)[0]
+    if path == ("id",) and folder in ("clients", "deals"):
+        return stem if _ID_RE.match(stem) else _ID_EXAMPLES[folder]
+    slug = re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", written.lower())).strip("-")
+    if slug and _ID_RE.match(slug) and slug != written:
+        return slug
+    names = [p for p in path if isinstance(p, str)]
+    key = names[-2] if names and names[-1] == "id" and len(names) > 1 else (names[-1] if names else "")
+    return _ID_EXAMPLES.get(key, "logo-design")
 
 
 def _out_of_range(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
@@ -337,6 +489,8 @@ def _empty_value(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
 
 def _one_of_keys(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     keys = list((error.schema.get("properties") or {}).keys())
+    if isinstance(error.instance, dict) and any(k not in keys for k in error.instance):
+        return  # a key that does not belong here: its own problem says so
     yield doc.problem(
         spot.pos,
         "one-of-keys",

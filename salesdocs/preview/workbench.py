@@ -26,6 +26,7 @@ from typing import Any
 from salesdocs.build import broken_inputs, plan
 from salesdocs.errors import SalesdocsError
 from salesdocs.model import Workspace
+from salesdocs.policy.releases import WORKING
 from salesdocs.preview.files import kind_of_path
 from salesdocs.render.documents import prepare, render_prepared
 from salesdocs.render.inputs import template_dirs
@@ -36,12 +37,13 @@ DPI = 96
 SHOWN_KINDS = (DocumentKind.INTRO, DocumentKind.QUOTE, DocumentKind.APPENDIX, DocumentKind.BRIEF, DocumentKind.HANDOUT)
 
 
-def check_working_copy(root: Path) -> CheckResult:
-    """THE place where the preview chooses its policy: today the working ``rules/``, the only policy.
+#: THE place where the preview chooses its policy: the working copy ``rules/`` (``--policy rules``),
+#: so editors see their edits, on pages marked 草稿 — for every document, a deal's included.
+PREVIEW_POLICY = WORKING
 
-    Once policy releases exist (``--policy rules``), this is where the preview asks for the
-    working copy, so editors see their edits (pages marked 草稿).
-    """
+
+def check_working_copy(root: Path) -> CheckResult:
+    """The workspace as ``check`` sees it (the policy view is chosen by :data:`PREVIEW_POLICY`)."""
     return check_workspace(root)
 
 
@@ -123,7 +125,7 @@ class Workbench:
         found: dict[str, tuple[DocumentKind, str | None, str | None]] = {}
         for job in jobs:
             try:
-                digest: str | None = prepare(ws, job.kind, job.target).inputs_hash
+                digest: str | None = prepare(ws, job.kind, job.target, policy=PREVIEW_POLICY).inputs_hash
             except SalesdocsError:
                 digest = None
             found[document_id(job.kind, job.target)] = (job.kind, job.target, digest)
@@ -186,7 +188,7 @@ class Workbench:
         failure: tuple[str, str] | None = None
         pages: list[bytes] = []
         try:
-            prepared = prepare(ws, kind, target)
+            prepared = prepare(ws, kind, target, policy=PREVIEW_POLICY)
             render_prepared(ws, prepared, pdf)
             pages = rasterise(pdf)
         except SalesdocsError as exc:

@@ -12,15 +12,19 @@ Definitions (the report prints them too):
 
 * a ticket belongs to the period when it was *received* in it (``start 00:00`` ≤ received <
   ``end + 1 day 00:00``);
-* first response time = first response − received; *answered in time* = a first response
-  within ``aftersales.response.first_response_minutes``; a ticket never answered is not in time;
-  median and 90th percentile are over the answered tickets (median: mean of the two middle
-  values for an even count; P90: the nearest-rank value, rank ⌈0.9·n⌉);
-* split by service hours (``aftersales.response.service_hours``: days, from, to): a ticket
-  received on a service day (a working day, or any day for ``every-day``) at or after ``from``
-  and before ``to`` is in time when answered within the response time; one received outside
-  them is in time when answered by ``outside_hours.reply_by`` of the next service day (of the
-  same day when it came in on a service day before ``from``);
+* first response time = first response − received; median and 90th percentile are over the
+  answered tickets (median: mean of the two middle values for an even count; P90: the
+  nearest-rank value, rank ⌈0.9·n⌉);
+* *answered in time* follows the policy (``aftersales.response``): a ticket received in service
+  hours (``service_hours``: on a service day — a working day, or any day for ``every-day`` — at
+  or after ``from`` and before ``to``) is in time when answered within
+  ``first_response_minutes``; one received outside them when answered by ``outside_hours.reply_by``
+  of the next service day (of the same day when it came in on a service day before ``from``).
+  The deadline is :meth:`salesdocs.engine.response.ResponseRule.deadline`, called from SQL as
+  ``response_due(received_at)``; a ticket never answered is not in time.  The older measure,
+  answered within ``first_response_minutes`` whenever received, is kept as ``within_minutes``;
+* *首次回复超时* (first response overdue) at the end of the period: tickets not resolved by then
+  whose response deadline had passed without a first response by it (any period's tickets);
 * *resolved* = resolved before the end of the period; *open* tickets are those received
   before the end of the period and not resolved by then;
 * refunds by ladder step: refund-paid events in the period; the step is the ladder step of the
@@ -30,9 +34,10 @@ Definitions (the report prints them too):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -46,6 +51,8 @@ __all__ = ["Period", "aftersales_stats", "records_digest", "resolve_period"]
 #: CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 86400) AS INTEGER)
 RESPONSE_S = "response_s"
 IN_PERIOD = "received_at >= :lo AND received_at < :hi"
+#: answered by the policy's deadline (see _rule_functions)
+ON_TIME = "(first_response_at IS NOT NULL AND first_response_at <= response_due(received_at))"
 TREND_MONTHS = 6
 TOP_PROBLEMS = 5
 OPEN_LISTED = 40
@@ -100,53 +107,38 @@ def _policy_tables(conn: sqlite3.Connection, policy: Policy) -> None:
     conn.executemany("INSERT INTO p_steps VALUES (?, ?, ?, ?, ?, ?)", steps)
 
 
-def _day_table(conn: sqlite3.Connection, policy: Policy, period: Period) -> None:
-    """TEMP table p_days: each day of the period, whether it is a service day, and the next service day.
+def _rule_functions(conn: sqlite3.Connection, policy: Policy) -> None:
+    """SQL functions applying the policy's response rule (the engine's, not restated here):
+    ``response_due(received_at)`` → the deadline as ``YYYY-MM-DD HH:MM:SS`` text, and
+    ``in_service_hours(received_at)`` → 1 or 0."""
+    from salesdocs.engine.response import response_rule
 
-    Service days are the working days when the policy's service hours are ``working-days``,
-    every day when they are ``every-day``.
-    """
-    from salesdocs.engine.calendar import calendar_for
+    rule = response_rule(policy)
 
-    every_day = policy.aftersales.service_hours.days == "every-day"
-    cal = calendar_for(policy)
-    conn.executescript(
-        "DROP TABLE IF EXISTS temp.p_days; CREATE TEMP TABLE p_days (day TEXT PRIMARY KEY, service INTEGER, next_service TEXT);"
-    )
-    rows = []
-    d = period.start
-    while d <= period.end:
-        if every_day:
-            rows.append((d.isoformat(), 1, (d + timedelta(days=1)).isoformat()))
-        else:
-            rows.append((d.isoformat(), int(cal.is_working_day(d)), cal.add_working_days(d, 1).date.isoformat()))
-        d += timedelta(days=1)
-    conn.executemany("INSERT INTO p_days VALUES (?, ?, ?)", rows)
+    @functools.cache
+    def due(received: str) -> str:
+        return rule.deadline(datetime.fromisoformat(received)).isoformat(" ", "seconds")
+
+    @functools.cache
+    def in_hours(received: str) -> int:
+        return int(rule.in_hours(datetime.fromisoformat(received)))
+
+    conn.create_function("response_due", 1, due, deterministic=True)
+    conn.create_function("in_service_hours", 1, in_hours, deterministic=True)
 
 
 def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: ServiceHours) -> dict[str, Any]:
-    """Tickets received in service hours (answered within the response time?) and outside them
-    (answered before the policy's reply-by time of the next service day, or of the same day when
-    received on a service day before opening?).  Times compare as ``HH:MM`` texts."""
+    """Tickets received in service hours and outside them, each with how many were answered by
+    their deadline (the response minutes, or the reply-by time: ``response_due``)."""
     opens, closes, deadline = (f"{t:%H:%M}" for t in (hours.start, hours.end, hours.reply_by))
-    q = {**p, "open": opens, "close": closes, "deadline": deadline}
     inside, inside_ok, outside, outside_ok = conn.execute(
         f"""
-        WITH t AS (
-            SELECT first_response_at, {RESPONSE_S} AS s, substr(received_at, 12, 5) AS hm, d.service, d.next_service,
-                   substr(received_at, 1, 10) AS day
-            FROM tickets JOIN p_days d ON d.day = substr(received_at, 1, 10)
-            WHERE {IN_PERIOD}),
-        x AS (SELECT *, (service AND hm >= :open AND hm < :close) AS in_hours,
-                     (CASE WHEN service AND hm < :open THEN day ELSE next_service END) || ' ' || :deadline || ':00' AS due
-              FROM t)
-        SELECT COALESCE(SUM(in_hours), 0),
-               COALESCE(SUM(in_hours AND first_response_at IS NOT NULL AND s <= :limit_s), 0),
-               COALESCE(SUM(NOT in_hours), 0),
-               COALESCE(SUM(NOT in_hours AND first_response_at IS NOT NULL AND first_response_at <= due), 0)
+        WITH x AS (SELECT in_service_hours(received_at) AS in_hours, {ON_TIME} AS ok FROM tickets WHERE {IN_PERIOD})
+        SELECT COALESCE(SUM(in_hours), 0), COALESCE(SUM(in_hours AND ok), 0),
+               COALESCE(SUM(NOT in_hours), 0), COALESCE(SUM(NOT in_hours AND ok), 0)
         FROM x
         """,
-        q,
+        p,
     ).fetchone()
     return {
         "days": hours.days,
@@ -175,7 +167,8 @@ def _group(conn: sqlite3.Connection, p: dict[str, Any]) -> None:
         SELECT service, category,
                COUNT(*) AS n,
                COUNT({RESPONSE_S}) AS answered,
-               COALESCE(SUM({RESPONSE_S} <= :limit_s), 0) AS within,
+               COALESCE(SUM({ON_TIME}), 0) AS within,
+               COALESCE(SUM({RESPONSE_S} <= :limit_s), 0) AS within_minutes,
                COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0) AS resolved,
                COALESCE(SUM(onsite), 0) AS onsite,
                COUNT(satisfaction) AS rated,
@@ -193,13 +186,14 @@ def _group(conn: sqlite3.Connection, p: dict[str, Any]) -> None:
 def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
     row = conn.execute(
         """
-        SELECT COALESCE(SUM(n), 0), COALESCE(SUM(answered), 0), COALESCE(SUM(within), 0), COALESCE(SUM(resolved), 0),
+        SELECT COALESCE(SUM(n), 0), COALESCE(SUM(answered), 0), COALESCE(SUM(within), 0), COALESCE(SUM(within_minutes), 0),
+               COALESCE(SUM(resolved), 0),
                COALESCE(SUM(onsite), 0), COALESCE(SUM(rated), 0), COALESCE(SUM(sat), 0),
                COALESCE(SUM(s5), 0), COALESCE(SUM(s4), 0), COALESCE(SUM(s3), 0), COALESCE(SUM(s2), 0), COALESCE(SUM(s1), 0)
         FROM g
         """
     ).fetchone()
-    received, answered, within, resolved, onsite, rated, sat_sum, *scores = row
+    received, answered, within, within_minutes, resolved, onsite, rated, sat_sum, *scores = row
     # median: mean of the value(s) at the middle rank(s); P90: nearest rank ⌈0.9·n⌉ (ORDER BY … LIMIT/OFFSET)
     median_s = p90_s = None
     if answered:
@@ -219,6 +213,8 @@ def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
         "unanswered": received - answered,
         "within": within,
         "within_pct": _pct(within, received),
+        "within_minutes": within_minutes,
+        "within_minutes_pct": _pct(within_minutes, received),
         "median_minutes": _minutes(median_s),
         "p90_minutes": _minutes(p90_s),
         "resolved": resolved,
@@ -285,7 +281,7 @@ def _trend(conn: sqlite3.Connection, p: dict[str, Any], period: Period, months: 
         for month, n, within, rated, sat in conn.execute(
             f"""
             SELECT substr(received_at, 1, 7) AS month, COUNT(*),
-                   COALESCE(SUM(first_response_at IS NOT NULL AND {RESPONSE_S} <= :limit_s), 0),
+                   COALESCE(SUM({ON_TIME}), 0),
                    COUNT(satisfaction), SUM(satisfaction)
             FROM tickets WHERE received_at >= :tlo AND received_at < :hi
             GROUP BY month
@@ -443,8 +439,12 @@ def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -
 
 
 def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
-    # older than the response time at the end of the period: received before (end − response time)
-    where = "received_at < :overdue_before AND (resolved_at IS NULL OR resolved_at >= :hi)"
+    """首次回复超时: not resolved at the end of the period, and the response deadline passed by then
+    without a first response by it (received in any period)."""
+    where = (
+        "received_at < :hi AND (resolved_at IS NULL OR resolved_at >= :hi) AND response_due(received_at) < :hi"
+        " AND (first_response_at IS NULL OR first_response_at > response_due(received_at))"
+    )
     count, unanswered = conn.execute(
         f"SELECT COUNT(*), COALESCE(SUM(first_response_at IS NULL OR first_response_at >= :hi), 0) FROM tickets WHERE {where}", p
     ).fetchone()
@@ -485,16 +485,14 @@ def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]
 def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *, trend_months: int = TREND_MONTHS) -> dict[str, Any]:
     """Every figure of the after-sales report for ``period`` (plain data: ints, Decimals, strings)."""
     minutes = policy.aftersales.response_minutes
-    end = datetime.combine(period.end + timedelta(days=1), time(0, 0))
     p: dict[str, Any] = {
         "lo": period.lo,
         "hi": period.hi,
         "limit_s": minutes * 60,
         "limit_min": minutes,
-        "overdue_before": (end - timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S"),
     }
     _policy_tables(conn, policy)
-    _day_table(conn, policy, period)
+    _rule_functions(conn, policy)
     _group(conn, p)
     headline = _headline(conn, p)
     headline["hours"] = _hours_split(conn, p, policy.aftersales.service_hours)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from salesdocs.engine.dates import nonexistent_date
 from salesdocs.engine.money import MoneyError, parse_yuan, yuan_to_fen
 from salesdocs.errors import RowProblem
 from salesdocs.model import Service, Workspace
@@ -116,7 +117,10 @@ class RowChecker:
         if not value:
             return None
         parsed = parse_datetime(value, date_only=date_only)
-        if parsed is None:
+        missing = nonexistent_date(value) if parsed is None else None
+        if missing is not None:
+            self.bad(name, missing[0], missing[1])
+        elif parsed is None:
             or_zh, or_en = (" 或 2026-10-08", " or 2026-10-08") if date_only else ("", "")
             self.bad(
                 name,

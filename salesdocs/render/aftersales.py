@@ -70,7 +70,7 @@ def _charts(stats: dict[str, Any], ws: Workspace) -> dict[str, str | None]:
         out["satisfaction"] = charts.data_url(charts.satisfaction_bars(head["satisfaction"], width_mm=78, height_mm=34))
     if any(m["count"] for m in stats["trend"]):
         months = [{**m, "current": m["month"] >= f"{stats['period']['start']:%Y-%m}"} for m in stats["trend"]]
-        out["trend"] = charts.data_url(charts.trend_chart(months, limit_minutes=stats["response_minutes"]))
+        out["trend"] = charts.data_url(charts.trend_chart(months, line_label="按时首次回复（%）"))
     return out
 
 
@@ -103,7 +103,13 @@ def build_context(ws: Workspace, stats: dict[str, Any], inputs_hash: str, db_rel
         ticket["first_response_short"] = ticket["first_response"][5:] if same_year else ticket["first_response"]
     a = policy.aftersales
     return {
-        "doc": {"title": f"售后服务报告 · {period['label']}", "kind": "aftersales", "date": period["end"]},
+        "doc": {
+            "title": f"售后服务报告 · {period['label']}",
+            "kind": "aftersales",
+            "date": period["end"],
+            "lang": "zh",
+            "html_lang": "zh-CN",
+        },
         "company": company_ctx(policy),
         "provenance": provenance_ctx(ws, inputs_hash),
         "period": period,

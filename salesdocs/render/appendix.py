@@ -8,17 +8,19 @@ The template lays the result out and computes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_zh
+from salesdocs.engine.english import date_en, in_words_en, plural_en, rmb_en, working_days_en
 from salesdocs.engine.money import format_amount, format_percent_sign, in_words
 from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.schedule import piece_deadlines
 from salesdocs.engine.settlement import line_shares
-from salesdocs.model import Deal, DealContact, Policy, Service, Tier, Workspace, stage_zh
-from salesdocs.policy.contract import deal_facts, number_contract, policy_value, references, resolve_text
+from salesdocs.model import Deal, DealContact, LadderStep, Policy, Service, Tier, Workspace, stage_en, stage_zh
+from salesdocs.policy.contract import NumberedArticle, deal_facts, english_plurals, number_contract, policy_value, references, resolve_text
 
 __all__ = ["appendix_context", "deal_values"]
 
@@ -37,6 +39,13 @@ def _contact(c: DealContact) -> str:
     return f"{c.name}{title}（{detail}）" if detail else f"{c.name}{title}"
 
 
+def _contact_en(c: DealContact) -> str:
+    ways = [f"e-mail: {c.email}" if c.email else "", f"WeChat: {c.wechat}" if c.wechat else ""]
+    detail = "; ".join(w for w in ways if w)
+    title = f", {c.title_en}" if c.title_en else ""
+    return f"{c.name}{title} ({detail})" if detail else f"{c.name}{title}"
+
+
 def _agency_contacts(policy: Policy, deal: Deal) -> tuple[DealContact, ...]:
     """The deal's own agency contacts, else the salesperson's company contact, else the first
     company contact with an e-mail or WeChat (so "书面" always names someone)."""
@@ -47,8 +56,14 @@ def _agency_contacts(policy: Policy, deal: Deal) -> tuple[DealContact, ...]:
     return tuple(DealContact(name=c.name, email=c.email, wechat=c.wechat) for c in chosen)
 
 
-def deal_values(ws: Workspace, deal: Deal, q: Quote) -> dict[str, str]:
-    """The text of every deal placeholder (``client.name``, ``deal.…``, ``quote.…``)."""
+PREVAILING = {"zh": ("中文", "Chinese"), "en": ("英文", "English")}
+
+
+def deal_values(ws: Workspace, deal: Deal, q: Quote, *, english: bool = False) -> dict[str, str]:
+    """The text of every deal placeholder (``client.name``, ``deal.…``, ``quote.…``);
+    ``english``: as the English text prints them (a missing English name leaves its name out)."""
+    if english:
+        return _deal_values_en(ws, deal, q)
     client = ws.client(deal.client)
     values = {
         "client.name": client.name if client else deal.client,
@@ -62,13 +77,40 @@ def deal_values(ws: Workspace, deal: Deal, q: Quote) -> dict[str, str]:
         "quote.total_in_words": in_words(q.total),
         "quote.net": _money(q.net),
         "quote.tax": _money(q.tax),
+        "contract.prevailing_language": PREVAILING[deal.prevailing_language][0],
     }
     if deal.main_contract is not None:
         values["deal.main_contract.number"] = deal.main_contract.number
         values["deal.main_contract.date"] = _date(deal.main_contract.date)
+    return _with_payments(ws, q, values)
+
+
+def _with_payments(ws: Workspace, q: Quote, values: dict[str, str]) -> dict[str, str]:
     for instalment, payment in zip(ws.policy.terms.payment, q.payments, strict=True):
         values[f"quote.payments[{instalment.id}].amount"] = _money(payment.amount)
     return {k: v for k, v in values.items() if v}
+
+
+def _deal_values_en(ws: Workspace, deal: Deal, q: Quote) -> dict[str, str]:
+    client = ws.client(deal.client)
+    values = {
+        "client.name": client.name_en if client else "",
+        "deal.title": deal.title_en,
+        "deal.start": date_en(deal.start),
+        "deal.date": date_en(deal.date),
+        "deal.contacts.client": "; ".join(_contact_en(c) for c in deal.client_contacts),
+        "deal.contacts.agency": "; ".join(_contact_en(c) for c in _agency_contacts(ws.policy, deal)),
+        "quote.number": q.number,
+        "quote.total": _money(q.total),
+        "quote.total_in_words": in_words_en(q.total),
+        "quote.net": _money(q.net),
+        "quote.tax": _money(q.tax),
+        "contract.prevailing_language": PREVAILING[deal.prevailing_language][1],
+    }
+    if deal.main_contract is not None:
+        values["deal.main_contract.number"] = deal.main_contract.number
+        values["deal.main_contract.date"] = date_en(deal.main_contract.date)
+    return _with_payments(ws, q, values)
 
 
 def _line_tiers(policy: Policy, q: Quote) -> list[tuple[Service, Tier]]:
@@ -81,7 +123,39 @@ def _line_tiers(policy: Policy, q: Quote) -> list[tuple[Service, Tier]]:
     return pairs
 
 
-def _tables(ws: Workspace, deal: Deal, q: Quote) -> dict[str, dict[str, Any]]:
+def line_name_en(service: Service, tier: Tier) -> str:
+    """``Logo design (Standard)``: a quote line's service and tier in English."""
+    return f"{service.name_en} ({tier.name_en})"
+
+
+def _english_lines(
+    pairs: list[tuple[Service, Tier]],
+    q: Quote,
+    scope: list[dict[str, Any]],
+    prices: list[dict[str, Any]],
+    dates: list[dict[str, Any]],
+) -> None:
+    """Add the English of every row of the scope, price and date tables beside its Chinese."""
+    calendar_rows = zip(q.lines, pairs, scope, prices, dates, strict=True)
+    for line, (service, tier), s, p, d in calendar_rows:
+        name, quantity = line_name_en(service, tier), plural_en(line.quantity, tier.unit_en)
+        s.update(
+            service_en=name,
+            quantity_en=quantity,
+            scope_en="; ".join(tier.scope_en),
+            deliverables_en=", ".join(tier.deliverables_en),
+            formats_en=", ".join(tier.source_formats_en or tier.source_formats) or "—",
+        )
+        p.update(service_en=name, quantity_en=quantity, piece_base_en=p.pop("_piece_base_en"))
+        d.update(
+            service_en=name,
+            window_en=working_days_en(tier.delivery_min, tier.delivery_max),
+            next_piece_en=f"+{working_days_en(tier.next_piece)}" if line.quantity > 1 else "—",
+            deadlines_en=d.pop("_deadlines_en"),
+        )
+
+
+def _tables(ws: Workspace, deal: Deal, q: Quote, *, english: bool = False) -> dict[str, dict[str, Any]]:
     """The five computed tables: rows of display text and amounts (the template formats nothing)."""
     policy = ws.policy
     pairs = _line_tiers(policy, q)
@@ -112,6 +186,7 @@ def _tables(ws: Workspace, deal: Deal, q: Quote) -> dict[str, dict[str, Any]]:
                 "total": _money(share.total),
                 "piece_base": _money(pieces[0])
                 + (f"（第 {len(pieces)} {line.unit} {_money(pieces[-1])}）" if pieces[-1] != pieces[0] else ""),
+                "_piece_base_en": _money(pieces[0]) + (f" (item {len(pieces)}: {_money(pieces[-1])})" if pieces[-1] != pieces[0] else ""),
             }
         )
         deadlines = piece_deadlines(calendar, deal.start, tier.delivery_max, tier.next_piece, line.quantity)
@@ -127,22 +202,51 @@ def _tables(ws: Workspace, deal: Deal, q: Quote) -> dict[str, dict[str, Any]]:
                     (f"第 {i} {line.unit}：" if line.quantity > 1 else "") + _date(d.date) + ("（预计*）" if d.estimated else "")
                     for i, d in enumerate(deadlines, start=1)
                 ],
+                "_deadlines_en": [
+                    (f"Item {i}: " if line.quantity > 1 else "") + date_en(d.date) + (" (estimated*)" if d.estimated else "")
+                    for i, d in enumerate(deadlines, start=1)
+                ],
             }
         )
+    if english:
+        _english_lines(pairs, q, scope, prices, dates)
+    else:
+        for p, d in zip(prices, dates, strict=True):
+            del p["_piece_base_en"], d["_deadlines_en"]
+    price_totals = {"amount": _money(q.subtotal), "discount": _money(-q.discount), "tax": _money(q.tax), "total": _money(q.total)}
     return {
         "scope-lines": {"rows": scope},
-        "price-lines": {
-            "rows": prices,
-            "totals": {"amount": _money(q.subtotal), "discount": _money(-q.discount), "tax": _money(q.tax), "total": _money(q.total)},
-            "tax_name": q.tax_name,
-        },
-        "deal-lines": {"rows": dates, "estimated": estimated, "start": _date(deal.start)},
-        "revision-allowances": {"rows": _revision_rows(pairs)},
-        "refund-ladders": {"ladders": _ladder_rows(pairs)},
+        "price-lines": {"rows": prices, "totals": price_totals, "tax_name": q.tax_name}
+        | ({"tax_name_en": ws.policy.terms.tax_name_en} if english else {}),
+        "deal-lines": {"rows": dates, "estimated": estimated, "start": _date(deal.start)}
+        | ({"start_en": date_en(deal.start)} if english else {}),
+        "revision-allowances": {"rows": _revision_rows(pairs, english=english)},
+        "refund-ladders": {"ladders": _ladder_rows(pairs, english=english)},
     }
 
 
-def _revision_rows(pairs: list[tuple[Service, Tier]]) -> list[dict[str, str]]:
+TIMES_EN = {1: "once", 2: "twice"}
+
+
+def _revision_en(service: Service, tier: Tier) -> dict[str, str]:
+    wc, worker = tier.writer_change, service.worker_en
+    if wc.times:
+        when = " or ".join(stage_en(s) for s in wc.when) or "any stage"
+        change = f"The {worker} may be changed {TIMES_EN.get(wc.times, f'{wc.times} times')}, within the review period of the {when}"
+    else:
+        change = f"No change of {worker}"
+    extra = tier.revisions.extra_price
+    return {
+        "service_en": line_name_en(service, tier),
+        "included_en": plural_en(tier.revisions.included, "revision"),
+        "not_counted_en": "; ".join(tier.revisions.not_counted_en) or "—",
+        "not_accepted_en": "; ".join(tier.revisions.not_accepted_en) or "—",
+        "extra_price_en": f"{_money(extra)} per revision" if extra is not None else "—",
+        "change_en": change,
+    }
+
+
+def _revision_rows(pairs: list[tuple[Service, Tier]], *, english: bool = False) -> list[dict[str, str]]:
     rows, seen = [], set()
     for service, tier in pairs:
         if (service.id, tier.id) in seen:
@@ -164,11 +268,42 @@ def _revision_rows(pairs: list[tuple[Service, Tier]]) -> list[dict[str, str]]:
                 "extra_price": f"{_money(tier.revisions.extra_price)} 元/次" if tier.revisions.extra_price is not None else "—",
                 "change": change,
             }
+            | (_revision_en(service, tier) if english else {})
         )
     return rows
 
 
-def _ladder_rows(pairs: list[tuple[Service, Tier]]) -> list[dict[str, Any]]:
+def stage_phrase_en(step: LadderStep) -> str:
+    """``for the first draft``, ``after revisions 1–3``: when a refund step applies."""
+    return "for the first draft" if step.first == 0 and step.last == 0 else step.stages_en
+
+
+def unsatisfied_en(step: LadderStep) -> str:
+    """``Not satisfied with the first draft``, ``Not satisfied after revisions 1–3``."""
+    if step.first == 0 and step.last == 0:
+        return "Not satisfied with the first draft"
+    if step.first == 0:
+        return f"Not satisfied with the first draft or {step.stages_en.removeprefix('first draft to ')}"
+    return f"Not satisfied {step.stages_en}"
+
+
+def _ladder_en(pairs: list[tuple[Service, Tier]], ladder_id: str) -> dict[str, Any]:
+    ladder = next(t.ladder for _, t in pairs if t.ladder.id == ladder_id)
+    return {
+        "name_en": ladder.short_name_en,
+        "services_en": ", ".join(dict.fromkeys(line_name_en(s, t) for s, t in pairs if t.ladder.id == ladder_id)),
+        "rows_en": [
+            {
+                "stages": unsatisfied_en(step),
+                "percent": ("up to " if step.kind == "at_most" else "") + _pct(step.percent),
+                "kept": ("at least " if step.kind == "at_most" else "") + _pct(HUNDRED - step.percent),
+            }
+            for step in ladder.steps
+        ],
+    }
+
+
+def _ladder_rows(pairs: list[tuple[Service, Tier]], *, english: bool = False) -> list[dict[str, Any]]:
     ladders: dict[str, dict[str, Any]] = {}
     for _, tier in pairs:
         ladder = tier.ladder
@@ -186,28 +321,29 @@ def _ladder_rows(pairs: list[tuple[Service, Tier]]) -> list[dict[str, Any]]:
                 }
                 for step in ladder.steps
             ],
-        }
+        } | (_ladder_en(pairs, ladder.id) if english else {})
     return list(ladders.values())
 
 
-def appendix_context(ws: Workspace, deal: Deal) -> dict[str, Any]:
-    """Title, parties, the numbered articles with filled text, the tables and the acknowledgement."""
-    policy = ws.policy
-    q = price_deal(policy, deal, calendar_for(policy))
-    articles = number_contract(policy.contract, deal_facts(policy, deal))
-    refs = references(articles)
-    values = deal_values(ws, deal, q)
-
+def _lookup(policy: Policy, refs: dict[str, str], values: dict[str, str], *, english: bool) -> Callable[[str], str | None]:
     def lookup(name: str) -> str | None:
         if name in refs:
             return refs[name]
         if name in values:
             return values[name]
-        bound = policy_value(policy.data, name)
+        bound = policy_value(policy.data, name, english=english)
         return bound[0] if bound is not None else None
 
-    tables = _tables(ws, deal, q)
-    out_articles = []
+    return lookup
+
+
+def _articles(
+    articles: list[NumberedArticle],
+    tables: dict[str, dict[str, Any]],
+    lookup: Callable[[str], str | None],
+    lookup_en: Callable[[str], str | None] | None,
+) -> list[dict[str, Any]]:
+    out = []
     for article in articles:
         items = []
         for item in article.clauses:
@@ -215,12 +351,40 @@ def appendix_context(ws: Workspace, deal: Deal) -> dict[str, Any]:
             entry: dict[str, Any] = {"id": clause.id, "number": item.number, "bold": clause.bold, "table": clause.table}
             if clause.table:
                 entry.update(caption=clause.caption, data=tables[clause.table])
+                if lookup_en is not None:
+                    entry.update(caption_en=clause.caption_en, label_en=item.label_en)
             else:
                 entry["text"] = resolve_text(clause.text, lookup, f"rules/contract.yaml {clause.id}")
+                if lookup_en is not None:
+                    entry["text_en"] = english_plurals(resolve_text(clause.text_en, lookup_en, f"rules/contract.yaml {clause.id} text_en"))
             items.append(entry)
-        out_articles.append({"id": article.article.id, "label": article.label, "title": article.article.title, "clauses": items})
-    return {
+        entry_article = {"id": article.article.id, "label": article.label, "title": article.article.title, "clauses": items}
+        if lookup_en is not None:
+            entry_article.update(label_en=article.label_en, title_en=article.article.title_en)
+        out.append(entry_article)
+    return out
+
+
+def appendix_context(ws: Workspace, deal: Deal, *, english: bool = False) -> dict[str, Any]:
+    """Title, parties, the numbered articles with filled text, the tables and the acknowledgement.
+
+    ``english`` (a document in en or zh-en): every clause, title, caption and table row also in
+    English, beside its Chinese (``text_en``, ``title_en`` …), and the clauses that apply only to
+    documents with English (the prevailing language).
+    """
+    policy = ws.policy
+    q = price_deal(policy, deal, calendar_for(policy))
+    articles = number_contract(policy.contract, deal_facts(policy, deal, english=english))
+    lookup = _lookup(policy, references(articles), deal_values(ws, deal, q), english=False)
+    lookup_en = (
+        _lookup(policy, references(articles, english=True), deal_values(ws, deal, q, english=True), english=True) if english else None
+    )
+    context: dict[str, Any] = {
         "title": policy.contract.title,
-        "articles": out_articles,
+        "articles": _articles(articles, _tables(ws, deal, q, english=english), lookup, lookup_en),
         "total": {"amount": _money(q.total), "words": in_words(q.total)},
     }
+    if english:
+        context["title_en"] = policy.contract.title_en
+        context["total"].update(amount_en=rmb_en(q.total), words_en=in_words_en(q.total))
+    return context

@@ -122,10 +122,11 @@ def _int_locator() -> Any:
     return MaxNLocator(integer=True, nbins=6)
 
 
-def trend_chart(months: Sequence[dict[str, Any]], *, limit_minutes: int, width_mm: float = CONTENT_WIDTH_MM, height_mm: float = 56) -> str:
+def trend_chart(months: Sequence[dict[str, Any]], *, line_label: str, width_mm: float = CONTENT_WIDTH_MM, height_mm: float = 56) -> str:
     """Tickets per month (bars, left axis) and the share answered in time (line, right axis).
 
-    ``months``: ``{"label": str, "count": int, "within_pct": Decimal | None, "current": bool}``.
+    ``months``: ``{"label": str, "count": int, "within_pct": Decimal | None, "current": bool}``;
+    ``line_label``: what the line measures, as the legend names it.
     """
     with _figure(width_mm, height_mm) as fig:
         ax = fig.add_axes((0.07, 0.27, 0.84, 0.68))
@@ -157,7 +158,7 @@ def trend_chart(months: Sequence[dict[str, Any]], *, limit_minutes: int, width_m
                 marker="o",
                 markersize=3.5,
                 linewidth=1.6,
-                label=f"{limit_minutes} 分钟内首次回复（%）",
+                label=line_label,
             )
             for x, y in pts:
                 ax2.text(

@@ -13,11 +13,13 @@ from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_range_zh
+from salesdocs.engine.english import date_range_en, in_words_en, join_en, plural_en
 from salesdocs.engine.money import format_percent_sign
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.model import (
     Client,
     Deal,
+    DocLanguage,
     Policy,
     RefundLadder,
     Service,
@@ -26,7 +28,7 @@ from salesdocs.model import (
     stage_zh,
 )
 from salesdocs.policy.audience import client_facing_yaml, internal_file
-from salesdocs.render.appendix import appendix_context
+from salesdocs.render.appendix import appendix_context, stage_phrase_en
 
 
 def company_ctx(policy: Policy) -> dict[str, Any]:
@@ -147,7 +149,14 @@ def provenance_ctx(ws: Workspace, inputs_hash: str, *, client_facing: bool = Fal
         shown = client_facing_yaml(f.rel, ws.sources[f.rel]) if client_facing else None
         sha = hashlib.sha256(shown).hexdigest() if shown is not None else f.sha256
         files.append({"rel": f.rel, "version": f.version, "effective": f.effective, "sha": sha[:12]})
-    return {"policy_version": ws.policy.version, "hash": inputs_hash, "short_hash": inputs_hash[:10], "files": files}
+    return {
+        "policy_version": ws.policy.version,
+        "release": ws.policy.release,
+        "draft": ws.policy.draft,
+        "hash": inputs_hash,
+        "short_hash": inputs_hash[:10],
+        "files": files,
+    }
 
 
 def client_ctx(client: Client | None, fallback_id: str, deal: Deal | None = None, *, internal: bool = False) -> dict[str, Any]:
@@ -244,7 +253,7 @@ def appendix_title(policy: Policy, deal: Deal) -> str:
 def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
     policy = ws.policy
     return {
-        "doc": {"title": intro_title(policy), "kind": "intro", "date": policy.effective},
+        "doc": doc_ctx(intro_title(policy), "intro", policy.effective),
         "company": company_ctx(policy),
         "catalogue": catalogue_ctx(policy),
         "ladders": [ladder_ctx(ld) for ld in policy.ladders],
@@ -282,12 +291,57 @@ def deal_ladders(pairs: list[tuple[Service, Tier]]) -> list[dict[str, Any]]:
     return list(ladders.values())
 
 
-def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
+def doc_ctx(title: str, kind: str, day: Any, lang: DocLanguage = "zh") -> dict[str, Any]:
+    """What every template knows about its document: title, kind, date and language (``zh``, ``en``, ``zh-en``)."""
+    return {"title": title, "kind": kind, "date": day, "lang": lang, "html_lang": "en" if lang == "en" else "zh-CN"}
+
+
+def _quote_en(ws: Workspace, deal: Deal, q: Quote, context: dict[str, Any]) -> None:
+    """The English beside the Chinese in a quote's context (documents in en or zh-en)."""
+    policy, client = ws.policy, ws.client(deal.client)
+    context["doc"]["title_en"] = f"Quotation {q.number}"
+    context["company"].update(address_en=policy.company.address_en)
+    context["client"].update(name_en=client.name_en if client else deal.client, address_en=client.address_en if client else "")
+    context["client"]["key_people_en"] = [{"name": c.name, "title": c.title_en} for c in deal.client_contacts] or [
+        {"name": p["name"], "title": ""} for p in context["client"]["key_people"]
+    ]
+    context["deal"]["title_en"] = deal.title_en
+    pairs = _deal_tiers(policy, deal)
+    for line, ctx_line, deal_line in zip(q.lines, context["quote"]["lines"], deal.lines, strict=True):
+        service, tier = next((s, t) for s, t in pairs if s.id == line.service_id and t.id == line.tier_id)
+        ctx_line.update(
+            service_en=service.name_en,
+            tier_en=tier.name_en,
+            quantity_en=plural_en(line.quantity, tier.unit_en),
+            price_reason_en=deal_line.price_reason_en,
+            due_range_en=date_range_en(line.due_earliest, line.due_latest),
+        )
+    quote = context["quote"]
+    rate = _pct(q.tax_rate)
+    quote.update(
+        discount_label_en=f"Discount ({_pct(q.discount_percent)})" if q.discount_percent is not None else "Discount",
+        tax_label_en=f"incl. {policy.terms.tax_name_en} ({rate})" if q.prices_include_tax else f"{policy.terms.tax_name_en} ({rate})",
+        total_in_words_en=in_words_en(q.total),
+    )
+    for payment, instalment in zip(quote["payments"], policy.terms.payment, strict=True):
+        payment.update(name_en=instalment.name_en, due_en=instalment.due_en.capitalize())
+    for ladder in context["ladders"]:
+        found = policy.ladder(ladder["id"])
+        assert found is not None
+        ladder.update(
+            name_en=found.short_name_en,
+            base_en=found.base_en,
+            summary_en=join_en([f"{'up to ' if s.kind == 'at_most' else ''}{_pct(s.percent)} {stage_phrase_en(s)}" for s in found.steps]),
+        )
+    context["tax_note_en"] = "Prices include tax" if policy.terms.prices_include_tax else "Prices exclude tax; tax is added"
+
+
+def quote(ws: Workspace, deal: Deal, inputs_hash: str, lang: DocLanguage = "zh") -> dict[str, Any]:
     policy = ws.policy
     q = price_deal(policy, deal, calendar_for(policy))
     ladders = deal_ladders(_deal_tiers(policy, deal))
-    return {
-        "doc": {"title": quote_title(policy, deal), "kind": "quote", "date": deal.date},
+    context = {
+        "doc": doc_ctx(quote_title(policy, deal), "quote", deal.date, lang),
         "company": company_ctx(policy),
         "client": client_ctx(ws.client(deal.client), deal.client, deal),
         "deal": {"id": deal.id, "title": deal.title, "sales": deal.sales},
@@ -297,16 +351,27 @@ def quote(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
         "tax_note": tax_note(policy),
         "provenance": provenance_ctx(ws, inputs_hash),
     }
+    if lang != "zh":
+        _quote_en(ws, deal, q, context)
+    return context
 
 
-def appendix(ws: Workspace, deal: Deal, inputs_hash: str) -> dict[str, Any]:
+def appendix(ws: Workspace, deal: Deal, inputs_hash: str, lang: DocLanguage = "zh") -> dict[str, Any]:
     """The appendix: parties and dates here, the clauses and tables from the contract data."""
     policy = ws.policy
-    return {
-        "doc": {"title": appendix_title(policy, deal), "kind": "appendix", "date": deal.date},
+    english = lang != "zh"
+    context = {
+        "doc": doc_ctx(appendix_title(policy, deal), "appendix", deal.date, lang),
         "company": company_ctx(policy),
         "client": client_ctx(ws.client(deal.client), deal.client),
         "deal": {"id": deal.id, "title": deal.title, "number": quote_number(policy, deal)},
-        "contract": appendix_context(ws, deal),
+        "contract": appendix_context(ws, deal, english=english),
         "provenance": provenance_ctx(ws, inputs_hash, client_facing=True),
     }
+    if english:
+        client = ws.client(deal.client)
+        context["doc"]["title_en"] = f"{policy.contract.title_en} ({quote_number(policy, deal)})"
+        context["company"].update(address_en=policy.company.address_en)
+        context["client"].update(name_en=client.name_en if client else deal.client, address_en=client.address_en if client else "")
+        context["deal"]["title_en"] = deal.title_en
+    return context

@@ -9,26 +9,41 @@ incremental build can compare inputs hashes first; :func:`render_prepared` write
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesdocs.api import find_deal
-from salesdocs.errors import UsageError
-from salesdocs.model import Deal, Workspace
+from salesdocs.api import deal_workspace, find_deal
+from salesdocs.engine.pricing import quote_number
+from salesdocs.errors import PolicyError, UsageError
+from salesdocs.model import DOC_LANGUAGES, Deal, DocLanguage, Workspace
 from salesdocs.policy.audience import client_facing_yaml
+from salesdocs.policy.releases import view
 from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
 from salesdocs.render.aftersales import prepare_aftersales
 from salesdocs.render.inputs import Prepared, find_stylesheet, hash_inputs, inputs_of, midnight, template_dirs
 from salesdocs.render.kinds import DocumentKind, out_path
+from salesdocs.render.uses import files_used
 from salesdocs.render.visitpack import find_client, prepare_brief, prepare_handout
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-__all__ = ["DocumentJob", "Prepared", "kind_of", "prepare", "render", "render_html", "render_prepared", "resolve_target"]
+    from salesdocs.workspace import CheckResult
+
+__all__ = [
+    "DocumentJob",
+    "Prepared",
+    "kind_of",
+    "prepare",
+    "render",
+    "render_checked",
+    "render_html",
+    "render_prepared",
+    "resolve_target",
+]
 
 
 @dataclass(frozen=True)
@@ -61,12 +76,39 @@ def _deal(ws: Workspace, target: str | None) -> Deal:
     return find_deal(ws, target)
 
 
+def doc_language(ws: Workspace, kind: DocumentKind, target: str | None, doc_lang: str | None = None) -> DocLanguage:
+    """The language a document is written in: ``--doc-lang`` for the quote, the appendix and the
+    intro; else a deal's own language, else its client's, else zh.  The brief is always Chinese."""
+    if doc_lang is not None and doc_lang not in DOC_LANGUAGES:
+        raise UsageError(f"未知的文档语言 {doc_lang}；可选：zh、en、zh-en", f"unknown document language {doc_lang}; choose zh, en or zh-en")
+    if kind in (DocumentKind.QUOTE, DocumentKind.APPENDIX):
+        deal = _deal(ws, target)
+        return next(lang for lang in DOC_LANGUAGES if lang == (doc_lang or deal.doc_language(ws.client(deal.client))))
+    if kind is DocumentKind.INTRO and doc_lang is not None:
+        return next(lang for lang in DOC_LANGUAGES if lang == doc_lang)
+    return "zh"
+
+
+TITLES_EN = {DocumentKind.QUOTE: "Quotation", DocumentKind.APPENDIX: "Service Agreement"}
+
+
+def _titled(title: str, kind: DocumentKind, lang: DocLanguage, number: str) -> str:
+    """The PDF's title in the document's language (中英对照: both)."""
+    english = f"{TITLES_EN[kind]} {number}"
+    return {"zh": title, "en": english, "zh-en": f"{title} · {english}"}[lang]
+
+
 def _client_name(ws: Workspace, deal: Deal) -> str:
     client = ws.client(deal.client)
     return client.name if client else deal.client
 
 
-def _prepare_intro(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+def _prepare_intro(ws: Workspace, target: str | None, doc_lang: str | None = None, **_: Any) -> Prepared:
+    if doc_language(ws, DocumentKind.INTRO, target, doc_lang) != "zh":
+        raise UsageError(
+            "公司介绍暂时只有中文版：英文与中英对照的公司介绍尚未实现（报价单与合同附件可用 --doc-lang）",
+            "the company intro is in Chinese only for now: English and zh-en intros are not built yet (quote and appendix take --doc-lang)",
+        )
     inputs = inputs_of(ws)
     h = hash_inputs(inputs)
     return Prepared(
@@ -82,37 +124,43 @@ def _prepare_intro(ws: Workspace, target: str | None, **_: Any) -> Prepared:
     )
 
 
-def _prepare_quote(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+def _prepare_quote(ws: Workspace, target: str | None, doc_lang: str | None = None, *, policy: str | None = None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
-    inputs = inputs_of(ws, deal)
+    ws = deal_workspace(ws, deal, policy)
+    lang = doc_language(ws, DocumentKind.QUOTE, target, doc_lang)
+    inputs = inputs_of(ws, deal, extra=[("doc-lang", lang.encode())])
     h = hash_inputs(inputs)
     return Prepared(
         template="quote.html",
-        build_context=lambda: ctx.quote(ws, deal, h),
-        title=ctx.quote_title(ws.policy, deal),
+        build_context=lambda: ctx.quote(ws, deal, h, lang),
+        title=_titled(ctx.quote_title(ws.policy, deal), DocumentKind.QUOTE, lang, quote_number(ws.policy, deal)),
         subject=f"报价单 · {_client_name(ws, deal)}",
         keywords=["报价单", deal.id],
         created=midnight(deal.date),
         inputs=inputs,
         inputs_hash=h,
         pdf_a=True,
+        workspace=ws,
     )
 
 
-def _prepare_appendix(ws: Workspace, target: str | None, **_: Any) -> Prepared:
+def _prepare_appendix(ws: Workspace, target: str | None, doc_lang: str | None = None, *, policy: str | None = None, **_: Any) -> Prepared:
     deal = _deal(ws, target)
-    inputs = inputs_of(ws, deal, contract=True)
+    ws = deal_workspace(ws, deal, policy)
+    lang = doc_language(ws, DocumentKind.APPENDIX, target, doc_lang)
+    inputs = inputs_of(ws, deal, extra=[("doc-lang", lang.encode())], contract=True)
     h = hash_inputs(inputs)
     return Prepared(
         template="appendix.html",
-        build_context=lambda: ctx.appendix(ws, deal, h),
-        title=ctx.appendix_title(ws.policy, deal),
+        build_context=lambda: ctx.appendix(ws, deal, h, lang),
+        title=_titled(ctx.appendix_title(ws.policy, deal), DocumentKind.APPENDIX, lang, quote_number(ws.policy, deal)),
         subject=f"{ws.policy.contract.title} · {_client_name(ws, deal)}",
         keywords=["合同附件", "服务协议", deal.id],
         created=midnight(deal.date),
         inputs=inputs,
         inputs_hash=h,
         pdf_a=True,
+        workspace=ws,
     )
 
 
@@ -133,7 +181,11 @@ def prepare(ws: Workspace, kind: DocumentKind | str, target: str | None, **optio
     if builder is None:
         parts = " + ".join(p.value for p in k.parts)
         raise UsageError(f"{k.value} 由多个文档组成（{parts}），请用 render()", f"{k.value} is several documents ({parts}); use render()")
-    return builder(ws, target, **options)
+    policy = options.pop("policy", None)
+    if policy is not None and not k.needs_deal:  # a deal's documents choose their policy themselves
+        ws = view(ws, policy)
+    prepared = builder(ws, target, policy=policy, **options)
+    return prepared if prepared.workspace is not None else replace(prepared, workspace=ws)
 
 
 def _ascii_name(rel: str) -> str:
@@ -160,6 +212,7 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
     """Write one prepared document as a PDF at ``out_path`` (atomically); returns the path."""
     from salesdocs.render.pdf import Attachment, PdfMeta, write_pdf
 
+    ws = prepared.workspace or ws
     html = render_html(ws, prepared)
     attachments: list[Attachment] = []
     if prepared.pdf_a:  # the quote and the appendix: the deal and the policy it cites, client-facing parts only
@@ -171,7 +224,7 @@ def render_prepared(ws: Workspace, prepared: Prepared, out_path: Path) -> Path:
         title=prepared.title,
         author=ws.policy.company.name,
         subject=prepared.subject,
-        keywords=[*prepared.keywords, f"policy {ws.policy.version}"],
+        keywords=[*prepared.keywords, f"policy {ws.policy.version}", *(["草稿 draft"] if ws.policy.draft else [])],
         created=prepared.created,
         inputs_hash=prepared.inputs_hash,
     )
@@ -218,7 +271,30 @@ def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, o
     resolved = resolve_target(ws, k, target, **options)
     # the report is prepared from the user's own period words; the others from the canonical id
     prepare_target = target if k is DocumentKind.AFTERSALES else resolved
-    destination = out or out_path(ws.root / "out", k, resolved)
+    lang = doc_language(ws, k, resolved, options.get("doc_lang"))
+    destination = out or out_path(ws.root / "out", k, resolved, lang)
     if k is DocumentKind.VISIT_PACK:
         return [render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf") for part in k.parts]
     return [render_prepared(ws, prepare(ws, k, prepare_target, **options), destination)]
+
+
+def render_checked(
+    checked: CheckResult, kind: DocumentKind | str, target: str | None = None, out: Path | None = None, **options: Any
+) -> tuple[list[Path], list[str]]:
+    """Render from a checked workspace whose other files may be broken: the files written, and the
+    files with errors this document does not use (to be named in a warning).
+
+    Raises :class:`PolicyError` with the problems of the files it uses
+    (:func:`salesdocs.workspace.blocking_errors` is the rule, shared with the batch build).
+    """
+    from salesdocs.workspace import blocking_errors, unused_broken_files
+
+    ws = checked.partial
+    if ws is None:
+        raise PolicyError(checked.errors or checked.problems)
+    k = kind_of(kind)
+    uses = files_used(ws, k, target, **options)
+    blocking = blocking_errors(checked, uses)
+    if blocking:
+        raise PolicyError(blocking)
+    return render(ws, k, target, out, **options), unused_broken_files(checked, uses)

@@ -8,7 +8,8 @@
 * Sandboxed, ``autoescape=True`` for every template (whatever its extension) and
   ``StrictUndefined``: a missing value is an error, never an empty string.
 * Templates compute nothing; the filters only format values the engine computed:
-  ``yuan`` (Decimal → "¥12,345.60"), ``cn_date`` (date → "2026年11月26日"),
+  ``yuan`` (Decimal → "¥12,345.60"), ``cn_date`` (date → "2026年11月26日"), ``rmb`` and ``en_date``
+  (English: "RMB 12,345.60", "26 November 2026"),
   ``percent`` (Decimal("12.5") → "12.5%").
 
 :func:`render_template` turns every failure into a :class:`~salesdocs.errors.RenderError`
@@ -32,7 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from salesdocs.errors import RenderError
 
-__all__ = ["TemplateRefused", "cn_date", "make_environment", "percent", "render_template", "yuan"]
+__all__ = ["TemplateRefused", "cn_date", "en_date", "make_environment", "percent", "render_template", "rmb", "yuan"]
 
 
 class TemplateRefused(TemplateNotFound):
@@ -152,7 +153,23 @@ def percent(value: Decimal | int) -> str:
     return f"{format_percent(number)}%"
 
 
-FILTERS: dict[str, Callable[..., str]] = {"yuan": yuan, "cn_date": cn_date, "percent": percent}
+def rmb(value: Decimal) -> str:
+    """Decimal → "RMB 12,345.60" (English documents; :func:`salesdocs.engine.english.rmb_en`)."""
+    from salesdocs.engine.english import rmb_en
+
+    return rmb_en(value)
+
+
+def en_date(value: date) -> str:
+    """date → "26 November 2026" (English documents)."""
+    if not isinstance(value, date):
+        raise TypeError(f"en_date expects a date, got {type(value).__name__}: {value!r}")
+    from salesdocs.engine.english import date_en
+
+    return date_en(value)
+
+
+FILTERS: dict[str, Callable[..., str]] = {"yuan": yuan, "cn_date": cn_date, "percent": percent, "rmb": rmb, "en_date": en_date}
 
 
 def make_environment(template_dirs: Sequence[Path]) -> SandboxedEnvironment:

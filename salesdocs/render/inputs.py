@@ -79,6 +79,8 @@ def inputs_of(
         items.append((deal.rel, ws.sources[deal.rel]))
     items.extend((f"templates/{name}", data) for name, data in sorted(template_files(ws.root).items()))
     items.append(("salesdocs-version", __version__.encode()))
+    if ws.policy.release is not None or ws.policy.draft:  # the working copy as it is adds nothing, as before releases
+        items.append(("policy", f"release {ws.policy.release}".encode() if ws.policy.release else b"rules (draft)"))
     items.extend(extra)
     return items
 
@@ -113,6 +115,9 @@ class Prepared:
     inputs: list[tuple[str, bytes]]
     inputs_hash: str
     pdf_a: bool
+    #: the workspace under the policy the document uses (a release, or the working copy marked 草稿);
+    #: None: the workspace it was prepared from
+    workspace: Workspace | None = None
 
     @cached_property
     def context(self) -> dict[str, Any]:

@@ -41,16 +41,19 @@ class DocumentKind(StrEnum):
 COMMAND_KINDS: tuple[str, ...] = ("intro", "quote", "appendix", "visit-pack", "aftersales")
 
 
-def out_path(out_dir: Path, kind: DocumentKind, target: str | None) -> Path:
+def out_path(out_dir: Path, kind: DocumentKind, target: str | None, lang: str = "zh") -> Path:
     """Where a document goes under ``out_dir`` (a folder for a visit pack).
 
     ``target`` is the deal id (quote, appendix), the client id (brief, handout, visit pack) or the
-    report period's slug (aftersales: ``2026-10`` or ``2026-10-01_2026-10-15``).
+    report period's slug (aftersales: ``2026-10`` or ``2026-10-01_2026-10-15``).  A document in
+    another language than Chinese says so: ``quote-<deal>-en.pdf``, ``appendix-<deal>-zh-en.pdf``,
+    ``intro-en.pdf``.
     """
+    suffix = "" if lang == "zh" else f"-{lang}"
     if kind is DocumentKind.INTRO:
-        return out_dir / "intro.pdf"
+        return out_dir / f"intro{suffix}.pdf"
     if kind is DocumentKind.VISIT_PACK:
         return out_dir / "visit-packs" / str(target)
     if kind in (DocumentKind.BRIEF, DocumentKind.HANDOUT):
         return out_dir / "visit-packs" / str(target) / f"{kind.value}.pdf"
-    return out_dir / f"{kind.value}-{target}.pdf"
+    return out_dir / f"{kind.value}-{target}{suffix}.pdf"

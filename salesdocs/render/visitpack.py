@@ -113,7 +113,7 @@ def brief(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str, re
     current = next((s for s in stages if s.number == stage_no), None)
     following = next((s for s in stages if stage_no is not None and s.number == stage_no + 1), None)
     return {
-        "doc": {"title": brief_title(client), "kind": "brief", "date": _pack_date(deal, ws, client)},
+        "doc": ctx.doc_ctx(brief_title(client), "brief", _pack_date(deal, ws, client)),
         "company": ctx.company_ctx(policy),
         "client": {
             **ctx.client_ctx(client, client.id, internal=True),
@@ -150,7 +150,7 @@ def handout(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str) 
     base = ctx.intro(ws, inputs_hash)
     data: dict[str, Any] = {
         **base,
-        "doc": {"title": handout_title(ws), "kind": "handout", "date": _pack_date(deal, ws, client)},
+        "doc": ctx.doc_ctx(handout_title(ws), "handout", _pack_date(deal, ws, client)),
         "client": ctx.client_ctx(client, client.id),
         "cases": relevant_cases(ws, client) or base["cases"],
         "order_rows": [{"service": s.name, "tier": t.name, "price": t.price, "unit": t.unit} for s in policy.services for t in s.tiers],

@@ -6,11 +6,11 @@ checks run on the rules files that passed the schema; workspace checks run
 once the policy model is built and look at clients and deals.
 
 Registered in the order they run: :mod:`.rules` (policy checks, with the refund ladder
-rules of :mod:`.ladders`), then :mod:`.deals` (workspace checks); :mod:`.base` holds the
+rules of :mod:`.ladders`), then :mod:`.deals` and :mod:`.english` (workspace checks); :mod:`.base` holds the
 context, the two registries and the helpers they share.
 """
 
-from salesdocs.policy.checks import contract, deals, rules
+from salesdocs.policy.checks import contract, deals, english, figures, leftovers, newcomer, rules
 from salesdocs.policy.checks.base import POLICY_CHECKS, WORKSPACE_CHECKS, Context, PolicyCheck, policy_check, run, workspace_check
 
 __all__ = [
@@ -20,6 +20,10 @@ __all__ = [
     "PolicyCheck",
     "contract",
     "deals",
+    "english",
+    "figures",
+    "leftovers",
+    "newcomer",
     "policy_check",
     "rules",
     "run",

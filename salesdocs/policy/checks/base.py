@@ -10,7 +10,7 @@ from typing import Any
 
 from salesdocs.errors import Problem
 from salesdocs.model import Policy
-from salesdocs.policy.reader import Document, PathKey
+from salesdocs.policy.reader import Document, PathKey, Position
 
 PolicyCheck = Callable[["Context"], Iterable[Problem]]
 POLICY_CHECKS: list[PolicyCheck] = []
@@ -22,6 +22,8 @@ class Context:
     rules: dict[str, Document]
     clients: dict[str, Document] = field(default_factory=dict)  # file stem → doc
     deals: dict[str, Document] = field(default_factory=dict)
+    #: stems of every client file, including those with errors of their own (a deal naming one is not told it is unknown)
+    client_files: set[str] = field(default_factory=set)
     policy: Policy | None = None
     calendar: Any = None  # WorkCalendar, once the policy is built
 
@@ -48,6 +50,25 @@ def percent_value(value: Any) -> Decimal:
     from salesdocs.engine.money import parse_percent
 
     return parse_percent(value if not isinstance(value, bool) else str(value))
+
+
+def text_position(doc: Document, path: PathKey, needle: str, nth: int) -> Position:
+    """Line and column of the ``nth`` occurrence of ``needle`` in the text value at ``path``
+    (a folded ``>-`` value spans several source lines)."""
+    line, col = doc.pos(path)
+    seen = 0
+    for number in range(line, line + 200):
+        source = doc.source(number)
+        if not source and number > line:
+            break
+        start = col - 1 if number == line else 0
+        found = source.find(needle, start)
+        while found >= 0:
+            if seen == nth:
+                return number, found + 1
+            seen += 1
+            found = source.find(needle, found + len(needle))
+    return line, col
 
 
 def unknown_ref(

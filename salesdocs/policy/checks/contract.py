@@ -5,7 +5,8 @@
 * ``unknown-ref`` — a ``when:`` naming a service or tier the catalogue does not have;
 * ``ref-conditional`` — a clause citing a clause that may be left out of the same appendix;
 * ``literal-figure`` — a figure typed in clause text that equals a policy value the clause could
-  cite (warning; an error under ``--strict``): when the policy changes, typed figures do not;
+  cite (warning; an error under ``--strict``): when the policy changes, typed figures do not
+  (the scan is :func:`.figures.literal_figures`, shared with texts that restate their own item's figure);
 * ``limits-not-bold`` — a clause limiting the client's rights not printed in bold (warning:
   民法典 第四百九十六条 asks the drafter to draw attention to it);
 * ``duplicate-id`` — article and item ids are one namespace (references use them);
@@ -17,35 +18,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from salesdocs.errors import Problem
 from salesdocs.model import Clause, Contract, Policy
-from salesdocs.policy.checks.base import Context, unknown_ref, workspace_check
+from salesdocs.policy.checks.base import Context, text_position, unknown_ref, workspace_check
+from salesdocs.policy.checks.figures import literal_figures
 from salesdocs.policy.contract import PLACEHOLDER, policy_figures, policy_values, vocabulary
 from salesdocs.policy.reader import Document
-
-FIGURE = re.compile(r"(?<![0-9A-Za-z_.])([0-9]+(?:\.[0-9]+)?)\s*([%％])?")
-
-
-def _position(doc: Document, path: tuple[Any, ...], needle: str, nth: int) -> tuple[int, int]:
-    """Line and column of the ``nth`` occurrence of ``needle`` in the text value at ``path``
-    (a folded ``>-`` value spans several source lines)."""
-    line, col = doc.pos(path)
-    seen = 0
-    for number in range(line, line + 200):
-        source = doc.source(number)
-        if not source and number > line:
-            break
-        start = col - 1 if number == line else 0
-        found = source.find(needle, start)
-        while found >= 0:
-            if seen == nth:
-                return number, found + 1
-            seen += 1
-            found = source.find(needle, found + len(needle))
-    return line, col
 
 
 def _items(doc: Document) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
@@ -115,7 +96,7 @@ def _placeholders(
         name = m.group(1).strip()
         nth = counts.get(m.group(0), 0)
         counts[m.group(0)] = nth + 1
-        where = _position(doc, (*path, "text"), m.group(0), nth)
+        where = text_position(doc, (*path, "text"), m.group(0), nth)
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             yield doc.problem(
@@ -169,32 +150,26 @@ def _position_outside_placeholders(doc: Document, path: tuple[Any, ...], text: s
     """The source position of ``text[offset]`` (the text's first line holds it in the sample's one-line clauses)."""
     before = text[:offset]
     nth = before.count(text[offset])
-    return _position(doc, (*path, "text"), text[offset], nth)
+    return text_position(doc, (*path, "text"), text[offset], nth)
 
 
 def _figures(doc: Document, path: tuple[Any, ...], text: str, figures: dict[tuple[Decimal, bool], list[str]]) -> Iterator[Problem]:
-    plain = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
-    counts: dict[str, int] = {}
-    for m in FIGURE.finditer(plain):
-        try:
-            value = Decimal(m.group(1))
-        except InvalidOperation:
-            continue
-        names = figures.get((value, bool(m.group(2))))
-        nth = counts.get(m.group(0), 0)
-        counts[m.group(0)] = nth + 1
+    """A figure typed in a clause that equals a policy value: it will not follow a policy change."""
+
+    def judge(value: Decimal, percent: bool, written: str) -> tuple[str, str, str, str] | None:
+        names = figures.get((value, percent))
         if not names:
-            continue
+            return None
         shown = "、".join(f"{{{n}}}" for n in names[:5]) + ("……" if len(names) > 5 else "")
-        yield doc.problem(
-            _position(doc, (*path, "text"), m.group(0), nth),
-            "literal-figure",
-            f"条款中直接写了数字 {m.group(0).strip()}，它等于政策中的数值：政策修改后这里不会跟着变",
-            f"the clause types the figure {m.group(0).strip()}, which equals a policy value: it will not follow a policy change",
-            hint_zh=f"改用占位符：{shown}",
-            hint_en=f"cite it by placeholder: {shown.replace('、', ', ')}",
-            severity="warning",
+        return (
+            f"条款中直接写了数字 {written}，它等于政策中的数值：政策修改后这里不会跟着变",
+            f"the clause types the figure {written}, which equals a policy value: it will not follow a policy change",
+            f"改用占位符：{shown}",
+            f"cite it by placeholder: {shown.replace('、', ', ')}",
         )
+
+    plain = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    yield from literal_figures(doc, (*path, "text"), plain, judge)
 
 
 def _condition(doc: Document, path: tuple[Any, ...], when: Any, policy: Policy) -> Iterator[Problem]:

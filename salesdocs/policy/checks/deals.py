@@ -58,7 +58,7 @@ def deals(ctx: Context) -> Iterator[Problem]:
     policy = ctx.policy
     assert policy is not None
     services = {s.id: s for s in policy.services}
-    client_ids = set(ctx.clients)
+    client_ids = set(ctx.clients) | ctx.client_files
     for stem, doc in ctx.deals.items():
         data = doc.data
         if data["id"] != stem:
@@ -72,7 +72,9 @@ def deals(ctx: Context) -> Iterator[Problem]:
 
 
 def _deal_references(doc: Document, data: dict[str, Any], services: dict[str, Service], client_ids: set[str]) -> Iterator[Problem]:
-    """A client, service or tier the deal names that does not exist (the deal cannot be priced then)."""
+    """A client, service or tier the deal names that does not exist (the deal cannot be priced then).
+
+    A client whose file exists but has errors is not unknown: its own problems say what is wrong."""
     if data["client"] not in client_ids:
         yield unknown_ref(doc, ("client",), "客户", "client", data["client"], client_ids)
     for li, line in enumerate(data["lines"]):
@@ -158,14 +160,22 @@ def _discount_approval(doc: Document, data: dict[str, Any], policy: Policy, quot
     below_list = any(line.unit_price < line.list_price for line in quote.lines)
     what_zh = "折扣与特殊单价合计" if below_list else "折扣"
     what_en = "discount and special unit prices together" if below_list else "the discount"
+    example = _approver_example(data)
     yield doc.problem(
         doc.key_pos(("discount",)) if "discount" in data else doc.key_pos(("lines",)),
         "discount-approval",
         f"相对价目表共优惠 {shown}%（{what_zh}），超过销售可自行给出的 {limit}%，需要写明审批人",
         f"{shown}% off the list prices ({what_en}) is above the {limit}% a salesperson may give; name an approver",
-        hint_zh="加上一行 approver: 审批人姓名（以及批准方式和日期）",
-        hint_en="add a line approver: the approver's name (and how/when approved)",
+        hint_zh="在文件顶层加一行 approver（顶格写，不缩进，不要写在 discount 下面），写审批人、批准方式和日期，例如：\n" + example,
+        hint_en="add a line approver at the top level of the file (not indented, not under discount): who approved, how and when, "
+        "e.g.:\n" + example.replace("王经理（2026-11-20 邮件批准）", "Manager Wang (approved by e-mail, 2026-11-20)"),
     )
+
+
+def _approver_example(data: dict[str, Any]) -> str:
+    """Where ``approver:`` goes, as YAML: beside the deal's own discount lines, at the top level."""
+    lines = ["discount:", *(f"  {k}: {v}" for k, v in (data.get("discount") or {}).items())] if data.get("discount") else []
+    return "\n".join([*lines, "approver: 王经理（2026-11-20 邮件批准）"])
 
 
 def _calendar_estimates(doc: Document, quote: Quote) -> Iterator[Problem]:
@@ -178,9 +188,10 @@ def _calendar_estimates(doc: Document, quote: Quote) -> Iterator[Problem]:
             doc.pos(("lines", line.number - 1)),
             "calendar-estimate",
             f"第 {line.number} 行的交付日期 {due} 落在没有官方节假日数据的年份，只能估算"
-            "（周一至周五，并避开元旦、劳动节、国庆节等固定日期的假日）",
+            "（周一至周五，避开《全国年节及纪念日放假办法》的法定节假日及周末补假；调休上班日要等国务院公布）",
             f"line {line.number}'s due date {due} falls in a year without official holiday data; "
-            "it is only an estimate (Monday–Friday, skipping the fixed-date holidays)",
+            "it is only an estimate (Monday–Friday, skipping the statutory holidays and the weekday off owed "
+            "for one on a weekend; make-up working days are known only when the State Council publishes them)",
             severity="warning",
             hint_zh="国务院公布放假安排后，在 rules/calendar.yaml 中补充该年份",
             hint_en="once the State Council publishes the schedule, add that year to rules/calendar.yaml",

@@ -25,6 +25,7 @@ class _LadderWalk:
     previous_percent: Decimal | None = None
     previous_line: int = 0
     open_ended_line: int = 0  # the line of a step without 'to', once there is one
+    unknown: bool = False  # a step's stages are out of order: what the later steps should start at is unknown
 
 
 def ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator[Problem]:
@@ -43,11 +44,14 @@ def ladder_problems(doc: Document, li: int, ladder: dict[str, Any]) -> Iterator[
                 "refund-order",
                 f"退款阶梯 {lid}：结束阶段 {step['to']} 早于起始阶段 {step['from']}",
                 f"ladder {lid}: 'to' {step['to']} comes before 'from' {step['from']}",
-                hint_zh="交换 from 和 to",
-                hint_en="swap from and to",
+                hint_zh=f"to 是这一步的最后一个阶段，不能早于 from：把 to 改成 {step['from']} 或更晚的阶段；如果两者写反了，交换它们",
+                hint_en=f"'to' is the step's last stage and cannot come before 'from': set to {step['from']} or a later stage, "
+                "or swap them if they are the wrong way round",
             )
+            walk.unknown = True  # a gap or overlap after it would only follow from this mistake
             continue
-        yield from _step_coverage(doc, path, lid, step, first, walk)
+        if not walk.unknown:
+            yield from _step_coverage(doc, path, lid, step, first, walk)
         percent = _step_percent(step)
         yield from _step_percent_and_kind(doc, path, lid, step, percent, walk.previous_percent)
         if percent is not None:

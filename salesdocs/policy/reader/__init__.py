@@ -8,7 +8,9 @@ located :class:`~salesdocs.errors.Problem` instead of raising:
 * duplicate keys are errors citing both lines;
 * ``yes/no/on/off/y/n`` are errors (write ``true``/``false`` or quote the text);
 * tabs and full-width spaces in indentation, full-width colons and commas where
-  YAML syntax needs ASCII get their own message;
+  YAML syntax needs ASCII (in ``[ ]`` and ``{ }`` too), full-width brackets, digits and ``％``
+  in numbers, and curly quotes around a value get their own message at their column;
+* a `` #`` that evidently cuts a text value short is a warning with the quoting fix;
 * plain scalars resolve as editors read YAML 1.2: ``true``/``false``, ``null``,
   integers, decimals (as :class:`~decimal.Decimal`, never float); dates and
   ``1:30`` stay text.

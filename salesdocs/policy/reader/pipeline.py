@@ -38,18 +38,19 @@ def _compose(text: str) -> list[yaml.Node]:
         return list(yaml.compose_all(text, Loader=_Composer))
 
 
-def read_yaml(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
-    """Read one YAML file; never raises for bad content."""
+def read_yaml(path: Path, rel: str, *, required: bool = False) -> tuple[Document | None, list[Problem]]:
+    """Read one YAML file; never raises for bad content.  ``required``: the workspace needs this file
+    (an empty one is then not told it may be deleted)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [
             Problem(rel, 0, 0, "read-error", f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}")
         ]
-    return read_yaml_bytes(raw, rel)
+    return read_yaml_bytes(raw, rel, required=required)
 
 
-def read_yaml_bytes(raw: bytes, rel: str) -> tuple[Document | None, list[Problem]]:
+def read_yaml_bytes(raw: bytes, rel: str, *, required: bool = False) -> tuple[Document | None, list[Problem]]:
     """Read YAML from bytes; ``rel`` is the name used in messages."""
     text, problems = decode(raw, rel)
     if text is None:
@@ -75,10 +76,11 @@ def read_yaml_bytes(raw: bytes, rel: str) -> tuple[Document | None, list[Problem
     if problems:
         return None, problems
     if not nodes or _is_empty(nodes[0]):
-        return None, [_empty_file(doc)]
+        return None, [_empty_file(doc, required)]
     builder = ValueBuilder(doc)
     doc.data = builder.build(nodes[0], ())
-    return (None if builder.problems else doc), builder.problems
+    broken = any(p.severity == "error" for p in builder.problems)
+    return (None if broken else doc), builder.problems
 
 
 def _is_empty(node: yaml.Node) -> bool:
@@ -100,12 +102,13 @@ def _second_document(doc: Document, node: yaml.Node) -> Problem:
     )
 
 
-def _empty_file(doc: Document) -> Problem:
+def _empty_file(doc: Document, required: bool) -> Problem:
+    if required:
+        name = doc.rel.rsplit("/", 1)[-1]
+        hint_zh = f"这个文件是必需的，不能删除：请填写内容。可以用 salesdocs init 新建一个工作区，复制其中的 {name} 作为起点"
+        hint_en = f"this file is required and cannot be deleted: fill it in; salesdocs init creates a workspace whose {name} you can copy"
+    else:
+        hint_zh, hint_en = "填写内容，或删除这个文件", "fill it in or delete the file"
     return doc.problem(
-        (1, 1),
-        "empty-file",
-        "文件是空的（或只有注释）",
-        "the file is empty (or holds only comments)",
-        hint_zh="填写内容，或删除这个文件",
-        hint_en="fill it in or delete the file",
+        (1, 1), "empty-file", "文件是空的（或只有注释）", "the file is empty (or holds only comments)", hint_zh=hint_zh, hint_en=hint_en
     )

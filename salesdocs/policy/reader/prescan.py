@@ -63,14 +63,7 @@ def _punctuation(doc: Document, number: int, line: str) -> Problem | None:
     """A full-width colon or space after a key, or a full-width comma between the items of a [ ] list."""
     match = _FW_COLON_KEY_RE.match(line)
     if match:
-        return doc.problem(
-            (number, match.start(3) + 1),
-            "fullwidth-colon",
-            f"键 {match.group(2)} 后面是全角冒号“：”，YAML 需要半角冒号“:”",
-            f"the key {match.group(2)} is followed by a full-width colon '：'; YAML needs an ASCII colon ':'",
-            hint_zh=f"改成 {match.group(2)}: （半角冒号后加一个空格）",
-            hint_en=f"write {match.group(2)}: (ASCII colon followed by a space)",
-        )
+        return _fullwidth_colon(doc, (number, match.start(3) + 1), match.group(2))
     match = _FW_SPACE_AFTER_COLON_RE.match(line)
     if match:
         return doc.problem(
@@ -81,26 +74,71 @@ def _punctuation(doc: Document, number: int, line: str) -> Problem | None:
             hint_zh=f"切换到英文输入法，改成 {match.group(2)}: （半角冒号后加一个半角空格）",
             hint_en=f"switch to an English input mode and write {match.group(2)}: (colon and an ordinary space)",
         )
-    flow = _flow_part(line)
-    if flow is not None and "，" in flow[1]:
+    match = _FW_BRACKET_RE.match(line)
+    if match:
+        bracket = match.group(2)
+        ascii_bracket = _FW_BRACKETS[bracket]
         return doc.problem(
-            (number, flow[0] + flow[1].index("，") + 1),
-            "fullwidth-comma",
-            "方括号列表里用了全角逗号“，”，YAML 列表需要半角逗号“,”",
-            "a full-width comma '，' inside a [ ] list; YAML lists need ASCII commas ','",
-            hint_zh="把“，”改成“, ”；如果逗号是文字的一部分，请给这一项加引号",
-            hint_en="replace '，' with ', '; if the comma belongs to the text, quote that item",
+            (number, match.start(2) + 1),
+            "fullwidth-bracket",
+            f"值以全角括号“{bracket}”开头，YAML 需要半角括号“{ascii_bracket}”",
+            f"the value starts with a full-width bracket '{bracket}'; YAML needs an ASCII bracket '{ascii_bracket}'",
+            hint_zh=f"切换到英文输入法，把“{bracket}”改成“{ascii_bracket}”，结尾的“{_FW_CLOSING[bracket]}”改成“{_FW_BRACKETS[_FW_CLOSING[bracket]]}”",
+            hint_en=f"switch to an English input mode and replace '{bracket}' by '{ascii_bracket}' and the closing "
+            f"'{_FW_CLOSING[bracket]}' by '{_FW_BRACKETS[_FW_CLOSING[bracket]]}'",
         )
-    return None
+    flow = _flow_part(line)
+    return _flow_punctuation(doc, number, *flow) if flow is not None else None
+
+
+_FW_BRACKETS = {"［": "[", "］": "]", "｛": "{", "｝": "}"}
+_FW_CLOSING = {"［": "］", "｛": "｝"}
+_FW_BRACKET_RE = re.compile(r"^(\s*(?:-\s+)*(?:[A-Za-z_][A-Za-z0-9_\-]*:\s+)?)([［｛])")
+#: inside { }: a full-width comma before the next key, or a full-width colon after a key
+_FLOW_FW_COMMA = re.compile(r"，(?=\s*[A-Za-z_][A-Za-z0-9_\-]*\s*[:：])")
+_FLOW_FW_COLON = re.compile(r"(?<=[{,，])\s*([A-Za-z_][A-Za-z0-9_\-]*)\s*(：)")
+
+
+def _flow_punctuation(doc: Document, number: int, start: int, flow: str) -> Problem | None:
+    """A full-width comma between the items of a [ ] list or the fields of a { } mapping, or a
+    full-width colon after a key inside { }."""
+    mapping = flow.startswith("{")
+    comma = _FLOW_FW_COMMA.search(flow) if mapping else re.search("，", flow)
+    colon = _FLOW_FW_COLON.search(flow) if mapping else None
+    if colon is not None and (comma is None or colon.start(2) < comma.start()):
+        return _fullwidth_colon(doc, (number, start + colon.start(2) + 1), colon.group(1), in_braces=True)
+    if comma is None:
+        return None
+    where_zh, where_en = ("花括号 { } 里", "inside { }") if mapping else ("方括号列表里", "inside a [ ] list")
+    return doc.problem(
+        (number, start + comma.start() + 1),
+        "fullwidth-comma",
+        f"{where_zh}用了全角逗号“，”，YAML 需要半角逗号“,”",
+        f"a full-width comma '，' {where_en}; YAML needs ASCII commas ','",
+        hint_zh="把“，”改成“, ”（半角逗号加一个空格）；如果逗号是文字的一部分，请给这一项加引号",
+        hint_en="replace '，' with ', ' (ASCII comma and a space); if the comma belongs to the text, quote that item",
+    )
+
+
+def _fullwidth_colon(doc: Document, pos: tuple[int, int], key: str, *, in_braces: bool = False) -> Problem:
+    where_zh, where_en = ("花括号里的", " inside { }") if in_braces else ("", "")
+    return doc.problem(
+        pos,
+        "fullwidth-colon",
+        f"{where_zh}键 {key} 后面是全角冒号“：”，YAML 需要半角冒号“:”",
+        f"the key {key}{where_en} is followed by a full-width colon '：'; YAML needs an ASCII colon ':'",
+        hint_zh=f"改成 {key}: （半角冒号后加一个空格）",
+        hint_en=f"write {key}: (ASCII colon followed by a space)",
+    )
 
 
 def _flow_part(line: str) -> tuple[int, str] | None:
-    """The ``[...]`` flow sequence that a line's value starts with, if any."""
-    match = re.match(r"^(\s*(?:-\s+)*(?:[^\s#:'\"][^:#]*:\s+)?)\[", line)
+    """The ``[...]`` or ``{...}`` flow collection that a line's value starts with, if any."""
+    match = re.match(r"^(\s*(?:-\s+)*(?:[^\s#:'\"\[{][^:#]*:\s+)?)([\[{])", line)
     if not match:
         return None
     start = match.end() - 1
-    end = line.rfind("]")
+    end = line.rfind("]" if match.group(2) == "[" else "}")
     if end <= start:
         return None
     segment = line[start : end + 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import yaml
 
@@ -198,9 +199,12 @@ def _indent_culprit(doc: Document, upto: int) -> Position | None:
     """The first line up to ``upto`` whose indentation fits no open block, if any.
 
     YAML often notices a mis-indented line only on a later line; a non-programmer
-    needs the line they got wrong.
+    needs the line they got wrong.  When a line falls between two open levels and the
+    deeper level was opened with an unusual step (three spaces where the file indents by
+    two), the line that opened that level is the one that went wrong.
     """
-    levels = [0]  # columns of the open block collections
+    levels: list[tuple[int, int]] = [(0, 0)]  # (column, line that opened it) of the open block collections
+    steps: Counter[int] = Counter()  # how far each level is indented from its parent
     opener = True  # the previous line opened a nested block ("key:" or "-")
     block: int | None = None  # inside a block scalar indented deeper than this
     depth = 0  # open [ and { of a flow collection spanning lines
@@ -218,29 +222,43 @@ def _indent_culprit(doc: Document, upto: int) -> Position | None:
             continue
         if re.match(r"-[^\s\-0-9.]", stripped):
             return number, indent + 1  # '-name:' (see _dash_problem)
-        if indent > levels[-1]:
+        if indent > levels[-1][0]:
             if not opener:
                 if stripped.startswith("- ") or stripped == "-" or _KEY_RE.match(stripped):
-                    return number, indent + 1
+                    parent = levels[-2][0] if len(levels) > 1 else 0
+                    return _odd_level(levels[-1], parent, indent, steps) or (number, indent + 1)
                 continue  # continuation of a plain value
-            levels.append(indent)
+            steps[indent - levels[-1][0]] += 1
+            levels.append((indent, number))
         else:
-            while levels[-1] > indent:
-                levels.pop()
-            if levels[-1] != indent:
-                return number, indent + 1
+            popped = None
+            while levels[-1][0] > indent:
+                popped = levels.pop()
+            if levels[-1][0] != indent:
+                return _odd_level(popped, levels[-1][0], indent, steps) or (number, indent + 1)
         rest, column = stripped, indent
         while rest.startswith("- ") or rest == "-":
             after = rest[1:].lstrip(" ")
             column += len(rest) - len(after)
             rest = after
             if rest:
-                levels.append(column)
+                levels.append((column, number))
         body = re.sub(r"\s+#.*$", "", rest).rstrip()
         opener = rest == "" or body.endswith(":")
         if re.search(r"(?:^|:\s)[|>][+-]?[0-9]?$", body):
             block = indent
         depth = max(0, _bracket_balance(body))
+    return None
+
+
+def _odd_level(popped: tuple[int, int] | None, parent: int, indent: int, steps: Counter[int]) -> Position | None:
+    """The line that opened ``popped`` when it, not the line at ``indent``, broke the file's usual step."""
+    if popped is None or popped[1] == 0:
+        return None
+    others = steps - Counter({popped[0] - parent: 1})  # the file's usual step, not counting the level in question
+    usual = others.most_common(1)[0][0] if others else 2
+    if indent - parent == usual and popped[0] - parent != usual:
+        return popped[1], popped[0] + 1
     return None
 
 

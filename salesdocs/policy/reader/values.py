@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -91,6 +92,13 @@ class ValueBuilder:
             return value  # quoted or block scalars are always text
         value = value.strip("\u3000")  # an invisible full-width space around a plain value is not content
         self.doc.plain_text[path] = value
+        typographic = None if value.isascii() else _typographic(value)
+        if typographic is not None:
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            offset, code, zh, en, hint_zh, hint_en = typographic
+            self.problems.append(self.doc.problem((line, column + offset), code, zh, en, hint_zh=hint_zh, hint_en=hint_en))
+            return value
+        self._comment_cut(node, value)
         if value in NULL:
             return None
         if value in _TRUE:
@@ -117,3 +125,68 @@ class ValueBuilder:
             except InvalidOperation:  # pragma: no cover - regex admits only valid numbers
                 return value
         return value
+
+    def _comment_cut(self, node: yaml.ScalarNode, value: str) -> None:
+        """``name: 品牌版 #1 推荐``: YAML ends the text at `` #``; warn when the rest was evidently meant as text."""
+        line = self.doc.source(node.end_mark.line + 1)
+        if "#" not in line:
+            return
+        comment = _TRAILING_COMMENT.match(line, node.end_mark.column)
+        if comment is None or not value or _INT_RE.match(value) or _DEC_RE.match(value):
+            return
+        rest = comment.group(1)
+        if not (rest[:1].strip() or value[-1] in _MID_PHRASE):
+            return  # 'key: value  # note' is an ordinary comment
+        one_line = node.start_mark.line == node.end_mark.line
+        full = line[node.start_mark.column :].rstrip() if one_line else f"{value} #{rest}".rstrip()
+        self.problems.append(
+            self.doc.problem(
+                (node.end_mark.line + 1, comment.start(1)),
+                "comment-cuts-text",
+                f"“#{rest.rstrip()}”被当作注释，值只剩下“{value}”",
+                f"'#{rest.rstrip()}' is read as a comment, so the value is only '{value}'",
+                severity="warning",
+                hint_zh=f'如果 # 是文字的一部分，请给整个值加引号："{full}"；如果是注释，把它移到单独的一行',
+                hint_en=f'if the # belongs to the text, quote the whole value: "{full}"; if it is a comment, move it to a line of its own',
+            )
+        )
+
+
+_TRAILING_COMMENT = re.compile(r"[ \t]+#(.*)$")
+#: a text that ends with one of these stops mid-phrase: what follows the # was meant to continue it
+_MID_PHRASE = set("，、：；（(“‘《【-—+/&·第和与及")
+
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?\s*%?\Z|[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_CURLY = {"“": "”", "‘": "’"}
+
+
+def _typographic(value: str) -> tuple[int, str, str, str, str, str] | None:
+    """A number typed with full-width digits or ％, or a value wrapped in curly quotes, which YAML
+    takes as text: (offset of the character, code, zh, en, hint zh, hint en), else None."""
+    if value[:1] in _CURLY and value[-1:] == _CURLY[value[0]] and len(value) > 2 and value[1:-1].isascii() and " " not in value:
+        inner, opening, closing = value[1:-1], value[0], value[-1]
+        return (
+            0,
+            "typographic-quote",
+            f"值两边是中文（弯）引号 {opening}{closing}：YAML 不把它们当引号，它们会成为值的一部分",
+            f"the value is wrapped in typographic quotes {opening}{closing}: "
+            "YAML does not take them as quotes, so they become part of the value",
+            f'改成半角引号 "{inner}"，或去掉引号写 {inner}',
+            f'use ASCII quotes "{inner}", or no quotes: {inner}',
+        )
+    found = _FULLWIDTH.search(value)
+    if found is None:
+        return None
+    ascii_value = unicodedata.normalize("NFKC", value)
+    if not _NUMBER_LIKE.match(ascii_value):
+        return None
+    char = found.group(0)
+    return (
+        found.start(),
+        "fullwidth-digit",
+        f"“{value}”里有全角字符“{char}”：数字、百分号和日期要用半角（英文）字符，否则不会被当作数字",
+        f"'{value}' contains the full-width character '{char}': numbers, percent signs and dates need ASCII characters",
+        f"切换到英文输入法，写成 {ascii_value}",
+        f"switch to an English input mode and write {ascii_value}",
+    )

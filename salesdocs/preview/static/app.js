@@ -145,14 +145,14 @@ async function openFile(path, line) {
 
 function markProblems() {
   if (!editor) return;
-  marks.forEach((line) => editor.removeLineClass(line, "background", "problem-line"));
+  marks.forEach((line) => editor.removeLineClass(line, "background"));
   editor.clearGutter("problems");
   marks = [];
   if (!file) return;
   for (const p of state.problems) {
     if (p.file !== file.path || !p.line || p.line > editor.lineCount()) continue;
-    const line = editor.addLineClass(p.line - 1, "background", "problem-line");
-    editor.setGutterMarker(line, "problems", el("span", { className: "problem-mark", textContent: "●", title: p.message }));
+    const line = editor.addLineClass(p.line - 1, "background", p.severity === "error" ? "problem-line" : "warning-line");
+    editor.setGutterMarker(line, "problems", el("span", { className: `problem-mark ${p.severity}`, textContent: "●", title: p.message }));
     marks.push(line);
   }
 }

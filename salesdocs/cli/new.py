@@ -1,0 +1,107 @@
+"""``salesdocs new client ID`` and ``salesdocs new deal ID --client C``: a file to fill in, never over an existing one."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from salesdocs.cli.session import format_option, lang_option, print_json, say, workspace_option, workspace_root
+from salesdocs.errors import UsageError
+
+if TYPE_CHECKING:
+    from salesdocs.model import Policy
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+
+@click.group()
+def new() -> None:
+    """新建客户或交易文件（按 schema 列出每个字段）/ draft a new client or deal file."""
+
+
+@new.command("client")
+@click.argument("client_id", metavar="ID")
+@workspace_option
+@lang_option
+@format_option
+def new_client(client_id: str, fmt: str) -> int:
+    """新建 clients/ID.yaml / draft clients/ID.yaml."""
+    from salesdocs.policy.scaffold import client_yaml
+
+    root = workspace_root()
+    _check_id(client_id, "客户编号", "client id", "yunfan-tech")
+    return _write(root / "clients" / f"{client_id}.yaml", client_yaml(client_id, _policy(root)), root, fmt)
+
+
+@new.command("deal")
+@click.argument("deal_id", metavar="ID")
+@click.option("--client", "client_id", required=True, help="客户编号（clients/ 下的文件）/ client id")
+@workspace_option
+@lang_option
+@format_option
+def new_deal(deal_id: str, client_id: str, fmt: str) -> int:
+    """新建 deals/ID.yaml / draft deals/ID.yaml."""
+    from salesdocs.policy.scaffold import deal_yaml
+
+    root = workspace_root()
+    _check_id(deal_id, "交易编号", "deal id", "2026-004-yunfan-catalogue")
+    known = sorted(p.stem for p in (root / "clients").glob("*.yaml"))
+    if client_id not in known:
+        choices = ", ".join(known) or "—"
+        raise UsageError(
+            f"找不到客户 {client_id}（clients/{client_id}.yaml）；可选：{choices}。新客户先用 salesdocs new client {client_id}",
+            f"unknown client {client_id} (clients/{client_id}.yaml); known: {choices}. "
+            f"For a new client, run salesdocs new client {client_id} first",
+        )
+    return _write(root / "deals" / f"{deal_id}.yaml", deal_yaml(deal_id, client_id, date.today(), _policy(root)), root, fmt)
+
+
+def _check_id(value: str, zh: str, en: str, example: str) -> None:
+    if not _ID.match(value):
+        raise UsageError(
+            f"{zh} {value} 不合规：只能用小写字母、数字和 -（例如 {example}），它也是文件名",
+            f"{en} {value} is not valid: lower-case letters, digits and - only (e.g. {example}); it is also the file name",
+        )
+
+
+def _policy(root: Path) -> Policy | None:
+    """The workspace's policy when its rules are valid, even if a client or deal is not (the
+    scaffold then lists the choices)."""
+    from salesdocs.workspace import check_workspace
+
+    result = check_workspace(root)
+    found = result.workspace or result.partial
+    return found.policy if found is not None else None
+
+
+def _write(path: Path, text: str, root: Path, fmt: str) -> int:
+    rel = path.relative_to(root).as_posix()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        raise UsageError(
+            f"{rel} 已经存在，不会覆盖；换一个编号，或直接编辑这个文件",
+            f"{rel} already exists and is not overwritten; pick another id or edit it",
+        ) from None
+    from salesdocs.policy.scaffold import MARK
+
+    to_fill = text.count(MARK)
+    if fmt == "json":
+        print_json({"written": rel, "to_fill": to_fill, "next": "salesdocs check"})
+    else:
+        click.echo(
+            say(
+                f"已新建 {rel}：填好标 ★ 的 {to_fill} 项后运行 salesdocs check",
+                f"wrote {rel}: fill in the {to_fill} fields marked ★, then run salesdocs check",
+            )
+        )
+    return 0
+
+
+COMMANDS = (new,)
