@@ -158,7 +158,7 @@ def build(
     _clean_stale_temp(out_dir)
     report = BuildReport()
     planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
-    failures = list(_broken_inputs(checked, ws, out_dir))
+    failures = list(broken_inputs(checked, ws, out_dir))
     # Word files are Chinese only for now: deals in en or zh-en get their PDFs alone
     docx_jobs = [j for j in planned if docx and j.kind in DOCX_KINDS and _doc_language(ws, j.target) == "zh"]
     total = len(planned) + len(failures) + len(docx_jobs)
@@ -270,7 +270,7 @@ def _render_in_pool(
                 record(JobResult(job, status, seconds, zh, en))
 
 
-def _broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
+def broken_inputs(checked: CheckResult, ws: Workspace, out_dir: Path) -> Iterator[JobResult]:
     """Documents that cannot be made because their own client or deal file has errors."""
     kinds_of = {"deals": (DocumentKind.QUOTE, DocumentKind.APPENDIX), "clients": (DocumentKind.VISIT_PACK,)}
     loaded_of: dict[str, Mapping[str, object]] = {"deals": ws.deals, "clients": ws.clients}
