@@ -326,3 +326,87 @@ def test_only_the_quote_and_the_appendix_can_be_word(workspace: Path, run_cli: C
     assert not (tmp_path / "intro.docx").exists()
     made = run_cli("render", "quote", DEAL1, "-o", tmp_path / "quote.docx", "-w", workspace)
     assert made.exit_code == 0 and (tmp_path / "quote.docx").read_bytes()[:2] == b"PK"
+
+
+# ----------------------------------------------------------------------------- changes outside the clauses
+
+NEW_CLAUSE = "乙方违反本协议任何条款的，甲方有权解除本协议并要求乙方返还全部已付款项。"
+
+
+def _rewrite(path: Path, out: Path, change: Callable[[Any], None]) -> Path:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    change(root)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out
+
+
+def _insert_paragraph_after(clause: str) -> Callable[[Any], None]:
+    """A whole new tracked paragraph after the clause's, as Word writes one."""
+
+    def change(root: Any) -> None:
+        mark = next(b for b in root.iter(f"{W}bookmarkStart") if b.get(f"{W}name") == "sd_" + clause.replace("-", "_"))
+        p = etree.Element(f"{W}p")
+        ins = etree.SubElement(p, f"{W}ins", {f"{W}id": "902", f"{W}author": "客户律师", f"{W}date": WHEN})
+        etree.SubElement(etree.SubElement(ins, f"{W}r"), f"{W}t").text = NEW_CLAUSE
+        mark.getparent().addnext(p)
+
+    return change
+
+
+def _edit_cell(old: str, new: str) -> Callable[[Any], None]:
+    """An untracked edit of the first table cell showing ``old`` (a refund percentage)."""
+
+    def change(root: Any) -> None:
+        t = next(t for t in root.iter(f"{W}t") if t.text == old and any(a.tag == f"{W}tc" for a in t.iterancestors()))
+        t.text = new
+
+    return change
+
+
+def test_a_new_paragraph_outside_any_clause_is_reported_and_refused(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    contract = workspace / "rules/contract.yaml"
+    original = contract.read_text(encoding="utf-8")
+    edited = _rewrite(_ws_docx(workspace), tmp_path / "n.docx", _insert_paragraph_after("refund-right"))
+    result = run_cli("redline", edited, "-w", workspace)
+    assert result.exit_code == 0, result.err
+    assert "没有修改" not in result.out
+    label = json.loads(run_cli("redline", edited, "--format", "json", "-w", workspace).out)
+    [outside] = label["outside"]
+    assert outside == {
+        "kind": "insert",
+        "text": NEW_CLAUSE,
+        "author": "客户律师",
+        "date": WHEN,
+        "tracked": True,
+        "message_zh": f"第8.1条之后增加“{NEW_CLAUSE}”（客户律师 {WHEN}）",
+        "message_en": f"after 第8.1条: inserted “{NEW_CLAUSE}” (客户律师 {WHEN})",
+    }
+    assert f"修订位于条款之外，未能归入任何条款：第8.1条之后增加“{NEW_CLAUSE}”（客户律师 {WHEN}）" in result.out
+    en = run_cli("redline", edited, "--lang", "en", "-w", workspace)
+    assert f"a change outside every clause, not part of any clause: after 第8.1条: inserted “{NEW_CLAUSE}”" in en.out
+    # with a clause edit beside it: nothing is applied, the outside change is named
+    both = _edit(edited, tmp_path / "b.docx", "review-window", "具体、完整的", "书面、具体的")
+    refused = run_cli("redline", both, "--apply", "policy", "--lang", "en", "-w", workspace)
+    assert refused.exit_code == 1
+    assert f"not applied (outside every clause): after 第8.1条: inserted “{NEW_CLAUSE}”" in refused.err
+    assert "nothing was written to rules/contract.yaml or any file" in refused.err
+    assert contract.read_text(encoding="utf-8") == original
+
+
+def test_an_untracked_table_cell_edit_is_reported_as_the_whole_figure(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    edited = _rewrite(_ws_docx(workspace), tmp_path / "t.docx", _edit_cell("70%", "90%"))
+    result = run_cli("redline", edited, "--format", "json", "-w", workspace)
+    assert result.exit_code == 0, result.err
+    data = json.loads(result.out)
+    assert data["clauses"] == []
+    assert [(o["kind"], o["text"], o["tracked"]) for o in data["outside"]] == [("delete", "70%", False), ("insert", "90%", False)]
+    assert data["outside"][0]["message_zh"].endswith("的表格中删除“70%”（未标记修订）")
+    text = run_cli("redline", edited, "-w", workspace)
+    assert "没有修改" not in text.out and "修订位于条款之外，未能归入任何条款：" in text.out
+    refused = run_cli("redline", edited, "--apply", "deal", "--approver", "张明", "-w", workspace)
+    assert refused.exit_code == 1 and "未采纳（条款之外）：" in refused.err and "未写入" in refused.err

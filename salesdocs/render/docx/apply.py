@@ -24,7 +24,7 @@ from salesdocs.model import Deal, Workspace
 from salesdocs.policy.contract import RULES_NAMESPACES, value_location
 from salesdocs.policy.reader import read_yaml_bytes
 from salesdocs.render.docx.document import write_atomic
-from salesdocs.render.docx.redline import ClauseEdit, Figure, Redline, read_redline
+from salesdocs.render.docx.redline import ClauseEdit, Figure, Outside, Redline, read_redline
 from salesdocs.render.inputs import appendix_inputs, hash_inputs
 from salesdocs.workspace import CheckResult, check_workspace
 
@@ -186,7 +186,13 @@ class Applied:
     written: bool = False
     clauses: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (clause id, zh, en)
+    outside: list[Outside] = field(default_factory=list)  # changes outside every clause: cannot be applied
     check: CheckResult | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Some change of the document cannot be applied: then nothing is written."""
+        return bool(self.skipped or self.outside)
 
 
 def _contract_path(ws: Workspace, clause_id: str) -> tuple[str | int, ...]:
@@ -239,7 +245,7 @@ def apply_redline(ws: Workspace, found: Review, mode: str, approver: str | None 
             "--apply deal needs --approver NAME (a deviation from the standard wording needs an approver)",
         )
     rel = CONTRACT if mode == "policy" else deal.rel
-    result = Applied(rel)
+    result = Applied(rel, outside=list(found.redline.outside))
     text = ws.sources[rel].decode("utf-8")
     data: dict[str, Any] = yaml.safe_load(text) if mode == "deal" else {}
     for edit in found.clauses:
@@ -254,7 +260,7 @@ def apply_redline(ws: Workspace, found: Review, mode: str, approver: str | None 
             text = set_override(text, data, edit.id, edit.new_source, str(approver).strip())
             data = yaml.safe_load(text)
         result.clauses.append(edit.id)
-    if not result.clauses:
+    if not result.clauses or result.refused:
         return result
     result.check = _check_copy(ws, rel, text)
     if not result.check.errors:
