@@ -410,3 +410,60 @@ def test_an_untracked_table_cell_edit_is_reported_as_the_whole_figure(workspace:
     assert "没有修改" not in text.out and "修订位于条款之外，未能归入任何条款：" in text.out
     refused = run_cli("redline", edited, "--apply", "deal", "--approver", "张明", "-w", workspace)
     assert refused.exit_code == 1 and "未采纳（条款之外）：" in refused.err and "未写入" in refused.err
+
+
+# ----------------------------------------------------------------------------- a deal on an older release
+
+
+def _release_then_edit(root: Path, old: str, new: str) -> None:
+    """Release 2026.1 as it is, then change ``old`` to ``new`` in rules/contract.yaml for a 2026.2
+    effective after every deal (so the deals stay on the frozen 2026.1)."""
+    from salesdocs import policies
+
+    policies.release(root)
+    contract = root / "rules/contract.yaml"
+    text = contract.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    contract.write_text(text.replace(old, new), encoding="utf-8")
+    for path in sorted((root / "rules").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"^version: .*$", 'version: "2026.2"', text, count=1, flags=re.M)
+        path.write_text(re.sub(r"^effective: .*$", "effective: 2026-12-01", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def test_newer_wording_in_the_rules_is_a_three_way_conflict(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    _release_then_edit(workspace, "（一）确认验收；", "（一）书面确认验收；")
+    contract = workspace / "rules/contract.yaml"
+    current = contract.read_text(encoding="utf-8")
+    edited = _edit(_ws_docx(workspace), tmp_path / "c.docx", "review-window", "具体、完整的", "书面、具体的")
+    data = json.loads(run_cli("redline", edited, "--format", "json", "-w", workspace).out)
+    assert (data["policy_version"], data["current_policy_version"], data["current_release"]) == ("2026.1", "2026.1", "2026.1")
+    result = run_cli("redline", edited, "--apply", "policy", "--lang", "en", "-w", workspace)
+    assert result.exit_code == 1
+    assert "not applied review-window: 第6.1条 was changed in rules/contract.yaml:" in result.err
+    assert "(a conflict; merge by hand): original in the DOCX: " in result.err
+    conflict = result.err.split("original in the DOCX: ")[1]
+    original, rules, docx_text = conflict.split(" | ")
+    assert "（一）确认验收；（二）提出具体、完整的" in original
+    assert rules.startswith("current in rules/contract.yaml: ") and "（一）书面确认验收；（二）提出具体、完整的" in rules
+    assert docx_text.startswith("edited in the DOCX: ") and "（一）确认验收；（二）提出书面、具体的" in docx_text
+    assert f"deal {DEAL1} uses the released policy 2026.1 (frozen): --apply policy changes rules/contract.yaml" in result.err
+    assert "use --apply deal --approver NAME" in result.err
+    assert contract.read_text(encoding="utf-8") == current
+    zh = run_cli("redline", edited, "--apply", "policy", "-w", workspace)
+    assert "未采纳 review-window：第6.1条的文字在 rules/contract.yaml:" in zh.err and "（冲突，请手工合并）：DOCX 中的原文：" in zh.err
+
+
+def test_apply_policy_on_a_frozen_release_says_it_changes_future_appendices_only(
+    workspace: Path, run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    _release_then_edit(workspace, "电话、口头", "电话、口头、即时通讯")
+    edited = _edit(_ws_docx(workspace), tmp_path / "f.docx", "review-window", "具体、完整的", "书面、具体的")
+    result = run_cli("redline", edited, "--apply", "policy", "-w", workspace)
+    assert result.exit_code == 0, result.err
+    assert "已写入 rules/contract.yaml：review-window；check 通过" in result.out
+    assert (
+        f"注意：交易 {DEAL1} 使用已发布的政策版本 2026.1（已冻结）：--apply policy 只修改 rules/contract.yaml，"
+        "影响今后的合同附件，不改变这个交易的附件；要修改这个客户的文字，请用 --apply deal --approver 审批人"
+    ) in result.out
+    assert "书面、具体的修改意见" in (workspace / "rules/contract.yaml").read_text(encoding="utf-8")

@@ -39,6 +39,7 @@ def redline(file: Path, author: str | None, mode: str | None, approver: str | No
                 "clauses": applied.clauses,
                 "skipped": [{"id": i, "message_zh": zh, "message_en": en} for i, zh, en in applied.skipped],
                 "outside": [o.to_json() for o in applied.outside],
+                "note": {"message_zh": applied.note[0], "message_en": applied.note[1]} if applied.note else None,
                 "problems": [p.to_json(lang()) for p in check.problems] if check else [],
             }
         print_json(data)
@@ -82,13 +83,15 @@ def _print_applied(applied: object) -> None:
     assert isinstance(applied, Applied)
     for clause_id, zh, en in applied.skipped:
         click.echo(say(f"未采纳 {clause_id}：{zh}", f"not applied {clause_id}: {en}"), err=True)
+    if applied.note is not None:
+        click.echo(say(f"注意：{applied.note[0]}", f"note: {applied.note[1]}"), err=not applied.written)
     for o in applied.outside:
         click.echo(say(f"未采纳（条款之外）：{o.zh}", f"not applied (outside every clause): {o.en}"), err=True)
     if applied.refused:
         click.echo(
             say(
                 f"有不能写回的修改（见上），未写入 {applied.target} 或任何文件；请先在 Word 中处理这些修改",
-                f"some changes cannot be applied (above); nothing was written to {applied.target} or any file: resolve them in Word first",
+                f"some changes cannot be applied (above); nothing was written to {applied.target} or any file",
             ),
             err=True,
         )
