@@ -467,3 +467,33 @@ def test_apply_policy_on_a_frozen_release_says_it_changes_future_appendices_only
         "影响今后的合同附件，不改变这个交易的附件；要修改这个客户的文字，请用 --apply deal --approver 审批人"
     ) in result.out
     assert "书面、具体的修改意见" in (workspace / "rules/contract.yaml").read_text(encoding="utf-8")
+
+
+def _furniture(path: Path) -> tuple[str, str, str, str]:
+    """(header, footer, first body paragraph, core version) of a DOCX."""
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    return (
+        section.header.paragraphs[0].text,
+        section.footer.paragraphs[0].text,
+        document.paragraphs[0].text,
+        document.core_properties.version,
+    )
+
+
+def test_a_docx_from_the_working_copy_is_marked_draft(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    _release_then_edit(workspace, "电话、口头", "电话、口头、即时通讯")
+    for kind in ("appendix", "quote"):
+        draft, pinned = tmp_path / f"{kind}-draft.docx", tmp_path / f"{kind}.docx"
+        assert run_cli("render", kind, DEAL1, "--policy", "rules", "-o", draft, "-w", workspace).exit_code == 0
+        assert run_cli("render", kind, DEAL1, "-o", pinned, "-w", workspace).exit_code == 0
+        header, footer, first, version = _furniture(draft)
+        assert header.startswith("草稿 · 未发布的工作稿　")
+        assert re.fullmatch(r"政策版本 2026\.2　校验码 [0-9a-f]{10}（草稿 · 未发布的工作稿）　第 1 页 共 1 页", footer), footer
+        assert first == "草稿 · 按未发布的工作稿（rules/）生成，仅供内部预览，不得作为正式文件交给客户"
+        assert version == "2026.2"
+        header, footer, first, version = _furniture(pinned)
+        assert "草稿" not in header + footer + first
+        assert footer.startswith("政策版本 2026.1　校验码 ") and version == "2026.1"
+    with zipfile.ZipFile(tmp_path / "appendix-draft.docx") as z:
+        assert "即时通讯" in z.read("word/document.xml").decode()

@@ -161,6 +161,7 @@ def appendix_document(ws: Workspace, prepared: Prepared, deal_id: str) -> DocxDo
         doc,
         f"{context['company']['name']}　{contract['title']}　合同编号：{context['deal']['number']}",
         f"政策版本 {context['provenance']['policy_version']}　校验码 {context['provenance']['short_hash']}",
+        draft=bool(context["provenance"]["draft"]),
     )
     para(doc, contract["title"], "Title")
     para(doc, context["deal"]["title"], "Subtitle")
