@@ -497,3 +497,21 @@ def test_a_docx_from_the_working_copy_is_marked_draft(workspace: Path, run_cli: 
         assert footer.startswith("政策版本 2026.1　校验码 ") and version == "2026.1"
     with zipfile.ZipFile(tmp_path / "appendix-draft.docx") as z:
         assert "即时通讯" in z.read("word/document.xml").decode()
+
+
+def test_apply_policy_warns_when_the_english_text_is_left_stale(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    contract = workspace / "rules/contract.yaml"
+    lines = contract.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "- id: review-window" in line) + 3
+    english = (
+        "        text_en: >-\n          Within {terms.review_days} working days the Client accepts, asks for changes,"
+        " or applies for a refund under {ref.refund-right}.\n"
+    )
+    contract.write_text("".join([*lines[:at], english, *lines[at:]]), encoding="utf-8")
+    edited = _edit(_ws_docx(workspace), tmp_path / "e.docx", "review-window", "具体、完整的", "书面、具体的")
+    result = run_cli("redline", edited, "--apply", "policy", "--lang", "en", "-w", workspace)
+    assert result.exit_code == 0, result.err
+    assert (
+        f"warning: 第6.1条 (review-window): its Chinese text changed but text_en did not; update rules/contract.yaml:{at + 1} to match"
+    ) in result.out
+    assert contract.read_text(encoding="utf-8").splitlines()[at].startswith("        text_en: >-")

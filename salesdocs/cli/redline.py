@@ -40,6 +40,7 @@ def redline(file: Path, author: str | None, mode: str | None, approver: str | No
                 "skipped": [{"id": i, "message_zh": zh, "message_en": en} for i, zh, en in applied.skipped],
                 "outside": [o.to_json() for o in applied.outside],
                 "note": {"message_zh": applied.note[0], "message_en": applied.note[1]} if applied.note else None,
+                "warnings": [{"message_zh": zh, "message_en": en} for zh, en in applied.warnings if applied.written],
                 "problems": [p.to_json(lang()) for p in check.problems] if check else [],
             }
         print_json(data)
@@ -107,6 +108,8 @@ def _print_applied(applied: object) -> None:
                 f"wrote {applied.target}: {', '.join(applied.clauses)}; check passes",
             )
         )
+        for zh, en in applied.warnings:
+            click.echo(say(f"警告：{zh}", f"warning: {en}"))
     elif applied.clauses:
         click.echo(say(f"check 未通过，未写入 {applied.target}", f"check does not pass; {applied.target} was not written"), err=True)
     else:

@@ -195,6 +195,7 @@ class Applied:
     outside: list[Outside] = field(default_factory=list)  # changes outside every clause: cannot be applied
     check: CheckResult | None = None
     note: tuple[str, str] | None = None  # (zh, en): what the write does and does not change
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (zh, en): what else to update by hand
 
     @property
     def refused(self) -> bool:
@@ -202,15 +203,17 @@ class Applied:
         return bool(self.skipped or self.outside)
 
 
-def _contract_clause(ws: Workspace, clause_id: str) -> tuple[tuple[str | int, ...], str, int]:
-    """Where clause ``clause_id``'s ``text:`` is in rules/contract.yaml, its wording there, its line."""
+def _contract_clause(ws: Workspace, clause_id: str) -> tuple[tuple[str | int, ...], str, int, int]:
+    """Where clause ``clause_id``'s ``text:`` is in rules/contract.yaml, its wording there, its line,
+    and the line of its ``text_en:`` (0: it has none)."""
     doc, _ = read_yaml_bytes(ws.sources[CONTRACT], CONTRACT)
     assert doc is not None  # the workspace passed check
     for a, article in enumerate(doc.data.get("articles") or []):
         for i, item in enumerate(article.get("items") or []):
             if item.get("id") == clause_id:
                 path: tuple[str | int, ...] = ("articles", a, "items", i, "text")
-                return path, str(item.get("text") or ""), doc.pos(path)[0]
+                english = doc.key_pos((*path[:-1], "text_en"))[0] if item.get("text_en") else 0
+                return path, str(item.get("text") or ""), doc.pos(path)[0], english
     raise SalesdocsError(f"{CONTRACT} 中没有条款 {clause_id}", f"{CONTRACT} has no clause {clause_id}")
 
 
@@ -290,12 +293,19 @@ def apply_redline(ws: Workspace, found: Review, mode: str, approver: str | None 
             continue
         assert edit.new_source is not None
         if mode == "policy":
-            path, current, line = _contract_clause(ws, edit.id)
+            path, current, line, english = _contract_clause(ws, edit.id)
             conflict = _conflict(edit, current, line)
             if conflict is not None:
                 result.skipped.append((edit.id, *conflict))
                 continue
             text = replace_scalar(text, path, edit.new_source)
+            if english:
+                result.warnings.append(
+                    (
+                        f"{edit.label}（{edit.id}）的中文文字已改，其英文 text_en 未改：请同样修改 {CONTRACT}:{english}",
+                        f"{edit.label} ({edit.id}): its Chinese text changed but text_en did not; update {CONTRACT}:{english} to match",
+                    )
+                )
         else:
             text = set_override(text, data, edit.id, edit.new_source, str(approver).strip())
             data = yaml.safe_load(text)
