@@ -515,3 +515,28 @@ def test_apply_policy_warns_when_the_english_text_is_left_stale(workspace: Path,
         f"warning: 第6.1条 (review-window): its Chinese text changed but text_en did not; update rules/contract.yaml:{at + 1} to match"
     ) in result.out
     assert contract.read_text(encoding="utf-8").splitlines()[at].startswith("        text_en: >-")
+
+
+def test_redline_slips_figures_whole_client_file_and_the_deals_version(
+    workspace: Path, run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    untracked = _edit(_ws_docx(workspace, DEAL2), tmp_path / "w.docx", "refund-at-most", "最多20%", "最多30%", tracked=False)
+    [clause] = json.loads(run_cli("redline", untracked, "--format", "json", "-w", workspace).out)["clauses"]
+    assert [(c["kind"], c["text"]) for c in clause["changes"]] == [("delete", "20%"), ("insert", "30%")]
+    named = _edit(_ws_docx(workspace), tmp_path / "n.docx", "agreement-basis", "深圳云帆智能科技", "深圳云帆科技")
+    [clause] = json.loads(run_cli("redline", named, "--format", "json", "--lang", "en", "-w", workspace).out)["clauses"]
+    [figure] = clause["figures"]
+    assert (figure["placeholder"], figure["file"], figure["line"], figure["column"]) == ("client.name", "clients/yunfan-tech.yaml", 4, 7)
+    assert figure["message_en"] == (
+        f"“深圳云帆智能科技有限公司（示例）” in {clause['label']} comes from the client file clients/yunfan-tech.yaml:4:7"
+        " ({client.name}): change it there"
+    )
+    # a deal on the frozen 2026.1 while rules/ is 2026.2: the note names the deal's version
+    _release_then_edit(workspace, "电话、口头", "电话、口头、即时通讯")
+    edited = _edit(_ws_docx(workspace), tmp_path / "v.docx", "review-window", "具体、完整的", "书面、具体的")
+    deal_file = workspace / f"deals/{DEAL1}.yaml"
+    deal_file.write_text(
+        deal_file.read_text(encoding="utf-8").replace("title: 新品发布品牌视觉", "title: 新品发布品牌视觉二期"), encoding="utf-8"
+    )
+    result = run_cli("redline", edited, "--lang", "en", "-w", workspace)
+    assert "this workspace's is policy version 2026.1, checksum" in result.out

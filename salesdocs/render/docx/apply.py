@@ -88,6 +88,8 @@ def _figure(ws: Workspace, deal: Deal, edit: ClauseEdit, start: int, end: int, n
             zh=f"{edit.label}中的“{printed}”是按本交易自动编排的条款编号（{{{name}}}），不能直接修改",
             en=f"“{printed}” in {edit.label} is a clause number computed for this deal ({{{name}}}); it cannot be edited",
         )
+    if name.startswith("client."):
+        return _client_figure(ws, deal, edit, printed, name)
     if name.split(".")[0] in RULES_NAMESPACES:
         return Figure(
             name,
@@ -103,6 +105,23 @@ def _figure(ws: Workspace, deal: Deal, edit: ClauseEdit, start: int, end: int, n
         0,
         f"{edit.label}中的“{printed}”来自交易文件 {deal.rel}（{{{name}}}，或由它算出的报价）：请在那里修改",
         f"“{printed}” in {edit.label} comes from the deal file {deal.rel} ({{{name}}}, or the quote made from it): change it there",
+    )
+
+
+def _client_figure(ws: Workspace, deal: Deal, edit: ClauseEdit, printed: str, name: str) -> Figure:
+    """A value from the client's file (``{client.name}``): where it is written there."""
+    client = ws.clients.get(deal.client)
+    rel = client.rel if client is not None and client.rel else f"clients/{deal.client}.yaml"
+    doc, _ = read_yaml_bytes(ws.sources.get(rel, b""), rel)
+    line, col = doc.pos((name.split(".", 1)[1],)) if doc is not None else (0, 0)
+    return Figure(
+        name,
+        printed,
+        rel,
+        line,
+        col,
+        f"{edit.label}中的“{printed}”来自客户文件 {rel}:{line}:{col}（{{{name}}}）：请在那里修改",
+        f"“{printed}” in {edit.label} comes from the client file {rel}:{line}:{col} ({{{name}}}): change it there",
     )
 
 
