@@ -326,3 +326,217 @@ def test_only_the_quote_and_the_appendix_can_be_word(workspace: Path, run_cli: C
     assert not (tmp_path / "intro.docx").exists()
     made = run_cli("render", "quote", DEAL1, "-o", tmp_path / "quote.docx", "-w", workspace)
     assert made.exit_code == 0 and (tmp_path / "quote.docx").read_bytes()[:2] == b"PK"
+
+
+# ----------------------------------------------------------------------------- changes outside the clauses
+
+NEW_CLAUSE = "乙方违反本协议任何条款的，甲方有权解除本协议并要求乙方返还全部已付款项。"
+
+
+def _rewrite(path: Path, out: Path, change: Callable[[Any], None]) -> Path:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    change(root)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out
+
+
+def _insert_paragraph_after(clause: str) -> Callable[[Any], None]:
+    """A whole new tracked paragraph after the clause's, as Word writes one."""
+
+    def change(root: Any) -> None:
+        mark = next(b for b in root.iter(f"{W}bookmarkStart") if b.get(f"{W}name") == "sd_" + clause.replace("-", "_"))
+        p = etree.Element(f"{W}p")
+        ins = etree.SubElement(p, f"{W}ins", {f"{W}id": "902", f"{W}author": "客户律师", f"{W}date": WHEN})
+        etree.SubElement(etree.SubElement(ins, f"{W}r"), f"{W}t").text = NEW_CLAUSE
+        mark.getparent().addnext(p)
+
+    return change
+
+
+def _edit_cell(old: str, new: str) -> Callable[[Any], None]:
+    """An untracked edit of the first table cell showing ``old`` (a refund percentage)."""
+
+    def change(root: Any) -> None:
+        t = next(t for t in root.iter(f"{W}t") if t.text == old and any(a.tag == f"{W}tc" for a in t.iterancestors()))
+        t.text = new
+
+    return change
+
+
+def test_a_new_paragraph_outside_any_clause_is_reported_and_refused(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    contract = workspace / "rules/contract.yaml"
+    original = contract.read_text(encoding="utf-8")
+    edited = _rewrite(_ws_docx(workspace), tmp_path / "n.docx", _insert_paragraph_after("refund-right"))
+    result = run_cli("redline", edited, "-w", workspace)
+    assert result.exit_code == 0, result.err
+    assert "没有修改" not in result.out
+    label = json.loads(run_cli("redline", edited, "--format", "json", "-w", workspace).out)
+    [outside] = label["outside"]
+    assert outside == {
+        "kind": "insert",
+        "text": NEW_CLAUSE,
+        "author": "客户律师",
+        "date": WHEN,
+        "tracked": True,
+        "message_zh": f"第8.1条之后增加“{NEW_CLAUSE}”（客户律师 {WHEN}）",
+        "message_en": f"after 第8.1条: inserted “{NEW_CLAUSE}” (客户律师 {WHEN})",
+    }
+    assert f"修订位于条款之外，未能归入任何条款：第8.1条之后增加“{NEW_CLAUSE}”（客户律师 {WHEN}）" in result.out
+    en = run_cli("redline", edited, "--lang", "en", "-w", workspace)
+    assert f"a change outside every clause, not part of any clause: after 第8.1条: inserted “{NEW_CLAUSE}”" in en.out
+    # with a clause edit beside it: nothing is applied, the outside change is named
+    both = _edit(edited, tmp_path / "b.docx", "review-window", "具体、完整的", "书面、具体的")
+    refused = run_cli("redline", both, "--apply", "policy", "--lang", "en", "-w", workspace)
+    assert refused.exit_code == 1
+    assert f"not applied (outside every clause): after 第8.1条: inserted “{NEW_CLAUSE}”" in refused.err
+    assert "nothing was written to rules/contract.yaml or any file" in refused.err
+    assert contract.read_text(encoding="utf-8") == original
+
+
+def test_an_untracked_table_cell_edit_is_reported_as_the_whole_figure(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    edited = _rewrite(_ws_docx(workspace), tmp_path / "t.docx", _edit_cell("70%", "90%"))
+    result = run_cli("redline", edited, "--format", "json", "-w", workspace)
+    assert result.exit_code == 0, result.err
+    data = json.loads(result.out)
+    assert data["clauses"] == []
+    assert [(o["kind"], o["text"], o["tracked"]) for o in data["outside"]] == [("delete", "70%", False), ("insert", "90%", False)]
+    assert data["outside"][0]["message_zh"].endswith("的表格中删除“70%”（未标记修订）")
+    text = run_cli("redline", edited, "-w", workspace)
+    assert "没有修改" not in text.out and "修订位于条款之外，未能归入任何条款：" in text.out
+    refused = run_cli("redline", edited, "--apply", "deal", "--approver", "张明", "-w", workspace)
+    assert refused.exit_code == 1 and "未采纳（条款之外）：" in refused.err and "未写入" in refused.err
+
+
+# ----------------------------------------------------------------------------- a deal on an older release
+
+
+def _release_then_edit(root: Path, old: str, new: str) -> None:
+    """Release 2026.1 as it is, then change ``old`` to ``new`` in rules/contract.yaml for a 2026.2
+    effective after every deal (so the deals stay on the frozen 2026.1)."""
+    from salesdocs import policies
+
+    policies.release(root)
+    contract = root / "rules/contract.yaml"
+    text = contract.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    contract.write_text(text.replace(old, new), encoding="utf-8")
+    for path in sorted((root / "rules").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"^version: .*$", 'version: "2026.2"', text, count=1, flags=re.M)
+        path.write_text(re.sub(r"^effective: .*$", "effective: 2026-12-01", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def test_newer_wording_in_the_rules_is_a_three_way_conflict(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    _release_then_edit(workspace, "（一）确认验收；", "（一）书面确认验收；")
+    contract = workspace / "rules/contract.yaml"
+    current = contract.read_text(encoding="utf-8")
+    edited = _edit(_ws_docx(workspace), tmp_path / "c.docx", "review-window", "具体、完整的", "书面、具体的")
+    data = json.loads(run_cli("redline", edited, "--format", "json", "-w", workspace).out)
+    assert (data["policy_version"], data["current_policy_version"], data["current_release"]) == ("2026.1", "2026.1", "2026.1")
+    result = run_cli("redline", edited, "--apply", "policy", "--lang", "en", "-w", workspace)
+    assert result.exit_code == 1
+    assert "not applied review-window: 第6.1条 was changed in rules/contract.yaml:" in result.err
+    assert "(a conflict; merge by hand): original in the DOCX: " in result.err
+    conflict = result.err.split("original in the DOCX: ")[1]
+    original, rules, docx_text = conflict.split(" | ")
+    assert "（一）确认验收；（二）提出具体、完整的" in original
+    assert rules.startswith("current in rules/contract.yaml: ") and "（一）书面确认验收；（二）提出具体、完整的" in rules
+    assert docx_text.startswith("edited in the DOCX: ") and "（一）确认验收；（二）提出书面、具体的" in docx_text
+    assert f"deal {DEAL1} uses the released policy 2026.1 (frozen): --apply policy changes rules/contract.yaml" in result.err
+    assert "use --apply deal --approver NAME" in result.err
+    assert contract.read_text(encoding="utf-8") == current
+    zh = run_cli("redline", edited, "--apply", "policy", "-w", workspace)
+    assert "未采纳 review-window：第6.1条的文字在 rules/contract.yaml:" in zh.err and "（冲突，请手工合并）：DOCX 中的原文：" in zh.err
+
+
+def test_apply_policy_on_a_frozen_release_says_it_changes_future_appendices_only(
+    workspace: Path, run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    _release_then_edit(workspace, "电话、口头", "电话、口头、即时通讯")
+    edited = _edit(_ws_docx(workspace), tmp_path / "f.docx", "review-window", "具体、完整的", "书面、具体的")
+    result = run_cli("redline", edited, "--apply", "policy", "-w", workspace)
+    assert result.exit_code == 0, result.err
+    assert "已写入 rules/contract.yaml：review-window；check 通过" in result.out
+    assert (
+        f"注意：交易 {DEAL1} 使用已发布的政策版本 2026.1（已冻结）：--apply policy 只修改 rules/contract.yaml，"
+        "影响今后的合同附件，不改变这个交易的附件；要修改这个客户的文字，请用 --apply deal --approver 审批人"
+    ) in result.out
+    assert "书面、具体的修改意见" in (workspace / "rules/contract.yaml").read_text(encoding="utf-8")
+
+
+def _furniture(path: Path) -> tuple[str, str, str, str]:
+    """(header, footer, first body paragraph, core version) of a DOCX."""
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    return (
+        section.header.paragraphs[0].text,
+        section.footer.paragraphs[0].text,
+        document.paragraphs[0].text,
+        document.core_properties.version,
+    )
+
+
+def test_a_docx_from_the_working_copy_is_marked_draft(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    _release_then_edit(workspace, "电话、口头", "电话、口头、即时通讯")
+    for kind in ("appendix", "quote"):
+        draft, pinned = tmp_path / f"{kind}-draft.docx", tmp_path / f"{kind}.docx"
+        assert run_cli("render", kind, DEAL1, "--policy", "rules", "-o", draft, "-w", workspace).exit_code == 0
+        assert run_cli("render", kind, DEAL1, "-o", pinned, "-w", workspace).exit_code == 0
+        header, footer, first, version = _furniture(draft)
+        assert header.startswith("草稿 · 未发布的工作稿　")
+        assert re.fullmatch(r"政策版本 2026\.2　校验码 [0-9a-f]{10}（草稿 · 未发布的工作稿）　第 1 页 共 1 页", footer), footer
+        assert first == "草稿 · 按未发布的工作稿（rules/）生成，仅供内部预览，不得作为正式文件交给客户"
+        assert version == "2026.2"
+        header, footer, first, version = _furniture(pinned)
+        assert "草稿" not in header + footer + first
+        assert footer.startswith("政策版本 2026.1　校验码 ") and version == "2026.1"
+    with zipfile.ZipFile(tmp_path / "appendix-draft.docx") as z:
+        assert "即时通讯" in z.read("word/document.xml").decode()
+
+
+def test_apply_policy_warns_when_the_english_text_is_left_stale(workspace: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    contract = workspace / "rules/contract.yaml"
+    lines = contract.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "- id: review-window" in line) + 3
+    english = (
+        "        text_en: >-\n          Within {terms.review_days} working days the Client accepts, asks for changes,"
+        " or applies for a refund under {ref.refund-right}.\n"
+    )
+    contract.write_text("".join([*lines[:at], english, *lines[at:]]), encoding="utf-8")
+    edited = _edit(_ws_docx(workspace), tmp_path / "e.docx", "review-window", "具体、完整的", "书面、具体的")
+    result = run_cli("redline", edited, "--apply", "policy", "--lang", "en", "-w", workspace)
+    assert result.exit_code == 0, result.err
+    assert (
+        f"warning: 第6.1条 (review-window): its Chinese text changed but text_en did not; update rules/contract.yaml:{at + 1} to match"
+    ) in result.out
+    assert contract.read_text(encoding="utf-8").splitlines()[at].startswith("        text_en: >-")
+
+
+def test_redline_slips_figures_whole_client_file_and_the_deals_version(
+    workspace: Path, run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    untracked = _edit(_ws_docx(workspace, DEAL2), tmp_path / "w.docx", "refund-at-most", "最多20%", "最多30%", tracked=False)
+    [clause] = json.loads(run_cli("redline", untracked, "--format", "json", "-w", workspace).out)["clauses"]
+    assert [(c["kind"], c["text"]) for c in clause["changes"]] == [("delete", "20%"), ("insert", "30%")]
+    named = _edit(_ws_docx(workspace), tmp_path / "n.docx", "agreement-basis", "深圳云帆智能科技", "深圳云帆科技")
+    [clause] = json.loads(run_cli("redline", named, "--format", "json", "--lang", "en", "-w", workspace).out)["clauses"]
+    [figure] = clause["figures"]
+    assert (figure["placeholder"], figure["file"], figure["line"], figure["column"]) == ("client.name", "clients/yunfan-tech.yaml", 4, 7)
+    assert figure["message_en"] == (
+        f"“深圳云帆智能科技有限公司（示例）” in {clause['label']} comes from the client file clients/yunfan-tech.yaml:4:7"
+        " ({client.name}): change it there"
+    )
+    # a deal on the frozen 2026.1 while rules/ is 2026.2: the note names the deal's version
+    _release_then_edit(workspace, "电话、口头", "电话、口头、即时通讯")
+    edited = _edit(_ws_docx(workspace), tmp_path / "v.docx", "review-window", "具体、完整的", "书面、具体的")
+    deal_file = workspace / f"deals/{DEAL1}.yaml"
+    deal_file.write_text(
+        deal_file.read_text(encoding="utf-8").replace("title: 新品发布品牌视觉", "title: 新品发布品牌视觉二期"), encoding="utf-8"
+    )
+    result = run_cli("redline", edited, "--lang", "en", "-w", workspace)
+    assert "this workspace's is policy version 2026.1, checksum" in result.out

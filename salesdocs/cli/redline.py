@@ -38,6 +38,9 @@ def redline(file: Path, author: str | None, mode: str | None, approver: str | No
                 "written": applied.written,
                 "clauses": applied.clauses,
                 "skipped": [{"id": i, "message_zh": zh, "message_en": en} for i, zh, en in applied.skipped],
+                "outside": [o.to_json() for o in applied.outside],
+                "note": {"message_zh": applied.note[0], "message_en": applied.note[1]} if applied.note else None,
+                "warnings": [{"message_zh": zh, "message_en": en} for zh, en in applied.warnings if applied.written],
                 "problems": [p.to_json(lang()) for p in check.problems] if check else [],
             }
         print_json(data)
@@ -46,7 +49,7 @@ def redline(file: Path, author: str | None, mode: str | None, approver: str | No
         if applied is not None:
             _print_applied(applied)
     if applied is not None:
-        return 0 if (applied.written or not applied.clauses) and not applied.skipped else 1
+        return 0 if (applied.written or not applied.clauses) and not applied.refused else 1
     return 0
 
 
@@ -59,8 +62,10 @@ def _print(ws: object, found: object) -> None:
     if not found.matches:
         zh, en = found.mismatch(ws)  # type: ignore[arg-type]
         click.echo(say(f"注意：{zh}", f"note: {en}"))
-    if not found.clauses:
+    if not found.clauses and not r.outside:
         click.echo(say("没有修改", "no changes"))
+    for o in r.outside:
+        click.echo(say(f"修订位于条款之外，未能归入任何条款：{o.zh}", f"a change outside every clause, not part of any clause: {o.en}"))
     for c in found.clauses:
         click.echo(f"\n{c.label}（{c.id}）" if lang() != "en" else f"\n{c.label} ({c.id})")
         for ch in c.changes:
@@ -79,6 +84,19 @@ def _print_applied(applied: object) -> None:
     assert isinstance(applied, Applied)
     for clause_id, zh, en in applied.skipped:
         click.echo(say(f"未采纳 {clause_id}：{zh}", f"not applied {clause_id}: {en}"), err=True)
+    if applied.note is not None:
+        click.echo(say(f"注意：{applied.note[0]}", f"note: {applied.note[1]}"), err=not applied.written)
+    for o in applied.outside:
+        click.echo(say(f"未采纳（条款之外）：{o.zh}", f"not applied (outside every clause): {o.en}"), err=True)
+    if applied.refused:
+        click.echo(
+            say(
+                f"有不能写回的修改（见上），未写入 {applied.target} 或任何文件；请先在 Word 中处理这些修改",
+                f"some changes cannot be applied (above); nothing was written to {applied.target} or any file",
+            ),
+            err=True,
+        )
+        return
     check = applied.check
     if check is not None:
         for p in check.problems:
@@ -90,6 +108,8 @@ def _print_applied(applied: object) -> None:
                 f"wrote {applied.target}: {', '.join(applied.clauses)}; check passes",
             )
         )
+        for zh, en in applied.warnings:
+            click.echo(say(f"警告：{zh}", f"warning: {en}"))
     elif applied.clauses:
         click.echo(say(f"check 未通过，未写入 {applied.target}", f"check does not pass; {applied.target} was not written"), err=True)
     else:

@@ -37,6 +37,7 @@ def docx_bytes(ws: Workspace, prepared: Prepared, kind: DocumentKind, target: st
             f"只有报价单和合同附件可以生成 Word 文件，{kind.value} 请输出为 .pdf",
             f"only the quote and the appendix can be written as Word; write {kind.value} as .pdf",
         )
+    ws = prepared.workspace or ws  # the policy the document uses: a release, or the working copy (草稿)
     doc = appendix_document(ws, prepared, target) if kind is DocumentKind.APPENDIX else quote_document(prepared)
     fix_core_properties(
         doc,
@@ -45,7 +46,14 @@ def docx_bytes(ws: Workspace, prepared: Prepared, kind: DocumentKind, target: st
         subject=prepared.subject,
         author=ws.policy.company.name,
         last_modified_by=ws.policy.company.name,
-        keywords="; ".join([*prepared.keywords, f"policy {ws.policy.version}", f"sha256:{prepared.inputs_hash}"]),
+        keywords="; ".join(
+            [
+                *prepared.keywords,
+                f"policy {ws.policy.version}",
+                *(["草稿 draft"] if ws.policy.draft else []),
+                f"sha256:{prepared.inputs_hash}",
+            ]
+        ),
         identifier=f"sha256:{prepared.inputs_hash}",
         version=ws.policy.version,
         category=kind.value,

@@ -30,6 +30,7 @@ from salesdocs.render.docx.ooxml import (
     item_numbering,
     set_numbering,
 )
+from salesdocs.render.docx.outside import add_body, body_paragraphs
 from salesdocs.render.inputs import Prepared
 
 __all__ = ["appendix_document", "bookmark_name"]
@@ -160,6 +161,7 @@ def appendix_document(ws: Workspace, prepared: Prepared, deal_id: str) -> DocxDo
         doc,
         f"{context['company']['name']}　{contract['title']}　合同编号：{context['deal']['number']}",
         f"政策版本 {context['provenance']['policy_version']}　校验码 {context['provenance']['short_hash']}",
+        draft=bool(context["provenance"]["draft"]),
     )
     para(doc, contract["title"], "Title")
     para(doc, context["deal"]["title"], "Subtitle")
@@ -180,7 +182,10 @@ def appendix_document(ws: Workspace, prepared: Prepared, deal_id: str) -> DocxDo
     _verification(doc, context)
     contract_version = next((f.version for f in ws.policy.files if f.name == "contract"), "")
     item_id = _guid(prepared.inputs_hash)
-    add_custom_xml(doc, clauses_xml(context, deal_id, prepared, contract_version), item_id)
+    data = clauses_xml(context, deal_id, prepared, contract_version)
+    labels = {str(c.get("bookmark")): str(c.get("label")) for c in data}
+    add_body(data, "{" + CLAUSES_NS + "}", body_paragraphs(doc.element.body, labels))
+    add_custom_xml(doc, data, item_id)
     _end_with_paragraph(doc)
     return doc
 

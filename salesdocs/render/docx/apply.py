@@ -24,7 +24,7 @@ from salesdocs.model import Deal, Workspace
 from salesdocs.policy.contract import RULES_NAMESPACES, value_location
 from salesdocs.policy.reader import read_yaml_bytes
 from salesdocs.render.docx.document import write_atomic
-from salesdocs.render.docx.redline import ClauseEdit, Figure, Redline, read_redline
+from salesdocs.render.docx.redline import ClauseEdit, Figure, Outside, Redline, read_redline
 from salesdocs.render.inputs import appendix_inputs, hash_inputs
 from salesdocs.workspace import CheckResult, check_workspace
 
@@ -38,6 +38,9 @@ class Review:
     redline: Redline
     clauses: tuple[ClauseEdit, ...]
     current_hash: str
+    #: the policy version the deal's appendix is made from today, and its release (None: rules/)
+    deal_policy: str = ""
+    deal_release: str | None = None
 
     @property
     def matches(self) -> bool:
@@ -47,14 +50,16 @@ class Review:
         r = self.redline
         return (
             f"{r.path} 是交易 {r.deal} 的另一版本（政策版本 {r.policy_version}，校验码 {r.inputs_hash[:10]}）；"
-            f"当前工作区的合同附件为政策版本 {ws.policy.version}，校验码 {self.current_hash[:10]}",
+            f"当前工作区的合同附件为政策版本 {self.deal_policy}，校验码 {self.current_hash[:10]}",
             f"{r.path} is another version of deal {r.deal}'s appendix (policy version {r.policy_version}, "
-            f"checksum {r.inputs_hash[:10]}); this workspace's is policy version {ws.policy.version}, checksum {self.current_hash[:10]}",
+            f"checksum {r.inputs_hash[:10]}); this workspace's is policy version {self.deal_policy}, checksum {self.current_hash[:10]}",
         )
 
     def to_json(self, ws: Workspace) -> dict[str, Any]:
         out = {**self.redline.to_json(), "clauses": [c.to_json() for c in self.clauses], "current_hash": self.current_hash}
         out["hash_matches"] = self.matches
+        out["current_policy_version"] = self.deal_policy
+        out["current_release"] = self.deal_release
         return out
 
 
@@ -83,6 +88,8 @@ def _figure(ws: Workspace, deal: Deal, edit: ClauseEdit, start: int, end: int, n
             zh=f"{edit.label}中的“{printed}”是按本交易自动编排的条款编号（{{{name}}}），不能直接修改",
             en=f"“{printed}” in {edit.label} is a clause number computed for this deal ({{{name}}}); it cannot be edited",
         )
+    if name.startswith("client."):
+        return _client_figure(ws, deal, edit, printed, name)
     if name.split(".")[0] in RULES_NAMESPACES:
         return Figure(
             name,
@@ -101,6 +108,23 @@ def _figure(ws: Workspace, deal: Deal, edit: ClauseEdit, start: int, end: int, n
     )
 
 
+def _client_figure(ws: Workspace, deal: Deal, edit: ClauseEdit, printed: str, name: str) -> Figure:
+    """A value from the client's file (``{client.name}``): where it is written there."""
+    client = ws.clients.get(deal.client)
+    rel = client.rel if client is not None and client.rel else f"clients/{deal.client}.yaml"
+    doc, _ = read_yaml_bytes(ws.sources.get(rel, b""), rel)
+    line, col = doc.pos((name.split(".", 1)[1],)) if doc is not None else (0, 0)
+    return Figure(
+        name,
+        printed,
+        rel,
+        line,
+        col,
+        f"{edit.label}中的“{printed}”来自客户文件 {rel}:{line}:{col}（{{{name}}}）：请在那里修改",
+        f"“{printed}” in {edit.label} comes from the client file {rel}:{line}:{col} ({{{name}}}): change it there",
+    )
+
+
 def review(ws: Workspace, path: Path, author: str | None = None) -> Review:
     """The redline of ``path`` explained against ``ws``: each edited figure names where it is written."""
     redline, edits = read_redline(path, author)
@@ -115,8 +139,9 @@ def review(ws: Workspace, path: Path, author: str | None = None) -> Review:
         figures = tuple(_figure(ws, deal, edit, start, end, name) for start, end, name in touched)
         clauses.append(replace(edit, figures=figures))
     # what the appendix is made from today: the policy this deal uses, in Chinese (Word files are Chinese only)
-    current = hash_inputs(appendix_inputs(deal_workspace(ws, deal, None), deal, "zh"))
-    return Review(redline, tuple(clauses), current)
+    seen = deal_workspace(ws, deal, None)
+    current = hash_inputs(appendix_inputs(seen, deal, "zh"))
+    return Review(redline, tuple(clauses), current, seen.policy.version, seen.policy.release)
 
 
 # ----------------------------------------------------------------------------- exact YAML edits
@@ -186,17 +211,55 @@ class Applied:
     written: bool = False
     clauses: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (clause id, zh, en)
+    outside: list[Outside] = field(default_factory=list)  # changes outside every clause: cannot be applied
     check: CheckResult | None = None
+    note: tuple[str, str] | None = None  # (zh, en): what the write does and does not change
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (zh, en): what else to update by hand
+
+    @property
+    def refused(self) -> bool:
+        """Some change of the document cannot be applied: then nothing is written."""
+        return bool(self.skipped or self.outside)
 
 
-def _contract_path(ws: Workspace, clause_id: str) -> tuple[str | int, ...]:
+def _contract_clause(ws: Workspace, clause_id: str) -> tuple[tuple[str | int, ...], str, int, int]:
+    """Where clause ``clause_id``'s ``text:`` is in rules/contract.yaml, its wording there, its line,
+    and the line of its ``text_en:`` (0: it has none)."""
     doc, _ = read_yaml_bytes(ws.sources[CONTRACT], CONTRACT)
     assert doc is not None  # the workspace passed check
     for a, article in enumerate(doc.data.get("articles") or []):
         for i, item in enumerate(article.get("items") or []):
             if item.get("id") == clause_id:
-                return ("articles", a, "items", i, "text")
+                path: tuple[str | int, ...] = ("articles", a, "items", i, "text")
+                english = doc.key_pos((*path[:-1], "text_en"))[0] if item.get("text_en") else 0
+                return path, str(item.get("text") or ""), doc.pos(path)[0], english
     raise SalesdocsError(f"{CONTRACT} 中没有条款 {clause_id}", f"{CONTRACT} has no clause {clause_id}")
+
+
+def _conflict(edit: ClauseEdit, current: str, line: int) -> tuple[str, str] | None:
+    """Three-way: the wording in rules/contract.yaml changed since the DOCX was made, so writing the
+    DOCX's wording would silently undo that change."""
+    if " ".join(current.split()) == " ".join(edit.source.split()):
+        return None
+    return (
+        f"{edit.label}的文字在 {CONTRACT}:{line} 中已改过，与这份 DOCX 所依据的原文不同（冲突，请手工合并）："
+        f"DOCX 中的原文：{edit.source}｜{CONTRACT} 中的现行文字：{current}｜DOCX 中修改后：{edit.new_source}",
+        f"{edit.label} was changed in {CONTRACT}:{line} since this DOCX was made (a conflict; merge by hand): "
+        f"original in the DOCX: {edit.source} | current in {CONTRACT}: {current} | edited in the DOCX: {edit.new_source}",
+    )
+
+
+def _frozen_note(found: Review) -> tuple[str, str] | None:
+    """--apply policy on a deal whose release is frozen: the deal's appendix does not change."""
+    if found.deal_release is None:
+        return None
+    deal = found.redline.deal
+    return (
+        f"交易 {deal} 使用已发布的政策版本 {found.deal_release}（已冻结）：--apply policy 只修改 {CONTRACT}，"
+        f"影响今后的合同附件，不改变这个交易的附件；要修改这个客户的文字，请用 --apply deal --approver 审批人",
+        f"deal {deal} uses the released policy {found.deal_release} (frozen): --apply policy changes {CONTRACT}, "
+        f"that is future appendices only, not this deal's; to change this client's wording use --apply deal --approver NAME",
+    )
 
 
 def _skip_reason(ws: Workspace, deal: Deal, edit: ClauseEdit, mode: str) -> tuple[str, str] | None:
@@ -239,7 +302,7 @@ def apply_redline(ws: Workspace, found: Review, mode: str, approver: str | None 
             "--apply deal needs --approver NAME (a deviation from the standard wording needs an approver)",
         )
     rel = CONTRACT if mode == "policy" else deal.rel
-    result = Applied(rel)
+    result = Applied(rel, outside=list(found.redline.outside), note=_frozen_note(found) if mode == "policy" else None)
     text = ws.sources[rel].decode("utf-8")
     data: dict[str, Any] = yaml.safe_load(text) if mode == "deal" else {}
     for edit in found.clauses:
@@ -249,12 +312,24 @@ def apply_redline(ws: Workspace, found: Review, mode: str, approver: str | None 
             continue
         assert edit.new_source is not None
         if mode == "policy":
-            text = replace_scalar(text, _contract_path(ws, edit.id), edit.new_source)
+            path, current, line, english = _contract_clause(ws, edit.id)
+            conflict = _conflict(edit, current, line)
+            if conflict is not None:
+                result.skipped.append((edit.id, *conflict))
+                continue
+            text = replace_scalar(text, path, edit.new_source)
+            if english:
+                result.warnings.append(
+                    (
+                        f"{edit.label}（{edit.id}）的中文文字已改，其英文 text_en 未改：请同样修改 {CONTRACT}:{english}",
+                        f"{edit.label} ({edit.id}): its Chinese text changed but text_en did not; update {CONTRACT}:{english} to match",
+                    )
+                )
         else:
             text = set_override(text, data, edit.id, edit.new_source, str(approver).strip())
             data = yaml.safe_load(text)
         result.clauses.append(edit.id)
-    if not result.clauses:
+    if not result.clauses or result.refused:
         return result
     result.check = _check_copy(ws, rel, text)
     if not result.check.errors:

@@ -28,7 +28,18 @@ from docx.text.paragraph import Paragraph
 from salesdocs.errors import RenderError
 from salesdocs.render.docx.ooxml import add_field, drop_thumbnail, set_fonts, set_page
 
-__all__ = ["ITEM", "TABLE_TEXT", "add_table", "new_document", "page_furniture", "para", "write_atomic"]
+__all__ = [
+    "DRAFT_BANNER",
+    "DRAFT_MARK",
+    "ITEM",
+    "TABLE_TEXT",
+    "add_table",
+    "draft_banner",
+    "new_document",
+    "page_furniture",
+    "para",
+    "write_atomic",
+]
 
 ITEM = "Contract Item"
 TABLE_TEXT = "Table Text"
@@ -36,6 +47,9 @@ TABLE_HEAD = "Table Heading"
 SANS_STYLES = (TABLE_TEXT, TABLE_HEAD, "Caption", "Header", "Footer")
 HEADING_STYLES = ("Title", "Subtitle", "Heading 1")
 BLACK = RGBColor(0, 0, 0)
+#: a document made from the unreleased working copy (--policy rules), marked as the PDF is
+DRAFT_MARK = "草稿 · 未发布的工作稿"
+DRAFT_BANNER = "草稿 · 按未发布的工作稿（rules/）生成，仅供内部预览，不得作为正式文件交给客户"
 
 
 def _paragraph_style(doc: DocxDocument, name: str, base: str, size: float, *, bold: bool = False) -> Any:
@@ -113,19 +127,26 @@ def new_document() -> DocxDocument:
 
 def _bottom_border(paragraph: Paragraph, edge: str = "bottom") -> None:
     ppr: Any = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
     line = OxmlElement(f"w:{edge}")
     for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "000000")):
         line.set(qn(key), value)
     borders.append(line)
-    ppr.append(borders)
 
 
-def page_furniture(doc: DocxDocument, header: str, footer: str) -> None:
-    """Header ``header`` over a rule; footer ``footer`` then 第 PAGE 页 共 NUMPAGES 页 (Word fields)."""
+def page_furniture(doc: DocxDocument, header: str, footer: str, *, draft: bool = False) -> None:
+    """Header ``header`` over a rule; footer ``footer`` then 第 PAGE 页 共 NUMPAGES 页 (Word fields).
+    ``draft``: both say 草稿 · 未发布的工作稿 on every page, and the first page carries a banner."""
     section = doc.sections[0]
     head = section.header.paragraphs[0]
     set_style(head, doc, "Header")
+    if draft:
+        head.add_run(f"{DRAFT_MARK}　").bold = True
+        footer = f"{footer}（{DRAFT_MARK}）"
+        draft_banner(doc)
     head.add_run(header)
     _bottom_border(head)
     foot = section.footer.paragraphs[0]
@@ -135,6 +156,15 @@ def page_furniture(doc: DocxDocument, header: str, footer: str) -> None:
     foot.add_run(" 页 共 ")
     add_field(foot, "NUMPAGES", "1")
     foot.add_run(" 页")
+
+
+def draft_banner(doc: DocxDocument) -> None:
+    """The first page's banner of a draft: bold, boxed, before everything else."""
+    banner = para(doc, "", "Normal")
+    banner.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    banner.add_run(DRAFT_BANNER).bold = True
+    for edge in ("top", "bottom", "left", "right"):
+        _bottom_border(banner, edge)
 
 
 def _cell_text(cell: Any, text: str, style: str, align: WD_ALIGN_PARAGRAPH | None) -> None:

@@ -91,6 +91,7 @@ def quote_document(prepared: Prepared) -> DocxDocument:
         doc,
         f"{c['company']['name']}　报价单 {c['quote']['number']}",
         f"政策版本 {provenance['policy_version']}　校验码 {provenance['short_hash']}",
+        draft=bool(provenance["draft"]),
     )
     para(doc, "报价单", "Title")
     para(doc, c["quote"]["number"], "Subtitle")

@@ -21,14 +21,13 @@ from lxml import etree
 
 from salesdocs.errors import SalesdocsError
 from salesdocs.render.docx.ooxml import CLAUSES_NS
+from salesdocs.render.docx.outside import Outside, W, diff_texts, original_paragraphs, outside_changes, revisions
 
-__all__ = ["Change", "ClauseEdit", "DocxReadError", "Figure", "Redline", "read_redline"]
+__all__ = ["Change", "ClauseEdit", "DocxReadError", "Figure", "Outside", "Redline", "read_redline"]
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SD = "{" + CLAUSES_NS + "}"
 MAX_PART = 50 * 1024 * 1024  # a DOCX part larger than this is not one of ours (zip bombs stop here)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_INSERT, _DELETE = (W + "ins", W + "moveTo"), (W + "del", W + "moveFrom")
 
 
 class DocxReadError(SalesdocsError):
@@ -104,6 +103,7 @@ class Redline:
     contract_version: str
     inputs_hash: str
     clauses: tuple[ClauseEdit, ...] = field(default=())
+    outside: tuple[Outside, ...] = ()  # changes outside every clause (new paragraphs, table cells, headings)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +113,7 @@ class Redline:
             "contract_version": self.contract_version,
             "inputs_hash": self.inputs_hash,
             "clauses": [c.to_json() for c in self.clauses],
+            "outside": [o.to_json() for o in self.outside],
         }
 
 
@@ -200,19 +201,6 @@ class _Piece:
     deleted: tuple[str, str] | None
 
 
-def _revisions(el: etree._Element) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
-    inserted = deleted = None
-    node = el.getparent()
-    while node is not None and node.tag != W + "body":
-        who = (node.get(W + "author") or "", node.get(W + "date") or "")
-        if node.tag in _INSERT and inserted is None:
-            inserted = who
-        elif node.tag in _DELETE and deleted is None:
-            deleted = who
-        node = node.getparent()
-    return inserted, deleted
-
-
 def _pieces(body: etree._Element, names: set[str]) -> dict[str, list[_Piece]]:
     """The text inside each clause bookmark, piece by piece, with the revisions around it."""
     open_marks: dict[str, str] = {}
@@ -231,7 +219,7 @@ def _pieces(body: etree._Element, names: set[str]) -> dict[str, list[_Piece]]:
                     found[name].append(_Piece("\n", None, None))
         elif open_marks and tag in (W + "t", W + "delText", W + "tab", W + "br"):
             text = el.text or "" if tag in (W + "t", W + "delText") else ("\t" if tag == W + "tab" else "\n")
-            inserted, deleted = _revisions(el)
+            inserted, deleted = revisions(el)
             for name in open_marks.values():
                 found[name].append(_Piece(text, inserted, deleted))
     return found
@@ -263,11 +251,8 @@ def _read_clause(pieces: list[_Piece], before: str, author: str | None) -> tuple
         elif accepted(p.deleted) and p.inserted is None:
             tracked.append(Change("delete", p.text, *p.deleted))  # type: ignore[misc]
     untracked = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, base, autojunk=False).get_opcodes():
-        if tag in ("delete", "replace"):
-            untracked.append(Change("delete", before[i1:i2], tracked=False))
-        if tag in ("insert", "replace"):
-            untracked.append(Change("insert", base[j1:j2], tracked=False))
+    for kind, text in diff_texts(before, base):
+        untracked.append(Change(kind, text, tracked=False))
     return after, _merge(untracked) + _merge(tracked)
 
 
@@ -327,11 +312,13 @@ def read_redline(path: Path, author: str | None = None) -> tuple[Redline, list[t
         wording, touched = _wording(before, after, source, slots) if after != before else (source, [])
         edit = ClauseEdit(str(c.get("id")), str(c.get("label")), source, before, after, changes, (), wording)
         edits.append((edit, touched))
+    labels = {str(c.get("bookmark")): str(c.get("label")) for c in clauses}
     redline = Redline(
         path,
         str(data.get("deal", "")),
         str(data.get("policy-version", "")),
         str(data.get("contract-version", "")),
         str(data.get("inputs-hash", "")),
+        outside=tuple(outside_changes(body, labels, original_paragraphs(data, SD), author)),
     )
     return redline, edits
