@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from salesdocs.engine.response import response_rule
 from salesdocs.errors import RecordsError
 from salesdocs.model import Workspace
 from salesdocs.records import store
@@ -631,8 +632,9 @@ def test_a_tier_is_needed_when_tiers_differ(workspace: Path, tmp_path: Path, mon
     assert err.value.lines("en") == ["events.csv:2: tier: service logo-design has several tiers; give the tier: standard, premium"]
 
 
-def test_a_version_1_database_is_upgraded(here: Path) -> None:
-    """Migrations run on open: a v1 file (before tickets.response_s) keeps its rows and gains the column."""
+def test_a_version_1_database_is_upgraded(here: Path, ws: Workspace) -> None:
+    """Migrations run on open: a v1 file (before tickets.response_s) keeps its rows and gains the columns;
+    the deadline columns are filled by the response rule on first use (and its fingerprint kept)."""
     path = here / "v1.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     for statement in store._statements(store.MIGRATIONS[0]):
@@ -645,8 +647,12 @@ def test_a_version_1_database_is_upgraded(here: Path) -> None:
     conn.close()
     conn = store.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,) == (2,)
-        assert conn.execute("SELECT external_id, response_s FROM tickets").fetchall() == [("K1", 750)]
+        assert conn.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,) == (3,)
+        assert conn.execute("SELECT external_id, response_s, response_due FROM tickets").fetchall() == [("K1", 750, None)]
+        rule = response_rule(ws.policy)
+        store.ensure_derived(conn, rule)
+        assert conn.execute("SELECT response_s, response_due, in_hours FROM tickets").fetchall() == [(750, "2026-10-08 10:30:00", 1)]
+        assert conn.execute("SELECT value FROM meta WHERE key = 'response_rule'").fetchone() == (rule.fingerprint(),)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert {r[1] for r in conn.execute("PRAGMA index_list(tickets)")} >= {"tickets_received", "tickets_open"}
     finally:
