@@ -181,7 +181,7 @@ def _headline(conn: Database, p: dict[str, Any]) -> dict[str, Any]:
     if answered:
         answered_where = f"{IN_PERIOD} AND {RESPONSE_S} IS NOT NULL"
         median_s = conn.execute(
-            f"SELECT AVG(s) FROM (SELECT {RESPONSE_S} AS s FROM tickets WHERE {answered_where} ORDER BY s LIMIT :k OFFSET :m)",
+            f"SELECT AVG(s) FROM (SELECT {RESPONSE_S} AS s FROM tickets WHERE {answered_where} ORDER BY s LIMIT :k OFFSET :m) AS m",
             {**p, "k": 2 - answered % 2, "m": (answered - 1) // 2},
         ).fetchone()[0]
         p90_s = conn.execute(
@@ -397,7 +397,7 @@ def _top_problems(conn: Database, p: dict[str, Any], policy: Policy) -> dict[str
         SELECT g.category, COALESCE(c.name, g.category), COALESCE(c.solution, ''), c.id IS NOT NULL,
                SUM(n) AS total, SUM(rated), SUM(sat)
         FROM g LEFT JOIN p_categories c ON c.id = g.category
-        GROUP BY g.category
+        GROUP BY g.category, c.id, c.name, c.solution, c.ord
         ORDER BY total DESC, COALESCE(c.ord, 999), g.category
         LIMIT {TOP_PROBLEMS}
         """
@@ -511,7 +511,7 @@ def records_digest(conn: Database, period: Period, *, trend_months: int = TREND_
         SELECT {concat} FROM (
             SELECT 't ' || external_id || ' ' || row_hash AS line, external_id AS k FROM tickets
             WHERE received_at < :hi AND (received_at >= :tlo OR resolved_at IS NULL OR resolved_at >= :hi)
-            ORDER BY external_id)
+            ORDER BY external_id) AS rows
         """,
         q,
     ).fetchone()[0]
@@ -521,7 +521,7 @@ def records_digest(conn: Database, period: Period, *, trend_months: int = TREND_
             SELECT 'e ' || external_id || ' ' || row_hash AS line, external_id AS k FROM project_events
             WHERE project_id IN (SELECT id FROM projects WHERE finished_at >= :lo AND finished_at < :hi
                                  UNION SELECT project_id FROM project_events WHERE type = 'refund-paid' AND at >= :lo AND at < :hi)
-            ORDER BY external_id)
+            ORDER BY external_id) AS rows
         """,
         q,
     ).fetchone()[0]
