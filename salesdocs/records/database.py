@@ -8,7 +8,7 @@ else:
 * the schema version (SQLite ``PRAGMA user_version``; PostgreSQL table ``salesdocs_schema``);
 * key columns (``INTEGER PRIMARY KEY`` vs an identity column) and text order: PostgreSQL text
   columns are ``COLLATE "C"`` so that ``ORDER BY`` is byte order, as in SQLite (:meth:`ddl`);
-* the write lock: ``BEGIN IMMEDIATE`` (SQLite) vs ``pg_advisory_xact_lock`` (PostgreSQL), so
+* the write lock: ``BEGIN IMMEDIATE`` (SQLite) vs ``pg_advisory_lock`` (PostgreSQL), so
   writers — two imports of the same file at once — take turns and never interleave;
 * ``NUMERIC`` results (PostgreSQL's ``SUM`` of a ``bigint``): whole values come back as ``int``,
   as SQLite gives them.
@@ -65,6 +65,11 @@ class Database:
     def script(self, sql: str) -> None:
         """Several statements without parameters."""
         raise NotImplementedError
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert many new rows (inside a write transaction: a duplicate key fails the whole transaction)."""
+        marks = ", ".join("?" * len(columns))
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def close(self) -> None:
         raise NotImplementedError
@@ -190,12 +195,29 @@ class PgDatabase(Database):
     def script(self, sql: str) -> None:
         self.conn.execute(sql)
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """``COPY … FROM STDIN``: ten times faster than one INSERT per row."""
+        with self.conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def close(self) -> None:
         self.conn.close()
 
     def begin(self) -> None:
         self.conn.execute("BEGIN")
-        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK,))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """The write lock is taken *before* the transaction starts (a session advisory lock), so that the
+        transaction sees everything the previous writer committed, its new tables too."""
+        self.conn.execute("SELECT pg_advisory_lock(%s)", (PG_WRITE_LOCK,))
+        try:
+            with super().transaction():
+                yield self
+        finally:
+            if not self.conn.closed:
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (PG_WRITE_LOCK,))
 
     def ddl(self, sql: str) -> str:
         for pattern, replacement in _DDL:

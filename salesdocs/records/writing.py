@@ -167,9 +167,9 @@ def _write_tickets(conn: store.Database, batch: Batch, rule: ResponseRule, probl
     if not new:
         return
     import_id = _log_import(conn, batch)
-    conn.executemany(
-        f"INSERT INTO tickets (external_id, row_hash, {', '.join(TICKET_COLUMNS)}, import_id, response_s, response_due, in_hours) "
-        f"VALUES (?, ?, {', '.join('?' * len(TICKET_COLUMNS))}, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    conn.insert_rows(  # the write lock is held and these ids were not recorded: no conflict
+        "tickets",
+        ("external_id", "row_hash", *TICKET_COLUMNS, "import_id", "response_s", "response_due", "in_hours"),
         ((t.external_id, t.row_hash, *t.values, import_id, *store.ticket_derived(rule, t.received_at, t.values[_FIRST])) for t in new),
     )
     inserted = conn.execute("SELECT COUNT(*) FROM tickets WHERE import_id = ?", (import_id,)).fetchone()[0]
