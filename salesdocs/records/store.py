@@ -442,8 +442,9 @@ def ensure_derived(db: Database, rule: ResponseRule, *, in_transaction: bool = F
         rows.append((_seconds(received, first), *due, tid))
     if rows:
         db.executemany("UPDATE tickets SET response_s = ?, response_due = ?, in_hours = ? WHERE id = ?", rows)
-    db.execute("DELETE FROM meta WHERE key = 'response_rule'")
-    db.execute("INSERT INTO meta (key, value) VALUES ('response_rule', ?)", (fingerprint,))
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('response_rule', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (fingerprint,)
+    )
 
 
 # ------------------------------------------------------------------ derived project columns
