@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -149,3 +151,54 @@ def test_every_records_command_takes_the_url(
     assert os.environ.get(store.ENV_DB) is None  # --db is this invocation's only
     text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
     assert "commands_" in text.replace("\n", "")  # the report names the database it read
+
+
+def test_sigkill_mid_import_leaves_nothing_behind(pg_server: PgServer, pristine_workspace: Path, tmp_path: Path) -> None:
+    """Killed while its COPY runs (inside the import's transaction): not one row is there, and the
+    write lock is free again (the next import succeeds)."""
+    url = pg_server.database("kill")
+    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
+    big_csv(small, 50, "OLD")
+    big_csv(big, 100_000, "NEW")
+    ws = load_workspace(pristine_workspace)
+    assert import_csv(ws, small, "tickets", db=url).added == 50
+    proc = _import_process(pristine_workspace, big, url)
+    watch = psycopg.connect(url, autocommit=True)
+    killed = False
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            copying = watch.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%' AND state = 'active'"
+            ).fetchone()
+            if copying == (1,):
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(0.01)
+    finally:
+        if proc.poll() is None and not killed:
+            proc.kill()
+        out, err = proc.communicate(timeout=60)
+        watch.close()
+    assert killed, f"the import was not caught mid-COPY (rc={proc.returncode}): {out!r} {err!r}"
+    conn = store.connect(url)
+    try:
+        deadline = time.monotonic() + 30  # the server notices the closed socket and rolls back
+        while conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%'").fetchone() != (0,):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone() == (50,)
+        assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (1,)
+    finally:
+        conn.close()
+    big_csv(small, 60, "OLD")
+    assert import_csv(ws, small, "tickets", db=url).added == 10
+
+
+def test_one_query_text_for_both_engines() -> None:
+    """SQLite's marks become psycopg's; quoted text keeps its colons and its percent signs stay literal."""
+    from salesdocs.records.database import _pg_sql
+
+    sql = "SELECT a FROM t WHERE x = ? AND y LIKE '50%' AND z < :hi AND w = '00:00:00'"
+    assert _pg_sql(sql) == "SELECT a FROM t WHERE x = %s AND y LIKE '50%%' AND z < %(hi)s AND w = '00:00:00'"

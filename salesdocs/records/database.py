@@ -186,7 +186,9 @@ class PgDatabase(Database):
         self.name = name
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        return self.conn.execute(_pg_sql(sql), params or None)
+        if not params:  # psycopg reads no marks (and no %%) in a query without parameters
+            return self.conn.execute(sql)
+        return self.conn.execute(_pg_sql(sql), params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.conn.cursor() as cur:
