@@ -66,6 +66,14 @@ class Database:
         """Several statements without parameters."""
         raise NotImplementedError
 
+    def select_in(self, sql: str, values: Sequence[Any]) -> list[Any]:
+        """The rows of ``sql`` whose ``IN ({ids})`` list is ``values`` (any number of them)."""
+        rows: list[Any] = []
+        for i in range(0, len(values), 900):  # SQLite limits the parameters of one statement
+            chunk = values[i : i + 900]
+            rows += self.execute(sql.format(ids=",".join("?" * len(chunk))), chunk).fetchall()
+        return rows
+
     def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Insert many new rows (inside a write transaction: a duplicate key fails the whole transaction)."""
         marks = ", ".join("?" * len(columns))
@@ -196,6 +204,12 @@ class PgDatabase(Database):
 
     def script(self, sql: str) -> None:
         self.conn.execute(sql)
+
+    def select_in(self, sql: str, values: Sequence[Any]) -> list[Any]:
+        """One query, the values as one array parameter (``IN ({ids})`` → ``= ANY(%s)``)."""
+        if not values:
+            return []
+        return list(self.conn.execute(_pg_sql(sql.replace(" IN ({ids})", " = ANY(?)")), (list(values),)).fetchall())
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """``COPY … FROM STDIN``: ten times faster than one INSERT per row."""

@@ -72,11 +72,7 @@ _FIRST = TICKET_COLUMNS.index("first_response_at")
 
 def _existing(conn: store.Database, table: str, ids: Sequence[str]) -> dict[str, str]:
     """external id → row hash for the ids already recorded."""
-    found: dict[str, str] = {}
-    for chunk in store.chunks(list(ids), 900):
-        marks = ",".join("?" * len(chunk))
-        found.update(conn.execute(f"SELECT external_id, row_hash FROM {table} WHERE external_id IN ({marks})", chunk))
-    return found
+    return dict(conn.select_in(f"SELECT external_id, row_hash FROM {table} WHERE external_id IN ({{ids}})", list(ids)))
 
 
 def dedupe(items: list[_Item], problems: list[RowProblem], id_column: str) -> tuple[list[_Item], int]:
