@@ -49,10 +49,10 @@ from salesdocs.records.store import ensure_derived
 
 __all__ = ["Period", "aftersales_stats", "records_digest", "resolve_period"]
 
-#: first response time in whole seconds (stored per ticket: store.ticket_derived)
+#: first response time in whole seconds (stored per ticket: store.ticket_deriver)
 RESPONSE_S = "response_s"
 IN_PERIOD = "received_at >= :lo AND received_at < :hi"
-#: answered by the policy's deadline (stored per ticket: store.ticket_derived)
+#: answered by the policy's deadline (stored per ticket: store.ticket_deriver)
 ON_TIME = "(first_response_at IS NOT NULL AND first_response_at <= response_due)"
 TREND_MONTHS = 6
 TOP_PROBLEMS = 5

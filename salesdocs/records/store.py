@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -59,7 +59,7 @@ __all__ = [
     "records_exist",
     "refresh_projects",
     "reporting",
-    "ticket_derived",
+    "ticket_deriver",
     "write_transaction",
 ]
 
@@ -410,10 +410,19 @@ def _due(rule: ResponseRule, received_at: str) -> tuple[str, int]:
     return rule.deadline(received).isoformat(" ", "seconds"), int(rule.in_hours(received))
 
 
-def ticket_derived(rule: ResponseRule, received_at: str, first_response_at: str | None) -> tuple[int | None, str, int]:
-    """(first response in whole seconds, response deadline as text, 1 if received in service hours):
-    the columns ``response_s``, ``response_due``, ``in_hours``."""
-    return (_seconds(received_at, first_response_at), *_due(rule, received_at))
+def ticket_deriver(rule: ResponseRule) -> Callable[[str, str | None], tuple[int | None, str, int]]:
+    """``derived(received_at, first_response_at)`` → (first response in whole seconds, response deadline
+    as text, 1 if received in service hours): the columns ``response_s``, ``response_due``, ``in_hours``.
+    The deadline is computed once per distinct received time."""
+    memo: dict[str, tuple[str, int]] = {}
+
+    def derived(received_at: str, first_response_at: str | None) -> tuple[int | None, str, int]:
+        due = memo.get(received_at)
+        if due is None:
+            due = memo[received_at] = _due(rule, received_at)
+        return (_seconds(received_at, first_response_at), *due)
+
+    return derived
 
 
 def _stored_fingerprint(db: Database) -> str | None:
@@ -433,13 +442,10 @@ def ensure_derived(db: Database, rule: ResponseRule, *, in_transaction: bool = F
         return
     if _stored_fingerprint(db) == fingerprint:  # another process did it while we waited
         return
-    memo: dict[str, tuple[str, int]] = {}
-    rows = []
-    for tid, received, first in db.execute("SELECT id, received_at, first_response_at FROM tickets").fetchall():
-        due = memo.get(received)
-        if due is None:
-            due = memo[received] = _due(rule, received)
-        rows.append((_seconds(received, first), *due, tid))
+    derived = ticket_deriver(rule)
+    rows = [
+        (*derived(received, first), tid) for tid, received, first in db.execute("SELECT id, received_at, first_response_at FROM tickets")
+    ]
     if rows:
         db.executemany("UPDATE tickets SET response_s = ?, response_due = ?, in_hours = ? WHERE id = ?", rows)
     db.execute(

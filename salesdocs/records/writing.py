@@ -163,10 +163,11 @@ def _write_tickets(conn: store.Database, batch: Batch, rule: ResponseRule, probl
     if not new:
         return
     import_id = _log_import(conn, batch)
+    derived = store.ticket_deriver(rule)
     conn.insert_rows(  # the write lock is held and these ids were not recorded: no conflict
         "tickets",
         ("external_id", "row_hash", *TICKET_COLUMNS, "import_id", "response_s", "response_due", "in_hours"),
-        ((t.external_id, t.row_hash, *t.values, import_id, *store.ticket_derived(rule, t.received_at, t.values[_FIRST])) for t in new),
+        ((t.external_id, t.row_hash, *t.values, import_id, *derived(t.received_at, t.values[_FIRST])) for t in new),
     )
     inserted = conn.execute("SELECT COUNT(*) FROM tickets WHERE import_id = ?", (import_id,)).fetchone()[0]
     if inserted != len(new):  # cannot happen while we hold the write lock
