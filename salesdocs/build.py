@@ -29,7 +29,7 @@ from pathlib import Path
 from salesdocs.errors import PolicyError, Problem, SalesdocsError
 from salesdocs.model import Workspace
 from salesdocs.records.period import resolve_period
-from salesdocs.records.store import default_db_path
+from salesdocs.records.store import records_exist
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.docx import DOCX_KINDS, docx_path, read_docx_hash, write_docx
 from salesdocs.render.kinds import DocumentKind, out_path
@@ -89,7 +89,7 @@ def plan(ws: Workspace, out_dir: Path) -> list[DocumentJob]:
     for client_id in sorted(ws.clients):
         for kind in DocumentKind.VISIT_PACK.parts:
             jobs.append(DocumentJob(kind, client_id, out_path(out_dir, kind, client_id)))
-    if default_db_path(ws.root).is_file():
+    if records_exist(ws.root):
         period = resolve_period()  # the last full month, named in the file
         jobs.append(DocumentJob(DocumentKind.AFTERSALES, period.slug, out_path(out_dir, DocumentKind.AFTERSALES, period.slug)))
     return jobs

@@ -8,6 +8,8 @@
 #   python3-venv            `python3 -m venv` on Debian's own Python
 #   chromium, chromium-driver   the headless browser of the preview's tests and benchmark (selenium drives
 #                           /usr/bin/chromium through /usr/bin/chromedriver; nothing is downloaded)
+#   postgresql              the records' PostgreSQL backend: the tests start a throwaway cluster of their own
+#                           (as the postgres user, on a free loopback port) and never use Debian's
 # debian-versions.txt records the versions of the packages the PDFs depend on. A missing one is installed
 # at that version (apt-get install pkg=version) when the archive still has it; then the installed versions
 # are compared with the file, and a difference is a warning, not a failure: a Debian security update may
@@ -16,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 versions_file=debian-versions.txt
 pkgs=(fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf)
+pkgs+=(postgresql)
 python3 -c "import ensurepip, venv" 2>/dev/null || pkgs+=(python3-venv)
 pkgs+=(chromium chromium-driver)
 

@@ -18,11 +18,12 @@ only tests about the sample itself use it (it passes ``--strict``, its documents
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pgserver import PgServer, find_bindir
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -126,3 +127,42 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# ------------------------------------------------------------------ records on both backends
+
+#: the records backends every records test runs against (see tests/pgserver.py)
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throwaway PostgreSQL cluster for the whole session (started on first use, ~2 s)."""
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed (scripts/install-system.sh installs it: apt-get install postgresql)")
+    server = PgServer(bindir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def records_backend(request: pytest.FixtureRequest) -> str:
+    """Parametrizes a module's records fixtures over both backends."""
+    return str(request.param)
+
+
+@pytest.fixture
+def new_records_db(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str, str], Path | str]:
+    """``new_records_db(backend, name)``: a fresh records database — a path in tmp_path for SQLite,
+    a new database in the session's cluster for PostgreSQL."""
+    return lambda backend, name: fresh_db(request, backend, tmp_path, name)
+
+
+def fresh_db(request: pytest.FixtureRequest, backend: str, folder: Path, name: str) -> Path | str:
+    if backend == "sqlite":
+        return folder / name
+    server: PgServer = request.getfixturevalue("pg_server")
+    return server.database(name)

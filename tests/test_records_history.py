@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import fresh_db
 
 from salesdocs import api
 from salesdocs.cli import main
@@ -57,15 +58,16 @@ def ws(pristine_workspace: Path) -> Workspace:
 
 
 @pytest.fixture(scope="module")
-def db(ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def db(ws: Workspace, tmp_path_factory: pytest.TempPathFactory, records_backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """The recorded histories, on each records backend."""
     folder = tmp_path_factory.mktemp("history")
     (folder / "events.csv").write_text(HEADER + "\n" + "\n".join(HISTORY) + "\n", encoding="utf-8")
-    path = folder / "records.sqlite"
+    path = fresh_db(request, records_backend, folder, "records.sqlite")
     import_csv(ws, folder / "events.csv", "events", db=path)
     return path
 
 
-def test_refund_from_history_equals_the_engine(ws: Workspace, db: Path) -> None:
+def test_refund_from_history_equals_the_engine(ws: Workspace, db: Path | str) -> None:
     answer = refund_for_project(ws, "L", db=db)
     result, history = answer.result, answer.history
     assert answer.applies and result is not None
@@ -100,7 +102,7 @@ def test_refund_from_history_equals_the_engine(ws: Workspace, db: Path) -> None:
     assert json.dumps(history, ensure_ascii=False)  # JSON-ready
 
 
-def test_refund_at_the_last_step(ws: Workspace, db: Path) -> None:
+def test_refund_at_the_last_step(ws: Workspace, db: Path | str) -> None:
     """A project of a deal: one piece of the deal's line with its service and tier, the recorded amount paid."""
     answer = refund_for_project(ws, "C", db=db)
     result, history = answer.result, answer.history
@@ -129,7 +131,7 @@ def test_refund_at_the_last_step(ws: Workspace, db: Path) -> None:
     }
 
 
-def test_no_refund_without_a_standing_dissatisfaction(ws: Workspace, db: Path) -> None:
+def test_no_refund_without_a_standing_dissatisfaction(ws: Workspace, db: Path | str) -> None:
     accepted = refund_for_project(ws, "A", db=db)  # an answer, not an error
     assert (accepted.applies, accepted.result) == (False, None)
     assert (
@@ -150,11 +152,12 @@ def test_no_refund_without_a_standing_dissatisfaction(ws: Workspace, db: Path) -
     assert usage.value.en == "no project Z in the records; salesdocs records list --kind projects lists them"
 
 
-def test_every_refund_of_the_sample_history(ws: Workspace, tmp_path: Path) -> None:
+def test_every_refund_of_the_sample_history(ws: Workspace, tmp_path: Path, db: Path | str, request: pytest.FixtureRequest) -> None:
     """For every sample project with a refund: the stage counted here from the CSV gives the same engine refund."""
     _, event_rows = generate(ws)
     (tmp_path / "events.csv").write_bytes(to_csv(event_rows))
-    import_csv(ws, tmp_path / "events.csv", "events", db=tmp_path / "r.sqlite")
+    fresh = fresh_db(request, "sqlite" if isinstance(db, Path) else "postgresql", tmp_path, "r.sqlite")
+    import_csv(ws, tmp_path / "events.csv", "events", db=fresh)
     rows = list(csv.DictReader(to_csv(event_rows).decode("utf-8-sig").splitlines()))
     refunded = sorted({r["project"] for r in rows if r["event"] == "refund-paid"})
     assert len(refunded) >= 5
@@ -167,7 +170,7 @@ def test_every_refund_of_the_sample_history(ws: Workspace, tmp_path: Path) -> No
             if r["event"] == "dissatisfied":
                 stage = revisions
         paid = Decimal(next(r["amount_paid"] for r in mine if r["amount_paid"]))
-        result = refund_for_project(ws, project, db=tmp_path / "r.sqlite").result
+        result = refund_for_project(ws, project, db=fresh).result
         assert result is not None
         service, tier, deal = mine[0]["service"], mine[0]["tier"], mine[0]["deal"]
         if deal:  # one piece of the deal's line for that service and tier, the deposit paid
@@ -213,7 +216,7 @@ def test_refund_command(db: Path, pristine_workspace: Path, capsys: pytest.Captu
     assert code == 2 and err.startswith("no project Z in the records")
 
 
-def test_list_records(ws: Workspace, db: Path) -> None:
+def test_list_records(ws: Workspace, db: Path | str) -> None:
     projects = list_records(ws, "projects", db=db)
     assert projects["total"] == 5
     by_id = {p["id"]: p for p in projects["items"]}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import BACKENDS, fresh_db
 
+from salesdocs.engine.response import response_rule
 from salesdocs.errors import RecordsError
 from salesdocs.model import Workspace
 from salesdocs.records import store
@@ -59,8 +62,16 @@ def tickets_csv(n: int = 20, header: str = HEADER, bad: dict[str, dict[str, str]
     return "\n".join(lines) + "\n"
 
 
-def snapshot(db: Path) -> list[str] | None:
-    """Everything in the database (schema and rows), or None when there is no file."""
+def snapshot(db: Path | str) -> list[Any] | None:
+    """Everything in the database (SQLite: schema and rows; PostgreSQL: every row), or None when there is no file."""
+    if isinstance(db, str):
+        pg = store.connect(db)
+        try:
+            return [
+                pg.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("imports", "projects", "project_events", "tickets", "meta")
+            ]
+        finally:
+            pg.close()
     if not db.exists():
         return None
     conn = sqlite3.connect(db)
@@ -70,16 +81,16 @@ def snapshot(db: Path) -> list[str] | None:
         conn.close()
 
 
-@pytest.fixture
-def db(here: Path, ws: Workspace) -> Path:
-    """A database that already holds some records, so 'unchanged' is meaningful."""
-    path = here / "records.sqlite"
+@pytest.fixture(params=BACKENDS)
+def db(here: Path, ws: Workspace, request: pytest.FixtureRequest) -> Path | str:
+    """A database that already holds some records, so 'unchanged' is meaningful (on each backend)."""
+    path = fresh_db(request, request.param, here, "records.sqlite")
     (here / "base.csv").write_text(tickets_csv(3).replace("T00", "B00"), encoding="utf-8")
     assert import_csv(ws, "base.csv", "tickets", db=path).added == 3
     return path
 
 
-def failing(ws: Workspace, name: str, text: str | bytes, db: Path, kind: str = "tickets") -> ImportProblems:
+def failing(ws: Workspace, name: str, text: str | bytes, db: Path | str, kind: str = "tickets") -> ImportProblems:
     path = Path(name)
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     before = snapshot(db)
@@ -92,7 +103,7 @@ def failing(ws: Workspace, name: str, text: str | bytes, db: Path, kind: str = "
 # ------------------------------------------------------------------------------ the required cases
 
 
-def test_bad_date_on_row_17(ws: Workspace, db: Path) -> None:
+def test_bad_date_on_row_17(ws: Workspace, db: Path | str) -> None:
     # a day that does not exist is named so, not as a wrong format
     err = failing(ws, "tickets.csv", tickets_csv(20, bad={"16": {"received_at": "2026-10-32 10:00"}}), db)
     assert err.lines("en") == ["tickets.csv:17: received_at: 2026-10-32 does not exist: October 2026 has 31 days"]
@@ -104,32 +115,32 @@ def test_bad_date_on_row_17(ws: Workspace, db: Path) -> None:
     assert err.lines("zh") == ["tickets.csv:17: received_at: 不是有效的日期时间：“yesterday 10:00”（应为 2026-10-08 14:30）"]
 
 
-def test_unknown_category(ws: Workspace, db: Path) -> None:
+def test_unknown_category(ws: Workspace, db: Path | str) -> None:
     err = failing(ws, "tickets.csv", tickets_csv(5, bad={"4": {"category": "colour"}}), db)
     assert err.lines("en") == ["tickets.csv:5: category: unknown category 'colour'; known: design-style, source-file, delivery-delay"]
     assert err.lines("zh") == ["tickets.csv:5: category: 未知的问题类别：“colour”；可选：design-style, source-file, delivery-delay"]
 
 
-def test_category_of_another_service(ws: Workspace, db: Path) -> None:
+def test_category_of_another_service(ws: Workspace, db: Path | str) -> None:
     err = failing(ws, "tickets.csv", tickets_csv(5, bad={"2": {"category": "print-output"}}), db)
     assert err.lines("en") == [
         "tickets.csv:3: category: category print-output does not apply to service logo-design (it applies to: flyer-design, poster-design)"
     ]
 
 
-def test_satisfaction_6(ws: Workspace, db: Path) -> None:
+def test_satisfaction_6(ws: Workspace, db: Path | str) -> None:
     err = failing(ws, "tickets.csv", tickets_csv(5, bad={"1": {"satisfaction": "6"}}), db)
     assert err.lines("en") == ["tickets.csv:2: satisfaction: satisfaction must be a whole number 1–5 or empty: '6'"]
     assert err.lines("zh") == ["tickets.csv:2: satisfaction: 满意度必须是 1–5 的整数或留空：“6”"]
 
 
 @pytest.mark.parametrize("value", ["0", "4.5", "五", "-1"])
-def test_satisfaction_must_be_1_to_5(ws: Workspace, db: Path, value: str) -> None:
+def test_satisfaction_must_be_1_to_5(ws: Workspace, db: Path | str, value: str) -> None:
     err = failing(ws, "tickets.csv", tickets_csv(2, bad={"1": {"satisfaction": value}}), db)
     assert err.lines("en") == [f"tickets.csv:2: satisfaction: satisfaction must be a whole number 1–5 or empty: '{value}'"]
 
 
-def test_missing_column(ws: Workspace, db: Path) -> None:
+def test_missing_column(ws: Workspace, db: Path | str) -> None:
     lines = tickets_csv(3).splitlines()
     without = "\n".join(",".join(c for j, c in enumerate(line.split(",")) if j != 1) for line in lines) + "\n"
     err = failing(ws, "tickets.csv", without, db)
@@ -137,14 +148,14 @@ def test_missing_column(ws: Workspace, db: Path) -> None:
     assert err.lines("zh") == ["tickets.csv: 缺少列：received_at（中文表头：收到时间）"]
 
 
-def test_missing_columns_each_named(ws: Workspace, db: Path) -> None:
+def test_missing_columns_each_named(ws: Workspace, db: Path | str) -> None:
     err = failing(ws, "tickets.csv", "id,description\nX,y\n", db)
     assert err.lines("en") == [
         f"tickets.csv: missing column: {name}" for name in ("received_at", "channel", "client", "service", "category")
     ]
 
 
-def test_duplicate_reimport_adds_nothing(ws: Workspace, db: Path) -> None:
+def test_duplicate_reimport_adds_nothing(ws: Workspace, db: Path | str) -> None:
     Path("tickets.csv").write_text(tickets_csv(20), encoding="utf-8")
     first = import_csv(ws, "tickets.csv", "tickets", db=db)
     assert (first.added, first.skipped, first.conflicts) == (20, 0, [])
@@ -154,7 +165,7 @@ def test_duplicate_reimport_adds_nothing(ws: Workspace, db: Path) -> None:
     assert snapshot(db) == before
 
 
-def test_gbk_file(ws: Workspace, db: Path) -> None:
+def test_gbk_file(ws: Workspace, db: Path | str) -> None:
     """What Excel on Chinese Windows writes: GBK, Chinese headers, Chinese names for channels and services."""
     text = (
         "\n".join(
@@ -169,7 +180,7 @@ def test_gbk_file(ws: Workspace, db: Path) -> None:
     Path("excel.csv").write_bytes(text.encode("gbk"))
     summary = import_csv(ws, "excel.csv", "tickets", db=db)
     assert (summary.added, summary.by_service) == (2, {"logo-design": 1, "wechat-article": 1})
-    conn = sqlite3.connect(db)
+    conn = store.connect(db)
     got = conn.execute(
         "SELECT external_id, received_at, channel, client, service, category, description, first_response_at, onsite, satisfaction "
         "FROM tickets WHERE external_id LIKE 'G%' ORDER BY external_id"
@@ -202,25 +213,25 @@ def test_gbk_file(ws: Workspace, db: Path) -> None:
     ]
 
 
-def test_gb18030_beyond_gbk(ws: Workspace, db: Path) -> None:
+def test_gb18030_beyond_gbk(ws: Workspace, db: Path | str) -> None:
     text = HEADER_ZH + "\n" + row(1, id="E1", description="客户名含生僻字 𠮷（GB18030）") + "\n"
     Path("gb.csv").write_bytes(text.encode("gb18030"))
     assert import_csv(ws, "gb.csv", "tickets", db=db).added == 1
-    assert sqlite3.connect(db).execute("SELECT description FROM tickets WHERE external_id = 'E1'").fetchone() == (
+    assert store.connect(db).execute("SELECT description FROM tickets WHERE external_id = 'E1'").fetchone() == (
         "客户名含生僻字 𠮷（GB18030）",
     )
 
 
-def test_bom_file(ws: Workspace, db: Path) -> None:
+def test_bom_file(ws: Workspace, db: Path | str) -> None:
     """UTF-8 with a BOM (Excel's "CSV UTF-8"): the BOM is not part of the first header."""
     Path("bom.csv").write_bytes(b"\xef\xbb\xbf" + tickets_csv(3).replace("T00", "M00").encode("utf-8"))
     summary = import_csv(ws, "bom.csv", "tickets", db=db)
     assert summary.added == 3
-    ids = [r[0] for r in sqlite3.connect(db).execute("SELECT external_id FROM tickets WHERE external_id LIKE 'M%' ORDER BY 1")]
+    ids = [r[0] for r in store.connect(db).execute("SELECT external_id FROM tickets WHERE external_id LIKE 'M%' ORDER BY 1")]
     assert ids == ["M001", "M002", "M003"]
 
 
-def test_bom_with_chinese_headers(ws: Workspace, db: Path) -> None:
+def test_bom_with_chinese_headers(ws: Workspace, db: Path | str) -> None:
     Path("bom-zh.csv").write_bytes(b"\xef\xbb\xbf" + tickets_csv(2, header=HEADER_ZH).replace("T00", "Z00").encode("utf-8"))
     assert import_csv(ws, "bom-zh.csv", "tickets", db=db).added == 2
 
@@ -228,14 +239,14 @@ def test_bom_with_chinese_headers(ws: Workspace, db: Path) -> None:
 # --------------------------------------------------------------------------------- more of the CSV
 
 
-def test_utf16_tab_separated(ws: Workspace, db: Path) -> None:
+def test_utf16_tab_separated(ws: Workspace, db: Path | str) -> None:
     """Excel's "Unicode text": UTF-16 with a BOM, tab-separated."""
     text = tickets_csv(2).replace("T00", "U00").replace(",", "\t")
     Path("unicode.txt").write_bytes(text.encode("utf-16"))
     assert import_csv(ws, "unicode.txt", "tickets", db=db).added == 2
 
 
-def test_unknown_encoding(ws: Workspace, db: Path) -> None:
+def test_unknown_encoding(ws: Workspace, db: Path | str) -> None:
     Path("bad.csv").write_bytes(HEADER.encode() + b"\n\x80\xff\x80,\n")
     before = snapshot(db)
     with pytest.raises(RecordsError) as err:
@@ -244,7 +255,7 @@ def test_unknown_encoding(ws: Workspace, db: Path) -> None:
     assert snapshot(db) == before
 
 
-def test_empty_and_missing_files(ws: Workspace, db: Path) -> None:
+def test_empty_and_missing_files(ws: Workspace, db: Path | str) -> None:
     Path("empty.csv").write_bytes(b"")
     with pytest.raises(RecordsError) as err:
         import_csv(ws, "empty.csv", "tickets", db=db)
@@ -254,7 +265,7 @@ def test_empty_and_missing_files(ws: Workspace, db: Path) -> None:
     assert err.value.en == "nope.csv: cannot be read: No such file or directory"
 
 
-def test_row_numbers_are_spreadsheet_rows(ws: Workspace, db: Path) -> None:
+def test_row_numbers_are_spreadsheet_rows(ws: Workspace, db: Path | str) -> None:
     """A cell with line breaks is one spreadsheet row; blank rows are skipped but still counted."""
     lines = tickets_csv(4).splitlines()
     lines[1] = lines[1].replace("第 1 个问题", '"第一行\n第二行\n第三行"')
@@ -264,7 +275,7 @@ def test_row_numbers_are_spreadsheet_rows(ws: Workspace, db: Path) -> None:
     assert err.lines("en") == ["tickets.csv:6: resolved_at: not a valid date and time: 'yesterday' (expected e.g. 2026-10-08 14:30)"]
 
 
-def test_every_problem_at_once(ws: Workspace, db: Path) -> None:
+def test_every_problem_at_once(ws: Workspace, db: Path | str) -> None:
     bad = {
         "3": {"received_at": "", "channel": "fax"},
         "7": {"client": "nobody", "onsite": "maybe"},
@@ -280,13 +291,13 @@ def test_every_problem_at_once(ws: Workspace, db: Path) -> None:
     ]
 
 
-def test_headers_as_written_name_the_column(ws: Workspace, db: Path) -> None:
+def test_headers_as_written_name_the_column(ws: Workspace, db: Path | str) -> None:
     text = tickets_csv(2, header=HEADER_ZH, bad={"2": {"satisfaction": "10"}})
     err = failing(ws, "中文表头.csv", text, db)
     assert err.lines("zh") == ["中文表头.csv:3: 满意度: 满意度必须是 1–5 的整数或留空：“10”"]
 
 
-def test_header_variants_and_extra_columns(ws: Workspace, db: Path) -> None:
+def test_header_variants_and_extra_columns(ws: Workspace, db: Path | str) -> None:
     header = "工单号,Received At,来源渠道,客户名称,项目编号,Service,类别,问题描述,首次响应时间,解决时间,解决方案,上门,满意度（1-5）,负责人"
     text = tickets_csv(2, header=",".join(header.split(",")[:-1])).replace("T00", "V00")
     lines = text.splitlines()
@@ -296,12 +307,12 @@ def test_header_variants_and_extra_columns(ws: Workspace, db: Path) -> None:
     assert import_csv(ws, "variants.csv", "tickets", db=db).added == 2
 
 
-def test_two_headers_for_one_field(ws: Workspace, db: Path) -> None:
+def test_two_headers_for_one_field(ws: Workspace, db: Path | str) -> None:
     err = failing(ws, "tickets.csv", "收到时间,received_at,channel,client,service,category\n", db)
     assert err.lines("en") == ["tickets.csv:1: received_at: means the same as column '收到时间' (both are received_at)"]
 
 
-def test_same_id_twice_in_a_file(ws: Workspace, db: Path) -> None:
+def test_same_id_twice_in_a_file(ws: Workspace, db: Path | str) -> None:
     text = tickets_csv(3) + row(2) + "\n" + row(3, description="changed") + "\n"
     err = failing(ws, "tickets.csv", text, db)
     assert err.lines("en") == ["tickets.csv:6: id: id T003 repeats row 4 with different content"]
@@ -310,7 +321,7 @@ def test_same_id_twice_in_a_file(ws: Workspace, db: Path) -> None:
     assert (summary.added, summary.skipped) == (3, 1)
 
 
-def test_changed_rows_are_reported_not_applied(ws: Workspace, db: Path) -> None:
+def test_changed_rows_are_reported_not_applied(ws: Workspace, db: Path | str) -> None:
     Path("v1.csv").write_text(tickets_csv(3), encoding="utf-8")
     import_csv(ws, "v1.csv", "tickets", db=db)
     before = snapshot(db)
@@ -320,7 +331,7 @@ def test_changed_rows_are_reported_not_applied(ws: Workspace, db: Path) -> None:
     assert snapshot(db) == before
 
 
-def test_rows_without_ids_get_a_content_hash(ws: Workspace, db: Path) -> None:
+def test_rows_without_ids_get_a_content_hash(ws: Workspace, db: Path | str) -> None:
     text = "\n".join(line.split(",", 1)[1] for line in tickets_csv(4).splitlines()) + "\n"
     Path("noid.csv").write_text(text, encoding="utf-8")
     first = import_csv(ws, "noid.csv", "tickets", db=db)
@@ -331,11 +342,11 @@ def test_rows_without_ids_get_a_content_hash(ws: Workspace, db: Path) -> None:
     Path("again.csv").write_bytes(("\n".join([zh, *reversed(lines[1:])]) + "\n").encode("gbk"))
     again = import_csv(ws, "again.csv", "tickets", db=db)
     assert (again.added, again.skipped) == (0, 4)
-    ids = [r[0] for r in sqlite3.connect(db).execute("SELECT external_id FROM tickets WHERE external_id LIKE 'h:%'")]
+    ids = [r[0] for r in store.connect(db).execute("SELECT external_id FROM tickets WHERE external_id LIKE 'h:%'")]
     assert len(ids) == 4 and all(len(i) == 26 for i in ids)
 
 
-def test_too_many_problems_are_counted(ws: Workspace, db: Path) -> None:
+def test_too_many_problems_are_counted(ws: Workspace, db: Path | str) -> None:
     text = tickets_csv(250, bad={str(i): {"channel": "fax"} for i in range(1, 251)})
     err = failing(ws, "tickets.csv", text, db)
     lines = err.en.splitlines()
@@ -355,7 +366,7 @@ def test_date_formats() -> None:
     assert parse_datetime("10/08/2026 14:30") is None
 
 
-def test_ticket_must_agree_with_its_recorded_project(ws: Workspace, db: Path) -> None:
+def test_ticket_must_agree_with_its_recorded_project(ws: Workspace, db: Path | str) -> None:
     Path("events.csv").write_text(EVENT_HEADER + "\n,P1,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,\n", encoding="utf-8")
     import_csv(ws, "events.csv", "events", db=db)
     err = failing(ws, "tickets.csv", tickets_csv(2, bad={"1": {"project": "P1", "client": "mingcha-tea", "service": "poster-design"}}), db)
@@ -372,10 +383,10 @@ def test_a_failed_import_creates_no_database(ws: Workspace, here: Path) -> None:
     assert not (here / "new.sqlite").exists()
 
 
-def test_imports_are_logged(ws: Workspace, db: Path) -> None:
+def test_imports_are_logged(ws: Workspace, db: Path | str) -> None:
     Path("tickets.csv").write_text(tickets_csv(4), encoding="utf-8")
     summary = import_csv(ws, "tickets.csv", "tickets", db=db)
-    conn = sqlite3.connect(db)
+    conn = store.connect(db)
     assert conn.execute("SELECT kind, source, added, skipped FROM imports WHERE id = ?", (summary.import_id,)).fetchone() == (
         "tickets",
         "tickets.csv",
@@ -392,7 +403,7 @@ def events_csv(*rows: str) -> str:
     return EVENT_HEADER + "\n" + "\n".join(rows) + "\n"
 
 
-def test_events_build_projects(ws: Workspace, db: Path) -> None:
+def test_events_build_projects(ws: Workspace, db: Path | str) -> None:
     text = events_csv(
         ",P1,,yunfan-tech,logo-design,standard,started,2026-10-08 09:00,,3000,,",
         ",P1,,yunfan-tech,logo-design,standard,初稿交付,2026-10-12,,,,",
@@ -405,7 +416,7 @@ def test_events_build_projects(ws: Workspace, db: Path) -> None:
     Path("events.csv").write_text(text, encoding="utf-8")
     summary = import_csv(ws, "events.csv", "events", db=db)
     assert (summary.added, summary.projects_new, summary.projects_updated) == (7, 2, 0)
-    conn = sqlite3.connect(db)
+    conn = store.connect(db)
     assert conn.execute(
         "SELECT id, deal, client, service, tier, start, first_draft_at, revisions_used, minor_changes, overhauls_declined, accepted, paid_fen "
         "FROM projects ORDER BY id"
@@ -420,7 +431,7 @@ def test_events_build_projects(ws: Workspace, db: Path) -> None:
     assert conn.execute("SELECT accepted, finished_at FROM projects WHERE id = 'P1'").fetchone() == (1, "2026-10-16 10:00:00")
 
 
-def test_event_history_problems(ws: Workspace, db: Path) -> None:
+def test_event_history_problems(ws: Workspace, db: Path | str) -> None:
     Path("base.csv").write_text(
         events_csv(
             ",A,,yunfan-tech,logo-design,standard,started,2026-10-01,,3000,,",
@@ -468,7 +479,7 @@ def test_event_history_problems(ws: Workspace, db: Path) -> None:
     ]
 
 
-def test_event_row_problems(ws: Workspace, db: Path) -> None:
+def test_event_row_problems(ws: Workspace, db: Path | str) -> None:
     err = failing(
         ws,
         "events.csv",
@@ -504,7 +515,7 @@ def test_event_row_problems(ws: Workspace, db: Path) -> None:
     ]
 
 
-def test_amounts_as_people_type_them(ws: Workspace, db: Path) -> None:
+def test_amounts_as_people_type_them(ws: Workspace, db: Path | str) -> None:
     """Amounts go through engine.money.parse_yuan: separators, ¥/元, full-width digits; at most 16 integer digits."""
     Path("paid.csv").write_text(
         events_csv(
@@ -514,7 +525,7 @@ def test_amounts_as_people_type_them(ws: Workspace, db: Path) -> None:
         encoding="utf-8",
     )
     assert import_csv(ws, "paid.csv", "events", db=db).added == 2
-    conn = sqlite3.connect(db)
+    conn = store.connect(db)
     assert conn.execute("SELECT id, paid_fen FROM projects ORDER BY id").fetchall() == [("M1", 135050), ("M2", 150000)]
     err = failing(
         ws, "huge.csv", events_csv(",M3,,yunfan-tech,logo-design,standard,started,2026-10-01,,99999999999999999,,"), db, kind="events"
@@ -522,7 +533,7 @@ def test_amounts_as_people_type_them(ws: Workspace, db: Path) -> None:
     assert err.lines("en") == ["huge.csv:2: amount_paid: not a valid amount: '99999999999999999' (≥ 0, at most two decimals)"]
 
 
-def test_copywriting_writer_change(ws: Workspace, db: Path) -> None:
+def test_copywriting_writer_change(ws: Workspace, db: Path | str) -> None:
     """Copywriting allows one writer change, at the first draft or after revision 2."""
     base = [
         ",W,,mingcha-tea,copywriting,standard,started,2026-10-01,,1500,,",
@@ -556,7 +567,7 @@ def test_add_ticket(ws: Workspace, here: Path) -> None:
     assert add_ticket(ws, db=db, **values).added == 1
     again = add_ticket(ws, db=db, **values)
     assert (again.added, again.skipped) == (0, 1)
-    conn = sqlite3.connect(db)
+    conn = store.connect(db)
     assert conn.execute("SELECT kind, source FROM imports").fetchall() == [("manual", "records add")]
 
 
@@ -570,7 +581,7 @@ def test_add_event(ws: Workspace, here: Path) -> None:
         "--stage: does not match the records: 0 counted revision(s) delivered before, so the stage is first-draft"
     ]
     add_event(ws, db=db, project="Q", service="poster-design", event="dissatisfied", at="2026-10-03")
-    assert sqlite3.connect(db).execute("SELECT dissatisfied_stage FROM projects").fetchone() == (0,)
+    assert store.connect(db).execute("SELECT dissatisfied_stage FROM projects").fetchone() == (0,)
 
 
 # ---------------------------------------------------------------------------------------- store
@@ -631,8 +642,9 @@ def test_a_tier_is_needed_when_tiers_differ(workspace: Path, tmp_path: Path, mon
     assert err.value.lines("en") == ["events.csv:2: tier: service logo-design has several tiers; give the tier: standard, premium"]
 
 
-def test_a_version_1_database_is_upgraded(here: Path) -> None:
-    """Migrations run on open: a v1 file (before tickets.response_s) keeps its rows and gains the column."""
+def test_a_version_1_database_is_upgraded(here: Path, ws: Workspace) -> None:
+    """Migrations run on open: a v1 file (before tickets.response_s) keeps its rows and gains the columns;
+    the deadline columns are filled by the response rule on first use (and its fingerprint kept)."""
     path = here / "v1.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     for statement in store._statements(store.MIGRATIONS[0]):
@@ -645,8 +657,12 @@ def test_a_version_1_database_is_upgraded(here: Path) -> None:
     conn.close()
     conn = store.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,) == (2,)
-        assert conn.execute("SELECT external_id, response_s FROM tickets").fetchall() == [("K1", 750)]
+        assert conn.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,) == (3,)
+        assert conn.execute("SELECT external_id, response_s, response_due FROM tickets").fetchall() == [("K1", 750, None)]
+        rule = response_rule(ws.policy)
+        store.ensure_derived(conn, rule)
+        assert conn.execute("SELECT response_s, response_due, in_hours FROM tickets").fetchall() == [(750, "2026-10-08 10:30:00", 1)]
+        assert conn.execute("SELECT value FROM meta WHERE key = 'response_rule'").fetchone() == (rule.fingerprint(),)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert {r[1] for r in conn.execute("PRAGMA index_list(tickets)")} >= {"tickets_received", "tickets_open"}
     finally:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import fresh_db
 
 from salesdocs.engine.refunds import refund_for
 from salesdocs.errors import RecordsError, UsageError
@@ -231,13 +232,16 @@ def test_the_independent_computation_agrees_with_a_hand_count() -> None:
 
 
 @pytest.fixture(scope="module")
-def report(pristine_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def report(
+    pristine_workspace: Path, tmp_path_factory: pytest.TempPathFactory, records_backend: str, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    """The report over the fixed data set, on each records backend (SQLite file, PostgreSQL database)."""
     folder = tmp_path_factory.mktemp("report")
     ws_root = copy_agency(pristine_workspace, folder / "ws", drop_solution="print-output")
     ws = load_workspace(ws_root)
     (folder / "tickets.csv").write_text(TICKETS, encoding="utf-8")
     (folder / "events.csv").write_text(EVENTS, encoding="utf-8")
-    db = folder / "records.sqlite"
+    db = fresh_db(request, records_backend, folder, "records.sqlite")
     import_csv(ws, folder / "tickets.csv", "tickets", db=db)
     import_csv(ws, folder / "events.csv", "events", db=db)
     prepared = prepare_aftersales(ws, None, date_from=START, date_to=END, db=db)
@@ -252,6 +256,7 @@ def report(pristine_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -
         "all": compact(text),
         "prepared": prepared,
         "folder": folder,
+        "db_name": "records.sqlite" if isinstance(db, Path) else str(db).rsplit("/", 1)[-1],
     }
 
 
@@ -575,7 +580,7 @@ def test_open_tickets_whose_first_response_is_overdue(report: dict[str, Any]) ->
 def test_notes_and_provenance(report: dict[str, Any]) -> None:
     prepared = report["prepared"]
     assert prepared.created.isoformat() == "2026-10-31T00:00:00+00:00"
-    assert "数据来源：售后记录records.sqlite（共18条工单，2026-08-05至2026-10-31；6个项目）" in report["all"]
+    assert f"数据来源：售后记录{report['db_name']}（共18条工单，2026-08-05至2026-10-31；6个项目）" in report["all"]
     assert f"校验码{prepared.inputs_hash[:10]}" in report["all"]
     names = [name for name, _ in prepared.inputs]
     assert "records" in names and "rules/aftersales.yaml" in names and "templates/aftersales.html" in names
@@ -592,7 +597,14 @@ def test_no_data_in_css(report: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------ reproducible inputs
 
 
-def copy_db(src: Path, dst: Path) -> Path:
+def copy_db(report: dict[str, Any], dst: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Another database with the same records (SQLite: a backup of the file; PostgreSQL: the same imports)."""
+    src = report["db"]
+    if isinstance(src, str):
+        db = fresh_db(request, "postgresql", dst.parent, dst.stem)
+        import_csv(report["ws"], report["folder"] / "tickets.csv", "tickets", db=db)
+        import_csv(report["ws"], report["folder"] / "events.csv", "events", db=db)
+        return db
     a, b = sqlite3.connect(src), sqlite3.connect(dst)
     a.backup(b)
     a.close()
@@ -606,11 +618,11 @@ def test_same_records_same_hash_and_context(report: dict[str, Any]) -> None:
     assert again.context == report["prepared"].context
 
 
-def test_the_hash_follows_the_rows_the_report_reads(report: dict[str, Any], tmp_path: Path) -> None:
+def test_the_hash_follows_the_rows_the_report_reads(report: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest) -> None:
     from salesdocs.records.importer import add_ticket
 
     ws = report["ws"]
-    db = copy_db(report["db"], tmp_path / "copy.sqlite")
+    db = copy_db(report, tmp_path / "copy.sqlite", request)
     base = prepare_aftersales(ws, None, date_from=START, date_to=END, db=db).inputs_hash
     assert base == report["prepared"].inputs_hash  # the file's path is not an input
     # an old, resolved ticket is not read by the October report: same hash

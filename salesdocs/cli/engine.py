@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from salesdocs.cli.session import common, lang, load, policy_choice, print_json
+from salesdocs.cli.session import common, lang, load, policy_choice, print_json, records_db_used
 from salesdocs.engine.dates import parse_iso_date
 from salesdocs.engine.money import parse_yuan
 from salesdocs.errors import MoneyError, UsageError
@@ -73,6 +73,7 @@ def due(service: str, tier: str | None, start: str, policy: str | None, fmt: str
 @click.option("--paid", default=None, help="这几件已付的金额（默认按预付款比例）/ paid for them (default: the deposit share)")
 @click.option("--project", default=None, help="按售后记录中的项目计算 / from a recorded project")
 @policy_choice
+@records_db_used
 @common
 def refund(
     service: str | None,

@@ -13,19 +13,10 @@ from typing import Any
 
 import click
 
-from salesdocs.cli.session import common, lang, load, print_json, say
+from salesdocs.cli.session import common, lang, load, print_json, records_db_option, say
 from salesdocs.model import Workspace
 
-_DB_HELP = "售后记录数据库（默认 records/salesdocs.sqlite，或环境变量 SALESDOCS_RECORDS_DB）/ records database"
-
-
-def _absolute(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """A --db given on the command line is relative to the current folder (not to the workspace)."""
-    return value.absolute() if value is not None else None
-
-
-def db_option(func: Any) -> Any:
-    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, callback=_absolute, help=_DB_HELP)(func)
+db_option = records_db_option
 
 
 @click.group()
@@ -43,7 +34,7 @@ def records() -> None:
 )
 @db_option
 @common
-def import_(file: Path, kind: str, db: Path | None, fmt: str) -> int:
+def import_(file: Path, kind: str, db: Path | str | None, fmt: str) -> int:
     """从 CSV 导入（全部导入或全部不导入）/ import a CSV (all rows or none)."""
     from salesdocs.records.importer import import_csv
 
@@ -128,7 +119,7 @@ def add() -> None:
 @click.option("--satisfaction", default=None, help="满意度 1-5 / satisfaction 1-5")
 @db_option
 @common
-def add_ticket_cmd(id_: str | None, db: Path | None, fmt: str, **values: str | None) -> int:
+def add_ticket_cmd(id_: str | None, db: Path | str | None, fmt: str, **values: str | None) -> int:
     """登记一条工单 / record one ticket."""
     from salesdocs.records.importer import add_ticket
 
@@ -157,7 +148,7 @@ def add_ticket_cmd(id_: str | None, db: Path | None, fmt: str, **values: str | N
 @click.option("--note", default=None, help="备注 / note")
 @db_option
 @common
-def add_event_cmd(id_: str | None, db: Path | None, fmt: str, **values: str | None) -> int:
+def add_event_cmd(id_: str | None, db: Path | str | None, fmt: str, **values: str | None) -> int:
     """登记一个项目事件 / record one project event."""
     from salesdocs.records.importer import add_event
 
@@ -191,7 +182,7 @@ def _added(summary: Any, ws: Workspace, fmt: str) -> int:
 )
 @db_option
 @common
-def list_(kind: str, only_open: bool, date_from: str | None, date_to: str | None, limit: int, db: Path | None, fmt: str) -> int:
+def list_(kind: str, only_open: bool, date_from: str | None, date_to: str | None, limit: int, db: Path | str | None, fmt: str) -> int:
     """列出售后记录 / list the records."""
     from salesdocs.records.history import list_records
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from salesdocs.cli.session import common, policy_choice, print_json, say, workspace_root
+from salesdocs.cli.session import common, policy_choice, print_json, records_db_used, say, workspace_root
 from salesdocs.errors import UsageError
 from salesdocs.render.kinds import COMMAND_KINDS
 
@@ -32,6 +32,7 @@ from salesdocs.render.kinds import COMMAND_KINDS
     help="quote、appendix、intro 的语言：zh、en、zh-en 中英对照（默认取交易/客户的语言）/ document language",
 )
 @policy_choice
+@records_db_used
 @common
 def render(
     kind: str,
@@ -90,6 +91,7 @@ def render(
 @click.option("--force", is_flag=True, help="全部重新生成 / rebuild everything")
 @click.option("--docx", is_flag=True, help="报价单与合同附件另存 Word 文件 / also write each quote and appendix as DOCX")
 @policy_choice
+@records_db_used
 @common
 def build(out_dir: Path | None, jobs: int | None, force: bool, docx: bool, policy: str | None, fmt: str) -> int:
     """生成工作区的全部文档（增量、并行）/ render every document, incrementally and in parallel."""

@@ -124,3 +124,44 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(type(value).__name__)
+
+
+# ------------------------------------------------------------------ the records database
+
+RECORDS_DB_ENV = "SALESDOCS_RECORDS_DB"  # salesdocs.records.store.ENV_DB (not imported: records load lazily)
+RECORDS_DB_HELP = (
+    "售后记录数据库：文件路径（默认 records/salesdocs.sqlite）或 postgresql://用户@主机:端口/库名；"
+    "也可用环境变量 SALESDOCS_RECORDS_DB / records database: a file, or a postgresql:// URL"
+)
+
+
+def _records_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | Path | None:
+    """``--db`` for this invocation: a path is relative to the current folder (not to the workspace);
+    a URL is kept as given.  It is also ``$SALESDOCS_RECORDS_DB`` while the command runs, so every
+    records reader reached from the command (build workers, visit packs) uses the same database."""
+    if value is None:
+        return None
+    chosen: str | Path = value if value.startswith(("postgresql://", "postgres://")) else Path(value).expanduser().absolute()
+    import os
+
+    before = os.environ.get(RECORDS_DB_ENV)
+    os.environ[RECORDS_DB_ENV] = str(chosen)
+
+    def restore() -> None:
+        if before is None:
+            os.environ.pop(RECORDS_DB_ENV, None)
+        else:
+            os.environ[RECORDS_DB_ENV] = before
+
+    ctx.call_on_close(restore)
+    return chosen
+
+
+def records_db_option(func: F) -> F:
+    """``--db PATH|URL`` on every command that reads or writes records (the value is passed as ``db``)."""
+    return click.option("--db", default=None, metavar="PATH|URL", callback=_records_db, help=RECORDS_DB_HELP)(func)
+
+
+def records_db_used(func: F) -> F:
+    """``--db PATH|URL`` for a command that reaches the records indirectly (the value is not passed)."""
+    return click.option("--db", default=None, metavar="PATH|URL", callback=_records_db, expose_value=False, help=RECORDS_DB_HELP)(func)

@@ -6,14 +6,16 @@ service hours* — on a service day (a working day, or any day for ``every-day``
 due at ``outside_hours.reply_by`` of the next service day, or of the same day when it came in
 on a service day before ``from``.
 
-The statistics (``records/stats.py``, through SQL functions) and any document that states a
+The records store (``records/store.py``, one deadline per ticket, stored) and any document that states a
 deadline call :meth:`ResponseRule.deadline`; nothing else restates the rule.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from importlib import metadata
 
 from salesdocs.engine.calendar import WorkCalendar, calendar_for
 from salesdocs.model import Policy, ServiceHours
@@ -46,6 +48,29 @@ class ResponseRule:
             while not self.is_service_day(day):
                 day += timedelta(days=1)
         return datetime.combine(day, self.hours.reply_by)
+
+    def fingerprint(self) -> str:
+        """Changes whenever a deadline may change: the minutes, the hours, the calendar's overrides
+        and the official calendar data (stored records keep it next to the deadlines they hold)."""
+        o = self.calendar.overrides
+        parts = [
+            str(self.minutes),
+            self.hours.days,
+            *(f"{t:%H:%M:%S}" for t in (self.hours.start, self.hours.end, self.hours.reply_by)),
+            ",".join(sorted(d.isoformat() for d in o.holidays)),
+            ",".join(sorted(d.isoformat() for d in o.workdays)),
+            ",".join(str(y) for y in sorted(o.covered_years)),
+            ",".join(str(y) for y in self.calendar.covered_years()),
+            _official_version(),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _official_version() -> str:
+    try:
+        return metadata.version("chinesecalendar")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        return "?"
 
 
 def response_rule(policy: Policy) -> ResponseRule:

@@ -12,7 +12,6 @@ and what a history adds up to, is the engine's one rule (:mod:`salesdocs.engine.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -73,7 +72,7 @@ class Project:
     finished_at: str | None
 
 
-def load_project(conn: sqlite3.Connection, project_id: str) -> Project:
+def load_project(conn: store.Database, project_id: str) -> Project:
     row = conn.execute(
         "SELECT id, deal, client, service, tier, start, first_draft_at, revisions_used, minor_changes, overhauls_declined, "
         "writer_changes_used, accepted, dissatisfied_at, dissatisfied_stage, paid_fen, refund_fen, finished_at "
@@ -125,7 +124,7 @@ def load_project(conn: sqlite3.Connection, project_id: str) -> Project:
     )
 
 
-def project_history(conn: sqlite3.Connection, project_id: str) -> list[dict[str, Any]]:
+def project_history(conn: store.Database, project_id: str) -> list[dict[str, Any]]:
     """The project's events in order, as JSON-ready dicts; each carries the counted revisions so far."""
     history: list[dict[str, Any]] = []
     tally = Tally()
@@ -165,7 +164,7 @@ def refund_for_project(ws: Workspace, project_id: str, *, db: Path | str | None 
     path = store.db_path(ws.root, db)
     conn = store.open_existing(path)
     try:
-        with store.reporting(path):
+        with store.reporting(conn):
             project = load_project(conn, project_id)
             history = project_history(conn, project_id)
     finally:
@@ -251,7 +250,7 @@ _LISTS: dict[str, dict[str, Any]] = {
         "zh": ["编号", "收到时间", "客户", "服务", "问题类别", "首次回复(分钟)", "状态", "满意度", "项目"],
         "sql": """
             SELECT external_id, substr(received_at, 1, 16), client, service, category,
-                   CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 1440) AS INTEGER),
+                   CAST(ROUND(response_s / 60.0) AS INTEGER),
                    CASE WHEN resolved_at IS NULL THEN 'open' ELSE 'resolved' END, satisfaction, project_id
             FROM tickets WHERE {where} ORDER BY received_at, external_id""",
         "time": "received_at",
@@ -293,7 +292,7 @@ def list_records(
 ) -> dict[str, Any]:
     """Recorded tickets / events / projects as JSON-ready rows (``total`` counts all matches)."""
     spec = _LISTS[kind]
-    where = ["1"]
+    where = ["1 = 1"]
     params: list[Any] = []
     for value, option, op in ((date_from, "--from", ">="), (date_to, "--to", "<")):
         if value is None:
@@ -308,9 +307,9 @@ def list_records(
     path = store.db_path(ws.root, db)
     conn = store.open_existing(path)
     try:
-        with store.reporting(path):
+        with store.reporting(conn):
             sql = spec["sql"].format(where=" AND ".join(where))
-            total = conn.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+            total = conn.execute(f"SELECT COUNT(*) FROM ({sql}) AS q", params).fetchone()[0]
             rows = conn.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
     finally:
         conn.close()
@@ -335,7 +334,7 @@ def list_records(
     }
 
 
-def _projects_as_of(conn: sqlite3.Connection, client_id: str, cutoff: str) -> list[tuple[str, str, str | None, str, int, int | None]]:
+def _projects_as_of(conn: store.Database, client_id: str, cutoff: str) -> list[tuple[str, str, str | None, str, int, int | None]]:
     """A client's projects as they stood at ``cutoff`` (events after it are not history yet), latest first:
     (id, service, tier, first event, counted revisions, 1 accepted / 0 refunded / None running)."""
     offers: dict[str, tuple[str, str | None]] = {}
@@ -366,10 +365,9 @@ def client_history(
     hash, so the brief is rebuilt when the records change).  ``(None, b"")`` when the
     workspace has no records database.
     """
-    path = store.db_path(ws.root, db)
-    if not path.is_file():
+    if not store.records_exist(ws.root, db):
         return None, b""
-    conn = store.open_existing(path)
+    conn = store.open_existing(store.db_path(ws.root, db))
     try:
         cutoff = f"{until.isoformat()} 23:59:59" if until is not None else "9999-12-31"
         projects = _projects_as_of(conn, client_id, cutoff)[:limit]

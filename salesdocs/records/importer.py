@@ -63,7 +63,7 @@ def import_csv(
     lookup = Lookup(ws)
     problems: list[RowProblem] = []
     dbfile = store.db_path(ws.root, db)
-    summary = ImportSummary(kind=kind, source=where, rows=len(table.rows), db=str(dbfile))
+    summary = ImportSummary(kind=kind, source=where, rows=len(table.rows), db=store.display(dbfile))
     tickets: list[Ticket] = []
     events: list[Event] = []
     broken: set[str] = set()  # projects with a row that failed validation: their history is not checked
@@ -82,14 +82,14 @@ def import_csv(
     summary.skipped += ticket_repeats + event_repeats
     if progress:
         progress(f"validated {len(table.rows)} rows")
-    if problems and not dbfile.is_file():
+    if problems and isinstance(dbfile, Path) and not dbfile.is_file():
         if kind == "events":
             check_histories(ws, events, None, problems, broken)
         raise ImportProblems(where, problems)
     batch = Batch(kind, where, hashlib.sha256(data).hexdigest(), table.col, tickets, events, broken=frozenset(broken))
     conn = store.connect(dbfile)
     try:
-        with store.reporting(dbfile):
+        with store.reporting(conn):
             return write(ws, conn, batch, problems, summary)
     finally:
         conn.close()
@@ -116,14 +116,14 @@ def _add(ws: Workspace, kind: str, values: dict[str, str | None], db: Path | str
     elif (e := validate_event(cell, col, None, ws, Lookup(ws), problems)) is not None:
         events.append(e)
     dbfile = store.db_path(ws.root, db)
-    summary = ImportSummary(kind=kind, source="records add", rows=1, db=str(dbfile))
-    if problems and not dbfile.is_file():
+    summary = ImportSummary(kind=kind, source="records add", rows=1, db=store.display(dbfile))
+    if problems and isinstance(dbfile, Path) and not dbfile.is_file():
         raise ImportProblems("", problems)
     sha = tickets[0].row_hash if tickets else events[0].row_hash if events else ""
     batch = Batch(kind, "", sha, col, tickets, events, source_kind="manual")
     conn = store.connect(dbfile)
     try:
-        with store.reporting(dbfile):
+        with store.reporting(conn):
             return write(ws, conn, batch, problems, summary)
     finally:
         conn.close()

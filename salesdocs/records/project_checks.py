@@ -14,7 +14,6 @@ Two checks, after every row has been validated on its own:
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -77,7 +76,7 @@ class _Checks:
         self.bad_projects.add(e.project)
 
 
-def _recorded(conn: sqlite3.Connection | None, ids: list[str]) -> tuple[dict[str, ProjectInfo], dict[str, list[ProjectEvent]]]:
+def _recorded(conn: store.Database | None, ids: list[str]) -> tuple[dict[str, ProjectInfo], dict[str, list[ProjectEvent]]]:
     """The recorded projects among ``ids`` and their recorded events, in order."""
     projects: dict[str, ProjectInfo] = {}
     if conn is None or not ids:
@@ -216,7 +215,7 @@ def _refund_refusal(tally: Tally, e: Event) -> tuple[str, str, str] | None:
 
 
 def check_histories(
-    ws: Workspace, events: list[Event], conn: sqlite3.Connection | None, problems: list[RowProblem], bad_projects: set[str]
+    ws: Workspace, events: list[Event], conn: store.Database | None, problems: list[RowProblem], bad_projects: set[str]
 ) -> tuple[dict[str, ProjectInfo], set[str]]:
     """Project consistency and the state of each project's history (recorded events + new ones).
 

@@ -3,10 +3,12 @@
 Every aggregate is SQL: one grouped scan of the period's tickets (TEMP table ``g``, by
 service and category) feeds the headline, the service × category table (window sums for the
 subtotals) and the frequent problems; percentiles are ``ORDER BY … LIMIT/OFFSET`` at the
-middle and nearest ranks; response times come from ``julianday()`` arithmetic (the generated
-column ``tickets.response_s``).  Python only names, orders and rounds the few aggregated rows.
-The policy enters as small TEMP tables (services, categories, ladder steps, the period's
-working days) so that joins and orderings stay in SQL.
+middle and nearest ranks.  The per-ticket values that need the policy's calendar — first
+response seconds, response deadline, in service hours — are the stored columns ``response_s``,
+``response_due`` and ``in_hours`` (computed once per ticket in Python by the engine's rule:
+:func:`salesdocs.records.store.ensure_derived`), so the SQL is the same on SQLite and
+PostgreSQL.  Python only names, orders and rounds the few aggregated rows.  The policy enters
+as small TEMP tables (services, categories, ladder steps) so that joins and orderings stay in SQL.
 
 Definitions (the report prints them too):
 
@@ -20,8 +22,8 @@ Definitions (the report prints them too):
   or after ``from`` and before ``to``) is in time when answered within
   ``first_response_minutes``; one received outside them when answered by ``outside_hours.reply_by``
   of the next service day (of the same day when it came in on a service day before ``from``).
-  The deadline is :meth:`salesdocs.engine.response.ResponseRule.deadline`, called from SQL as
-  ``response_due(received_at)``; a ticket never answered is not in time.  The older measure,
+  The deadline is :meth:`salesdocs.engine.response.ResponseRule.deadline`, stored per ticket as
+  ``response_due``; a ticket never answered is not in time.  The older measure,
   answered within ``first_response_minutes`` whenever received, is kept as ``within_minutes``;
 * *首次回复超时* (first response overdue) at the end of the period: tickets not resolved by then
   whose response deadline had passed without a first response by it (any period's tickets);
@@ -34,25 +36,24 @@ Definitions (the report prints them too):
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import sqlite3
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from salesdocs.engine.money import fen_to_yuan
 from salesdocs.model import Policy, ServiceHours, stage_zh
+from salesdocs.records.database import Database
 from salesdocs.records.period import Period, month_end, resolve_period
+from salesdocs.records.store import ensure_derived
 
 __all__ = ["Period", "aftersales_stats", "records_digest", "resolve_period"]
 
-#: first response time in whole seconds: the generated column tickets.response_s, i.e.
-#: CAST(ROUND((julianday(first_response_at) - julianday(received_at)) * 86400) AS INTEGER)
+#: first response time in whole seconds (stored per ticket: store.ticket_deriver)
 RESPONSE_S = "response_s"
 IN_PERIOD = "received_at >= :lo AND received_at < :hi"
-#: answered by the policy's deadline (see _rule_functions)
-ON_TIME = "(first_response_at IS NOT NULL AND first_response_at <= response_due(received_at))"
+#: answered by the policy's deadline (stored per ticket: store.ticket_deriver)
+ON_TIME = "(first_response_at IS NOT NULL AND first_response_at <= response_due)"
 TREND_MONTHS = 6
 TOP_PROBLEMS = 5
 OPEN_LISTED = 40
@@ -82,17 +83,19 @@ def _minutes(seconds: float | int | None) -> Decimal | None:
     return (Decimal(str(seconds)) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _policy_tables(conn: sqlite3.Connection, policy: Policy) -> None:
+def _policy_tables(conn: Database, policy: Policy) -> None:
     """TEMP tables with the policy's services, categories and ladder steps (per connection)."""
-    conn.executescript(
-        """
-        DROP TABLE IF EXISTS temp.p_services;
-        DROP TABLE IF EXISTS temp.p_categories;
-        DROP TABLE IF EXISTS temp.p_steps;
+    conn.script(
+        conn.ddl(
+            """
+        DROP TABLE IF EXISTS p_services;
+        DROP TABLE IF EXISTS p_categories;
+        DROP TABLE IF EXISTS p_steps;
         CREATE TEMP TABLE p_services (id TEXT PRIMARY KEY, ord INTEGER, name TEXT);
         CREATE TEMP TABLE p_categories (id TEXT PRIMARY KEY, ord INTEGER, name TEXT, solution TEXT);
         CREATE TEMP TABLE p_steps (service TEXT, tier TEXT, ladder TEXT, step INTEGER, first INTEGER, last INTEGER);
         """
+        )
     )
     conn.executemany("INSERT INTO p_services VALUES (?, ?, ?)", [(s.id, i, s.name) for i, s in enumerate(policy.services)])
     conn.executemany(
@@ -107,36 +110,15 @@ def _policy_tables(conn: sqlite3.Connection, policy: Policy) -> None:
     conn.executemany("INSERT INTO p_steps VALUES (?, ?, ?, ?, ?, ?)", steps)
 
 
-def _rule_functions(conn: sqlite3.Connection, policy: Policy) -> None:
-    """SQL functions applying the policy's response rule (the engine's, not restated here):
-    ``response_due(received_at)`` → the deadline as ``YYYY-MM-DD HH:MM:SS`` text, and
-    ``in_service_hours(received_at)`` → 1 or 0."""
-    from salesdocs.engine.response import response_rule
-
-    rule = response_rule(policy)
-
-    @functools.cache
-    def due(received: str) -> str:
-        return rule.deadline(datetime.fromisoformat(received)).isoformat(" ", "seconds")
-
-    @functools.cache
-    def in_hours(received: str) -> int:
-        return int(rule.in_hours(datetime.fromisoformat(received)))
-
-    conn.create_function("response_due", 1, due, deterministic=True)
-    conn.create_function("in_service_hours", 1, in_hours, deterministic=True)
-
-
-def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: ServiceHours) -> dict[str, Any]:
+def _hours_split(conn: Database, p: dict[str, Any], hours: ServiceHours) -> dict[str, Any]:
     """Tickets received in service hours and outside them, each with how many were answered by
     their deadline (the response minutes, or the reply-by time: ``response_due``)."""
     opens, closes, deadline = (f"{t:%H:%M}" for t in (hours.start, hours.end, hours.reply_by))
     inside, inside_ok, outside, outside_ok = conn.execute(
         f"""
-        WITH x AS (SELECT in_service_hours(received_at) AS in_hours, {ON_TIME} AS ok FROM tickets WHERE {IN_PERIOD})
-        SELECT COALESCE(SUM(in_hours), 0), COALESCE(SUM(in_hours AND ok), 0),
-               COALESCE(SUM(NOT in_hours), 0), COALESCE(SUM(NOT in_hours AND ok), 0)
-        FROM x
+        SELECT COUNT(*) FILTER (WHERE in_hours = 1), COUNT(*) FILTER (WHERE in_hours = 1 AND {ON_TIME}),
+               COUNT(*) FILTER (WHERE in_hours = 0), COUNT(*) FILTER (WHERE in_hours = 0 AND {ON_TIME})
+        FROM tickets WHERE {IN_PERIOD}
         """,
         p,
     ).fetchone()
@@ -154,28 +136,28 @@ def _hours_split(conn: sqlite3.Connection, p: dict[str, Any], hours: ServiceHour
     }
 
 
-def _group(conn: sqlite3.Connection, p: dict[str, Any]) -> None:
+def _group(conn: Database, p: dict[str, Any]) -> None:
     """One scan of the period's tickets into TEMP table g: every per-ticket sum, by service and category.
 
     The headline, the service × category table and the frequent problems all aggregate g
     (a few dozen rows) instead of scanning the tickets again.
     """
-    conn.executescript("DROP TABLE IF EXISTS temp.g;")
+    conn.script("DROP TABLE IF EXISTS g")
     conn.execute(
         f"""
         CREATE TEMP TABLE g AS
         SELECT service, category,
                COUNT(*) AS n,
                COUNT({RESPONSE_S}) AS answered,
-               COALESCE(SUM({ON_TIME}), 0) AS within,
-               COALESCE(SUM({RESPONSE_S} <= :limit_s), 0) AS within_minutes,
-               COALESCE(SUM(resolved_at IS NOT NULL AND resolved_at < :hi), 0) AS resolved,
+               COUNT(*) FILTER (WHERE {ON_TIME}) AS within,
+               COUNT(*) FILTER (WHERE {RESPONSE_S} <= :limit_s) AS within_minutes,
+               COUNT(*) FILTER (WHERE resolved_at IS NOT NULL AND resolved_at < :hi) AS resolved,
                COALESCE(SUM(onsite), 0) AS onsite,
                COUNT(satisfaction) AS rated,
                COALESCE(SUM(satisfaction), 0) AS sat,
-               COALESCE(SUM(satisfaction = 5), 0) AS s5, COALESCE(SUM(satisfaction = 4), 0) AS s4,
-               COALESCE(SUM(satisfaction = 3), 0) AS s3, COALESCE(SUM(satisfaction = 2), 0) AS s2,
-               COALESCE(SUM(satisfaction = 1), 0) AS s1
+               COUNT(*) FILTER (WHERE satisfaction = 5) AS s5, COUNT(*) FILTER (WHERE satisfaction = 4) AS s4,
+               COUNT(*) FILTER (WHERE satisfaction = 3) AS s3, COUNT(*) FILTER (WHERE satisfaction = 2) AS s2,
+               COUNT(*) FILTER (WHERE satisfaction = 1) AS s1
         FROM tickets WHERE {IN_PERIOD}
         GROUP BY service, category
         """,
@@ -183,7 +165,7 @@ def _group(conn: sqlite3.Connection, p: dict[str, Any]) -> None:
     )
 
 
-def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
+def _headline(conn: Database, p: dict[str, Any]) -> dict[str, Any]:
     row = conn.execute(
         """
         SELECT COALESCE(SUM(n), 0), COALESCE(SUM(answered), 0), COALESCE(SUM(within), 0), COALESCE(SUM(within_minutes), 0),
@@ -199,7 +181,7 @@ def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
     if answered:
         answered_where = f"{IN_PERIOD} AND {RESPONSE_S} IS NOT NULL"
         median_s = conn.execute(
-            f"SELECT AVG(s) FROM (SELECT {RESPONSE_S} AS s FROM tickets WHERE {answered_where} ORDER BY s LIMIT :k OFFSET :m)",
+            f"SELECT AVG(s) FROM (SELECT {RESPONSE_S} AS s FROM tickets WHERE {answered_where} ORDER BY s LIMIT :k OFFSET :m) AS m",
             {**p, "k": 2 - answered % 2, "m": (answered - 1) // 2},
         ).fetchone()[0]
         p90_s = conn.execute(
@@ -227,7 +209,7 @@ def _headline(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _by_service_category(conn: sqlite3.Connection, p: dict[str, Any]) -> list[dict[str, Any]]:
+def _by_service_category(conn: Database, p: dict[str, Any]) -> list[dict[str, Any]]:
     rows = conn.execute(
         """
         SELECT g.service, COALESCE(s.name, g.service), g.category, COALESCE(c.name, g.category),
@@ -273,7 +255,7 @@ def _by_service_category(conn: sqlite3.Connection, p: dict[str, Any]) -> list[di
     return services
 
 
-def _trend(conn: sqlite3.Connection, p: dict[str, Any], period: Period, months: int) -> list[dict[str, Any]]:
+def _trend(conn: Database, p: dict[str, Any], period: Period, months: int) -> list[dict[str, Any]]:
     first = min(_months_back(period.end, months - 1), period.start.replace(day=1))
     q = {**p, "tlo": f"{first.isoformat()} 00:00:00"}
     found = {
@@ -281,7 +263,7 @@ def _trend(conn: sqlite3.Connection, p: dict[str, Any], period: Period, months: 
         for month, n, within, rated, sat in conn.execute(
             f"""
             SELECT substr(received_at, 1, 7) AS month, COUNT(*),
-                   COALESCE(SUM({ON_TIME}), 0),
+                   COUNT(*) FILTER (WHERE {ON_TIME}),
                    COUNT(satisfaction), SUM(satisfaction)
             FROM tickets WHERE received_at >= :tlo AND received_at < :hi
             GROUP BY month
@@ -311,7 +293,7 @@ def _trend(conn: sqlite3.Connection, p: dict[str, Any], period: Period, months: 
     return out
 
 
-def _refunds(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
+def _refunds(conn: Database, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
     found = {
         (ladder, step): (n, fen)
         for ladder, step, n, fen in conn.execute(
@@ -319,7 +301,7 @@ def _refunds(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dic
             SELECT st.ladder, st.step, COUNT(*), SUM(e.refund_fen)
             FROM project_events e
             JOIN projects pr ON pr.id = e.project_id
-            LEFT JOIN p_steps st ON st.service = pr.service AND st.tier IS pr.tier
+            LEFT JOIN p_steps st ON st.service = pr.service AND (st.tier = pr.tier OR (st.tier IS NULL AND pr.tier IS NULL))
                  AND pr.dissatisfied_stage >= st.first AND (st.last IS NULL OR pr.dissatisfied_stage <= st.last)
             WHERE e.type = 'refund-paid' AND e.at >= :lo AND e.at < :hi
             GROUP BY st.ladder, st.step
@@ -356,7 +338,7 @@ def _refunds(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dic
     }
 
 
-def _finished(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
+def _finished(conn: Database, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
     rows = conn.execute(
         """
         SELECT pr.id, pr.deal, pr.client, pr.service, COALESCE(s.name, pr.service), pr.tier, pr.start, pr.first_draft_at,
@@ -409,13 +391,13 @@ def _finished(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> di
     }
 
 
-def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
+def _top_problems(conn: Database, p: dict[str, Any], policy: Policy) -> dict[str, Any]:
     rows = conn.execute(
         f"""
         SELECT g.category, COALESCE(c.name, g.category), COALESCE(c.solution, ''), c.id IS NOT NULL,
                SUM(n) AS total, SUM(rated), SUM(sat)
         FROM g LEFT JOIN p_categories c ON c.id = g.category
-        GROUP BY g.category
+        GROUP BY g.category, c.id, c.name, c.solution, c.ord
         ORDER BY total DESC, COALESCE(c.ord, 999), g.category
         LIMIT {TOP_PROBLEMS}
         """
@@ -438,21 +420,20 @@ def _top_problems(conn: sqlite3.Connection, p: dict[str, Any], policy: Policy) -
     return {"top": top, "without_solution": missing, "categories_total": len(policy.aftersales.categories)}
 
 
-def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]:
+def _open_tickets(conn: Database, p: dict[str, Any]) -> dict[str, Any]:
     """首次回复超时: not resolved at the end of the period, and the response deadline passed by then
     without a first response by it (received in any period)."""
     where = (
-        "received_at < :hi AND (resolved_at IS NULL OR resolved_at >= :hi) AND response_due(received_at) < :hi"
-        " AND (first_response_at IS NULL OR first_response_at > response_due(received_at))"
+        "received_at < :hi AND (resolved_at IS NULL OR resolved_at >= :hi) AND response_due < :hi"
+        " AND (first_response_at IS NULL OR first_response_at > response_due)"
     )
     count, unanswered = conn.execute(
-        f"SELECT COUNT(*), COALESCE(SUM(first_response_at IS NULL OR first_response_at >= :hi), 0) FROM tickets WHERE {where}", p
+        f"SELECT COUNT(*), COUNT(*) FILTER (WHERE first_response_at IS NULL OR first_response_at >= :hi) FROM tickets WHERE {where}", p
     ).fetchone()
     rows = conn.execute(
         f"""
         SELECT t.external_id, t.received_at, t.client, COALESCE(s.name, t.service), COALESCE(c.name, t.category),
-               t.description, t.first_response_at, t.project_id,
-               CAST(ROUND((julianday(:hi) - julianday(t.received_at)) * 1440) AS INTEGER) / 60  -- whole hours
+               t.description, t.first_response_at, t.project_id
         FROM tickets t
         LEFT JOIN p_services s ON s.id = t.service
         LEFT JOIN p_categories c ON c.id = t.category
@@ -463,8 +444,10 @@ def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]
         p,
     ).fetchall()
     tickets = []
-    for ext, received, client, service, category, description, first, project, hours in rows:
+    end = datetime.fromisoformat(p["hi"])
+    for ext, received, client, service, category, description, first, project in rows:
         answered = first is not None and first < p["hi"]
+        hours = (round((end - datetime.fromisoformat(received)).total_seconds()) + 30) // 60 // 60  # whole minutes, then hours
         tickets.append(
             {
                 "id": ext,
@@ -482,7 +465,7 @@ def _open_tickets(conn: sqlite3.Connection, p: dict[str, Any]) -> dict[str, Any]
     return {"count": count, "unanswered": unanswered, "tickets": tickets, "more": max(0, count - len(tickets))}
 
 
-def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *, trend_months: int = TREND_MONTHS) -> dict[str, Any]:
+def aftersales_stats(conn: Database, policy: Policy, period: Period, *, trend_months: int = TREND_MONTHS) -> dict[str, Any]:
     """Every figure of the after-sales report for ``period`` (plain data: ints, Decimals, strings)."""
     minutes = policy.aftersales.response_minutes
     p: dict[str, Any] = {
@@ -491,8 +474,10 @@ def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *
         "limit_s": minutes * 60,
         "limit_min": minutes,
     }
+    from salesdocs.engine.response import response_rule
+
+    ensure_derived(conn, response_rule(policy))
     _policy_tables(conn, policy)
-    _rule_functions(conn, policy)
     _group(conn, p)
     headline = _headline(conn, p)
     headline["hours"] = _hours_split(conn, p, policy.aftersales.service_hours)
@@ -510,31 +495,33 @@ def aftersales_stats(conn: sqlite3.Connection, policy: Policy, period: Period, *
     }
 
 
-def records_digest(conn: sqlite3.Connection, period: Period, *, trend_months: int = TREND_MONTHS) -> bytes:
+def records_digest(conn: Database, period: Period, *, trend_months: int = TREND_MONTHS) -> bytes:
     """A fingerprint of every recorded row the report for ``period`` reads (and of the period itself).
 
     Rows are named by their external id and content hash, concatenated in SQL (``group_concat``
-    over an ordered subquery) and hashed once.
+    over an ordered subquery; ``string_agg`` in PostgreSQL) and hashed once.
     """
     first = min(_months_back(period.end, trend_months - 1), period.start.replace(day=1))
     q = {"lo": period.lo, "hi": period.hi, "tlo": f"{first.isoformat()} 00:00:00"}
     digest = hashlib.sha256(f"period {period.start.isoformat()}..{period.end.isoformat()} trend {trend_months}\n".encode())
+    # the subquery's order is kept by SQLite's group_concat; PostgreSQL's string_agg is given it
+    concat = "group_concat(line, char(10))" if conn.dialect == "sqlite" else "string_agg(line, chr(10) ORDER BY k)"
     tickets = conn.execute(
-        """
-        SELECT group_concat(line, char(10)) FROM (
-            SELECT 't ' || external_id || ' ' || row_hash AS line FROM tickets
+        f"""
+        SELECT {concat} FROM (
+            SELECT 't ' || external_id || ' ' || row_hash AS line, external_id AS k FROM tickets
             WHERE received_at < :hi AND (received_at >= :tlo OR resolved_at IS NULL OR resolved_at >= :hi)
-            ORDER BY external_id)
+            ORDER BY external_id) AS rows
         """,
         q,
     ).fetchone()[0]
     events = conn.execute(
-        """
-        SELECT group_concat(line, char(10)) FROM (
-            SELECT 'e ' || external_id || ' ' || row_hash AS line FROM project_events
+        f"""
+        SELECT {concat} FROM (
+            SELECT 'e ' || external_id || ' ' || row_hash AS line, external_id AS k FROM project_events
             WHERE project_id IN (SELECT id FROM projects WHERE finished_at >= :lo AND finished_at < :hi
                                  UNION SELECT project_id FROM project_events WHERE type = 'refund-paid' AND at >= :lo AND at < :hi)
-            ORDER BY external_id)
+            ORDER BY external_id) AS rows
         """,
         q,
     ).fetchone()[0]

@@ -1,11 +1,12 @@
-"""The after-sales records store: one SQLite file per workspace.
+"""The after-sales records store: one SQLite file per workspace, or a PostgreSQL database.
 
-* Default path ``records/salesdocs.sqlite`` inside the workspace; another path can be given
-  (``--db`` on the command line, ``SALESDOCS_RECORDS_DB`` in the environment, ``db=`` in the
-  API).  A relative path is taken relative to the workspace root.
-* The schema is versioned with ``PRAGMA user_version`` and upgraded by :data:`MIGRATIONS`
-  (each one runs in its own ``BEGIN IMMEDIATE`` transaction, so two processes opening an old
-  file at once cannot both migrate it).
+* Default path ``records/salesdocs.sqlite`` inside the workspace; another path, or a
+  ``postgresql://…`` URL, can be given (``--db`` on the command line, ``SALESDOCS_RECORDS_DB``
+  in the environment, ``db=`` in the API).  A relative path is taken relative to the workspace
+  root.  What differs between the two engines is in :mod:`salesdocs.records.database`.
+* The schema is versioned (``PRAGMA user_version``; table ``salesdocs_schema`` in PostgreSQL)
+  and upgraded by :data:`MIGRATIONS` (each one runs in its own write transaction, so two
+  processes opening an old database at once cannot both migrate it).
 * Every connection turns foreign keys on; the file is in WAL mode (readers never block the
   importer and a killed importer leaves nothing behind: an uncommitted transaction in the WAL
   is discarded on the next open).
@@ -13,12 +14,16 @@
   salesdocs is opened explicitly with :func:`write_transaction`.
 
 Times are stored as text ``YYYY-MM-DD HH:MM:SS`` (local time, as the records give it) so that
-text order is time order and SQLite's ``julianday()`` reads them.  Money is stored as integer
+text order is time order.  Money is stored as integer
 fen (1 yuan = 100 fen) so ``SUM`` stays exact; :func:`salesdocs.engine.money.fen_to_yuan` turns it
 back into Decimal.
 
 The derived columns of ``projects`` follow from each project's events by the engine's one rule
-(:func:`salesdocs.engine.revisions.derive`); :func:`refresh_projects` writes them.
+(:func:`salesdocs.engine.revisions.derive`); :func:`refresh_projects` writes them.  The derived
+columns of ``tickets`` (``response_s``, ``response_due``, ``in_hours``) follow from each ticket
+by the engine's response rule (:meth:`salesdocs.engine.response.ResponseRule.deadline`): written
+at import, and rewritten for every ticket by :func:`ensure_derived` when the rule changes (its
+fingerprint is kept in table ``meta``).  Both engines then aggregate them with plain SQL.
 """
 
 from __future__ import annotations
@@ -26,13 +31,16 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from salesdocs.engine.response import ResponseRule
 from salesdocs.engine.revisions import EVENT_TYPES, ProjectEvent, derive
 from salesdocs.errors import RecordsError
+from salesdocs.records.database import Database, SqliteDatabase, db_errors, is_url, open_postgresql, url_display
 
 __all__ = [
     "DEFAULT_DB",
@@ -40,14 +48,18 @@ __all__ = [
     "EVENT_TYPES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "Database",
     "chunks",
     "connect",
     "db_path",
     "default_db_path",
+    "ensure_derived",
     "open_existing",
     "project_events",
+    "records_exist",
     "refresh_projects",
     "reporting",
+    "ticket_deriver",
     "write_transaction",
 ]
 
@@ -56,8 +68,9 @@ ENV_DB = "SALESDOCS_RECORDS_DB"
 
 _EVENT_CHECK = ", ".join(f"'{t}'" for t in EVENT_TYPES)
 
-#: MIGRATIONS[i] brings a database from user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (
+#: MIGRATIONS[i] brings a database from schema version i to i + 1: one script for both engines, or
+#: one per engine (``{"sqlite": …, "postgresql": …}``) where SQLite needs a table rebuilt.
+MIGRATIONS: tuple[str | Mapping[str, str], ...] = (
     f"""
     CREATE TABLE imports (
         id            INTEGER PRIMARY KEY,
@@ -129,9 +142,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX tickets_received ON tickets(received_at);
     CREATE INDEX tickets_open ON tickets(received_at) WHERE resolved_at IS NULL;
     """,
-    # 2: tickets.response_s, the first response time in whole seconds, computed by SQLite once
-    # when a row is written (a STORED column cannot be added with ALTER TABLE: rebuild the table)
-    """
+    # 2: tickets.response_s, the first response time in whole seconds (version 2 of SQLite files
+    # computed it with julianday() in a STORED column, which ALTER TABLE cannot add: rebuild the table)
+    {
+        "postgresql": "ALTER TABLE tickets ADD COLUMN response_s INTEGER;",
+        "sqlite": """
     CREATE TABLE tickets_new (
         id                 INTEGER PRIMARY KEY,
         external_id        TEXT NOT NULL UNIQUE,
@@ -162,100 +177,181 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX tickets_received ON tickets(received_at);
     CREATE INDEX tickets_open ON tickets(received_at) WHERE resolved_at IS NULL;
     """,
+    },
+    # 3: the derived ticket columns, computed in Python (ensure_derived) for both engines:
+    # response_s becomes a plain column; response_due and in_hours follow the policy's response rule
+    {
+        "postgresql": """
+    ALTER TABLE tickets ADD COLUMN response_due TEXT, ADD COLUMN in_hours INTEGER;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+        "sqlite": """
+    CREATE TABLE tickets_new (
+        id                 INTEGER PRIMARY KEY,
+        external_id        TEXT NOT NULL UNIQUE,
+        row_hash           TEXT NOT NULL,
+        received_at        TEXT NOT NULL,
+        channel            TEXT NOT NULL,
+        client             TEXT NOT NULL,
+        project_id         TEXT,
+        service            TEXT NOT NULL,
+        category           TEXT NOT NULL,
+        description        TEXT NOT NULL DEFAULT '',
+        first_response_at  TEXT CHECK (first_response_at IS NULL OR first_response_at >= received_at),
+        resolved_at        TEXT CHECK (resolved_at IS NULL OR resolved_at >= received_at),
+        resolution         TEXT NOT NULL DEFAULT '',
+        onsite             INTEGER NOT NULL DEFAULT 0 CHECK (onsite IN (0, 1)),
+        satisfaction       INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        import_id          INTEGER REFERENCES imports(id),
+        response_s         INTEGER,
+        response_due       TEXT,
+        in_hours           INTEGER
+    );
+    INSERT INTO tickets_new (id, external_id, row_hash, received_at, channel, client, project_id, service, category, description,
+                             first_response_at, resolved_at, resolution, onsite, satisfaction, import_id, response_s)
+        SELECT id, external_id, row_hash, received_at, channel, client, project_id, service, category, description,
+               first_response_at, resolved_at, resolution, onsite, satisfaction, import_id, response_s
+        FROM tickets;
+    DROP TABLE tickets;
+    ALTER TABLE tickets_new RENAME TO tickets;
+    CREATE INDEX tickets_received ON tickets(received_at);
+    CREATE INDEX tickets_open ON tickets(received_at) WHERE resolved_at IS NULL;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    },
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def db_path(root: Path, db: Path | str | None = None) -> Path:
-    """The records database of the workspace at ``root``.
+def db_path(root: Path, db: Path | str | None = None) -> Path | str:
+    """The records database of the workspace at ``root``: a file path, or a ``postgresql://`` URL.
 
     ``db`` (or ``$SALESDOCS_RECORDS_DB`` when ``db`` is None) overrides the default
     ``records/salesdocs.sqlite``; relative paths are relative to ``root``.
     """
     chosen = db if db is not None else (os.environ.get(ENV_DB) or DEFAULT_DB)
+    if is_url(chosen):
+        return str(chosen)
     path = Path(chosen).expanduser()
     if not path.is_absolute():
         path = root / path
     return path
 
 
-def default_db_path(root: Path) -> Path:
+def default_db_path(root: Path) -> Path | str:
     """The database ``salesdocs`` commands use for the workspace at ``root`` (no ``--db`` given)."""
     return db_path(root, None)
 
 
-def _error(path: Path, exc: BaseException) -> RecordsError:
+def display(target: Path | str) -> str:
+    """How a database is named in messages and summaries (never with a password)."""
+    return url_display(target) if isinstance(target, str) else str(target)
+
+
+def _error(name: str, exc: BaseException) -> RecordsError:
     return RecordsError(
-        f"售后记录数据库 {path} 无法打开：{exc}",
-        f"the records database {path} cannot be opened: {exc}",
+        f"售后记录数据库 {name} 无法打开：{exc}",
+        f"the records database {name} cannot be opened: {exc}",
     )
 
 
-def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
-    """Open (and create or upgrade) the records database at ``path``.
+def _no_records(name: str) -> RecordsError:
+    return RecordsError(
+        f"还没有售后记录（找不到 {name}）；请先用 salesdocs records import 导入",
+        f"no after-sales records yet ({name} does not exist); import some with salesdocs records import",
+    )
 
-    Raises :class:`RecordsError` when the file is not a salesdocs database, is newer than
-    this version of salesdocs, or cannot be opened.
+
+def connect(target: Path | str, *, create: bool = True) -> Database:
+    """Open (and create or upgrade) the records database ``target`` (a path or a PostgreSQL URL).
+
+    Raises :class:`RecordsError` when it cannot be reached or opened, is not a salesdocs
+    database, or is newer than this version of salesdocs.
     """
+    if isinstance(target, str):
+        db: Database = open_postgresql(target)
+        if not create and db.schema_version() == 0:
+            db.close()
+            raise _no_records(db.name)
+    else:
+        db = _open_sqlite(target, create)
+    try:
+        _migrate(db)
+    except db_errors() as exc:
+        db.close()
+        raise _error(db.name, exc) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _open_sqlite(path: Path, create: bool) -> SqliteDatabase:
     if not create and not path.is_file():
-        raise RecordsError(
-            f"还没有售后记录（找不到 {path}）；请先用 salesdocs records import 导入",
-            f"no after-sales records yet ({path} does not exist); import some with salesdocs records import",
-        )
+        raise _no_records(str(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
     except (OSError, sqlite3.Error) as exc:
-        raise _error(path, exc) from None
+        raise _error(str(path), exc) from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":  # e.g. a read-only folder
             raise sqlite3.OperationalError(f"cannot switch to WAL mode (journal_mode={mode})")
-        _migrate(conn, path)
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: never corrupt; a power cut may lose the last commit
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise _error(path, exc) from None
-    except RecordsError:
-        conn.close()
-        raise
-    return conn
+        raise _error(str(path), exc) from None
+    return SqliteDatabase(conn, path)
 
 
-def open_existing(path: Path) -> sqlite3.Connection:
+def open_existing(target: Path | str) -> Database:
     """Open a database that must already exist (reports, refunds, listings); never creates one,
     not even inside an empty file."""
-    if path.is_file() and path.stat().st_size == 0:
+    if isinstance(target, Path) and target.is_file() and target.stat().st_size == 0:
         raise RecordsError(
-            f"{path} 是空文件，不是售后记录数据库；请先用 salesdocs records import 导入",
-            f"{path} is an empty file, not a records database; import some records with salesdocs records import",
+            f"{target} 是空文件，不是售后记录数据库；请先用 salesdocs records import 导入",
+            f"{target} is an empty file, not a records database; import some records with salesdocs records import",
         )
-    return connect(path, create=False)
+    return connect(target, create=False)
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+def records_exist(root: Path, db: Path | str | None = None) -> bool:
+    """Whether the workspace has records (the file exists, or the PostgreSQL database has the schema).
+
+    A PostgreSQL database that cannot be reached raises :class:`RecordsError`.
+    """
+    target = db_path(root, db)
+    if isinstance(target, Path):
+        return target.is_file()
+    conn = open_postgresql(target)
+    try:
+        return conn.schema_version() > 0
+    finally:
+        conn.close()
+
+
+def _migrate(db: Database) -> None:
+    version = db.schema_version()
     if version > SCHEMA_VERSION:
         raise RecordsError(
-            f"售后记录数据库 {path} 的版本（{version}）比本程序支持的（{SCHEMA_VERSION}）新；请升级 salesdocs",
-            f"the records database {path} has schema version {version}, "
+            f"售后记录数据库 {db.name} 的版本（{version}）比本程序支持的（{SCHEMA_VERSION}）新；请升级 salesdocs",
+            f"the records database {db.name} has schema version {version}, "
             f"newer than this salesdocs supports ({SCHEMA_VERSION}); upgrade salesdocs",
         )
     while version < SCHEMA_VERSION:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with db.transaction():
             # another process may have migrated while we waited for the lock
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            version = db.schema_version()
             if version < SCHEMA_VERSION:
-                for statement in _statements(MIGRATIONS[version]):
-                    conn.execute(statement)
+                script = MIGRATIONS[version]
+                text = script if isinstance(script, str) else script[db.dialect]
+                for statement in _statements(db.ddl(text)):
+                    db.execute(statement)
                 version += 1
-                conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+                db.set_schema_version(version)
 
 
 def _statements(script: str) -> list[str]:
@@ -273,34 +369,22 @@ def _statements(script: str) -> list[str]:
 
 
 @contextmanager
-def reporting(path: Path) -> Iterator[None]:
-    """Turn SQLite failures (disk full, locked, damaged file …) into a :class:`RecordsError`."""
+def reporting(db: Database | Path | str) -> Iterator[None]:
+    """Turn database failures (disk full, locked, damaged file, connection lost …) into a :class:`RecordsError`."""
+    name = db.name if isinstance(db, Database) else display(db)
     try:
         yield
-    except sqlite3.DatabaseError as exc:
+    except db_errors() as exc:
         raise RecordsError(
-            f"售后记录数据库 {path} 出错：{exc}",
-            f"the records database {path} failed: {exc}",
+            f"售后记录数据库 {name} 出错：{exc}",
+            f"the records database {name} failed: {exc}",
         ) from None
 
 
-@contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``; ``ROLLBACK`` on any exception (KeyboardInterrupt too)."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise RecordsError(
-            f"售后记录数据库正被另一个程序写入，请稍后再试（{exc}）",
-            f"the records database is being written by another program; try again later ({exc})",
-        ) from None
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
+def write_transaction(db: Database) -> AbstractContextManager[Database]:
+    """A write transaction (``BEGIN IMMEDIATE``, or PostgreSQL's advisory write lock): writers wait for
+    each other; ``ROLLBACK`` on any exception (KeyboardInterrupt too)."""
+    return db.transaction()
 
 
 _T = TypeVar("_T")
@@ -312,7 +396,67 @@ def chunks(items: Sequence[_T], size: int = 500) -> Iterable[Sequence[_T]]:
         yield items[i : i + size]
 
 
-def project_events(conn: sqlite3.Connection, project_ids: Sequence[str]) -> dict[str, list[ProjectEvent]]:
+# ------------------------------------------------------------------ derived ticket columns
+
+
+def _seconds(received_at: str, first_response_at: str | None) -> int | None:
+    if first_response_at is None:
+        return None
+    return round((datetime.fromisoformat(first_response_at) - datetime.fromisoformat(received_at)).total_seconds())
+
+
+def _due(rule: ResponseRule, received_at: str) -> tuple[str, int]:
+    received = datetime.fromisoformat(received_at)
+    return rule.deadline(received).isoformat(" ", "seconds"), int(rule.in_hours(received))
+
+
+def ticket_deriver(rule: ResponseRule) -> Callable[[str, str | None], tuple[int | None, str, int]]:
+    """``derived(received_at, first_response_at)`` → (first response in whole seconds, response deadline
+    as text, 1 if received in service hours): the columns ``response_s``, ``response_due``, ``in_hours``.
+    The deadline is computed once per distinct received time."""
+    memo: dict[str, tuple[str, int]] = {}
+
+    def derived(received_at: str, first_response_at: str | None) -> tuple[int | None, str, int]:
+        due = memo.get(received_at)
+        if due is None:
+            due = memo[received_at] = _due(rule, received_at)
+        return (_seconds(received_at, first_response_at), *due)
+
+    return derived
+
+
+def _stored_fingerprint(db: Database) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = 'response_rule'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def ensure_derived(db: Database, rule: ResponseRule, *, in_transaction: bool = False) -> None:
+    """Make every ticket's derived columns follow ``rule``: when the stored rule fingerprint differs,
+    recompute them all (one write transaction) and store the new fingerprint."""
+    fingerprint = rule.fingerprint()
+    if _stored_fingerprint(db) == fingerprint:
+        return
+    if not in_transaction:
+        with db.transaction():
+            ensure_derived(db, rule, in_transaction=True)
+        return
+    if _stored_fingerprint(db) == fingerprint:  # another process did it while we waited
+        return
+    derived = ticket_deriver(rule)
+    rows = [
+        (*derived(received, first), tid) for tid, received, first in db.execute("SELECT id, received_at, first_response_at FROM tickets")
+    ]
+    if rows:
+        db.executemany("UPDATE tickets SET response_s = ?, response_due = ?, in_hours = ? WHERE id = ?", rows)
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('response_rule', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (fingerprint,)
+    )
+
+
+# ------------------------------------------------------------------ derived project columns
+
+
+def project_events(conn: Database, project_ids: Sequence[str]) -> dict[str, list[ProjectEvent]]:
     """The recorded events of these projects, each project's in order (time, then recording order)."""
     found: dict[str, list[ProjectEvent]] = defaultdict(list)
     for chunk in chunks(sorted(set(project_ids))):
@@ -326,7 +470,7 @@ def project_events(conn: sqlite3.Connection, project_ids: Sequence[str]) -> dict
     return found
 
 
-def refresh_projects(conn: sqlite3.Connection, project_ids: Sequence[str] | None = None) -> None:
+def refresh_projects(conn: Database, project_ids: Sequence[str] | None = None) -> None:
     """Recompute the derived columns of ``projects`` from their events (all projects when None).
 
     Each project's events, in order, go through the engine's rule

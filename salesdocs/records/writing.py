@@ -1,7 +1,7 @@
 """Writing validated records: skip what is already recorded, then all rows in one transaction, or none.
 
-* **One transaction** (``BEGIN IMMEDIATE`` … ``COMMIT``): a crash or a kill leaves the
-  database as it was.
+* **One transaction** (:func:`salesdocs.records.store.write_transaction`: writers take turns, on
+  SQLite and on PostgreSQL): a crash or a kill leaves the database as it was.
 * **Idempotent**: rows carry an external id (the ``id`` column, or a stable hash of their
   content), ``UNIQUE`` in the table, so importing the same file twice adds nothing: the rows
   already recorded are counted as skipped (and reported as conflicts when their content
@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from salesdocs.engine.response import ResponseRule, response_rule
 from salesdocs.errors import ImportProblems, RecordsError, RowProblem
 from salesdocs.model import Workspace
 from salesdocs.records import store
@@ -67,15 +67,12 @@ class ImportSummary:
 
 
 _Item = TypeVar("_Item", Ticket, Event)
+_FIRST = TICKET_COLUMNS.index("first_response_at")
 
 
-def _existing(conn: sqlite3.Connection, table: str, ids: Sequence[str]) -> dict[str, str]:
+def _existing(conn: store.Database, table: str, ids: Sequence[str]) -> dict[str, str]:
     """external id → row hash for the ids already recorded."""
-    found: dict[str, str] = {}
-    for chunk in store.chunks(list(ids), 900):
-        marks = ",".join("?" * len(chunk))
-        found.update(conn.execute(f"SELECT external_id, row_hash FROM {table} WHERE external_id IN ({marks})", chunk))
-    return found
+    return dict(conn.select_in(f"SELECT external_id, row_hash FROM {table} WHERE external_id IN ({{ids}})", list(ids)))
 
 
 def dedupe(items: list[_Item], problems: list[RowProblem], id_column: str) -> tuple[list[_Item], int]:
@@ -102,7 +99,7 @@ def dedupe(items: list[_Item], problems: list[RowProblem], id_column: str) -> tu
     return kept, repeats
 
 
-def _unrecorded(conn: sqlite3.Connection, table: str, items: list[_Item], summary: ImportSummary) -> list[_Item]:
+def _unrecorded(conn: store.Database, table: str, items: list[_Item], summary: ImportSummary) -> list[_Item]:
     """The items not recorded yet; the others are skipped (conflicts when their content changed)."""
     recorded = _existing(conn, table, [i.external_id for i in items])
     new = []
@@ -131,33 +128,34 @@ class Batch:
     broken: frozenset[str] = frozenset()  # projects with a row that failed validation
 
 
-def write(ws: Workspace, conn: sqlite3.Connection, batch: Batch, problems: list[RowProblem], summary: ImportSummary) -> ImportSummary:
+def write(ws: Workspace, conn: store.Database, batch: Batch, problems: list[RowProblem], summary: ImportSummary) -> ImportSummary:
     """Write the batch's new rows in one transaction; :class:`ImportProblems` (nothing written) on any problem."""
-    conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: never corrupt; a power cut may lose the last commit
     with store.write_transaction(conn):
         if batch.kind == "tickets":
-            _write_tickets(conn, batch, problems, summary)
+            rule = response_rule(ws.policy)
+            store.ensure_derived(conn, rule, in_transaction=True)
+            _write_tickets(conn, batch, rule, problems, summary)
         else:
             _write_events(ws, conn, batch, problems, summary)
     return summary
 
 
-def _log_import(conn: sqlite3.Connection, batch: Batch) -> int | None:
-    cur = conn.execute(
-        "INSERT INTO imports (kind, source, sha256, imported_at, added, skipped) VALUES (?, ?, ?, ?, 0, 0)",
+def _log_import(conn: store.Database, batch: Batch) -> int:
+    row = conn.execute(
+        "INSERT INTO imports (kind, source, sha256, imported_at, added, skipped) VALUES (?, ?, ?, ?, 0, 0) RETURNING id",
         (batch.source_kind or batch.kind, batch.where or "records add", batch.sha, datetime.now().isoformat(timespec="seconds")),
-    )
-    return cur.lastrowid
+    ).fetchone()
+    return int(row[0])
 
 
-def _logged(conn: sqlite3.Connection, summary: ImportSummary, import_id: int | None, added: int, times: list[str]) -> None:
+def _logged(conn: store.Database, summary: ImportSummary, import_id: int, added: int, times: list[str]) -> None:
     summary.added = added
     summary.import_id = import_id
     summary.first, summary.last = short(min(times)), short(max(times))
     conn.execute("UPDATE imports SET added = ?, skipped = ? WHERE id = ?", (summary.added, summary.skipped, import_id))
 
 
-def _write_tickets(conn: sqlite3.Connection, batch: Batch, problems: list[RowProblem], summary: ImportSummary) -> None:
+def _write_tickets(conn: store.Database, batch: Batch, rule: ResponseRule, problems: list[RowProblem], summary: ImportSummary) -> None:
     new = _unrecorded(conn, "tickets", batch.tickets, summary)
     _check_ticket_projects(conn, new, problems, batch.col)
     if problems:
@@ -165,13 +163,13 @@ def _write_tickets(conn: sqlite3.Connection, batch: Batch, problems: list[RowPro
     if not new:
         return
     import_id = _log_import(conn, batch)
-    before = conn.total_changes
-    conn.executemany(
-        f"INSERT OR IGNORE INTO tickets (external_id, row_hash, {', '.join(TICKET_COLUMNS)}, import_id) "
-        f"VALUES (?, ?, {', '.join('?' * len(TICKET_COLUMNS))}, ?)",
-        ((t.external_id, t.row_hash, *t.values, import_id) for t in new),
+    derived = store.ticket_deriver(rule)
+    conn.insert_rows(  # the write lock is held and these ids were not recorded: no conflict
+        "tickets",
+        ("external_id", "row_hash", *TICKET_COLUMNS, "import_id", "response_s", "response_due", "in_hours"),
+        ((t.external_id, t.row_hash, *t.values, import_id, *derived(t.received_at, t.values[_FIRST])) for t in new),
     )
-    inserted = conn.total_changes - before
+    inserted = conn.execute("SELECT COUNT(*) FROM tickets WHERE import_id = ?", (import_id,)).fetchone()[0]
     if inserted != len(new):  # cannot happen while we hold the write lock
         raise RecordsError(
             f"导入时数据库被并发修改（{inserted} ≠ {len(new)}）", f"the database changed during the import ({inserted} ≠ {len(new)})"
@@ -180,7 +178,7 @@ def _write_tickets(conn: sqlite3.Connection, batch: Batch, problems: list[RowPro
     _logged(conn, summary, import_id, len(new), [t.received_at for t in new])
 
 
-def _write_events(ws: Workspace, conn: sqlite3.Connection, batch: Batch, problems: list[RowProblem], summary: ImportSummary) -> None:
+def _write_events(ws: Workspace, conn: store.Database, batch: Batch, problems: list[RowProblem], summary: ImportSummary) -> None:
     new = _unrecorded(conn, "project_events", batch.events, summary)
     projects, existing = check_histories(ws, new, conn, problems, set(batch.broken))
     if problems:
@@ -195,9 +193,9 @@ def _write_events(ws: Workspace, conn: sqlite3.Connection, batch: Batch, problem
     )
     new.sort(key=lambda e: (e.project, e.at, e.order))
     conn.executemany(
-        "INSERT OR IGNORE INTO project_events "
+        "INSERT INTO project_events "
         "(external_id, row_hash, project_id, type, at, stage, paid_fen, refund_fen, note, import_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         ((e.external_id, e.row_hash, e.project, e.type, e.at, e.computed_stage, e.paid_fen, e.refund_fen, e.note, import_id) for e in new),
     )
     touched = sorted({e.project for e in new})
@@ -208,7 +206,7 @@ def _write_events(ws: Workspace, conn: sqlite3.Connection, batch: Batch, problem
     _logged(conn, summary, import_id, len(new), [e.at for e in new])
 
 
-def _check_ticket_projects(conn: sqlite3.Connection, tickets: list[Ticket], problems: list[RowProblem], col: Callable[[str], str]) -> None:
+def _check_ticket_projects(conn: store.Database, tickets: list[Ticket], problems: list[RowProblem], col: Callable[[str], str]) -> None:
     """A ticket naming a recorded project must agree with it on client and service."""
     ids = sorted({t.project for t in tickets if t.project})
     if not ids:

@@ -138,7 +138,7 @@ def prepare_aftersales(
     path = store.db_path(ws.root, db)
     conn = store.open_existing(path)
     try:
-        with store.reporting(path):
+        with store.reporting(conn):
             stats = aftersales_stats(conn, ws.policy, period, trend_months=trend_months)
             digest = records_digest(conn, period, trend_months=trend_months)
             tickets_total, first, last = conn.execute("SELECT COUNT(*), MIN(received_at), MAX(received_at) FROM tickets").fetchone()
@@ -147,10 +147,13 @@ def prepare_aftersales(
         conn.close()
     inputs = inputs_of(ws, extra=[("records", digest)])
     h = hash_inputs(inputs)
-    try:
-        db_rel = path.resolve().relative_to(ws.root.resolve()).as_posix()
-    except ValueError:
-        db_rel = path.name
+    if isinstance(path, str):  # PostgreSQL: the database's name, never its host or user
+        db_rel = path.rsplit("/", 1)[-1].split("?", 1)[0]
+    else:
+        try:
+            db_rel = path.resolve().relative_to(ws.root.resolve()).as_posix()
+        except ValueError:
+            db_rel = path.name
     totals = {"tickets": tickets_total, "projects": projects_total, "first": (first or "")[:10], "last": (last or "")[:10]}
     context = build_context(ws, stats, h, db_rel, totals)
     return Prepared(

@@ -1,0 +1,204 @@
+"""Records in PostgreSQL: the schema, two importers at once, an unreachable database, and every
+command that reads or writes records taking ``--db postgresql://…``.
+
+(The report and history suites run on both backends through the ``records_backend`` fixture;
+this module is about what only PostgreSQL has.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+from conftest import CliResult
+from pgserver import PgServer, free_port
+from test_records_kill import SOURCE, big_csv
+
+from salesdocs.engine.response import response_rule
+from salesdocs.errors import RecordsError
+from salesdocs.records import store
+from salesdocs.records.importer import import_csv
+from salesdocs.workspace import load_workspace
+
+
+def test_schema_and_migrations(pg_server: PgServer, pristine_workspace: Path) -> None:
+    url = pg_server.database("schema")
+    conn = store.connect(url)
+    try:
+        assert conn.dialect == "postgresql" and conn.schema_version() == store.SCHEMA_VERSION == 3
+        collations = {
+            c
+            for (c,) in conn.execute(
+                "SELECT DISTINCT collation_name FROM information_schema.columns WHERE table_name = 'tickets' AND data_type = 'text'"
+            )
+        }
+        assert collations == {"C"}  # ORDER BY is byte order, as in SQLite
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute(
+                "INSERT INTO tickets (external_id, row_hash, received_at, channel, client, service, category, satisfaction) "
+                "VALUES ('X', 'h', '2026-10-08 10:00:00', 'phone', 'c', 's', 'k', 6)"
+            )
+        store.ensure_derived(conn, response_rule(load_workspace(pristine_workspace).policy))
+        assert conn.execute("SELECT COUNT(*) FROM meta").fetchone() == (1,)
+    finally:
+        conn.close()
+    again = store.connect(url)  # opening an up-to-date database migrates nothing
+    try:
+        assert again.schema_version() == store.SCHEMA_VERSION
+    finally:
+        again.close()
+
+
+def _import_process(ws: Path, csv: Path, url: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(SOURCE)}
+    argv = [sys.executable, "-m", "salesdocs", "-w", str(ws), "records", "import", str(csv), "--kind", "tickets"]
+    return subprocess.Popen([*argv, "--db", url, "--format", "json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_processes_import_the_same_file_at_once(pg_server: PgServer, workspace: Path, tmp_path: Path) -> None:
+    """Both succeed; the rows are there once: one process added them all, the other skipped them all."""
+    csv = tmp_path / "tickets.csv"
+    big_csv(csv, 20_000, "C")
+    url = pg_server.database("concurrent")
+    procs = [_import_process(workspace, csv, url) for _ in range(2)]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert (p.returncode, err) == (0, "")
+        results.append(json.loads(out))
+    assert sorted((r["added"], r["skipped"]) for r in results) == [(0, 20_000), (20_000, 0)]
+    conn = store.connect(url)
+    try:
+        assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT external_id) FROM tickets").fetchone() == (20_000, 20_000)
+        assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (1,)
+        assert conn.execute("SELECT COUNT(*) FROM tickets WHERE response_due IS NULL").fetchone() == (0,)
+    finally:
+        conn.close()
+
+
+def test_an_unreachable_database_is_named_with_what_to_check(run_cli: Callable[..., CliResult], workspace: Path, tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    url = f"postgresql://someone:secret@127.0.0.1:{port}/records"
+    (tmp_path / "t.csv").write_text(
+        "id,received_at,channel,client,service,category\nU1,2026-10-08 10:00,phone,yunfan-tech,logo-design,design-style\n",
+        encoding="utf-8",
+    )
+    r = run_cli("-w", workspace, "records", "import", tmp_path / "t.csv", "--kind", "tickets", "--db", url, "--lang", "en")
+    assert r.exit_code == 1 and r.out == "" and "Traceback" not in r.err
+    assert r.err.startswith(f"cannot connect to the records database postgresql://someone@127.0.0.1:{port}/records (")
+    assert f"check that PostgreSQL is running on 127.0.0.1:{port} and accepting connections" in r.err
+    assert "secret" not in r.err
+    r = run_cli("-w", workspace, "records", "list", "--db", url, "--lang", "zh")
+    assert r.exit_code == 1 and r.err.startswith(f"无法连接售后记录数据库 postgresql://someone@127.0.0.1:{port}/records（")
+    assert "请检查：PostgreSQL 是否在" in r.err and "secret" not in r.err
+
+
+def test_a_refusing_database_is_named(pg_server: PgServer, pristine_workspace: Path) -> None:
+    ws = load_workspace(pristine_workspace)
+    missing = pg_server.url("no_such_database")
+    with pytest.raises(RecordsError) as err:
+        import_csv(ws, Path(__file__).parent / "fixtures" / "none.csv", "tickets", db=missing)
+    assert "none.csv" in err.value.en  # the file is read first: nothing reaches the database
+    with pytest.raises(RecordsError) as err:
+        store.connect(missing)
+    assert err.value.en.startswith(f"cannot connect to the records database {missing} (")
+    assert 'database "no_such_database" does not exist' in err.value.en
+
+
+def test_no_records_yet_in_an_empty_database(pg_server: PgServer) -> None:
+    url = pg_server.database("empty")
+    with pytest.raises(RecordsError) as err:
+        store.open_existing(url)
+    assert err.value.en == f"no after-sales records yet ({url} does not exist); import some with salesdocs records import"
+    assert not store.records_exist(Path("/nonexistent"), url)
+
+
+def test_every_records_command_takes_the_url(
+    pg_server: PgServer, run_cli: Callable[..., CliResult], workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(store.ENV_DB, raising=False)
+    url = pg_server.database("commands")
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "id,project,client,service,tier,event,at,amount_paid,refund_amount,note\n"
+        "E1,P1,yunfan-tech,logo-design,standard,started,2026-09-01 10:00,,,\n"
+        "E2,P1,yunfan-tech,logo-design,standard,初稿交付,2026-09-02 10:00,,,\n"
+        "E3,P1,yunfan-tech,logo-design,standard,dissatisfied,2026-09-03 10:00,3000,,\n",
+        encoding="utf-8",
+    )
+    w = ("-w", workspace, "--db", url, "--lang", "en")
+    assert run_cli("records", "import", events, "--kind", "events", *w).exit_code == 0
+    r = run_cli(
+        "records", "add", "ticket", "--received-at", "2026-10-08 10:00", "--channel", "phone", "--client", "yunfan-tech",
+        "--service", "logo-design", "--category", "design-style", *w,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.err
+    r = run_cli("records", "list", "--kind", "projects", *w, "--format", "json")
+    assert [i["id"] for i in json.loads(r.out)["items"]] == ["P1"]
+    r = run_cli("refund", "--project", "P1", *w)
+    assert r.exit_code == 0 and r.out.startswith("logo-design/standard, unsatisfied first draft: refund 70% of ¥3,000.00 = ¥2,100.00")
+    out = tmp_path / "a.pdf"
+    r = run_cli("render", "aftersales", "2026-10", "-o", out, *w)
+    assert r.exit_code == 0 and out.is_file(), r.err
+    assert os.environ.get(store.ENV_DB) is None  # --db is this invocation's only
+    text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    assert "commands_" in text.replace("\n", "")  # the report names the database it read
+
+
+def test_sigkill_mid_import_leaves_nothing_behind(pg_server: PgServer, pristine_workspace: Path, tmp_path: Path) -> None:
+    """Killed while its COPY runs (inside the import's transaction): not one row is there, and the
+    write lock is free again (the next import succeeds)."""
+    url = pg_server.database("kill")
+    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
+    big_csv(small, 50, "OLD")
+    big_csv(big, 100_000, "NEW")
+    ws = load_workspace(pristine_workspace)
+    assert import_csv(ws, small, "tickets", db=url).added == 50
+    proc = _import_process(pristine_workspace, big, url)
+    watch = psycopg.connect(url, autocommit=True)
+    killed = False
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            copying = watch.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%' AND state = 'active'"
+            ).fetchone()
+            if copying == (1,):
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(0.01)
+    finally:
+        if proc.poll() is None and not killed:
+            proc.kill()
+        out, err = proc.communicate(timeout=60)
+        watch.close()
+    assert killed, f"the import was not caught mid-COPY (rc={proc.returncode}): {out!r} {err!r}"
+    conn = store.connect(url)
+    try:
+        deadline = time.monotonic() + 30  # the server notices the closed socket and rolls back
+        while conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%'").fetchone() != (0,):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone() == (50,)
+        assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (1,)
+    finally:
+        conn.close()
+    big_csv(small, 60, "OLD")
+    assert import_csv(ws, small, "tickets", db=url).added == 10
+
+
+def test_one_query_text_for_both_engines() -> None:
+    """SQLite's marks become psycopg's; quoted text keeps its colons and its percent signs stay literal."""
+    from salesdocs.records.database import _pg_sql
+
+    sql = "SELECT a FROM t WHERE x = ? AND y LIKE '50%' AND z < :hi AND w = '00:00:00'"
+    assert _pg_sql(sql) == "SELECT a FROM t WHERE x = %s AND y LIKE '50%%' AND z < %(hi)s AND w = '00:00:00'"
