@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 from conftest import edit_file
+
+from salesdocs import api
+from salesdocs.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,12 +101,20 @@ def test_a_start_on_a_day_off(workspace: Path, run_cli) -> None:  # type: ignore
         "deals/2026-001-yunfan-launch.yaml:7:8: 警告[start-not-working-day]: 开始日期 2026-11-22 是星期日，不是工作日；下一个工作日是 2026-11-23",
         " 7 | start: 2026-11-22",
         "   |        ^",
-        "  = 提示：交付日期从下一个工作日起算；如果实际从那天开始，写 start: 2026-11-23",
+        "  = 提示：交付日期数的是开始日期之后的工作日：2026-11-23 已经算作第 1 个工作日，日期不受影响，不需要修改。"
+        "不要改成 start: 2026-11-23（那样 2026-11-23 当天不计入，每个交付日期都会晚一个工作日）；只有实际开始的不是这一天时才改",
     ]
+    assert "due dates count the working days after the start: 2026-11-23 is already working day 1, so the dates are right" in en.out
+    assert "Do not write start: 2026-11-23 (that day would not count and every due date would move a working day later)" in en.out
     assert en.out.splitlines()[0] == (
         "deals/2026-001-yunfan-launch.yaml:7:8: warning[start-not-working-day]: the start date 2026-11-22 is Sunday, "
         "not a working day; the next working day is 2026-11-23"
     )
+    # what the hint says is true: a Sunday start gives the dates of the Friday before, the Monday after moves them a day later
+    ws = load_workspace(workspace)
+    sunday, friday, monday = (api.due_dates(ws, "logo-design", "standard", date(2026, 11, d)) for d in (22, 20, 23))
+    assert (sunday.earliest, sunday.latest) == (friday.earliest, friday.latest) == (date(2026, 11, 25), date(2026, 11, 27))
+    assert (monday.earliest, monday.latest) == (date(2026, 11, 26), date(2026, 11, 30))
     # National Day, and a holiday of a year without official data (an estimate)
     edit_file(workspace, "deals/2026-001-yunfan-launch.yaml", "start: 2026-11-22", "start: 2026-10-02")
     assert "开始日期 2026-10-02 是节假日，不是工作日；下一个工作日是 2026-10-08" in run_cli("check", "-w", workspace).out
