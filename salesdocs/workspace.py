@@ -130,7 +130,13 @@ def check_workspace(root: Path) -> CheckResult:
     result.problems.extend(_backup_copies(root))
     result.problems.extend(misnamed_files(root, RULES_FILES, is_backup_copy))
     releases = _releases(result, rules, deals, reading.raw)
-    ctx = checks.Context(rules=rules, clients=clients, deals=deals, client_files={p.stem for p in _yaml_files(root / "clients")})
+    ctx = checks.Context(
+        rules=rules,
+        clients=clients,
+        deals=deals,
+        client_files={p.stem for p in _yaml_files(root / "clients")},
+        deal_files={p.stem for p in _yaml_files(root / "deals")},
+    )
     policy_problems = checks.run(checks.POLICY_CHECKS, ctx)
     result.problems.extend(policy_problems)
     if rules_ok and not any(p.severity == "error" for p in policy_problems):
