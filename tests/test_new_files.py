@@ -139,3 +139,42 @@ def test_a_client_copied_from_the_sample(workspace: Path, run_cli) -> None:  # t
     assert "clients/yunfan-tech.yaml:" not in zh.out and zh.out.count("copied-client-text") == 1
     line = int(first.split(":")[1])
     assert copy.read_text(encoding="utf-8").splitlines()[line - 1].startswith("address:")
+
+
+def test_new_files_say_what_is_empty_and_what_is_required_when_used(workspace: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("new", "client", "new-co", "-w", workspace).exit_code == 0
+    assert run_cli("new", "deal", "2026-010-new-co", "--client", "new-co", "-w", workspace).exit_code == 0
+    client = (workspace / "clients" / "new-co.yaml").read_text(encoding="utf-8")
+    # a required field of an optional part: marked, but not counted among the fields to fill now
+    assert "    # 角色 · Role in the decision  ★ 启用这一项时必填 / required once uncommented\n#     role:\n" in client
+    assert "    # 职务 · Title\n#     title:\n" in client
+    zh = run_cli("check", "-w", workspace).out.splitlines()
+    assert zh[:5] == [
+        "clients/new-co.yaml:9:6: 错误[empty-value]: name 还没有填写",
+        " 9 | name:",
+        "   |      ^",
+        "  = 提示：在冒号后面填写文字",
+        "",
+    ]
+    assert "deals/2026-010-new-co.yaml:15:7: 错误[empty-value]: start 还没有填写" in zh
+    assert "  = 提示：在冒号后面填写日期，例如 2026-07-01" in zh
+    en = run_cli("check", "-w", workspace, "--lang", "en").out
+    assert "deals/2026-010-new-co.yaml:15:7: error[empty-value]: start is empty: fill it in" in en
+    assert "  = hint: write a date after the colon, e.g. 2026-07-01" in en
+    assert "应为" not in "\n".join(zh) and "got nothing" not in en
+
+
+def test_new_refreshes_the_editor_schemas(workspace: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("new", "client", "no-schemas", "-w", workspace).out.count("\n") == 1  # no schemas/ folder: nothing said
+    assert not (workspace / "schemas").exists()
+    assert run_cli("schemas", "-w", workspace).exit_code == 0
+    made = run_cli("new", "client", "new-co", "-w", workspace)
+    assert made.exit_code == 0
+    assert made.out.splitlines()[1] == "已更新编辑器用的 schemas/ids.schema.json（编辑器的编号列表）"
+    ids = json.loads((workspace / "schemas" / "ids.schema.json").read_text(encoding="utf-8"))
+    assert "new-co" in json.dumps(ids) and "no-schemas" in json.dumps(ids)
+    deal = run_cli("new", "deal", "2026-010-new-co", "--client", "new-co", "-w", workspace, "--format", "json")
+    assert json.loads(deal.out)["schemas"] == []  # nothing changed: the client's id is still listed
+    assert "new-co" in (workspace / "schemas" / "ids.schema.json").read_text(encoding="utf-8")
+    en = run_cli("new", "client", "other-co", "-w", workspace, "--lang", "en")
+    assert en.out.splitlines()[1] == "updated schemas/ids.schema.json for the editor (its list of ids)"
