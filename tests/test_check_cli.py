@@ -136,6 +136,10 @@ def test_a_yml_copy_of_a_deal_is_an_error_and_quote_says_why(workspace: Path, ru
     assert "are two files for the same id" in quote.err
     assert "0 个文件" not in quote.err and "0 个错误" not in quote.err
     assert "检查了 1 个文件：1 个错误，0 个警告" in quote.err
+    # naming the copy does not quietly use the .yaml deal instead
+    render = run_cli("render", "quote", "deals/2026-002-mingcha-content.yml", "--workspace", workspace, "--lang", "en")
+    assert render.exit_code == 1
+    assert "deals/2026-002-mingcha-content.yml:3:5: error[duplicate-id]" in render.err and "wrote" not in render.out
 
 
 def test_a_failure_without_problems_never_says_0_files_0_errors(workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
