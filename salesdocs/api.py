@@ -44,7 +44,7 @@ def find_deal(ws: Workspace, ref: str) -> Deal:
     if ref in ws.deals:
         return ws.deals[ref]
     path = Path(ref)
-    stem = path.stem if path.suffix in (".yaml", ".yml") else None
+    stem = path.stem if path.suffix == ".yaml" else None  # only .yaml files are read (deals/x.yml is not deals/x.yaml)
     if stem and stem in ws.deals:
         candidate = (ws.root / "deals" / path.name).resolve()
         if path.resolve() == candidate:

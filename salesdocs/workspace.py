@@ -20,6 +20,7 @@ from salesdocs.model import PolicyRelease, Workspace
 from salesdocs.policy import checks
 from salesdocs.policy.assemble import build_client, build_deal, build_policy
 from salesdocs.policy.editor import stale_schemas
+from salesdocs.policy.filenames import misnamed_files
 from salesdocs.policy.ids import collect_ids
 from salesdocs.policy.reader import Document, read_yaml
 from salesdocs.policy.releases import deal_problems, find_releases, version_problems, workspace_checks
@@ -82,14 +83,15 @@ def is_backup_copy(path: Path) -> bool:
 
 
 def _all_yaml_files(folder: Path) -> list[Path]:
+    """Every file of a folder named like YAML: ``.yaml``, ``.yml``, ``.YAML`` …"""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    """The YAML files of a folder that are meant to be used (backup copies are not)."""
-    return [p for p in _all_yaml_files(folder) if not is_backup_copy(p)]
+    """The files of a folder that are read: ``.yaml`` exactly (other suffixes and backup copies have their own message)."""
+    return [p for p in _all_yaml_files(folder) if p.suffix == ".yaml" and not is_backup_copy(p)]
 
 
 def _backup_copies(root: Path) -> Iterator[Problem]:
@@ -126,8 +128,15 @@ def check_workspace(root: Path) -> CheckResult:
     complete = len(clients) == len(_yaml_files(root / "clients")) and len(deals) == len(_yaml_files(root / "deals"))
 
     result.problems.extend(_backup_copies(root))
+    result.problems.extend(misnamed_files(root, RULES_FILES, is_backup_copy))
     releases = _releases(result, rules, deals, reading.raw)
-    ctx = checks.Context(rules=rules, clients=clients, deals=deals, client_files={p.stem for p in _yaml_files(root / "clients")})
+    ctx = checks.Context(
+        rules=rules,
+        clients=clients,
+        deals=deals,
+        client_files={p.stem for p in _yaml_files(root / "clients")},
+        deal_files={p.stem for p in _yaml_files(root / "deals")},
+    )
     policy_problems = checks.run(checks.POLICY_CHECKS, ctx)
     result.problems.extend(policy_problems)
     if rules_ok and not any(p.severity == "error" for p in policy_problems):
@@ -181,8 +190,8 @@ def _read_rules(reading: _Reading) -> tuple[dict[str, Document], bool]:
             rules_ok = False
         else:
             rules[name] = doc
-    for path in _yaml_files(rules_dir):  # backup copies have their own message
-        if path.stem not in RULES_FILES or path.suffix != ".yaml":
+    for path in _all_yaml_files(rules_dir):  # backup copies and a known name's other suffix have their own message
+        if path.stem not in RULES_FILES and not is_backup_copy(path):
             reading.result.problems.append(_unknown_rules_file(path.relative_to(reading.root).as_posix(), path.name))
     return rules, rules_ok
 

@@ -38,6 +38,7 @@ class Case:
     to_bytes: Callable[[str], bytes] | None = None  # … or write these bytes (from the file's text) …
     delete: bool = False  # … or delete the file …
     create: bytes | None = None  # … or create it
+    copy_of: str | None = None  # … or create it as a copy of this file
     append: str = ""  # … or add text at the end
     severity: str = "error"
     message: tuple[str, ...] = ()  # words in the message (zh / en)
@@ -57,6 +58,8 @@ class Case:
             path.unlink()
         elif self.create is not None:
             path.write_bytes(self.create)
+        elif self.copy_of is not None:
+            path.write_bytes((root / self.copy_of).read_bytes())
         elif self.to_bytes is not None:
             path.write_bytes(self.to_bytes(path.read_text(encoding="utf-8")))
         else:
@@ -275,11 +278,31 @@ MEANING_CASES = [
          [(DEAL3, 21, 1, "discount-approval")], message=("40.00% off the list prices (discount and special unit prices together)",)),
     _sub("discount-just-above-limit", DEAL1, "  percent: 5%", "  percent: 10.004%",
          [(DEAL1, 19, 1, "discount-approval")], message=("10.01% off the list prices",)),
-    _sub("deal-id-not-file-name", DEAL1, "id: 2026-001-yunfan-launch", "id: 2026-001-yunfan", [(DEAL1, 3, 5, "id-filename")]),
+    _sub("deal-id-not-file-name", DEAL1, "id: 2026-001-yunfan-launch", "id: 2026-001-yunfan", [(DEAL1, 3, 5, "id-filename")],
+         hint=("把 id 改成 2026-001-yunfan-launch，或把文件改名为 2026-001-yunfan.yaml",)),
+    _sub("start-left-empty", DEAL1, "start: 2026-11-23", "start:", [(DEAL1, 7, 7, "empty-value")],
+         message=("start 还没有填写", "start is empty: fill it in"), hint=("在冒号后面填写日期，例如 2026-07-01", "write a date after the colon, e.g. 2026-07-01"),
+         fix=("start:", "start: 2026-11-23")),
+    Case("copied-deal-with-its-id-unchanged", "deals/2026-004-new.yaml", [("deals/2026-004-new.yaml", 3, 5, "id-filename")], copy_of=DEAL1,
+         message=("id 2026-001-yunfan-launch 与文件名 2026-004-new.yaml 不一致",),
+         hint=("把 id 改成 2026-004-new（2026-001-yunfan-launch.yaml 是另一个已有的文件：复制来的文件要用新的编号）",
+               "set id to 2026-004-new (2026-001-yunfan-launch.yaml is another file already"),
+         fix=("id: 2026-001-yunfan-launch", "id: 2026-004-new")),
     _sub("client-id-not-file-name", CLIENT, "id: mingcha-tea", "id: mingcha", [(CLIENT, 3, 5, "id-filename")]),
     _sub("calendar-conflict", CALENDAR, "covered_years: []\nholidays: []\nworkdays: []",
-         "covered_years: [2027]\nholidays:\n  - {date: 2027-02-07, name: 春节}\nworkdays:\n  - {date: 2027-02-07, name: 春节调休上班}",
+         "covered_years: []\nholidays:\n  - {date: 2027-02-07, name: 春节}\nworkdays:\n  - {date: 2027-02-07, name: 春节调休上班}",
          [(CALENDAR, 14, 12, "calendar-conflict")], message=("line 12",)),
+    _sub("covered-year-without-its-statutory-holidays", CALENDAR, "covered_years: []\nholidays: []",
+         "covered_years: [2027]\nholidays:\n  - {date: 2027-01-01, name: 元旦}", [(CALENDAR, 10, 17, "calendar-incomplete")], severity="warning",
+         message=("2027 年的春节 2027-02-05…02-08、清明节 2027-04-05、劳动节 2027-05-01…05-02", "国庆节 2027-10-01…10-03 未列为假日",
+                  "2027: Spring Festival 2027-02-05…02-08, Qingming Festival 2027-04-05", "would count as working days"),
+         hint=("从 covered_years 里删除 2027", "remove 2027 from covered_years"), fix=("covered_years: [2027]", "covered_years: []")),
+    _sub("covered-year-with-every-statutory-day-is-fine", CALENDAR, "covered_years: []\nholidays: []",
+         "covered_years: [2027]\nholidays:\n  - {date: 2027-01-01, name: 元旦}\n  - {date: 2027-02-05, name: 春节}\n"
+         "  - {date: 2027-02-06, name: 春节}\n  - {date: 2027-02-07, name: 春节}\n  - {date: 2027-02-08, name: 春节}\n"
+         "  - {date: 2027-04-05, name: 清明节}\n  - {date: 2027-05-01, name: 劳动节}\n  - {date: 2027-05-02, name: 劳动节}\n"
+         "  - {date: 2027-06-09, name: 端午节}\n  - {date: 2027-09-15, name: 中秋节}\n  - {date: 2027-10-01, name: 国庆节}\n"
+         "  - {date: 2027-10-02, name: 国庆节}\n  - {date: 2027-10-03, name: 国庆节}", []),
     _sub("calendar-estimate", DEAL1, "start: 2026-11-23", "start: 2026-12-28",
          [(DEAL1, 10, 5, "calendar-estimate"), (DEAL1, 13, 5, "calendar-estimate"), (DEAL1, 16, 5, "calendar-estimate")],
          severity="warning", message=("2027-01-05",)),
@@ -311,6 +334,26 @@ EDITING_CASES = [
          message=("是不是想写 5 %？", "did you mean 5 %?"), fix=("percent: 0.05", "percent: 5%")),
     _sub("percent-fraction-written-with-sign-is-fine", TERMS, "    rate: 0.5%", "    rate: 0.25%", []),
     _sub("percent-bare-whole-number-is-fine", DEAL1, "  percent: 5%", "  percent: 5", []),
+    Case("yml-copy-of-a-deal", "deals/2026-001-yunfan-launch.yml", [("deals/2026-001-yunfan-launch.yml", 3, 5, "duplicate-id")],
+         copy_of=DEAL1,
+         message=("2026-001-yunfan-launch.yml 与 deals/2026-001-yunfan-launch.yaml 是同一个编号的两个文件；2026-001-yunfan-launch.yml 不会被读取",
+                  "2026-001-yunfan-launch.yml and deals/2026-001-yunfan-launch.yaml are two files for the same id"),
+         hint=("如果 deals/2026-001-yunfan-launch.yml 是复制出来的旧文件，删除它", "give it a new id")),
+    Case("yml-copy-of-a-client-under-a-new-name", "clients/lakeside-tea.yml", [("clients/lakeside-tea.yml", 3, 5, "duplicate-id")],
+         copy_of=CLIENT, message=("lakeside-tea.yml 与 clients/mingcha-tea.yaml 是同一个编号的两个文件",)),
+    Case("yml-new-deal", "deals/2026-009-new.yml", [("deals/2026-009-new.yml", 0, 0, "wrong-suffix")], create=b"id: 2026-009-new\n",
+         message=("2026-009-new.yml 的扩展名是 .yml，不会被读取：salesdocs 只读取扩展名为 .yaml 的文件", "ends in .yml and is not read"),
+         hint=("把文件改名为 2026-009-new.yaml", "rename the file to 2026-009-new.yaml")),
+    Case("upper-case-yaml-suffix", "clients/lakeside-tea.YAML", [("clients/lakeside-tea.YAML", 0, 0, "wrong-suffix")], create=b"id: lakeside-tea\n",
+         hint=("把文件改名为 lakeside-tea.yaml",)),
+    Case("yml-rules-file-beside-the-yaml", "rules/terms.yml", [("rules/terms.yml", 0, 0, "duplicate-id")], copy_of=TERMS,
+         message=("terms.yml 与 rules/terms.yaml 是同一个编号的两个文件", "terms.yml and rules/terms.yaml are two files")),
+    Case("notepad-txt-suffix", "deals/2026-009-new.yaml.txt", [("deals/2026-009-new.yaml.txt", 0, 0, "not-read")], create=b"id: 2026-009-new\n",
+         severity="warning",
+         message=("2026-009-new.yaml.txt 不会被读取：文件名的结尾是 .txt，不是 .yaml", "is not read: its name ends in .txt, not .yaml"),
+         hint=("把文件改名为 2026-009-new.yaml", "rename the file to 2026-009-new.yaml")),
+    Case("notepad-txt-copy-of-an-existing-deal", "deals/2026-001-yunfan-launch.yaml.txt", [("deals/2026-001-yunfan-launch.yaml.txt", 0, 0, "not-read")],
+         copy_of=DEAL1, severity="warning", hint=("已有 deals/2026-001-yunfan-launch.yaml", "exists already")),
     Case("backup-copy-of-a-deal", "deals/2026-001-yunfan-launch - 副本.yaml", [("deals/2026-001-yunfan-launch - 副本.yaml", 0, 0, "backup-copy")],
          create=b"id: 2026-001-yunfan-launch\n", severity="warning",
          message=("2026-001-yunfan-launch - 副本.yaml 看起来是另一个文件的备份副本，不会被使用", "looks like a backup copy of another file; it is not used"),

@@ -120,6 +120,42 @@ def test_warnings_pass_unless_strict(workspace: Path, run_cli) -> None:
     assert strict.out.startswith("rules/notes.yaml: error[unknown-file]: ")
 
 
+def test_a_yml_copy_of_a_deal_is_an_error_and_quote_says_why(workspace: Path, run_cli) -> None:
+    deal = workspace / "deals" / "2026-002-mingcha-content.yaml"
+    copy = deal.with_suffix(".yml")
+    copy.write_text(deal.read_text(encoding="utf-8").replace("title:", "title: 副本的标题 #", 1), encoding="utf-8")
+    check = run_cli("check", "--workspace", workspace)
+    assert check.exit_code == 1
+    assert check.out.startswith(
+        "deals/2026-002-mingcha-content.yml:3:5: 错误[duplicate-id]: 2026-002-mingcha-content.yml 与 deals/2026-002-mingcha-content.yaml "
+        "是同一个编号的两个文件；2026-002-mingcha-content.yml 不会被读取（扩展名不是 .yaml）"
+    ), check.out
+    quote = run_cli("quote", "2026-002-mingcha-content", "--workspace", workspace, "--lang", "both")
+    assert quote.exit_code == 1
+    assert "deals/2026-002-mingcha-content.yml:3:5: 错误[duplicate-id]" in quote.err
+    assert "are two files for the same id" in quote.err
+    assert "0 个文件" not in quote.err and "0 个错误" not in quote.err
+    assert "检查了 1 个文件：1 个错误，0 个警告" in quote.err
+    # naming the copy does not quietly use the .yaml deal instead
+    render = run_cli("render", "quote", "deals/2026-002-mingcha-content.yml", "--workspace", workspace, "--lang", "en")
+    assert render.exit_code == 1
+    assert "deals/2026-002-mingcha-content.yml:3:5: error[duplicate-id]" in render.err and "wrote" not in render.out
+
+
+def test_a_failure_without_problems_never_says_0_files_0_errors(workspace: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from salesdocs import workspace as workspace_module
+    from salesdocs.errors import PolicyError
+
+    def fail(path: object = None) -> None:
+        raise PolicyError([])
+
+    monkeypatch.setattr(workspace_module, "load_workspace", fail)
+    quote = run_cli("quote", "2026-002-mingcha-content", "--workspace", workspace, "--lang", "both")
+    assert quote.exit_code == 1
+    assert "无法载入工作区，但没有具体的问题可列出" in quote.err and "the workspace could not be loaded" in quote.err
+    assert "0 个文件" not in quote.err
+
+
 def test_a_new_workspace_from_init_passes_check(tmp_path: Path, run_cli) -> None:
     target = tmp_path / "new"
     assert run_cli("init", target).exit_code == 0

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -96,11 +97,17 @@ def test_removing_a_backup_copy_as_the_hint_says_passes(workspace: Path, run_cli
 
 PLACEHOLDERS = [
     ("deals/example-deal.yaml", 4, 8),
+    ("deals/example-deal.yaml", 10, 8),  # sales: 联系人姓名
     ("deals/example-deal.yaml", 13, 14),
+    ("deals/example-deal.yaml", 13, 33),  # client@example.com
     ("rules/aftersales.yaml", 15, 67),
     ("rules/company.yaml", 11, 7),
+    ("rules/company.yaml", 15, 11),  # the init template's stand-ins: 联系人姓名, 000-0000-0000, sales@example.com
+    ("rules/company.yaml", 16, 12),
+    ("rules/company.yaml", 17, 12),
     ("rules/company.yaml", 19, 14),
     ("rules/company.yaml", 21, 9),
+    ("rules/company.yaml", 22, 12),  # 0000 0000 0000 0000
     *[("rules/company.yaml", line, column) for line, column in ((27, 32), (28, 35), (29, 30), (30, 32), (31, 31), (32, 32))],
 ]
 
@@ -124,9 +131,46 @@ def test_placeholders_left_from_init_are_warnings_then_errors_under_strict(tmp_p
     for rel in {file for file, _, _ in PLACEHOLDERS}:
         path = target / rel
         text = path.read_text(encoding="utf-8").replace("（请修改）", "").replace("text: 请填写", "text: 十年行业经验")
+        for old, new in (
+            ("name: 联系人姓名", "name: 林晓"),
+            ("sales: 联系人姓名", "sales: 林晓"),
+            ("000-0000-0000", "0571-8888-1234"),
+            ("sales@example.com", "lin@qinghe.cn"),
+            ("client@example.com", "zhao@client.cn"),
+            ("0000 0000 0000 0000", "6222 0210 1234 5678"),
+        ):
+            text = text.replace(old, new)
         path.write_text(text, encoding="utf-8")
     fixed = run_cli("check", "-w", target, "--strict")
     assert fixed.exit_code == 0, fixed.out
+
+
+def test_init_stand_ins_come_from_the_template_and_render_warns_of_those_it_prints(tmp_path: Path, run_cli) -> None:
+    from salesdocs.policy.checks.leftovers import template_placeholders
+
+    assert template_placeholders() == {"联系人姓名", "000-0000-0000", "sales@example.com", "client@example.com", "0000 0000 0000 0000"}
+    target = tmp_path / "new"
+    assert run_cli("init", target).exit_code == 0
+    check = run_cli("check", "-w", target, "--lang", "both").out
+    assert "rules/company.yaml:16:12: 警告[placeholder-text]: 这里还是示例的占位文字“000-0000-0000”，请换成真实内容" in check
+    assert "    this is still the example's placeholder text '0000 0000 0000 0000'; replace it with the real content" in check
+    result = run_cli("render", "quote", "example-deal", "-w", target, "-o", tmp_path / "q.pdf")
+    assert result.exit_code == 0 and (tmp_path / "q.pdf").is_file()
+    shown = [line for line in result.err.splitlines() if "[placeholder-text]" in line]
+    # what the quote prints (not the advantages, the court or the bank, which are the appendix's and the intro's)
+    assert [line.split(": 警告")[0] for line in shown] == [
+        "deals/example-deal.yaml:4:8",
+        "deals/example-deal.yaml:10:8",
+        "deals/example-deal.yaml:13:14",
+        "rules/company.yaml:11:7",
+        "rules/company.yaml:15:11",
+        "rules/company.yaml:16:12",
+        "rules/company.yaml:17:12",
+    ]
+    assert "deals/example-deal.yaml:10:8: 警告[placeholder-text]: 这里还是示例的占位文字“联系人姓名”，请换成真实内容" in result.err
+    assert result.err.rstrip().endswith("警告：这份给客户的文档里还有 7 处示例的占位文字，发出前请换成真实内容")
+    text = subprocess.run(["pdftotext", tmp_path / "q.pdf", "-"], capture_output=True, text=True, check=True).stdout
+    assert "联系人姓名 · 000-0000-0000 · sales@example.com" in text and "请填写" not in text
 
 
 def test_init_says_what_sample_true_does_and_where_the_templates_are(tmp_path: Path, run_cli) -> None:

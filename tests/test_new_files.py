@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 from conftest import edit_file
+
+from salesdocs import api
+from salesdocs.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,12 +101,20 @@ def test_a_start_on_a_day_off(workspace: Path, run_cli) -> None:  # type: ignore
         "deals/2026-001-yunfan-launch.yaml:7:8: 警告[start-not-working-day]: 开始日期 2026-11-22 是星期日，不是工作日；下一个工作日是 2026-11-23",
         " 7 | start: 2026-11-22",
         "   |        ^",
-        "  = 提示：交付日期从下一个工作日起算；如果实际从那天开始，写 start: 2026-11-23",
+        "  = 提示：交付日期数的是开始日期之后的工作日：2026-11-23 已经算作第 1 个工作日，日期不受影响，不需要修改。"
+        "不要改成 start: 2026-11-23（那样 2026-11-23 当天不计入，每个交付日期都会晚一个工作日）；只有实际开始的不是这一天时才改",
     ]
+    assert "due dates count the working days after the start: 2026-11-23 is already working day 1, so the dates are right" in en.out
+    assert "Do not write start: 2026-11-23 (that day would not count and every due date would move a working day later)" in en.out
     assert en.out.splitlines()[0] == (
         "deals/2026-001-yunfan-launch.yaml:7:8: warning[start-not-working-day]: the start date 2026-11-22 is Sunday, "
         "not a working day; the next working day is 2026-11-23"
     )
+    # what the hint says is true: a Sunday start gives the dates of the Friday before, the Monday after moves them a day later
+    ws = load_workspace(workspace)
+    sunday, friday, monday = (api.due_dates(ws, "logo-design", "standard", date(2026, 11, d)) for d in (22, 20, 23))
+    assert (sunday.earliest, sunday.latest) == (friday.earliest, friday.latest) == (date(2026, 11, 25), date(2026, 11, 27))
+    assert (monday.earliest, monday.latest) == (date(2026, 11, 26), date(2026, 11, 30))
     # National Day, and a holiday of a year without official data (an estimate)
     edit_file(workspace, "deals/2026-001-yunfan-launch.yaml", "start: 2026-11-22", "start: 2026-10-02")
     assert "开始日期 2026-10-02 是节假日，不是工作日；下一个工作日是 2026-10-08" in run_cli("check", "-w", workspace).out
@@ -127,3 +139,42 @@ def test_a_client_copied_from_the_sample(workspace: Path, run_cli) -> None:  # t
     assert "clients/yunfan-tech.yaml:" not in zh.out and zh.out.count("copied-client-text") == 1
     line = int(first.split(":")[1])
     assert copy.read_text(encoding="utf-8").splitlines()[line - 1].startswith("address:")
+
+
+def test_new_files_say_what_is_empty_and_what_is_required_when_used(workspace: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("new", "client", "new-co", "-w", workspace).exit_code == 0
+    assert run_cli("new", "deal", "2026-010-new-co", "--client", "new-co", "-w", workspace).exit_code == 0
+    client = (workspace / "clients" / "new-co.yaml").read_text(encoding="utf-8")
+    # a required field of an optional part: marked, but not counted among the fields to fill now
+    assert "    # 角色 · Role in the decision  ★ 启用这一项时必填 / required once uncommented\n#     role:\n" in client
+    assert "    # 职务 · Title\n#     title:\n" in client
+    zh = run_cli("check", "-w", workspace).out.splitlines()
+    assert zh[:5] == [
+        "clients/new-co.yaml:9:6: 错误[empty-value]: name 还没有填写",
+        " 9 | name:",
+        "   |      ^",
+        "  = 提示：在冒号后面填写文字",
+        "",
+    ]
+    assert "deals/2026-010-new-co.yaml:15:7: 错误[empty-value]: start 还没有填写" in zh
+    assert "  = 提示：在冒号后面填写日期，例如 2026-07-01" in zh
+    en = run_cli("check", "-w", workspace, "--lang", "en").out
+    assert "deals/2026-010-new-co.yaml:15:7: error[empty-value]: start is empty: fill it in" in en
+    assert "  = hint: write a date after the colon, e.g. 2026-07-01" in en
+    assert "应为" not in "\n".join(zh) and "got nothing" not in en
+
+
+def test_new_refreshes_the_editor_schemas(workspace: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("new", "client", "no-schemas", "-w", workspace).out.count("\n") == 1  # no schemas/ folder: nothing said
+    assert not (workspace / "schemas").exists()
+    assert run_cli("schemas", "-w", workspace).exit_code == 0
+    made = run_cli("new", "client", "new-co", "-w", workspace)
+    assert made.exit_code == 0
+    assert made.out.splitlines()[1] == "已更新编辑器用的 schemas/ids.schema.json（编辑器的编号列表）"
+    ids = json.loads((workspace / "schemas" / "ids.schema.json").read_text(encoding="utf-8"))
+    assert "new-co" in json.dumps(ids) and "no-schemas" in json.dumps(ids)
+    deal = run_cli("new", "deal", "2026-010-new-co", "--client", "new-co", "-w", workspace, "--format", "json")
+    assert json.loads(deal.out)["schemas"] == []  # nothing changed: the client's id is still listed
+    assert "new-co" in (workspace / "schemas" / "ids.schema.json").read_text(encoding="utf-8")
+    en = run_cli("new", "client", "other-co", "-w", workspace, "--lang", "en")
+    assert en.out.splitlines()[1] == "updated schemas/ids.schema.json for the editor (its list of ids)"

@@ -60,7 +60,13 @@ def main(argv: list[str] | None = None) -> None:
         for p in exc.problems:
             click.echo(format_problem(p, state.lang), err=True)
             click.echo(err=True)
-        click.echo(summary(exc.problems, len({p.file for p in exc.problems}), state.lang), err=True)
+        if exc.problems:
+            click.echo(summary(exc.problems, len({p.file for p in exc.problems}), state.lang), err=True)
+        else:  # never "0 files: 0 errors" for a command that failed
+            click.echo(
+                say("无法载入工作区，但没有具体的问题可列出", "the workspace could not be loaded, with no problem to list", state.lang),
+                err=True,
+            )
         click.echo(
             say(
                 "请先修正以上问题（salesdocs check 可查看全部）",

@@ -92,8 +92,9 @@ def _write(path: Path, text: str, root: Path, fmt: str) -> int:
     from salesdocs.policy.scaffold import MARK
 
     to_fill = text.count(MARK)
+    schemas = _refresh_schemas(root)
     if fmt == "json":
-        print_json({"written": rel, "to_fill": to_fill, "next": "salesdocs check"})
+        print_json({"written": rel, "to_fill": to_fill, "schemas": schemas, "next": "salesdocs check"})
     else:
         click.echo(
             say(
@@ -101,7 +102,32 @@ def _write(path: Path, text: str, root: Path, fmt: str) -> int:
                 f"wrote {rel}: fill in the {to_fill} fields marked ★, then run salesdocs check",
             )
         )
+        if schemas:
+            click.echo(
+                say(
+                    f"已更新编辑器用的 {'、'.join(schemas)}（编辑器的编号列表）",
+                    f"updated {', '.join(schemas)} for the editor (its list of ids)",
+                )
+            )
     return 0
+
+
+def _refresh_schemas(root: Path) -> list[str]:
+    """When the workspace has a schemas/ folder: rewrite what differs in it (as ``salesdocs schemas`` does),
+    a new client's id listed even before its file passes check.  Returns the files written."""
+    from dataclasses import replace
+
+    from salesdocs.policy.editor import SCHEMAS, read_ids, write_schemas
+    from salesdocs.policy.ids import Named
+
+    if not (root / SCHEMAS).is_dir():
+        return []
+    ids = read_ids(root).ids
+    listed = {c.id for c in ids.clients}
+    unfinished = sorted({p.stem for p in (root / "clients").glob("*.yaml")} - listed)  # new clients still to fill in
+    if unfinished:
+        ids = replace(ids, clients=(*ids.clients, *(Named(stem, "") for stem in unfinished)))
+    return [p.relative_to(root).as_posix() for p in write_schemas(root, ids)]
 
 
 COMMANDS = (new,)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from salesdocs.cli.session import common, policy_choice, print_json, records_db_used, say, workspace_root
+from salesdocs.cli.problems import format_problem
+from salesdocs.cli.session import common, lang, policy_choice, print_json, records_db_used, say, workspace_root
 from salesdocs.errors import UsageError
 from salesdocs.render.kinds import COMMAND_KINDS
+
+if TYPE_CHECKING:
+    from salesdocs.workspace import CheckResult
 
 
 @click.command()
@@ -64,7 +69,9 @@ def render(
                 f"--doc-lang applies to quote, appendix and intro only ({kind} follows the client's language or is Chinese)",
             )
         options["doc_lang"] = doc_lang
-    written, unused = render_checked(check_workspace(workspace_root()), kind, target, output, **options)
+    checked = check_workspace(workspace_root())
+    written, unused = render_checked(checked, kind, target, output, **options)
+    _placeholder_warnings(checked, kind, target, options)
     if unused:  # other files are broken, but this document does not use them
         names = ", ".join(unused)
         click.echo(
@@ -81,6 +88,25 @@ def render(
         for path in written:
             click.echo(say(f"已生成 {path}", f"wrote {path}"))
     return 0
+
+
+def _placeholder_warnings(checked: CheckResult, kind: str, target: str | None, options: dict[str, object]) -> None:
+    """The example's placeholder text a client-facing document prints, as check reports it (to stderr)."""
+    from salesdocs.render.documents import placeholders_shown
+
+    shown = placeholders_shown(checked, kind, target, **options)
+    for problem in shown:
+        click.echo(format_problem(problem, lang()), err=True)
+        click.echo(err=True)
+    if shown:
+        click.echo(
+            say(
+                f"警告：这份给客户的文档里还有 {len(shown)} 处示例的占位文字，发出前请换成真实内容",
+                f"warning: this client-facing document still has {len(shown)} piece(s) of the example's placeholder text; "
+                "replace them before sending it",
+            ),
+            err=True,
+        )
 
 
 @click.command()

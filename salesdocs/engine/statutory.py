@@ -31,10 +31,22 @@ import functools
 from collections import Counter
 from datetime import date, timedelta
 
-__all__ = ["is_day_off", "statutory_days"]
+__all__ = ["HOLIDAY_NAMES_EN", "is_day_off", "statutory_days", "statutory_names"]
 
 #: the fixed-date statutory holidays, used alone for a year the lunar tables do not reach
 FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+_FIXED_NAMES = {1: "元旦", 5: "劳动节", 10: "国庆节"}
+
+#: the statutory holidays' names (第二条), Chinese → English
+HOLIDAY_NAMES_EN = {
+    "元旦": "New Year's Day",
+    "春节": "Spring Festival",
+    "清明节": "Qingming Festival",
+    "劳动节": "Labour Day",
+    "端午节": "Dragon Boat Festival",
+    "中秋节": "Mid-Autumn Festival",
+    "国庆节": "National Day",
+}
 
 
 @functools.cache
@@ -47,6 +59,16 @@ def statutory_days(year: int) -> Counter[date]:
     if not counts:  # beyond the package's lunar tables (after 2100): the fixed dates at least
         counts.update(date(year, m, d) for m, d in FIXED_HOLIDAYS)
     return counts
+
+
+@functools.cache
+def statutory_names(year: int) -> dict[date, str]:
+    """Each statutory holiday date of ``year`` → its Chinese name (农历除夕 counts as 春节; two holidays on one day are joined by 、)."""
+    import holidays  # lazy, as above
+
+    table = holidays.country_holidays("CN", years=year, observed=False, language="zh_CN")
+    names = {d: "、".join(dict.fromkeys("春节" if "除夕" in n else n for n in table.get_list(d))) for d in table}
+    return names or {date(year, m, d): _FIXED_NAMES[m] for m, d in FIXED_HOLIDAYS}
 
 
 @functools.cache

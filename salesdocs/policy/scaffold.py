@@ -20,6 +20,9 @@ from salesdocs.policy.schema import schema_document
 __all__ = ["client_yaml", "deal_yaml"]
 
 MARK = "★ 必填 / required"
+#: a required field of an optional part written as comments: needed only once that part is uncommented
+#: (not counted as a field to fill; it does not contain :data:`MARK`)
+MARK_WHEN_USED = "★ 启用这一项时必填 / required once uncommented"
 #: optional in the schema, but a deal needs them: a client contact reachable in writing (the appendix
 #: counts e-mail and WeChat messages as written; check asks for one of the two)
 _DEAL_TO_FILL = {("contacts",), ("contacts", "client"), ("contacts", "client", "email")}
@@ -82,7 +85,8 @@ def _fields(
         title = str(prop.get("title", key))
         note = _choices(here, policy)
         leaf = not (prop.get("properties") or (prop.get("items") or {}).get("properties"))
-        yield f"{pad}# {title}" + (f"  {MARK}" if needed and leaf else "") + (f"；{note}" if note else "")
+        mark = MARK if needed else MARK_WHEN_USED if commented and key in required else ""
+        yield f"{pad}# {title}" + (f"  {mark}" if mark and leaf else "") + (f"；{note}" if note else "")
         prefix = indent if first else pad
         first = False
         yield from _value(prop, here, prefix, hash_, given, to_fill, policy, commented=commented or bool(hash_))

@@ -324,6 +324,9 @@ def _wrong_type(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     expected: list[str] = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     ezh = " 或 ".join(_TYPE_ZH.get(t, t) for t in expected)
     een = " or ".join(_TYPE_EN.get(t, t) for t in expected)
+    if error.instance is None and "null" not in expected:  # a key written with nothing after it: a field left to fill
+        yield _empty(doc, error.schema, spot, ezh, een)
+        return
     actual_zh, actual_en = _describe(error.instance)
     hz, he = _type_hint(error.instance, expected)
     yield doc.problem(
@@ -333,6 +336,23 @@ def _wrong_type(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
         f"{spot.label}expected {een}, got {actual_en}",
         hint_zh=hz,
         hint_en=he,
+    )
+
+
+def _empty(doc: Document, schema: Any, spot: _Spot, ezh: str, een: str) -> Problem:
+    """``start:`` with nothing after it: not filled in yet; the hint names what to write, with the schema's example."""
+    kind_zh, kind_en, example_zh, example_en = ezh, een, "", ""
+    if schema.get("format") == "date":  # a shared id definition's example would name the wrong kind of id; a date's fits
+        example = (schema.get("examples") or ["2026-07-01"])[0]
+        kind_zh, kind_en, example_zh, example_en = "日期", "a date", f"，例如 {example}", f", e.g. {example}"
+    label = spot.label.removesuffix(": ")
+    return doc.problem(
+        spot.pos,
+        "empty-value",
+        f"{label} 还没有填写" if label else "这里还没有填写",
+        f"{label} is empty: fill it in" if label else "this is empty: fill it in",
+        hint_zh=f"在冒号后面填写{kind_zh}{example_zh}",
+        hint_en=f"write {kind_en} after the colon{example_en}",
     )
 
 

@@ -8,6 +8,8 @@ incremental build can compare inputs hashes first; :func:`render_prepared` write
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesdocs.api import deal_workspace, find_deal
 from salesdocs.engine.pricing import quote_number
-from salesdocs.errors import PolicyError, UsageError
+from salesdocs.errors import PolicyError, Problem, UsageError
 from salesdocs.model import DOC_LANGUAGES, Deal, DocLanguage, Workspace
 from salesdocs.policy.audience import client_facing_yaml
 from salesdocs.policy.releases import view
@@ -38,6 +40,7 @@ __all__ = [
     "DocumentJob",
     "Prepared",
     "kind_of",
+    "placeholders_shown",
     "prepare",
     "render",
     "render_checked",
@@ -327,3 +330,27 @@ def render_checked(
     if blocking:
         raise PolicyError(blocking)
     return render(ws, k, target, out, **options), unused_broken_files(checked, uses)
+
+
+#: documents a client receives (the brief and the after-sales report are internal)
+CLIENT_FACING = frozenset({DocumentKind.INTRO, DocumentKind.QUOTE, DocumentKind.APPENDIX, DocumentKind.HANDOUT, DocumentKind.VISIT_PACK})
+_PLACEHOLDER = re.compile(r"placeholder text '(.*)'; replace it", re.DOTALL)
+
+
+def placeholders_shown(checked: CheckResult, kind: DocumentKind | str, target: str | None = None, **options: Any) -> list[Problem]:
+    """The ``placeholder-text`` warnings whose text a client-facing document prints: of the files it uses,
+    the text found in the document's HTML (what the PDF is made from)."""
+    ws, k = checked.partial, kind_of(kind)
+    if ws is None or k not in CLIENT_FACING:
+        return []
+    uses = set(files_used(ws, k, target, **options))
+    candidates = [p for p in checked.problems if p.code == "placeholder-text" and p.file in uses]
+    if not candidates:
+        return []
+    resolved = resolve_target(ws, k, target, **options)
+    printed = "\x1f".join(html.unescape(_html_of(ws, prepare(ws, part, resolved, **options))) for part in k.parts)
+    return [p for p in candidates if (m := _PLACEHOLDER.search(p.en)) and m.group(1) in printed]
+
+
+def _html_of(ws: Workspace, prepared: Prepared) -> str:
+    return render_html(prepared.workspace or ws, prepared)

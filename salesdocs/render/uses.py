@@ -22,7 +22,10 @@ def _file_of(ws: Workspace, folder: str, ref: str | None) -> str | None:
     if not ref:
         return None
     loaded = ws.deals if folder == "deals" else ws.clients
-    stem = Path(ref).stem if ref.endswith((".yaml", ".yml")) else ref
+    if Path(ref).suffix.lower() in (".yaml", ".yml") and Path(ref).suffix != ".yaml":  # a file that is not read: its own error
+        other = f"{folder}/{Path(ref).name}"
+        return other if (ws.root / other).is_file() else None
+    stem = Path(ref).stem if ref.endswith(".yaml") else ref
     if stem in loaded:
         return loaded[stem].rel
     for suffix in (".yaml", ".yml"):

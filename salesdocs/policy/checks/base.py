@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,8 @@ class Context:
     deals: dict[str, Document] = field(default_factory=dict)
     #: stems of every client file, including those with errors of their own (a deal naming one is not told it is unknown)
     client_files: set[str] = field(default_factory=set)
+    #: stems of every deal file, likewise (a hint never suggests a file name that is taken)
+    deal_files: set[str] = field(default_factory=set)
     policy: Policy | None = None
     calendar: Any = None  # WorkCalendar, once the policy is built
 
@@ -118,12 +120,18 @@ def money_precision(doc: Document, path: PathKey, value: Any) -> Iterator[Proble
         )
 
 
-def id_filename(doc: Document, stem: str, value: str) -> Problem:
+def id_filename(doc: Document, stem: str, value: str, taken: Collection[str] = ()) -> Problem:
+    """The id and the file name disagree; renaming the file is suggested only when ``value``.yaml is not ``taken``."""
+    if value in taken:  # a copy whose id was not changed: the other name is another file's
+        hint_zh = f"把 id 改成 {stem}（{value}.yaml 是另一个已有的文件：复制来的文件要用新的编号）"
+        hint_en = f"set id to {stem} ({value}.yaml is another file already: a copied file needs an id of its own)"
+    else:
+        hint_zh, hint_en = f"把 id 改成 {stem}，或把文件改名为 {value}.yaml", f"set id to {stem} or rename the file to {value}.yaml"
     return doc.problem(
         doc.pos(("id",)),
         "id-filename",
         f"id {value} 与文件名 {stem}.yaml 不一致",
         f"id {value} does not match the file name {stem}.yaml",
-        hint_zh=f"把 id 改成 {stem}，或把文件改名为 {value}.yaml",
-        hint_en=f"set id to {stem} or rename the file to {value}.yaml",
+        hint_zh=hint_zh,
+        hint_en=hint_en,
     )

@@ -26,7 +26,7 @@ def clients(ctx: Context) -> Iterator[Problem]:
     for stem, doc in ctx.clients.items():
         data = doc.data
         if data["id"] != stem:
-            yield id_filename(doc, stem, data["id"])
+            yield id_filename(doc, stem, data["id"], set(ctx.clients) | ctx.client_files)
         for key, level in (data.get("classification") or {}).items():
             if key not in dims:
                 yield unknown_ref(doc, ("classification", key), "分类维度", "classification dimension", key, dims, at_key=True)
@@ -62,7 +62,7 @@ def deals(ctx: Context) -> Iterator[Problem]:
     for stem, doc in ctx.deals.items():
         data = doc.data
         if data["id"] != stem:
-            yield id_filename(doc, stem, data["id"])
+            yield id_filename(doc, stem, data["id"], set(ctx.deals) | ctx.deal_files)
         unknown = list(_deal_references(doc, data, services, client_ids))
         yield from unknown
         yield from _deal_money_precision(doc, data)

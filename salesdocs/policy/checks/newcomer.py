@@ -18,7 +18,8 @@ _WEEKDAYS_ZH = "一二三四五六日"
 
 @workspace_check
 def start_on_a_working_day(ctx: Context) -> Iterator[Problem]:
-    """A deal's start that is a weekend or a holiday: due dates count from the next working day."""
+    """A deal's start that is a weekend or a holiday: due dates count the working days after it (the next
+    working day is day 1), so the dates are as from the working day before; the hint says no edit is needed."""
     calendar = ctx.calendar
     if calendar is None:
         return
@@ -44,8 +45,11 @@ def start_on_a_working_day(ctx: Context) -> Iterator[Problem]:
             f"开始日期 {start.isoformat()} 是{day_zh}，不是工作日；下一个工作日是 {nxt}{estimate_zh}",
             f"the start date {start.isoformat()} is {day_en}, not a working day; the next working day is {nxt}{estimate_en}",
             severity="warning",
-            hint_zh=f"交付日期从下一个工作日起算；如果实际从那天开始，写 start: {nxt}",
-            hint_en=f"due dates count from the next working day; if work really starts then, write start: {nxt}",
+            hint_zh=f"交付日期数的是开始日期之后的工作日：{nxt} 已经算作第 1 个工作日，日期不受影响，不需要修改。"
+            f"不要改成 start: {nxt}（那样 {nxt} 当天不计入，每个交付日期都会晚一个工作日）；只有实际开始的不是这一天时才改",
+            hint_en=f"due dates count the working days after the start: {nxt} is already working day 1, so the dates are right "
+            f"and nothing needs changing. Do not write start: {nxt} (that day would not count and every due date would move a "
+            "working day later); change the start only if work really starts on another date",
         )
 
 

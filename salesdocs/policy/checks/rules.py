@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
+from salesdocs.engine.statutory import HOLIDAY_NAMES_EN, statutory_names
 from salesdocs.errors import MoneyError, Problem
 from salesdocs.model import parse_stage
 from salesdocs.policy.checks.base import Context, duplicates, money_precision, percent_value, policy_check, unknown_ref
@@ -179,6 +181,45 @@ def calendar_days(ctx: Context) -> Iterator[Problem]:
                 hint_zh="删除其中一个",
                 hint_en="delete one of them",
             )
+
+
+@policy_check
+def calendar_complete(ctx: Context) -> Iterator[Problem]:
+    """A year in ``covered_years`` whose ``holidays`` leave out statutory days: they would count as working days."""
+    doc = ctx.rules.get("calendar")
+    if doc is None:
+        return
+    listed = {str(d["date"]) for key in ("holidays", "workdays") for d in doc.data.get(key) or []}
+    for i, year in enumerate(doc.data.get("covered_years") or []):
+        names = statutory_names(int(year))
+        runs = _runs(sorted(d for d in names if d.isoformat() not in listed), names)
+        if not runs:
+            continue
+        zh = "、".join(f"{name} {when}" for name, when in runs)
+        en = ", ".join(f"{'/'.join(HOLIDAY_NAMES_EN.get(n, n) for n in name.split('、'))} {when}" for name, when in runs)
+        yield doc.problem(
+            doc.pos(("covered_years", i)),
+            "calendar-incomplete",
+            f"{year} 年的{zh} 未列为假日：写进 covered_years 的年份按 holidays 计算，这些法定节假日会被当作工作日",
+            f"{year}: {en} not listed as holidays: a year in covered_years follows holidays only, so these statutory holidays "
+            "would count as working days",
+            severity="warning",
+            hint_zh=f"按国务院办公厅公布的 {year} 年放假安排，把全部放假日期写进 holidays、调休上班日写进 workdays；"
+            f"还没有公布时，先从 covered_years 里删除 {year}（交付日期会按估算的节假日计算并标注“预计”）",
+            hint_en=f"list every day off of the State Council's {year} arrangement under holidays and its make-up working days "
+            f"under workdays; until it is published, remove {year} from covered_years (due dates are then estimated)",
+        )
+
+
+def _runs(days: list[date], names: dict[date, str]) -> list[tuple[str, str]]:
+    """Consecutive days of one holiday as (name, "2027-02-05…02-08")."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and names[runs[-1][-1]] == names[day] and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return [(names[run[0]], run[0].isoformat() + (f"…{run[-1]:%m-%d}" if len(run) > 1 else "")) for run in runs]
 
 
 # ---------------------------------------------------------------- service hours
