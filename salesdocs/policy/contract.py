@@ -35,6 +35,7 @@ from salesdocs.model import Article, Clause, Condition, Contract, Deal, Policy, 
 from salesdocs.policy.schema import schema_document
 
 __all__ = [
+    "DEAL_LABELS",
     "DEAL_NAMES",
     "PLACEHOLDER",
     "NumberedArticle",
@@ -76,6 +77,23 @@ DEAL_NAMES: frozenset[str] = frozenset(
         "contract.prevailing_language",
     }
 )
+#: how a text about the policy, not one deal (the 修订对照表), shows a name only a deal can fill
+DEAL_LABELS: dict[str, str] = {
+    "client.name": "甲方名称",
+    "deal.title": "交易名称",
+    "deal.start": "起算日",
+    "deal.date": "签订日期",
+    "deal.contacts.client": "甲方联系人",
+    "deal.contacts.agency": "乙方联系人",
+    "deal.main_contract.number": "主合同编号",
+    "deal.main_contract.date": "主合同签订日期",
+    "quote.number": "报价单编号",
+    "quote.total": "合同总价",
+    "quote.total_in_words": "合同总价大写",
+    "quote.net": "不含税金额",
+    "quote.tax": "税额",
+    "contract.prevailing_language": "约定为准的文本语言",
+}
 LIMITING = "contract.limiting_clauses"
 RULES_NAMESPACES = ("company", "services", "refunds", "terms", "aftersales", "calendar")
 #: where a typed figure is most likely cited from, first: the contract's own terms, then the rest
