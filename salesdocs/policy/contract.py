@@ -314,9 +314,10 @@ class DealFacts:
     tiers: frozenset[tuple[str, str]]
     main_contract: bool
     english: bool = False  # the document is in English or 中英对照
+    bilingual: bool = False  # the document is 中英对照: both texts, so which one prevails
 
 
-def deal_facts(policy: Policy, deal: Deal, *, english: bool = False) -> DealFacts:
+def deal_facts(policy: Policy, deal: Deal, *, english: bool = False, bilingual: bool = False) -> DealFacts:
     services = {line.service for line in deal.lines}
     kinds = {s.kind for s in policy.services if s.id in services}
     return DealFacts(
@@ -324,7 +325,8 @@ def deal_facts(policy: Policy, deal: Deal, *, english: bool = False) -> DealFact
         frozenset(kinds),
         frozenset((line.service, line.tier) for line in deal.lines),
         deal.main_contract is not None,
-        english,
+        english or bilingual,
+        bilingual,
     )
 
 
@@ -340,6 +342,8 @@ def applies(when: Condition | None, facts: DealFacts) -> bool:
         elif when.service not in facts.services:
             return False
     if when.english is not None and when.english != facts.english:
+        return False
+    if when.bilingual is not None and when.bilingual != facts.bilingual:
         return False
     return when.main_contract is None or when.main_contract == facts.main_contract
 
