@@ -244,6 +244,20 @@ def test_bilingual_appendix_has_every_clause_in_both_languages_in_order(sample_e
     assert language["text"].endswith("以中文文本为准。") and language["text_en"].endswith("the Chinese version prevails.")
 
 
+def test_an_english_only_appendix_claims_no_chinese_text(sample_workspace: Path, sample_english: dict[str, Any], tmp_path: Path) -> None:
+    """Which text prevails is a clause of 中英对照 appendices only: an English appendix has no Chinese text."""
+    ws = sample_english["ws"]
+    pdf = render(ws, "appendix", EN_DEAL, tmp_path / "a-en.pdf", doc_lang="en")[0]
+    text = _flat(_text(pdf))
+    assert _flat("This Agreement takes effect on the day it is signed") in text
+    for claim in ("This Agreement is made in Chinese and English", "the Chinese version prevails", "version prevails"):
+        assert _flat(claim) not in text
+    english = prepare(ws, "appendix", EN_DEAL, doc_lang="en").context["contract"]
+    numbers = {i["id"]: i["number"] for a in english["articles"] for i in a["clauses"]}
+    # the English appendix numbers its clauses as the Chinese one does
+    assert numbers == {i["id"]: i["number"] for a in sample_english["context_zh"]["articles"] for i in a["clauses"]}
+
+
 def test_english_quote_of_the_sample(sample_english: dict[str, Any]) -> None:
     text = _text(sample_english["en"])
     assert _flat("SAY RMB SIX THOUSAND FIVE HUNDRED AND FORTY-FIVE YUAN AND FIFTY FEN ONLY") in _flat(text)

@@ -289,22 +289,28 @@ def test_the_diff_names_exactly_the_changed_step(released: Path, run_cli: Callab
     text = run_cli("-w", released, "policy", "diff", "2026.1", "2026.2")
     lines = text.out.splitlines()  # type: ignore[attr-defined]
     assert lines[0] == "政策 2026.1（2026-01-01） → 2026.2（2026-11-10）：1 处修订"
-    assert lines[1] == f"1. 第二条 不满意退款 · 设计类 · 不满意：退款比例 50% → 40%  ({STEP})"
+    assert lines[1] == f"1. 第二条 不满意退款 · 设计类 · 不满意：退款比例 50% → 40%；乙方保留 50% → 60%  ({STEP})"
     assert lines[2:] == [f"受影响的交易 {DEAL}（现用 2026.1）：第 1 项", f"受影响的交易 {LATE}（现用 2026.2）：第 1 项"]
     data = json.loads(run_cli("-w", released, "policy", "diff", "2026.1", "2026.2", "--format", "json").out)  # type: ignore[attr-defined]
     assert [(c["path"], c["article"], c["summary"]) for c in data["changes"]] == [
-        (STEP, "第二条 不满意退款", "设计类 · 不满意：退款比例 50% → 40%")
+        (STEP, "第二条 不满意退款", "设计类 · 不满意：退款比例 50% → 40%；乙方保留 50% → 60%")
     ]
     change = data["changes"][0]
-    assert change["before"] == "退款比例：50%；不满意，退还该件退款基数的 50%"
-    assert change["after"] == "退款比例：40%；不满意，退还该件退款基数的 40%"
-    assert [w for w in change["words"] if w["op"] != "equal"] == [{"op": "delete", "text": "50%"}, {"op": "insert", "text": "40%"}] * 2
+    # the step as the refund table's row prints it: 阶段 · 退款比例 · 乙方保留
+    assert change["before"] == "初稿及以后不满意 · 退款比例 50% · 乙方保留 50%"
+    assert change["after"] == "初稿及以后不满意 · 退款比例 40% · 乙方保留 60%"
+    assert [w for w in change["words"] if w["op"] != "equal"] == [
+        {"op": "delete", "text": "50%"},
+        {"op": "insert", "text": "40%"},
+        {"op": "delete", "text": "50%"},
+        {"op": "insert", "text": "60%"},
+    ]
     pdf = tmp_path / "revisions.pdf"
     assert run_cli("-w", released, "policy", "diff", "2026.1", "2026.2", "-o", pdf).exit_code == 0  # type: ignore[attr-defined]
     extracted = re.sub(r"\s+", "", pdf_text(pdf))
     for expected in ("修订对照表", "序号", "条款", "原条款", "修订后条款", "说明", "2026年1月1日起施行", "2026年11月10日起施行"):
         assert expected in extracted
-    assert "退款比例：50%；不满意，退还该件退款基数的50%退款比例：40%；不满意，退还该件退款基数的40%" in extracted
+    assert "初稿及以后不满意·退款比例50%·乙方保留50%初稿及以后不满意·退款比例40%·乙方保留60%" in extracted
     assert "设计类·不满意：退款比例50%→" in extracted  # the 说明 column (its last line wraps beside the 条款 column)
     assert extracted.count("refunds.ladders[design].steps[any-stage]") == 1
     assert DEAL not in extracted  # the table is for clients too: no deal, no other client
@@ -325,11 +331,11 @@ def test_a_reworded_clause_is_compared_character_by_character(released: Path, tm
     result = policies.diff(released, "2026.2", "rules")
     clause = next(c for c in result.changes if c.path == "contract.articles[refunds].items[refund-right]")
     assert [(s.op, s.text) for s in clause.segments if s.op != "equal"] == [("insert", "对成果"), ("insert", "及时")]
-    assert clause.summary == "第2.1条：文字修改：增加“对成果”、“及时”"
+    assert clause.summary == "第2.1条：文字修改：在“甲方”后增加“对成果”；在“按表2所列比例”后增加“及时”"
     out = write_revision_table(result, tmp_path / "clause.pdf", released)
     extracted = re.sub(r"\s+", "", pdf_text(out))
-    assert "甲方不满意的，按{ref.refund-ladders}所列比例退款。" in extracted
-    assert "甲方对成果不满意的，按{ref.refund-ladders}所列比例" in extracted and "及时退款。" in extracted  # the cell wraps
+    assert "甲方不满意的，按表2所列比例退款。" in extracted  # the reference numbered, as the appendix prints it
+    assert "甲方对成果不满意的，按表2所列比例" in extracted and "及时退款。" in extracted  # the cell wraps
     assert "未发布的工作稿" in extracted
     row = next(r for r in revision_context(result, "0" * 64)["rows"] if r["path"] == clause.path)
     assert {"op": "insert", "text": "对成果"} in row["after"] and all(s["op"] != "insert" for s in row["before"])
@@ -372,7 +378,7 @@ def test_who_is_affected_follows_the_services_and_clauses_a_deal_uses(workspace:
     assert ws is not None
     base = load_workspace(Path(__file__).resolve().parent / "fixtures" / "agency")
     changes = compare(base.policy, ws.policy)
-    assert [c.summary for c in changes] == ["文案类 · 第二次修改后不满意：退款比例 30% → 25%"]
+    assert [c.summary for c in changes] == ["文案类 · 第二次修改后不满意：退款比例 30% → 25%；乙方保留 70% → 75%"]
     # only the deals with a copywriting service (articles, copywriting) are affected
     assert sorted(affected(changes, ws.deals, ws.policy)) == ["2026-002-mingcha-content", "2026-003-jingyi-expo"]
 

@@ -138,6 +138,7 @@ def diff_json(result: Any) -> dict[str, Any]:
                 "summary": c.summary,
                 "words": [{"op": s.op, "text": s.text} for s in c.segments],
             }
+            | ({"source_before": c.source_before, "source_after": c.source_after} if c.source_before or c.source_after else {})
             for c in result.changes
         ],
         "affected": [{"deal": d, "uses": result.uses.get(d), "changes": n} for d, n in result.affected.items()],

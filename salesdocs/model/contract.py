@@ -24,6 +24,7 @@ class Condition:
     tier: str | None = None  # … in this tier
     main_contract: bool | None = None  # the deal names (true) or does not name (false) a main contract
     english: bool | None = None  # the document is (true) or is not (false) in English or 中英对照
+    bilingual: bool | None = None  # the document is (true) or is not (false) 中英对照 (both texts in one document)
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,7 @@ def _clause(item: dict[str, Any]) -> Clause:
             tier=when.get("tier"),
             main_contract=when.get("main_contract"),
             english=when.get("english"),
+            bilingual=when.get("bilingual"),
         )
         if when
         else None,

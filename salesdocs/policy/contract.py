@@ -35,6 +35,7 @@ from salesdocs.model import Article, Clause, Condition, Contract, Deal, Policy, 
 from salesdocs.policy.schema import schema_document
 
 __all__ = [
+    "DEAL_LABELS",
     "DEAL_NAMES",
     "PLACEHOLDER",
     "NumberedArticle",
@@ -76,6 +77,23 @@ DEAL_NAMES: frozenset[str] = frozenset(
         "contract.prevailing_language",
     }
 )
+#: how a text about the policy, not one deal (the 修订对照表), shows a name only a deal can fill
+DEAL_LABELS: dict[str, str] = {
+    "client.name": "甲方名称",
+    "deal.title": "交易名称",
+    "deal.start": "起算日",
+    "deal.date": "签订日期",
+    "deal.contacts.client": "甲方联系人",
+    "deal.contacts.agency": "乙方联系人",
+    "deal.main_contract.number": "主合同编号",
+    "deal.main_contract.date": "主合同签订日期",
+    "quote.number": "报价单编号",
+    "quote.total": "合同总价",
+    "quote.total_in_words": "合同总价大写",
+    "quote.net": "不含税金额",
+    "quote.tax": "税额",
+    "contract.prevailing_language": "约定为准的文本语言",
+}
 LIMITING = "contract.limiting_clauses"
 RULES_NAMESPACES = ("company", "services", "refunds", "terms", "aftersales", "calendar")
 #: where a typed figure is most likely cited from, first: the contract's own terms, then the rest
@@ -296,9 +314,10 @@ class DealFacts:
     tiers: frozenset[tuple[str, str]]
     main_contract: bool
     english: bool = False  # the document is in English or 中英对照
+    bilingual: bool = False  # the document is 中英对照: both texts, so which one prevails
 
 
-def deal_facts(policy: Policy, deal: Deal, *, english: bool = False) -> DealFacts:
+def deal_facts(policy: Policy, deal: Deal, *, english: bool = False, bilingual: bool = False) -> DealFacts:
     services = {line.service for line in deal.lines}
     kinds = {s.kind for s in policy.services if s.id in services}
     return DealFacts(
@@ -306,7 +325,8 @@ def deal_facts(policy: Policy, deal: Deal, *, english: bool = False) -> DealFact
         frozenset(kinds),
         frozenset((line.service, line.tier) for line in deal.lines),
         deal.main_contract is not None,
-        english,
+        english or bilingual,
+        bilingual,
     )
 
 
@@ -322,6 +342,8 @@ def applies(when: Condition | None, facts: DealFacts) -> bool:
         elif when.service not in facts.services:
             return False
     if when.english is not None and when.english != facts.english:
+        return False
+    if when.bilingual is not None and when.bilingual != facts.bilingual:
         return False
     return when.main_contract is None or when.main_contract == facts.main_contract
 

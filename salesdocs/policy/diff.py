@@ -15,7 +15,6 @@ milliseconds).  The pre-sales method (internal, cited by no deal) is not compare
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,8 @@ from typing import Any
 
 from salesdocs.engine.money import chinese_numeral, format_amount
 from salesdocs.model import Deal, Policy
-from salesdocs.policy.contract import applies, deal_facts, placeholders
+from salesdocs.policy.contract import NumberedArticle, NumberedClause, applies, deal_facts, placeholders, references
+from salesdocs.policy.diffwords import STEP_COLUMNS, Segment, readable, step_cells, step_row, word_diff, wording_note
 from salesdocs.policy.schema import schema_document
 
 #: files compared, in the order the table lists them
@@ -39,38 +39,6 @@ TIER_TABLES = {
     "writer_change": "revision-allowances",
     "refund_ladder": "refund-ladders",
 }
-TOKEN = re.compile(r"[A-Za-z0-9_.%+\-]+|\s+|.", re.S)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of a text diff: ``equal``, ``delete`` (only in the old text) or ``insert`` (only in the new)."""
-
-    op: str
-    text: str
-
-
-def word_diff(before: str, after: str) -> list[Segment]:
-    """``before`` → ``after`` as equal / delete / insert runs (character level for Chinese)."""
-    a, b = TOKEN.findall(before), TOKEN.findall(after)
-    out: list[Segment] = []
-
-    def add(op: str, tokens: list[str]) -> None:
-        text = "".join(tokens)
-        if not text:
-            return
-        if out and out[-1].op == op:
-            out[-1] = Segment(op, out[-1].text + text)
-        else:
-            out.append(Segment(op, text))
-
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            add("equal", a[i1:i2])
-        else:
-            add("delete", a[i1:i2])
-            add("insert", b[j1:j2])
-    return out
 
 
 @dataclass
@@ -84,6 +52,9 @@ class Rule:
     services: frozenset[str] | None = None  # the services whose deals it concerns; None: every deal
     clause: tuple[str, str] | None = None  # (article id, clause id) of a contract clause
     internal: bool = False  # marked "x-audience": "internal" (the discount limit): never in the client's table
+    raw: Mapping[str, Any] | None = None  # the item as written (a ladder step's from, to, percent …)
+    display: dict[str, str] = field(default_factory=dict)  # key → the value as readers see it (a clause's filled text)
+    wording: dict[str, str] = field(default_factory=dict)  # key → a clause's text filled by the newer policy (its edits alone)
 
 
 @dataclass(frozen=True)
@@ -99,6 +70,9 @@ class Change:
     services: frozenset[str] | None
     clause: tuple[str, str] | None
     internal: bool = False
+    #: a clause's text as written, with its placeholders (before / after show them filled)
+    source_before: str | None = None
+    source_after: str | None = None
 
 
 # ------------------------------------------------------------------ cutting a policy into rules
@@ -170,7 +144,7 @@ class _Cutter:
         self.file, self.root, self.out, self.ladder_services = file, root_schema, out, ladder_services
 
     def rule(self, path: str, label: str, value: Any, schema: Any, services: frozenset[str] | None, clause: tuple[str, str] | None) -> None:
-        rule = Rule(path, self.file, label, services=services, clause=clause)
+        rule = Rule(path, self.file, label, services=services, clause=clause, raw=value if isinstance(value, dict) else None)
         self.out[path] = rule
         if isinstance(value, dict):
             self.leaves(rule, value, schema, "", label)
@@ -261,6 +235,7 @@ class ArticleMap:
     numbers: dict[str, str]  # clause id → "第8.2条" / "表5"
     tables: dict[str, str]  # table name → article id
     cites: list[tuple[str, str]]  # (placeholder path without selectors, article id)
+    refs: dict[str, str] = field(default_factory=dict)  # ref.<id> and the limiting clauses, numbered so
 
 
 def _plain(path: str) -> str:
@@ -272,20 +247,25 @@ def article_map(policy: Policy) -> ArticleMap:
     numbers: dict[str, str] = {}
     tables: dict[str, str] = {}
     cites: list[tuple[str, str]] = []
+    numbered: list[NumberedArticle] = []
     table_count = 0
     for index, article in enumerate(policy.contract.articles, start=1):
         labels[article.id] = f"第{chinese_numeral(index)}条 {article.title}"
         items = 0
+        clauses: list[NumberedClause] = []
         for clause in article.clauses:
             if clause.table:
                 table_count += 1
                 numbers[clause.id] = f"表{table_count}"
                 tables[clause.table] = article.id
+                clauses.append(NumberedClause(clause, f"表{table_count}"))
                 continue
             items += 1
             numbers[clause.id] = f"第{index}.{items}条"
+            clauses.append(NumberedClause(clause, f"{index}.{items}"))
             cites.extend((_plain(m.group(1).strip()), article.id) for m in placeholders(clause.text))
-    return ArticleMap(labels, numbers, tables, cites)
+        numbered.append(NumberedArticle(article, index, tuple(clauses)))
+    return ArticleMap(labels, numbers, tables, cites, references(numbered))
 
 
 def _articles(rule: Rule, keys: list[str], amap: ArticleMap) -> list[str]:
@@ -316,73 +296,103 @@ def _text_of(rule: Rule, keys: list[str]) -> str:
     return "；".join(parts)
 
 
-def _quote(texts: list[str], verb: str) -> str:
-    return verb + "、".join(f"“{t.strip()}”" for t in texts[:2]) + ("等" if len(texts) > 2 else "")
+def _english_only(keys: list[str]) -> bool:
+    return all(k.endswith("_en") for k in keys)
 
 
-def _wording_note(segments: list[Segment], restated: tuple[set[str], set[str]] = (set(), set())) -> str | None:
-    """What a wording change does, as a lawyer notes it ("将“完整”改为“全部”"); None when it only
-    restates figures already listed (the step's text following its percentage)."""
-    deleted = [s.text.strip() for s in segments if s.op == "delete" and s.text.strip()]
-    inserted = [s.text.strip() for s in segments if s.op == "insert" and s.text.strip()]
-    if (deleted or inserted) and set(deleted) <= restated[0] and set(inserted) <= restated[1]:
+def _shown_rule(rule: Rule, other: Rule, keys: list[str]) -> Rule:
+    """The changed fields of ``rule`` as readers see them (a missing one as "—"); English texts titled 英文文本."""
+    fields = {}
+    for key in keys:
+        title, value = rule.fields.get(key, (other.fields[key][0], "—"))
+        fields[key] = ("英文文本" if key.endswith("_en") else title, rule.display.get(key, value))
+    return Rule(rule.path, rule.file, rule.label, fields, wording={k: v for k, v in rule.wording.items() if k in keys})
+
+
+def _source(rule: Rule, keys: list[str]) -> str | None:
+    """The changed clause text as written, when filling its placeholders changed it."""
+    raw = [rule.fields[k][1] for k in keys if k in rule.display and rule.fields.get(k, ("", ""))[1] != rule.display[k]]
+    return "；".join(raw) if raw else None
+
+
+def _step_notes(old: Rule, new: Rule, keys: list[str]) -> tuple[str, str, list[str]] | None:
+    """A ladder step's change as its refund-table row: 阶段 · 退款比例 · 乙方保留, and its wording when
+    the Chinese text says more than the figures (None: not a step, or only its English changed)."""
+    cells = (step_cells(old.raw or {}), step_cells(new.raw or {}))
+    if ".steps[" not in new.path or cells[0] is None or cells[1] is None or _english_only(keys):
         return None
-    if sum(len(t) for t in deleted + inserted) > 40:
-        return "文字修改"
-    if len(deleted) == 1 and len(inserted) == 1:
-        old, new = (deleted[0], inserted[0]) if min(len(deleted[0]), len(inserted[0])) >= 2 else _phrases(segments)
-        return f"文字修改：将“{old}”改为“{new}”"
-    parts = ([_quote(deleted, "删去")] if deleted else []) + ([_quote(inserted, "增加")] if inserted else [])
-    return "文字修改：" + "，".join(parts) if parts else "文字修改"
-
-
-PHRASE_END = "，。；：、,;:\n"
-
-
-def _phrases(segments: list[Segment]) -> tuple[str, str]:
-    """The phrase (between punctuation) around a short replacement, before and after it."""
-    changed = next(i for i, seg in enumerate(segments) if seg.op != "equal")
-    head = segments[changed - 1].text if changed > 0 and segments[changed - 1].op == "equal" else ""
-    rest = [seg for seg in segments[changed:] if seg.op != "equal"]
-    after_index = changed + len(rest)
-    tail = segments[after_index].text if after_index < len(segments) else ""
-    cut = max(head.rfind(ch) for ch in PHRASE_END) + 1
-    ends = [i for i in (tail.find(ch) for ch in PHRASE_END) if i >= 0]
-    head, tail = head[cut:], tail[: min(ends)] if ends else tail
-    old = "".join(seg.text for seg in rest if seg.op == "delete")
-    new = "".join(seg.text for seg in rest if seg.op == "insert")
-    return head + old + tail, head + new + tail
+    before, after = step_row(cells[0]), step_row(cells[1])
+    notes = [f"{title} {a} → {b}" for title, a, b in zip(STEP_COLUMNS, cells[0], cells[1], strict=True) if a != b]
+    if "text" in keys:
+        figures = [k for k in keys if k not in ("text",) and not k.endswith("_en")]
+        restated = ({old.fields[k][1] for k in figures if k in old.fields}, {new.fields[k][1] for k in figures if k in new.fields})
+        old_text, new_text = old.fields.get("text", ("", ""))[1], new.fields.get("text", ("", ""))[1]
+        note = wording_note(word_diff(old_text, new_text), restated)
+        if note is not None:
+            notes.append(note)
+            before, after = f"{before}；{old_text}", f"{after}；{new_text}"
+    return before, after, notes
 
 
 def _changed(old: Rule, new: Rule, amap: ArticleMap) -> Change | None:
     keys = [k for k in dict.fromkeys([*old.fields, *new.fields]) if old.fields.get(k, ("", "—"))[1] != new.fields.get(k, ("", "—"))[1]]
     if not keys:
         return None
-    before_rule = Rule(old.path, old.file, old.label, {k: old.fields.get(k, (new.fields[k][0], "—")) for k in keys})
-    after_rule = Rule(new.path, new.file, new.label, {k: new.fields.get(k, (old.fields[k][0], "—")) for k in keys})
-    before, after = _text_of(before_rule, keys), _text_of(after_rule, keys)
-    segments = word_diff(before, after)
-    notes = []
-    figures = [k for k in keys if k not in ("text", "")]
-    restated = ({before_rule.fields[k][1] for k in figures}, {after_rule.fields[k][1] for k in figures})
-    for key in keys:
-        title = after_rule.fields[key][0]
-        if key in ("text", "") and (old.clause is not None or key == "text"):
-            note = _wording_note(word_diff(before_rule.fields[key][1], after_rule.fields[key][1]), restated)
-            notes.extend([note] if note else [])
-        else:
-            named = "" if title == new.label else f"{title} "
-            notes.append(f"{named}{before_rule.fields[key][1]} → {after_rule.fields[key][1]}")
+    if not _english_only(keys):
+        keys = [k for k in keys if not k.endswith("_en")]  # the English follows the Chinese: not listed again
+    before_rule, after_rule = _shown_rule(old, new, keys), _shown_rule(new, old, keys)
+    step = _step_notes(old, new, keys)
+    if step is not None:
+        before, after, notes = step
+    elif _english_only(keys):
+        before, after, notes = _text_of(before_rule, keys), _text_of(after_rule, keys), ["英文文本修改"]
+    else:
+        before, after = _text_of(before_rule, keys), _text_of(after_rule, keys)
+        notes = _notes(before_rule, after_rule, keys, new.label, old.clause is not None)
     summary = f"{_where(new, amap)}：{'；'.join(_value_first(notes))}"
     article = "、".join(amap.labels[a] for a in _articles(new, keys, amap) if a in amap.labels)
     services = old.services | new.services if old.services is not None and new.services is not None else None
     internal = old.internal or new.internal
-    return Change("changed", new.path, article, _where(new, amap), before, after, summary, tuple(segments), services, new.clause, internal)
+    segments = tuple(word_diff(before, after))
+    where = _where(new, amap)
+    return Change(
+        "changed",
+        new.path,
+        article,
+        where,
+        before,
+        after,
+        summary,
+        segments,
+        services,
+        new.clause,
+        internal,
+        _source(old, keys),
+        _source(new, keys),
+    )
+
+
+def _notes(before: Rule, after: Rule, keys: list[str], label: str, clause: bool) -> list[str]:
+    notes = []
+    figures = [k for k in keys if k not in ("text", "")]
+    restated = ({before.fields[k][1] for k in figures}, {after.fields[k][1] for k in figures})
+    for key in keys:
+        title = after.fields[key][0]
+        if key in ("text", "") and (clause or key == "text"):
+            old, new = before.wording.get(key, before.fields[key][1]), after.wording.get(key, after.fields[key][1])
+            note = wording_note(word_diff(old, new), restated) if old != new else None
+            notes.extend([note] if note else [])
+            if clause and old != before.fields[key][1]:
+                notes.append("所引政策值随之改变（见该值的修订）")
+        else:
+            named = "" if title == label else f"{title} "
+            notes.append(f"{named}{before.fields[key][1]} → {after.fields[key][1]}")
+    return notes
 
 
 def _value_first(notes: list[str]) -> list[str]:
     """A changed figure first, the wording that restates it after ("退款比例 30% → 25%；文字修改…")."""
-    return sorted(notes, key=lambda n: n.startswith("文字修改"))
+    return sorted(notes, key=lambda n: n.startswith(("文字修改", "所引")))
 
 
 def _where(rule: Rule, amap: ArticleMap) -> str:
@@ -392,22 +402,50 @@ def _where(rule: Rule, amap: ArticleMap) -> str:
 
 
 def _one_sided(status: str, rule: Rule, amap: ArticleMap) -> Change:
-    keys = list(rule.fields)
-    text = _text_of(rule, keys)
+    keys = [k for k in rule.fields if not k.endswith("_en")] or list(rule.fields)
+    cells = step_cells(rule.raw or {}) if ".steps[" in rule.path else None
+    text = step_row(cells) if cells is not None else _text_of(_shown_rule(rule, rule, keys), keys)
     verb = "新增" if status == "added" else "删除"
     article = "、".join(amap.labels[a] for a in _articles(rule, [], amap) if a in amap.labels)
     segments = (Segment("insert" if status == "added" else "delete", text),)
     before, after = (None, text) if status == "added" else (text, None)
+    source = _source(rule, keys)
     return Change(
-        status, rule.path, article, rule.label, before, after, f"{verb}：{_where(rule, amap)}", segments, rule.services, rule.clause
+        status,
+        rule.path,
+        article,
+        rule.label,
+        before,
+        after,
+        f"{verb}：{_where(rule, amap)}",
+        segments,
+        rule.services,
+        rule.clause,
+        source_before=source if status == "removed" else None,
+        source_after=source if status == "added" else None,
     )
+
+
+def _filled(rules: dict[str, Rule], policy: Policy, amap: ArticleMap, newer: Policy, newer_map: ArticleMap) -> dict[str, Rule]:
+    """Each clause's texts with their placeholders filled by this policy (see :func:`readable`), and
+    by the newer one (so that a note on the wording names only the words edited)."""
+    for rule in rules.values():
+        if rule.clause is None:
+            continue
+        for key in ("text", "text_en"):
+            if key in rule.fields:
+                english = key == "text_en"
+                rule.display[key] = readable(rule.fields[key][1], policy.data, amap.refs, english=english)
+                rule.wording[key] = readable(rule.fields[key][1], newer.data, newer_map.refs, english=english)
+    return rules
 
 
 def compare(old: Policy, new: Policy) -> list[Change]:
     """Every rule added, removed or changed from ``old`` to ``new``, in the new policy's order
     (removed rules where they stood in the old one)."""
-    before, after = rules_of(old), rules_of(new)
     amap_new, amap_old = article_map(new), article_map(old)
+    before = _filled(rules_of(old), old, amap_old, new, amap_new)
+    after = _filled(rules_of(new), new, amap_new, new, amap_new)
     changes: list[Change] = []
     order = list(dict.fromkeys([*after, *before]))
     for path in order:

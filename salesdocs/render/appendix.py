@@ -480,16 +480,17 @@ def _articles(
     return out
 
 
-def appendix_context(ws: Workspace, deal: Deal, *, english: bool = False) -> dict[str, Any]:
+def appendix_context(ws: Workspace, deal: Deal, *, english: bool = False, bilingual: bool = False) -> dict[str, Any]:
     """Title, parties, the numbered articles with filled text, the tables and the acknowledgement.
 
     ``english`` (a document in en or zh-en): every clause, title, caption and table row also in
     English, beside its Chinese (``text_en``, ``title_en`` …), and the clauses that apply only to
-    documents with English (the prevailing language).
+    documents with English; ``bilingual`` (zh-en): also the clauses of documents with both texts
+    (which text prevails), never in an English-only one, which has no Chinese text to compare.
     """
     policy = ws.policy
     q = price_deal(policy, deal, calendar_for(policy))
-    articles = number_contract(policy.contract, deal_facts(policy, deal, english=english))
+    articles = number_contract(policy.contract, deal_facts(policy, deal, english=english, bilingual=bilingual))
     lookup = _lookup(policy, references(articles), deal_values(ws, deal, q), english=False)
     lookup_en = (
         _lookup(policy, references(articles, english=True), deal_values(ws, deal, q, english=True), english=True) if english else None

@@ -364,7 +364,7 @@ def appendix(ws: Workspace, deal: Deal, inputs_hash: str, lang: DocLanguage = "z
         "company": company_ctx(policy),
         "client": client_ctx(ws.client(deal.client), deal.client),
         "deal": {"id": deal.id, "title": deal.title, "number": quote_number(policy, deal)},
-        "contract": appendix_context(ws, deal, english=english),
+        "contract": appendix_context(ws, deal, english=english, bilingual=lang == "zh-en"),
         "provenance": provenance_ctx(ws, inputs_hash, client_facing=True),
     }
     if english:

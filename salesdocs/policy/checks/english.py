@@ -92,7 +92,7 @@ def _contract(ctx: Context, policy: Policy, deal: Deal) -> Iterator[Need]:
         where[article["id"]] = ("articles", a)
         for i, item in enumerate(article["items"]):
             where[item["id"]] = ("articles", a, "items", i)
-    for numbered in number_contract(policy.contract, deal_facts(policy, deal, english=True)):
+    for numbered in number_contract(policy.contract, deal_facts(policy, deal, english=True, bilingual=True)):
         path = where[numbered.article.id]
         yield from _in(doc, path, doc.data["articles"][path[1]], (("title", "title_en"),))
         for item in numbered.clauses:
