@@ -110,6 +110,87 @@ def _render_in_worker(kind: DocumentKind, target: str | None, out_path: str, pol
 # ------------------------------------------------------------------------- build
 
 
+@dataclass
+class Decided:
+    """What a build has to do, decided before anything is rendered (local and queue builds alike).
+
+    ``settled``: documents already failed (their files have errors) or skipped (unchanged: the
+    inputs hash stored in the existing PDF equals the new one); ``todo``: the documents to render.
+    """
+
+    ws: Workspace
+    out_dir: Path
+    planned: list[DocumentJob]
+    settled: list[JobResult]
+    todo: list[tuple[DocumentJob, Prepared]]
+
+    @property
+    def total(self) -> int:
+        return len(self.settled) + len(self.todo)
+
+
+def decide(
+    root: Path,
+    out_dir: Path | None = None,
+    *,
+    force: bool = False,
+    only: Callable[[DocumentJob], bool] | None = None,
+    policy: str | None = None,
+) -> Decided:
+    """Check the workspace, plan every document and decide which to skip, which fail, which to render.
+
+    The one place of the incremental rule.  Stale temporary files of a killed build are removed.
+    Raises :class:`PolicyError` only when the policy itself is broken.
+    """
+    from salesdocs.render.pdf import read_inputs_hash
+
+    checked = check_workspace(root)
+    if checked.partial is None:
+        raise PolicyError(checked.errors or checked.problems)
+    ws = checked.partial
+    out_dir = (out_dir or ws.root / "out").resolve()
+    _clean_stale_temp(out_dir)
+    planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
+    settled = list(_broken_inputs(checked, ws, out_dir))
+    todo: list[tuple[DocumentJob, Prepared]] = []
+    for job in planned:
+        blocked = blocking_errors(checked, files_used(ws, job.kind, job.target))
+        if blocked:  # e.g. a visit pack whose client's latest deal is broken
+            settled.append(_failed(job, blocked))
+            continue
+        try:
+            prepared = prepare(ws, job.kind, job.target, policy=policy)
+        except SalesdocsError as exc:
+            settled.append(JobResult(job, "failed", zh=exc.zh, en=exc.en))
+            continue
+        if not force and job.out_path.is_file() and read_inputs_hash(job.out_path) == prepared.inputs_hash:
+            settled.append(JobResult(job, "skipped"))
+            continue
+        todo.append((job, prepared))
+    return Decided(ws, out_dir, planned, settled, todo)
+
+
+def recorder(decided: Decided, progress: Callable[[JobResult, int, int], None] | None) -> tuple[BuildReport, Record]:
+    """An empty report and the function that adds one result to it and reports progress."""
+    report = BuildReport()
+    total = decided.total
+
+    def record(result: JobResult) -> None:
+        report.results.append(result)
+        if progress:
+            progress(result, len(report.results), total)
+
+    return report, record
+
+
+def finish(report: BuildReport, decided: Decided, started: float) -> BuildReport:
+    """Failures first, then the plan's order; the time taken."""
+    report.seconds = time.perf_counter() - started
+    order = {id(j): i for i, j in enumerate(decided.planned)}
+    report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
+    return report
+
+
 def build(
     root: Path,
     out_dir: Path | None = None,
@@ -130,54 +211,17 @@ def build(
     document can be made); broken clients or deals fail just their documents.
     """
     started = time.perf_counter()
-    checked = check_workspace(root)
-    if checked.partial is None:
-        raise PolicyError(checked.errors or checked.problems)
-    ws = checked.partial
-    out_dir = (out_dir or ws.root / "out").resolve()
-    _clean_stale_temp(out_dir)
-    report = BuildReport()
-    planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
-    failures = list(_broken_inputs(checked, ws, out_dir))
-    total = len(planned) + len(failures)
-    done = 0
-
-    def record(result: JobResult) -> None:
-        nonlocal done
-        done += 1
-        report.results.append(result)
-        if progress:
-            progress(result, done, total)
-
-    for failure in failures:
-        record(failure)
-    todo: list[tuple[DocumentJob, Prepared]] = []
-    from salesdocs.render.pdf import read_inputs_hash
-
-    for job in planned:
-        blocked = blocking_errors(checked, files_used(ws, job.kind, job.target))
-        if blocked:  # e.g. a visit pack whose client's latest deal is broken
-            record(_failed(job, blocked))
-            continue
-        try:
-            prepared = prepare(ws, job.kind, job.target, policy=policy)
-        except SalesdocsError as exc:
-            record(JobResult(job, "failed", zh=exc.zh, en=exc.en))
-            continue
-        if not force and job.out_path.is_file() and read_inputs_hash(job.out_path) == prepared.inputs_hash:
-            record(JobResult(job, "skipped"))
-            continue
-        todo.append((job, prepared))
-
+    decided = decide(root, out_dir, force=force, only=only, policy=policy)
+    report, record = recorder(decided, progress)
+    for result in decided.settled:
+        record(result)
+    todo, ws = decided.todo, decided.ws
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
         _render_here(ws, todo, record)
     elif todo:
         _render_in_pool(ws, todo, workers, recycle, record, policy)
-    report.seconds = time.perf_counter() - started
-    order = {id(j): i for i, j in enumerate(planned)}
-    report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
-    return report
+    return finish(report, decided, started)
 
 
 Record = Callable[[JobResult], None]
