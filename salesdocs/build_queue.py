@@ -220,10 +220,18 @@ def _collect(conn: Redis, queue: Any, pending: dict[str, DocumentJob], record: R
             rq_job = Job.fetch(job_id, connection=conn) if status is not None else None
             record(_result_of(doc, rq_job))
             if rq_job is not None:
-                rq_job.delete()
+                _forget(rq_job)
             settled = True
         if not settled:
             time.sleep(POLL_EVERY)
+
+
+def _forget(rq_job: Any) -> None:
+    """Delete a collected job (its PDF bytes) from Redis."""
+    try:
+        rq_job.delete()
+    except ValueError:  # rq 2.12: an execution the registry cleanup already removed (the abandoned attempt)
+        rq_job.connection.delete(rq_job.key, rq_job.dependents_key, rq_job.dependencies_key, rq_job.execution_registry.key)
 
 
 def _result_of(doc: DocumentJob, rq_job: Any) -> JobResult:
