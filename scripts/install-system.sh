@@ -6,6 +6,8 @@
 #   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint's text layout
 #   poppler-utils, qpdf     pdftotext/pdftoppm/pdffonts and qpdf --check (tests, looking at PDFs)
 #   python3-venv            `python3 -m venv` on Debian's own Python
+#   redis-server            the task queue of `build --queue` (tests start their own on a free port; they never use a
+#                           system service the package may start)
 # debian-versions.txt records the versions of the packages the PDFs depend on. A missing one is installed
 # at that version (apt-get install pkg=version) when the archive still has it; then the installed versions
 # are compared with the file, and a difference is a warning, not a failure: a Debian security update may
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 versions_file=debian-versions.txt
 pkgs=(fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf)
 python3 -c "import ensurepip, venv" 2>/dev/null || pkgs+=(python3-venv)
+pkgs+=(redis-server)
 
 # the recorded versions, in file order, and the release they were recorded on
 recorded=()
