@@ -242,7 +242,8 @@ def _result_of(doc: DocumentJob, rq_job: Any) -> JobResult:
             doc, "failed", zh="任务已从 Redis 中消失（Redis 被清空或重启？）", en="the job vanished from Redis (flushed or restarted?)"
         )
     if rq_job.get_status(refresh=False).value == "failed":
-        last = (rq_job.exc_info or "").strip().splitlines()
+        latest = rq_job.latest_result()
+        last = ((latest.exc_string if latest is not None else None) or "").strip().splitlines()
         reason = last[-1] if last else "?"
         return JobResult(
             doc,
@@ -335,4 +336,8 @@ def run_worker(url: str, *, burst: bool = False) -> None:
 
     conn = connect(url)
     worker = RenderWorker([Queue(QUEUE_NAME, connection=conn)], connection=conn, maintenance_interval=60)
-    worker.work(burst=burst, logging_level="WARNING", with_scheduler=False)
+    try:
+        worker.work(burst=burst, logging_level="WARNING", with_scheduler=False)
+    finally:  # the workspaces this worker wrote (a killed worker leaves its folders in the temp dir)
+        while _WORKSPACES:
+            shutil.rmtree(_WORKSPACES.popitem()[1].root, ignore_errors=True)

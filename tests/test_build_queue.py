@@ -175,3 +175,34 @@ def test_a_worker_killed_mid_document_has_its_job_delivered_again(
     assert report.ok and len(report.by_status("written")) == 5
     assert time.monotonic() - killed_at > JOB_TIMEOUT  # the abandoned job waited for its expiry, then came back
     assert _pdfs(out) == expected  # complete, identical, and no partial or temporary file
+
+
+CRASHING_WORKER = """
+import sys
+import salesdocs.build_queue as queue
+
+def crash(*args, **kwargs):
+    raise RuntimeError("boom: the renderer crashed")
+
+queue.render_job = crash  # what the worker imports for every job: each attempt crashes
+queue.run_worker(sys.argv[1])
+"""
+
+
+def test_a_job_failing_three_times_is_a_failure_in_the_summary(
+    redis_server: str, minimal_workspace: Path, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    url = f"{redis_server}/3"
+    worker = subprocess.Popen([sys.executable, "-c", CRASHING_WORKER, url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        out = tmp_path / "out"
+        result = run_cli("-w", str(minimal_workspace), "--lang", "en", "build", "-o", str(out), "--queue", url)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert result.exit_code == 1
+    assert "done: 0 written, 0 skipped (unchanged), 5 failed" in result.out
+    reason = "the render job failed 3 times (worker crashed, killed or timed out): RuntimeError: boom: the renderer crashed"
+    assert f"  failed intro: {reason}" in result.err
+    assert result.err.count(reason) == 5
+    assert not out.exists() or not any(out.rglob("*"))  # nothing written, no temporary file
