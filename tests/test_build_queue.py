@@ -117,6 +117,9 @@ def test_not_a_redis_url_is_a_usage_error(minimal_workspace: Path, run_cli: Call
     result = run_cli("-w", str(minimal_workspace), "--lang", "en", "build", "--queue", "localhost:6379")
     assert result.exit_code == 2
     assert "--queue needs a Redis URL such as redis://localhost:6379/0, not 'localhost:6379'" in result.err
+    both = run_cli("-w", str(minimal_workspace), "--lang", "en", "build", "--jobs", "2", "--queue", "redis://127.0.0.1:6379/0")
+    assert both.exit_code == 2
+    assert "--jobs cannot be used with --queue" in both.err
 
 
 def test_queue_build_is_byte_identical_to_a_local_build_and_incremental(
