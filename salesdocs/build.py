@@ -31,6 +31,7 @@ from salesdocs.model import Workspace
 from salesdocs.records.period import resolve_period
 from salesdocs.records.store import default_db_path
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
+from salesdocs.render.docx import DOCX_KINDS, docx_path, read_docx_hash, write_docx
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.render.uses import files_used
 from salesdocs.workspace import CheckResult, blocking_errors, check_workspace, is_backup_copy
@@ -123,10 +124,12 @@ class Decided:
     planned: list[DocumentJob]
     settled: list[JobResult]
     todo: list[tuple[DocumentJob, Prepared]]
+    #: ``--docx``: the quotes and appendices that also get a Word file (written after the PDFs)
+    docx_jobs: list[DocumentJob] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return len(self.settled) + len(self.todo)
+        return len(self.settled) + len(self.todo) + len(self.docx_jobs)
 
 
 def decide(
@@ -136,6 +139,7 @@ def decide(
     force: bool = False,
     only: Callable[[DocumentJob], bool] | None = None,
     policy: str | None = None,
+    docx: bool = False,
 ) -> Decided:
     """Check the workspace, plan every document and decide which to skip, which fail, which to render.
 
@@ -167,7 +171,9 @@ def decide(
             settled.append(JobResult(job, "skipped"))
             continue
         todo.append((job, prepared))
-    return Decided(ws, out_dir, planned, settled, todo)
+    # Word files are Chinese only for now: deals in en or zh-en get their PDFs alone
+    docx_jobs = [j for j in planned if docx and j.kind in DOCX_KINDS and _doc_language(ws, j.target) == "zh"]
+    return Decided(ws, out_dir, planned, settled, todo, docx_jobs)
 
 
 def recorder(decided: Decided, progress: Callable[[JobResult, int, int], None] | None) -> tuple[BuildReport, Record]:
@@ -201,6 +207,7 @@ def build(
     only: Callable[[DocumentJob], bool] | None = None,
     progress: Callable[[JobResult, int, int], None] | None = None,
     policy: str | None = None,
+    docx: bool = False,
 ) -> BuildReport:
     """Render every document of the workspace at ``root`` into ``out_dir``.
 
@@ -211,7 +218,7 @@ def build(
     document can be made); broken clients or deals fail just their documents.
     """
     started = time.perf_counter()
-    decided = decide(root, out_dir, force=force, only=only, policy=policy)
+    decided = decide(root, out_dir, force=force, only=only, policy=policy, docx=docx)
     report, record = recorder(decided, progress)
     for result in decided.settled:
         record(result)
@@ -221,10 +228,33 @@ def build(
         _render_here(ws, todo, record)
     elif todo:
         _render_in_pool(ws, todo, workers, recycle, record, policy)
+    write_docx_files(ws, decided.docx_jobs, force, record, policy)
     return finish(report, decided, started)
 
 
 Record = Callable[[JobResult], None]
+
+
+def _doc_language(ws: Workspace, deal_id: str | None) -> str:
+    deal = ws.deals.get(deal_id or "")
+    return deal.doc_language(ws.client(deal.client)) if deal else "zh"
+
+
+def write_docx_files(ws: Workspace, jobs: list[DocumentJob], force: bool, record: Record, policy: str | None = None) -> None:
+    """``--docx``: a Word file beside each quote and appendix PDF, skipped when its hash is current."""
+    for job in jobs:
+        path = docx_path(job.out_path)
+        t0 = time.perf_counter()
+        try:
+            prepared = prepare(ws, job.kind, job.target, policy=policy)
+            if not force and path.is_file() and read_docx_hash(path) == prepared.inputs_hash:
+                record(JobResult(DocumentJob(job.kind, job.target, path), "skipped"))
+                continue
+            write_docx(ws, prepared, job.kind, str(job.target), path)
+        except SalesdocsError as exc:
+            record(JobResult(DocumentJob(job.kind, job.target, path), "failed", time.perf_counter() - t0, exc.zh, exc.en))
+            continue
+        record(JobResult(DocumentJob(job.kind, job.target, path), "written", time.perf_counter() - t0))
 
 
 def _render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record: Record) -> None:

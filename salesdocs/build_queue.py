@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesdocs.build import BuildReport, Decided, JobResult, Record, decide, finish, recorder
+from salesdocs.build import BuildReport, Decided, JobResult, Record, decide, finish, recorder, write_docx_files
 from salesdocs.errors import PolicyError, SalesdocsError, UsageError
 from salesdocs.model import Workspace
 from salesdocs.policy.releases import POLICIES
@@ -140,15 +140,17 @@ def build_on_queue(
     only: Callable[[DocumentJob], bool] | None = None,
     progress: Callable[[JobResult, int, int], None] | None = None,
     policy: str | None = None,
+    docx: bool = False,
     notice: Callable[[str, str], None] | None = None,
 ) -> BuildReport:
     """Like :func:`salesdocs.build.build`, the documents rendered by the workers listening on ``url``.
 
     ``notice(zh, en)`` is told when no worker is listening yet (the build waits for one).
+    ``docx``: the Word files are written here, after the PDFs (they are quick and need no WeasyPrint).
     """
     started = time.perf_counter()
     conn = connect(url)
-    decided = decide(root, out_dir, force=force, only=only, policy=policy)
+    decided = decide(root, out_dir, force=force, only=only, policy=policy, docx=docx)
     report, record = recorder(decided, progress)
     for result in decided.settled:
         record(result)
@@ -159,6 +161,7 @@ def build_on_queue(
             _run(conn, decided, record, policy, notice)
         except redis.exceptions.RedisError as exc:
             raise _lost(conn, exc) from exc
+    write_docx_files(decided.ws, decided.docx_jobs, force, record, policy)
     return finish(report, decided, started)
 
 

@@ -126,7 +126,7 @@ def test_service_completes_to_the_workspace_services(server: LspClient, sample: 
 @pytest.mark.parametrize(
     ("rel", "needle", "expected"),
     [
-        ("deals/2026-001-yunfan-launch.yaml", "client: ", ["jingyi-parts", "mingcha-tea", "yunfan-tech"]),
+        ("deals/2026-001-yunfan-launch.yaml", "client: ", ["jingyi-parts", "mingcha-tea", "nordlicht-home", "yunfan-tech"]),
         # the line's service (logo-design) has standard and premium: those come first
         ("deals/2026-001-yunfan-launch.yaml", "tier: ", ["standard", "premium", "reprint", "original", "single", "double"]),
         ("rules/services.yaml", "refund_ladder: ", ["design", "copywriting"]),

@@ -90,8 +90,10 @@ def _pct(part: int, whole: int) -> str:
 
 def test_the_sample_october_figures_independently() -> None:
     received, on_time, within = _october()
-    assert (received, on_time, within) == (67, 55, 44)
-    assert (_pct(on_time, received), _pct(within, received)) == ("82.1%", "65.7%")
+    # The issue measured 55 of 67 (82.1 %) on the records generated before the English sample client joined;
+    # the generator spreads tickets over every sample client, so the records were regenerated then.
+    assert (received, on_time, within) == (61, 48, 40)
+    assert (_pct(on_time, received), _pct(within, received)) == ("78.7%", "65.6%")
 
 
 def test_the_sample_report_headline(sample_workspace: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -103,6 +105,6 @@ def test_the_sample_report_headline(sample_workspace: Path, tmp_path: Path, run_
     assert result.exit_code == 0, result.err
     text = "".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split())
     received, on_time, within = _october()
-    assert "按政策时限首次回复" in text and f"{on_time}/{received}条；时限见下方" in text and "82.1%" in text
+    assert "按政策时限首次回复" in text and f"{on_time}/{received}条；时限见下方" in text and "78.7%" in text
     assert f"不分服务时间、一律按30分钟计：{within}/{received}条（{_pct(within, received)}）" in text
     assert "超时未结" not in text and "首次回复超时（期末未结）" in text

@@ -21,7 +21,7 @@ from salesdocs.render.kinds import COMMAND_KINDS
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="输出文件（visit-pack：输出目录）/ output PDF (visit-pack: folder)",
+    help="输出文件，.pdf 或 .docx（quote、appendix）（visit-pack：输出目录）/ output .pdf or .docx (visit-pack: folder)",
 )
 @click.option("--deal", default=None, help="visit-pack：附上这个交易的报价 / include this deal's quote")
 @click.option("--from", "date_from", default=None, help="aftersales：开始日期 YYYY-MM-DD")
@@ -89,6 +89,7 @@ def render(
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认 CPU 核数）/ worker processes")
 @click.option("--force", is_flag=True, help="全部重新生成 / rebuild everything")
+@click.option("--docx", is_flag=True, help="报价单与合同附件另存 Word 文件 / also write each quote and appendix as DOCX")
 @click.option(
     "--queue",
     "queue_url",
@@ -98,7 +99,7 @@ def render(
 )
 @policy_choice
 @common
-def build(out_dir: Path | None, jobs: int | None, force: bool, queue_url: str | None, policy: str | None, fmt: str) -> int:
+def build(out_dir: Path | None, jobs: int | None, force: bool, docx: bool, queue_url: str | None, policy: str | None, fmt: str) -> int:
     """生成工作区的全部文档（增量、并行）/ render every document, incrementally and in parallel."""
     from salesdocs.build import BuildReport, JobResult
     from salesdocs.build import build as local_build
@@ -122,7 +123,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, queue_url: str | 
                 failed = f" — {say(result.zh, result.en)}" if result.status == "failed" else ""
                 click.echo(f"[{done}/{total}] {_status(result.status)} {_shown(result.job.out_path)}{failed}")
 
-        report = run_build(root, out_dir, force=force, progress=progress, policy=policy)
+        report = run_build(root, out_dir, force=force, progress=progress, policy=policy, docx=docx)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -132,7 +133,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, queue_url: str | 
             def progress_bar(result: JobResult, done: int, total: int) -> None:
                 bar.update(task, total=total, completed=done, description=f"{_status(result.status)} {result.job.out_path.name}")
 
-            report = run_build(root, out_dir, force=force, progress=progress_bar, policy=policy)
+            report = run_build(root, out_dir, force=force, progress=progress_bar, policy=policy, docx=docx)
     written, skipped, failed = (report.by_status(s) for s in ("written", "skipped", "failed"))
     if fmt == "json":
         print_json(

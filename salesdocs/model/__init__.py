@@ -38,6 +38,7 @@ from salesdocs.model.contract import (
 )
 from salesdocs.model.deals import (
     DOC_LANGUAGES,
+    ClauseOverride,
     Client,
     Deal,
     DealContact,
@@ -90,6 +91,7 @@ __all__ = [
     "Category",
     "Channel",
     "Clause",
+    "ClauseOverride",
     "Client",
     "Company",
     "Condition",

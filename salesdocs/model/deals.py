@@ -86,6 +86,13 @@ class Deal:
         """The language of this deal's documents: the deal's own, else its client's, else zh."""
         return self.language or (client.language if client else None) or "zh"
 
+    #: clauses whose wording was negotiated for this deal only (``clauses:``), each with its approver
+    clause_overrides: tuple[ClauseOverride, ...] = ()
+
+    def clause_text(self, clause_id: str, standard: str) -> str:
+        """The wording of a clause in this deal's appendix: its override, else the standard text."""
+        return next((o.text for o in self.clause_overrides if o.id == clause_id), standard)
+
 
 @dataclass(frozen=True)
 class DealContact:
@@ -94,6 +101,15 @@ class DealContact:
     email: str = ""
     wechat: str = ""
     title_en: str = ""
+
+
+@dataclass(frozen=True)
+class ClauseOverride:
+    """A deviation from the standard wording of one clause, negotiated for one deal."""
+
+    id: str
+    text: str
+    approver: str
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from salesdocs.model import (
     Category,
     Channel,
     Clause,
+    ClauseOverride,
     Client,
     Company,
     Condition,
@@ -339,6 +340,9 @@ def build_deal(data: dict[str, Any], rel: str) -> Deal:
         language=data.get("language"),
         prevailing_language=data.get("prevailing_language", "zh"),
         policy=str(data["policy"]) if "policy" in data else None,
+        clause_overrides=tuple(
+            ClauseOverride(id=str(c["id"]), text=str(c["text"]), approver=text(c, "approver")) for c in data.get("clauses") or ()
+        ),
     )
 
 

@@ -46,7 +46,9 @@ __all__ = [
     "policy_figures",
     "policy_value",
     "policy_values",
+    "resolve_slots",
     "resolve_text",
+    "value_location",
     "vocabulary",
 ]
 
@@ -405,14 +407,56 @@ def english_plurals(text: str) -> str:
 def resolve_text(text: str, lookup: Callable[[str], str | None], where: str) -> str:
     """``text`` with every placeholder filled by ``lookup``; an unknown name is a RenderError
     (``check`` reports it first, at its line)."""
+    return resolve_slots(text, lookup, where)[0]
 
-    def fill(m: re.Match[str]) -> str:
-        value = lookup(m.group(1).strip())
+
+def resolve_slots(text: str, lookup: Callable[[str], str | None], where: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """:func:`resolve_text`, and where each placeholder's value landed: ``(start, end, name)`` in the
+    filled text (the DOCX carries them, so a redline can tell an edited figure from edited wording)."""
+    out: list[str] = []
+    slots: list[tuple[int, int, str]] = []
+    length, last = 0, 0
+    for m in PLACEHOLDER.finditer(text):
+        name = m.group(1).strip()
+        value = lookup(name)
         if value is None:
             raise RenderError(
                 f"{where}：占位符 {{{m.group(1)}}} 没有对应的值（请运行 salesdocs check）",
                 f"{where}: placeholder {{{m.group(1)}}} has no value (run salesdocs check)",
             )
-        return value
+        literal = text[last : m.start()]
+        out += [literal, value]
+        length += len(literal)
+        slots.append((length, length + len(value), name))
+        length += len(value)
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), slots
 
-    return PLACEHOLDER.sub(fill, text)
+
+def value_location(data: Mapping[str, Any], name: str) -> tuple[str, tuple[str | int, ...], str] | None:
+    """Where a policy placeholder's value is written: the rules file's namespace, the path of keys
+    and list indexes inside it, and the id of the list item it sits in (a ladder step's id), or None."""
+    segments = _segments(name)
+    if segments is None or segments[0][0] not in RULES_NAMESPACES:
+        return None
+    value: Any = data.get(segments[0][0])
+    path: list[str | int] = []
+    item_id = ""
+    for key, selector in segments[1:]:
+        if not isinstance(value, dict) or key not in value:
+            break  # a computed name (channels' names, a step's stages): point at what it is made from
+        value = value[key]
+        path.append(key)
+        if selector is None:
+            continue
+        if not isinstance(value, list):
+            return None
+        chosen = _step_for(value, selector) if key == "steps" else None
+        chosen = chosen or next((x for x in value if isinstance(x, dict) and x.get("id") == selector), None)
+        if chosen is None:
+            return None
+        path.append(value.index(chosen))
+        item_id = str(chosen.get("id", item_id))
+        value = chosen
+    return segments[0][0], tuple(path), item_id

@@ -23,7 +23,7 @@ from salesdocs.model import Workspace
 from salesdocs.records import store
 from salesdocs.records.stats import TREND_MONTHS, aftersales_stats, records_digest, resolve_period
 from salesdocs.render import charts
-from salesdocs.render.context import company_ctx, provenance_ctx
+from salesdocs.render.context import company_ctx, doc_ctx, provenance_ctx
 from salesdocs.render.inputs import Prepared, hash_inputs, inputs_of, midnight
 
 __all__ = ["duration", "prepare_aftersales", "short_client"]
@@ -103,13 +103,7 @@ def build_context(ws: Workspace, stats: dict[str, Any], inputs_hash: str, db_rel
         ticket["first_response_short"] = ticket["first_response"][5:] if same_year else ticket["first_response"]
     a = policy.aftersales
     return {
-        "doc": {
-            "title": f"售后服务报告 · {period['label']}",
-            "kind": "aftersales",
-            "date": period["end"],
-            "lang": "zh",
-            "html_lang": "zh-CN",
-        },
+        "doc": doc_ctx(f"售后服务报告 · {period['label']}", "aftersales", period["end"]),
         "company": company_ctx(policy),
         "provenance": provenance_ctx(ws, inputs_hash),
         "period": period,

@@ -19,8 +19,18 @@ from salesdocs.engine.money import format_amount, format_percent_sign, in_words
 from salesdocs.engine.pricing import Quote, price_deal
 from salesdocs.engine.schedule import piece_deadlines
 from salesdocs.engine.settlement import line_shares
+from salesdocs.errors import SalesdocsError
 from salesdocs.model import Deal, DealContact, LadderStep, Policy, Service, Tier, Workspace, stage_en, stage_zh
-from salesdocs.policy.contract import NumberedArticle, deal_facts, english_plurals, number_contract, policy_value, references, resolve_text
+from salesdocs.policy.contract import (
+    NumberedArticle,
+    deal_facts,
+    english_plurals,
+    number_contract,
+    policy_value,
+    references,
+    resolve_slots,
+    resolve_text,
+)
 
 __all__ = ["appendix_context", "deal_values"]
 
@@ -123,6 +133,67 @@ def _line_tiers(policy: Policy, q: Quote) -> list[tuple[Service, Tier]]:
     return pairs
 
 
+#: the column headings of the five tables, by row field (the PDF template and the DOCX both print these)
+COLUMNS: dict[str, dict[str, str]] = {
+    "scope-lines": {"service": "服务项目", "quantity": "数量", "scope": "服务内容", "deliverables": "交付物", "formats": "源文件格式"},
+    "price-lines": {
+        "service": "服务项目",
+        "unit_price": "单价",
+        "quantity": "数量",
+        "amount": "金额",
+        "discount": "分摊折扣",
+        "tax": "税额",  # the tax's own name (增值税) replaces this label for each deal
+        "total": "含税折后金额",
+        "piece_base": "每件退款基数",
+    },
+    "deal-lines": {"service": "服务项目", "window": "交付期限", "next_piece": "每增一件"},
+    "revision-allowances": {
+        "service": "服务项目",
+        "included": "包含修改",
+        "not_counted": "不计入次数",
+        "not_accepted": "不接受",
+        "extra_price": "额外修改（不含税）",
+        "change": "更换文案师/设计师",
+    },
+    "refund-ladders": {"percent": "退款比例", "kept": "乙方保留", "stage_suffix": "不满意"},
+}
+#: the same headings in English (documents in en and zh-en print both)
+COLUMNS_EN: dict[str, dict[str, str]] = {
+    "scope-lines": {
+        "service": "Service",
+        "quantity": "Quantity",
+        "scope": "Scope",
+        "deliverables": "Deliverables",
+        "formats": "Source files",
+    },
+    "price-lines": {
+        "service": "Service",
+        "unit_price": "Unit price",
+        "quantity": "Quantity",
+        "amount": "Amount",
+        "discount": "Discount share",
+        "tax": "Tax",  # the tax's English name replaces this label for each deal
+        "total": "Total incl. tax",
+        "piece_base": "Refund base per item",
+    },
+    "deal-lines": {"service": "Service", "window": "Delivery time", "next_piece": "Each further item"},
+    "revision-allowances": {
+        "service": "Service",
+        "included": "Included",
+        "not_counted": "Not counted",
+        "not_accepted": "Not accepted",
+        "extra_price": "Extra revision (excl. tax)",
+        "change": "Change of copywriter / designer",
+    },
+    "refund-ladders": {"percent": "Refund", "kept": "Party B keeps", "stage_suffix": ""},
+}
+ESTIMATE_NOTE = "* 该年份尚无官方节假日安排，日期按法定节假日估算，安排公布后以实际工作日为准。"
+ESTIMATE_NOTE_EN = (
+    "* No official holiday schedule has been published for that year yet; the date is estimated from the statutory holidays"
+    " and will follow the official working days once they are published."
+)
+
+
 def line_name_en(service: Service, tier: Tier) -> str:
     """``Logo design (Standard)``: a quote line's service and tier in English."""
     return f"{service.name_en} ({tier.name_en})"
@@ -214,15 +285,34 @@ def _tables(ws: Workspace, deal: Deal, q: Quote, *, english: bool = False) -> di
         for p, d in zip(prices, dates, strict=True):
             del p["_piece_base_en"], d["_deadlines_en"]
     price_totals = {"amount": _money(q.subtotal), "discount": _money(-q.discount), "tax": _money(q.tax), "total": _money(q.total)}
-    return {
-        "scope-lines": {"rows": scope},
-        "price-lines": {"rows": prices, "totals": price_totals, "tax_name": q.tax_name}
-        | ({"tax_name_en": ws.policy.terms.tax_name_en} if english else {}),
-        "deal-lines": {"rows": dates, "estimated": estimated, "start": _date(deal.start)}
-        | ({"start_en": date_en(deal.start)} if english else {}),
-        "revision-allowances": {"rows": _revision_rows(pairs, english=english)},
-        "refund-ladders": {"ladders": _ladder_rows(pairs, english=english)},
+    tables: dict[str, dict[str, Any]] = {
+        "scope-lines": {"rows": scope, "columns": COLUMNS["scope-lines"]},
+        "price-lines": {
+            "rows": prices,
+            "columns": {**COLUMNS["price-lines"], "tax": q.tax_name},
+            "totals": price_totals,
+            "tax_name": q.tax_name,
+            "total_label": "合计（元）",
+        },
+        "deal-lines": {
+            "rows": dates,
+            "columns": {**COLUMNS["deal-lines"], "deadlines": f"各件最迟交付日（起算日 {_date(deal.start)}）"},
+            "estimated": estimated,
+            "note": ESTIMATE_NOTE if estimated else "",
+            "start": _date(deal.start),
+        },
+        "revision-allowances": {"rows": _revision_rows(pairs, english=english), "columns": COLUMNS["revision-allowances"]},
+        "refund-ladders": {"ladders": _ladder_rows(pairs, english=english), "columns": COLUMNS["refund-ladders"]},
     }
+    if english:
+        tax_en = ws.policy.terms.tax_name_en
+        tables["price-lines"].update(tax_name_en=tax_en, total_label_en="Total (RMB)")
+        tables["deal-lines"].update(start_en=date_en(deal.start), note_en=ESTIMATE_NOTE_EN if estimated else "")
+        for key, table in tables.items():
+            table["columns_en"] = dict(COLUMNS_EN[key])
+        tables["price-lines"]["columns_en"]["tax"] = tax_en
+        tables["deal-lines"]["columns_en"]["deadlines"] = f"Latest delivery date of each item (start date {date_en(deal.start)})"
+    return tables
 
 
 TIMES_EN = {1: "once", 2: "twice"}
@@ -338,6 +428,7 @@ def _lookup(policy: Policy, refs: dict[str, str], values: dict[str, str], *, eng
 
 
 def _articles(
+    deal: Deal,
     articles: list[NumberedArticle],
     tables: dict[str, dict[str, Any]],
     lookup: Callable[[str], str | None],
@@ -354,11 +445,28 @@ def _articles(
                 if lookup_en is not None:
                     entry.update(caption_en=clause.caption_en, label_en=item.label_en)
             else:
-                entry["text"] = resolve_text(clause.text, lookup, f"rules/contract.yaml {clause.id}")
+                # the wording with its placeholders, and where each value landed (the DOCX carries both)
+                source = deal.clause_text(clause.id, clause.text)
+                text, slots = resolve_slots(source, lookup, f"rules/contract.yaml {clause.id}")
+                entry.update(text=text, source=source, slots=[{"start": a, "end": b, "name": n} for a, b, n in slots])
+                entry["deviation"] = source != clause.text
                 if lookup_en is not None:
+                    if entry["deviation"]:
+                        raise SalesdocsError(
+                            f"交易 {deal.id} 单独商定了第 {item.number} 款（{clause.id}）的文字，但没有英文："
+                            "英文或中英对照的合同附件暂不支持单独商定的条款",
+                            f"deal {deal.id} has its own wording for clause {item.number} ({clause.id}) but no English: English and"
+                            " bilingual appendices do not support negotiated clauses yet",
+                        )
                     entry["text_en"] = english_plurals(resolve_text(clause.text_en, lookup_en, f"rules/contract.yaml {clause.id} text_en"))
             items.append(entry)
-        entry_article = {"id": article.article.id, "label": article.label, "title": article.article.title, "clauses": items}
+        entry_article = {
+            "id": article.article.id,
+            "number": article.number,
+            "label": article.label,
+            "title": article.article.title,
+            "clauses": items,
+        }
         if lookup_en is not None:
             entry_article.update(label_en=article.label_en, title_en=article.article.title_en)
         out.append(entry_article)
@@ -381,7 +489,7 @@ def appendix_context(ws: Workspace, deal: Deal, *, english: bool = False) -> dic
     )
     context: dict[str, Any] = {
         "title": policy.contract.title,
-        "articles": _articles(articles, _tables(ws, deal, q, english=english), lookup, lookup_en),
+        "articles": _articles(deal, articles, _tables(ws, deal, q, english=english), lookup, lookup_en),
         "total": {"amount": _money(q.total), "words": in_words(q.total)},
     }
     if english:

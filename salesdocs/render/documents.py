@@ -23,7 +23,7 @@ from salesdocs.policy.releases import view
 from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
 from salesdocs.render.aftersales import prepare_aftersales
-from salesdocs.render.inputs import Prepared, find_stylesheet, hash_inputs, inputs_of, midnight, template_dirs
+from salesdocs.render.inputs import Prepared, appendix_inputs, find_stylesheet, hash_inputs, inputs_of, midnight, template_dirs
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.render.uses import files_used
 from salesdocs.render.visitpack import find_client, prepare_brief, prepare_handout
@@ -148,7 +148,7 @@ def _prepare_appendix(ws: Workspace, target: str | None, doc_lang: str | None = 
     deal = _deal(ws, target)
     ws = deal_workspace(ws, deal, policy)
     lang = doc_language(ws, DocumentKind.APPENDIX, target, doc_lang)
-    inputs = inputs_of(ws, deal, extra=[("doc-lang", lang.encode())], contract=True)
+    inputs = appendix_inputs(ws, deal, lang)
     h = hash_inputs(inputs)
     return Prepared(
         template="appendix.html",
@@ -273,6 +273,16 @@ def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, o
     prepare_target = target if k is DocumentKind.AFTERSALES else resolved
     lang = doc_language(ws, k, resolved, options.get("doc_lang"))
     destination = out or out_path(ws.root / "out", k, resolved, lang)
+    if destination.suffix.lower() == ".docx":  # the format follows the file name (quote, appendix)
+        from salesdocs.render.docx import write_docx
+
+        if lang != "zh":
+            raise UsageError(
+                f"Word 文件目前只有中文版；{lang} 的报价单与合同附件请生成 PDF（-o 文件名以 .pdf 结尾）",
+                f"Word files are Chinese only for now; for {lang} quotes and appendices write a PDF (-o ending in .pdf)",
+            )
+
+        return [write_docx(ws, prepare(ws, k, prepare_target, **options), k, str(resolved), destination)]
     if k is DocumentKind.VISIT_PACK:
         return [render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf") for part in k.parts]
     return [render_prepared(ws, prepare(ws, k, prepare_target, **options), destination)]

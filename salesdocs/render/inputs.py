@@ -85,6 +85,11 @@ def inputs_of(
     return items
 
 
+def appendix_inputs(ws: Workspace, deal: Deal, lang: str) -> list[tuple[str, bytes]]:
+    """What a deal's appendix in ``lang`` is made from (its PDF, its DOCX, and the redline's version check)."""
+    return inputs_of(ws, deal, extra=[("doc-lang", lang.encode())], contract=True)
+
+
 def hash_inputs(items: Sequence[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256()
     for name, data in items:

@@ -12,7 +12,7 @@ from typing import Any
 
 from salesdocs.policies import PolicyDiff, Side
 from salesdocs.policy.diff import Change
-from salesdocs.render.context import company_ctx
+from salesdocs.render.context import company_ctx, doc_ctx
 from salesdocs.render.inputs import hash_inputs, midnight
 from salesdocs.version import __version__
 
@@ -42,7 +42,7 @@ def revision_context(result: PolicyDiff, inputs_hash: str) -> dict[str, Any]:
     shown = [c for c in result.changes if not c.internal]
     draft = result.old.draft or result.new.draft
     return {
-        "doc": {"title": "修订对照表", "kind": "revisions"},
+        "doc": doc_ctx("修订对照表", "revisions", None),
         "company": company_ctx(result.new.policy),
         "old": _side(result.old),
         "new": _side(result.new),

@@ -10,7 +10,9 @@
 * ``limits-not-bold`` — a clause limiting the client's rights not printed in bold (warning:
   民法典 第四百九十六条 asks the drafter to draw attention to it);
 * ``duplicate-id`` — article and item ids are one namespace (references use them);
-* ``missing-contacts`` — a deal whose appendix would cite contacts it does not name.
+* ``missing-contacts`` — a deal whose appendix would cite contacts it does not name;
+* ``clause-deviation`` — a deal's own wording of a clause (``clauses:``), listed with its approver
+  (warning); its placeholders are checked like the contract's.
 """
 
 from __future__ import annotations
@@ -187,6 +189,46 @@ def _condition(doc: Document, path: tuple[Any, ...], when: Any, policy: Policy) 
         yield unknown_ref(
             doc, (*path, "when", "tier"), f"{service.id} 的档位", f"tier of {service.id}", tier, [t.id for t in service.tiers]
         )
+
+
+@workspace_check
+def deal_clauses(ctx: Context) -> Iterator[Problem]:
+    """A deal's ``clauses:`` (wording negotiated for that deal): each names a text clause of the
+    contract once, its placeholders are known, and each is listed as a deviation (warning)."""
+    policy = ctx.policy
+    if policy is None:
+        return
+    clauses = _clauses(policy.contract)
+    values = policy_values(policy.data)
+    known = vocabulary(policy.data, policy.contract, [p.id for p in policy.terms.payment], values)
+    figures = policy_figures(values)
+    for stem, doc in ctx.deals.items():
+        seen: set[str] = set()
+        for i, entry in enumerate(doc.data.get("clauses") or []):
+            path = ("clauses", i)
+            clause_id, text = str(entry.get("id", "")), str(entry.get("text", ""))
+            clause = clauses.get(clause_id)
+            if clause is None or clause.table:
+                names = [c.id for c in clauses.values() if not c.table]
+                yield unknown_ref(doc, (*path, "id"), "合同条款", "contract clause", clause_id, names)
+                continue
+            if clause_id in seen:
+                yield doc.problem(
+                    doc.pos((*path, "id")), "duplicate-id", f"条款 {clause_id} 写了两次", f"clause {clause_id} is given twice"
+                )
+                continue
+            seen.add(clause_id)
+            yield from _placeholders(doc, path, text, known, clause, clauses)
+            yield from _figures(doc, path, text, figures)
+            yield doc.problem(
+                doc.pos((*path, "text")),
+                "clause-deviation",
+                f"交易 {stem} 的条款 {clause_id} 偏离标准文字（审批人：{entry.get('approver', '')}）",
+                f"deal {stem}: clause {clause_id} deviates from the standard wording (approved by {entry.get('approver', '')})",
+                hint_zh=f"标准文字见 rules/contract.yaml 的 {clause_id}；只有本交易的合同附件使用这里的文字",
+                hint_en=f"the standard wording is {clause_id} in rules/contract.yaml; only this deal's appendix uses this text",
+                severity="warning",
+            )
 
 
 @workspace_check
