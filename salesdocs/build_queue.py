@@ -182,7 +182,7 @@ def _run(conn: Redis, decided: Decided, record: Record, policy: str | None, noti
         for job, prepared in decided.todo:
             rq_job = queue.enqueue(
                 RENDER_JOB,
-                args=(digest, files, job.kind.value, job.target, policy, prepared.inputs_hash),
+                args=(digest, files, job.kind.value, job.target, policy, prepared.inputs_hash, job.doc_lang),
                 job_timeout=timeout,
                 retry=Retry(max=ATTEMPTS - 1),
                 result_ttl=RESULT_TTL,
@@ -298,7 +298,13 @@ def _workspace(digest: str, files: Mapping[str, bytes]) -> Workspace:
 
 
 def render_job(
-    digest: str, files: Mapping[str, bytes], kind: str, target: str | None, policy: str | None, inputs_hash: str
+    digest: str,
+    files: Mapping[str, bytes],
+    kind: str,
+    target: str | None,
+    policy: str | None,
+    inputs_hash: str,
+    doc_lang: str | None = None,
 ) -> dict[str, Any]:
     """One queued document, rendered in a worker: the PDF bytes, or why it cannot be made."""
     started = time.perf_counter()
@@ -306,7 +312,7 @@ def render_job(
         ws = _workspace(digest, files)
         k = DocumentKind(kind)
         options: dict[str, Any] = {"db": ws.root / DEFAULT_DB} if k is DocumentKind.AFTERSALES else {}
-        prepared = prepare(ws, k, target, policy=policy, **options)
+        prepared = prepare(ws, k, target, policy=policy, doc_lang=doc_lang, **options)
         if prepared.inputs_hash != inputs_hash:
             raise SalesdocsError(
                 "worker 算出的输入哈希与协调端不同：两台机器上的 salesdocs 版本或系统依赖是否一致？",

@@ -8,6 +8,8 @@
 #   python3-venv            `python3 -m venv` on Debian's own Python
 #   redis-server            the task queue of `build --queue` (tests start their own on a free port; they never use a
 #                           system service the package may start)
+#   chromium, chromium-driver   the headless browser of the preview's tests and benchmark (selenium drives
+#                           /usr/bin/chromium through /usr/bin/chromedriver; nothing is downloaded)
 # debian-versions.txt records the versions of the packages the PDFs depend on. A missing one is installed
 # at that version (apt-get install pkg=version) when the archive still has it; then the installed versions
 # are compared with the file, and a difference is a warning, not a failure: a Debian security update may
@@ -18,6 +20,7 @@ versions_file=debian-versions.txt
 pkgs=(fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf)
 python3 -c "import ensurepip, venv" 2>/dev/null || pkgs+=(python3-venv)
 pkgs+=(redis-server)
+pkgs+=(chromium chromium-driver)
 
 # the recorded versions, in file order, and the release they were recorded on
 recorded=()

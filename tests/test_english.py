@@ -55,6 +55,36 @@ def test_english_conventions() -> None:
     assert date_range_en(date(2026, 12, 3), date(2026, 12, 7)) == "3–7 December 2026"
 
 
+ADVANTAGES_EN = {
+    "product: {title: 产品优势, text: 一项服务": ("Our product", "One service"),
+    "technology: {title: 技术优势, text: 一个部门": ("Our expertise", "One department"),
+    "price: {title: 价格优势, text: 一个价格": ("Our prices", "One price"),
+    "service: {title: 服务优势, text: 一个渠道": ("Our service", "One channel"),
+    "people: {title: 人员优势, text: 一位设计师": ("Our people", "One designer"),
+    "capital: {title: 资金优势, text: 一家公司": ("Our finances", "One company"),
+}
+#: what the company intro (and a handout) in English needs beyond the quote and the appendix
+INTRO_ENGLISH_MINIMAL = (
+    (
+        "rules/company.yaml",
+        "profile: 只有一项服务的测试工作区。",
+        "profile: 只有一项服务的测试工作区。\nprofile_en: A test workspace with a single service.",
+    ),
+    (
+        "rules/company.yaml",
+        "  - role: 商务合作\n    name: 王一\n",
+        "  - role: 商务合作\n    role_en: New business\n    name: 王一\n    name_en: Wang Yi\n",
+    ),
+    ("rules/company.yaml", "    duty: 视觉设计", "    duty: 视觉设计\n    department_en: Design\n    duty_en: Visual design"),
+    *(("rules/company.yaml", zh, f"{zh}, title_en: {title}, text_en: {text}") for zh, (title, text) in ADVANTAGES_EN.items()),
+    ("rules/aftersales.yaml", "name: 售后电话,", "name: 售后电话, name_en: the after-sales hotline,"),
+    (
+        "rules/aftersales.yaml",
+        "rule: 远程无法解决的问题上门解决,",
+        "rule: 远程无法解决的问题上门解决, rule_en: problems that cannot be solved remotely are solved on site,",
+    ),
+)
+
 ENGLISH_MINIMAL = (
     ("deals/2026-001-acme-logo.yaml", "title: 品牌标志", "title: 品牌标志\ntitle_en: Brand logo\nlanguage: en"),
     ("clients/acme.yaml", "name: 示例客户有限公司", "name: 示例客户有限公司\nname_en: Example Client Co., Ltd."),
@@ -81,6 +111,7 @@ ENGLISH_MINIMAL = (
         "所列比例退款。\n        text_en: If Party A is not satisfied, it is refunded the percentage listed in {ref.refund-ladders}.",
     ),
     ("rules/contract.yaml", "caption: 不满意退款比例", "caption: 不满意退款比例\n        caption_en: Refund percentages"),
+    *INTRO_ENGLISH_MINIMAL,
 )
 
 
@@ -103,7 +134,15 @@ def test_missing_english_is_a_located_error_in_zh_and_en(make_workspace: Callabl
         [
             ("clients/acme.yaml", "name_en"),
             ("deals/2026-001-acme-logo.yaml", "title_en"),
+            ("rules/aftersales.yaml", "name_en"),
+            ("rules/aftersales.yaml", "rule_en"),
+            ("rules/company.yaml", "department_en"),
+            ("rules/company.yaml", "duty_en"),
             ("rules/company.yaml", "name_en"),
+            ("rules/company.yaml", "name_en"),
+            ("rules/company.yaml", "profile_en"),
+            ("rules/company.yaml", "role_en"),
+            *[("rules/company.yaml", key) for key in ("title_en", "text_en") for _ in range(6)],
             ("rules/contract.yaml", "caption_en"),
             ("rules/contract.yaml", "caption_en"),
             ("rules/contract.yaml", "text_en"),
@@ -242,5 +281,4 @@ def test_doc_lang_on_the_command_line(make_workspace: Callable[..., Path], run_c
     assert pack.exit_code == 2
     assert "--doc-lang applies to quote, appendix and intro only" in pack.err
     intro = run_cli("-w", root, "render", "intro", "--doc-lang", "en", "--lang", "en")
-    assert intro.exit_code == 2 and "the company intro is in Chinese only for now" in intro.err
-    assert not (root / "out" / "intro-en.pdf").exists()
+    assert intro.exit_code == 0 and intro.out.strip() == f"wrote {root / 'out' / 'intro-en.pdf'}"

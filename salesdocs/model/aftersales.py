@@ -123,6 +123,7 @@ class AfterSales:
     categories: tuple[Category, ...]
     duties_en: tuple[str, ...] = ()  # the duties' text_en, in the same order ("" where missing)
     onsite_local_area_en: str = ""
+    onsite_rule_en: str = ""
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)

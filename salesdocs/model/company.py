@@ -14,6 +14,8 @@ class Contact:
     phone: str = ""
     email: str = ""
     wechat: str = ""
+    role_en: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class Department:
     name: str
     duty: str
     people: int | None
+    name_en: str = ""
+    duty_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Advantage:
     key: str
     title: str
     text: str
+    title_en: str = ""
+    text_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,10 @@ class Case:
     industry: str
     services: tuple[str, ...]
     summary: str
+    title_en: str = ""
+    client_en: str = ""
+    industry_en: str = ""
+    summary_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,9 @@ class Company:
     advantages: tuple[Advantage, ...]
     cases: tuple[Case, ...]
     address_en: str = ""
+    short_name_en: str = ""
+    slogan_en: str = ""
+    profile_en: str = ""
 
 
 @dataclass(frozen=True)

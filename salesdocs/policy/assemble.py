@@ -193,14 +193,29 @@ def build_company(c: dict[str, Any]) -> Company:
         profile=c["profile"],
         founded=text(c, "founded"),
         address=text(c, "address"),
-        contacts=tuple(Contact(x["role"], x["name"], text(x, "phone"), text(x, "email"), text(x, "wechat")) for x in c["contacts"]),
-        organisation=tuple(Department(x["department"], x["duty"], x.get("people")) for x in c["organisation"]),
-        advantages=tuple(Advantage(k, c["advantages"][k]["title"], c["advantages"][k]["text"]) for k in ADVANTAGE_ORDER),
-        cases=tuple(
-            Case(x["id"], x["title"], text(x, "client"), x["industry"], tuple(x["services"]), x["summary"]) for x in c.get("cases") or ()
+        contacts=tuple(
+            Contact(x["role"], x["name"], text(x, "phone"), text(x, "email"), text(x, "wechat"), text(x, "role_en"), text(x, "name_en"))
+            for x in c["contacts"]
         ),
+        organisation=tuple(
+            Department(x["department"], x["duty"], x.get("people"), text(x, "department_en"), text(x, "duty_en")) for x in c["organisation"]
+        ),
+        advantages=tuple(_advantage(k, c["advantages"][k]) for k in ADVANTAGE_ORDER),
+        cases=tuple(_case(x) for x in c.get("cases") or ()),
         address_en=text(c, "address_en"),
+        short_name_en=text(c, "short_name_en") or text(c, "name_en"),
+        slogan_en=text(c, "slogan_en"),
+        profile_en=text(c, "profile_en"),
     )
+
+
+def _advantage(key: str, a: dict[str, Any]) -> Advantage:
+    return Advantage(key, a["title"], a["text"], text(a, "title_en"), text(a, "text_en"))
+
+
+def _case(x: dict[str, Any]) -> Case:
+    english = (text(x, "title_en"), text(x, "client_en"), text(x, "industry_en"), text(x, "summary_en"))
+    return Case(x["id"], x["title"], text(x, "client"), x["industry"], tuple(x["services"]), x["summary"], *english)
 
 
 def build_terms(t: dict[str, Any]) -> Terms:
@@ -255,6 +270,7 @@ def build_aftersales(a: dict[str, Any]) -> AfterSales:
         ),
         duties_en=tuple(text(x, "text_en") for x in a.get("duties") or ()),
         onsite_local_area_en=text(a["onsite"], "local_area_en"),
+        onsite_rule_en=text(a["onsite"], "rule_en"),
     )
 
 

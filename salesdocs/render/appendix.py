@@ -8,6 +8,7 @@ The template lays the result out and computes nothing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -205,8 +206,14 @@ def _english_lines(
     scope: list[dict[str, Any]],
     prices: list[dict[str, Any]],
     dates: list[dict[str, Any]],
+    *,
+    english: bool,
 ) -> None:
     """Add the English of every row of the scope, price and date tables beside its Chinese."""
+    if not english:  # only the Chinese: drop the English kept aside while the rows were built
+        for p, d in zip(prices, dates, strict=True):
+            del p["_piece_base_en"], d["_deadlines_en"]
+        return
     calendar_rows = zip(q.lines, pairs, scope, prices, dates, strict=True)
     for line, (service, tier), s, p, d in calendar_rows:
         name, quantity = line_name_en(service, tier), plural_en(line.quantity, tier.unit_en)
@@ -279,11 +286,7 @@ def _tables(ws: Workspace, deal: Deal, q: Quote, *, english: bool = False) -> di
                 ],
             }
         )
-    if english:
-        _english_lines(pairs, q, scope, prices, dates)
-    else:
-        for p, d in zip(prices, dates, strict=True):
-            del p["_piece_base_en"], d["_deadlines_en"]
+    _english_lines(pairs, q, scope, prices, dates, english=english)
     price_totals = {"amount": _money(q.subtotal), "discount": _money(-q.discount), "tax": _money(q.tax), "total": _money(q.total)}
     tables: dict[str, dict[str, Any]] = {
         "scope-lines": {"rows": scope, "columns": COLUMNS["scope-lines"]},
@@ -305,14 +308,18 @@ def _tables(ws: Workspace, deal: Deal, q: Quote, *, english: bool = False) -> di
         "refund-ladders": {"ladders": _ladder_rows(pairs, english=english), "columns": COLUMNS["refund-ladders"]},
     }
     if english:
-        tax_en = ws.policy.terms.tax_name_en
-        tables["price-lines"].update(tax_name_en=tax_en, total_label_en="Total (RMB)")
-        tables["deal-lines"].update(start_en=date_en(deal.start), note_en=ESTIMATE_NOTE_EN if estimated else "")
-        for key, table in tables.items():
-            table["columns_en"] = dict(COLUMNS_EN[key])
-        tables["price-lines"]["columns_en"]["tax"] = tax_en
-        tables["deal-lines"]["columns_en"]["deadlines"] = f"Latest delivery date of each item (start date {date_en(deal.start)})"
+        _english_headings(tables, ws.policy.terms.tax_name_en, deal.start, estimated)
     return tables
+
+
+def _english_headings(tables: dict[str, dict[str, Any]], tax_en: str, start: datetime.date, estimated: bool) -> None:
+    """Each table's headings, total label and note in English, beside the Chinese."""
+    tables["price-lines"].update(tax_name_en=tax_en, total_label_en="Total (RMB)")
+    tables["deal-lines"].update(start_en=date_en(start), note_en=ESTIMATE_NOTE_EN if estimated else "")
+    for key, table in tables.items():
+        table["columns_en"] = dict(COLUMNS_EN[key])
+    tables["price-lines"]["columns_en"]["tax"] = tax_en
+    tables["deal-lines"]["columns_en"]["deadlines"] = f"Latest delivery date of each item (start date {date_en(start)})"
 
 
 TIMES_EN = {1: "once", 2: "twice"}

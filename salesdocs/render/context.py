@@ -13,7 +13,7 @@ from typing import Any
 
 from salesdocs.engine.calendar import calendar_for
 from salesdocs.engine.dates import date_range_zh
-from salesdocs.engine.english import date_range_en, in_words_en, join_en, plural_en
+from salesdocs.engine.english import date_range_en, in_words_en, plural_en
 from salesdocs.engine.money import format_percent_sign
 from salesdocs.engine.pricing import Quote, price_deal, quote_number
 from salesdocs.model import (
@@ -28,7 +28,8 @@ from salesdocs.model import (
     stage_zh,
 )
 from salesdocs.policy.audience import client_facing_yaml, internal_file
-from salesdocs.render.appendix import appendix_context, stage_phrase_en
+from salesdocs.render.appendix import appendix_context
+from salesdocs.render.intro_en import intro_en, ladders_en, tax_note_en
 
 
 def company_ctx(policy: Policy) -> dict[str, Any]:
@@ -250,10 +251,10 @@ def appendix_title(policy: Policy, deal: Deal) -> str:
     return f"{policy.contract.title}（{quote_number(policy, deal)}）"
 
 
-def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
+def intro(ws: Workspace, inputs_hash: str, lang: DocLanguage = "zh") -> dict[str, Any]:
     policy = ws.policy
-    return {
-        "doc": doc_ctx(intro_title(policy), "intro", policy.effective),
+    context = {
+        "doc": doc_ctx(intro_title(policy), "intro", policy.effective, lang),
         "company": company_ctx(policy),
         "catalogue": catalogue_ctx(policy),
         "ladders": [ladder_ctx(ld) for ld in policy.ladders],
@@ -271,6 +272,9 @@ def intro(ws: Workspace, inputs_hash: str) -> dict[str, Any]:
         ],
         "provenance": provenance_ctx(ws, inputs_hash),
     }
+    if lang != "zh":
+        intro_en(policy, context)
+    return context
 
 
 def sales_contact(policy: Policy, deal: Deal) -> dict[str, Any] | None:
@@ -306,6 +310,8 @@ def _quote_en(ws: Workspace, deal: Deal, q: Quote, context: dict[str, Any]) -> N
         {"name": p["name"], "title": ""} for p in context["client"]["key_people"]
     ]
     context["deal"]["title_en"] = deal.title_en
+    seller = next((c for c in policy.company.contacts if c.name == deal.sales), None)
+    context["deal"]["sales_en"] = seller.name_en if seller is not None and seller.name_en else deal.sales
     pairs = _deal_tiers(policy, deal)
     for line, ctx_line, deal_line in zip(q.lines, context["quote"]["lines"], deal.lines, strict=True):
         service, tier = next((s, t) for s, t in pairs if s.id == line.service_id and t.id == line.tier_id)
@@ -325,15 +331,8 @@ def _quote_en(ws: Workspace, deal: Deal, q: Quote, context: dict[str, Any]) -> N
     )
     for payment, instalment in zip(quote["payments"], policy.terms.payment, strict=True):
         payment.update(name_en=instalment.name_en, due_en=instalment.due_en.capitalize())
-    for ladder in context["ladders"]:
-        found = policy.ladder(ladder["id"])
-        assert found is not None
-        ladder.update(
-            name_en=found.short_name_en,
-            base_en=found.base_en,
-            summary_en=join_en([f"{'up to ' if s.kind == 'at_most' else ''}{_pct(s.percent)} {stage_phrase_en(s)}" for s in found.steps]),
-        )
-    context["tax_note_en"] = "Prices include tax" if policy.terms.prices_include_tax else "Prices exclude tax; tax is added"
+    ladders_en(policy, context["ladders"])
+    context["tax_note_en"] = tax_note_en(policy)
 
 
 def quote(ws: Workspace, deal: Deal, inputs_hash: str, lang: DocLanguage = "zh") -> dict[str, Any]:

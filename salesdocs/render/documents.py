@@ -24,6 +24,7 @@ from salesdocs.records.period import resolve_period
 from salesdocs.render import context as ctx
 from salesdocs.render.aftersales import prepare_aftersales
 from salesdocs.render.inputs import Prepared, appendix_inputs, find_stylesheet, hash_inputs, inputs_of, midnight, template_dirs
+from salesdocs.render.intro_en import intro_title_en
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.render.uses import files_used
 from salesdocs.render.visitpack import find_client, prepare_brief, prepare_handout
@@ -53,10 +54,12 @@ class DocumentJob:
     kind: DocumentKind
     target: str | None  # deal id, client id, report period slug, or None
     out_path: Path
+    doc_lang: str | None = None  # --doc-lang (the intro in English); None: the document's own language
 
     @property
     def label(self) -> str:
-        return f"{self.kind.value} {self.target}" if self.target else self.kind.value
+        label = f"{self.kind.value} {self.target}" if self.target else self.kind.value
+        return f"{label} ({self.doc_lang})" if self.doc_lang else label
 
 
 def kind_of(kind: DocumentKind | str) -> DocumentKind:
@@ -103,19 +106,35 @@ def _client_name(ws: Workspace, deal: Deal) -> str:
     return client.name if client else deal.client
 
 
+def require_intro_english(ws: Workspace, lang: DocLanguage) -> None:
+    """An intro in en or zh-en needs the English of every text it prints: raise :class:`PolicyError` with
+    each missing one, located at its Chinese (``check`` requires them only when a client or deal uses English)."""
+    from salesdocs.policy.checks.needs import intro_needs, intro_problem
+    from salesdocs.policy.reader import read_yaml_bytes
+
+    rules = {}
+    for f in ws.policy.files:
+        doc, _ = read_yaml_bytes(ws.sources[f.rel], f.rel)
+        if doc is not None:
+            rules[f.name] = doc
+    command = f"salesdocs render intro --doc-lang {lang}"
+    problems = [intro_problem(need, command, command) for need in intro_needs(rules)]
+    if problems:
+        raise PolicyError(problems)
+
+
 def _prepare_intro(ws: Workspace, target: str | None, doc_lang: str | None = None, **_: Any) -> Prepared:
-    if doc_language(ws, DocumentKind.INTRO, target, doc_lang) != "zh":
-        raise UsageError(
-            "公司介绍暂时只有中文版：英文与中英对照的公司介绍尚未实现（报价单与合同附件可用 --doc-lang）",
-            "the company intro is in Chinese only for now: English and zh-en intros are not built yet (quote and appendix take --doc-lang)",
-        )
-    inputs = inputs_of(ws)
+    lang = doc_language(ws, DocumentKind.INTRO, target, doc_lang)
+    if lang != "zh":
+        require_intro_english(ws, lang)
+    inputs = inputs_of(ws, extra=[("doc-lang", lang.encode())] if lang != "zh" else [])
     h = hash_inputs(inputs)
+    zh_title, en_title = ctx.intro_title(ws.policy), intro_title_en(ws.policy)
     return Prepared(
         template="intro.html",
-        build_context=lambda: ctx.intro(ws, h),
-        title=ctx.intro_title(ws.policy),
-        subject="公司介绍",
+        build_context=lambda: ctx.intro(ws, h, lang),
+        title={"zh": zh_title, "en": en_title}.get(lang, f"{zh_title} · {en_title}"),
+        subject={"zh": "公司介绍", "en": "Company profile"}.get(lang, "公司介绍 · Company profile"),
         keywords=["公司介绍", "服务目录"],
         created=midnight(ws.policy.effective),
         inputs=inputs,

@@ -27,11 +27,15 @@ What :func:`write_pdf` guarantees
   ``custom_metadata=True``; keys keep only ASCII letters and digits) and as the keyword
   ``salesdocs-inputs:<hash>`` (so it also lands in the XMP packet).  :func:`read_inputs_hash`
   reads the info key and falls back to the keyword.
-* **Fonts.**  A fresh ``FontConfiguration`` per document (exactly what a bare
-  ``weasyprint.HTML().write_pdf()`` does, ~5 ms): ``@font-face`` rules in workspace CSS
-  work, fetched through the safe fetcher, and no font of one document can leak into the
-  next or go stale in a long-lived process.  When the HTML root has no ``lang`` the
-  document gets ``meta.lang`` so Chinese text is shaped with SC glyphs, not JP.
+* **Fonts.**  When the HTML root has no ``lang`` the document gets ``meta.lang`` so Chinese
+  text is shaped with SC glyphs, not JP.  ``@font-face`` rules in workspace CSS work, fetched
+  through the safe fetcher.
+* **Warm.**  Rendering goes through a :class:`salesdocs.render.session.RenderSession` per
+  (allowed folders, stylesheets): the parsed stylesheets and the ``FontConfiguration`` are reused
+  across documents (a document that brings its own ``@font-face`` rules retires the shared font
+  configuration after it, so no font leaks into the next document; that module says exactly what
+  is reused and why it is safe), and each PDF stream is compressed once
+  (:mod:`salesdocs.render.pdfstreams`).  The bytes are the same as a cold render.
 
 WeasyPrint is imported lazily (importing it costs ~0.5 s), so the incremental-build check
 :func:`read_inputs_hash` stays cheap.
@@ -40,25 +44,23 @@ WeasyPrint is imported lazily (importing it costs ~0.5 s), so the incremental-bu
 from __future__ import annotations
 
 import contextlib
-import logging
-import mimetypes
 import os
 import re
 import tempfile
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from salesdocs.errors import RenderError
-
-if TYPE_CHECKING:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+from salesdocs.render.guard import (
+    INPUTS_INFO_KEY,
+    INPUTS_KEYWORD_PREFIX,
+    Attachment,
+    Findings,
+    PdfMeta,
+    resolved_roots,
+)
 
 __all__ = [
     "Attachment",
@@ -70,171 +72,8 @@ __all__ = [
     "write_pdf",
 ]
 
-INPUTS_INFO_KEY = "SalesdocsInputs"
-INPUTS_KEYWORD_PREFIX = "salesdocs-inputs:"
-PDF_A_VARIANT = "pdf/a-3b"
-
 _HASH_RE = re.compile(r"^[A-Za-z0-9._:+/=-]+$")
 _ATTACHMENT_NAME_RE = re.compile(r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$")
-_FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2", ".pfb", ".pfa"})
-_SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
-
-
-@dataclass(frozen=True)
-class PdfMeta:
-    """What the PDF says about itself.
-
-    ``created`` comes from the document's own data (e.g. the deal date) and is used as both
-    creation and modification date; ``inputs_hash`` is the full hash of the exact inputs.
-    """
-
-    title: str
-    author: str
-    subject: str
-    keywords: list[str]
-    created: datetime
-    inputs_hash: str
-    lang: str = "zh-CN"
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file embedded in the PDF (relationship ``Source`` in PDF/A-3b).  ASCII names only."""
-
-    name: str
-    data: bytes
-    description: str = ""
-
-
-# ---------------------------------------------------------------------------- fetcher
-
-
-@dataclass
-class _Findings:
-    refused: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    notdef: dict[str, int] = field(default_factory=dict)  # char -> code point, in order
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, items: list[str], value: str) -> None:
-        if value not in items:
-            items.append(value)
-
-
-def _resolved_roots(roots: Sequence[Path]) -> tuple[Path, ...]:
-    out: list[Path] = []
-    for root in roots:
-        resolved = Path(root).expanduser().resolve()
-        if resolved not in out:
-            out.append(resolved)
-    return tuple(out)
-
-
-@cache
-def _system_font_dirs() -> tuple[Path, ...]:
-    return _resolved_roots([Path(d).expanduser() for d in _SYSTEM_FONT_DIRS])
-
-
-@cache
-def _fetcher_class() -> type[URLFetcher]:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class SafeFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no type hints
-        """Serve ``data:`` URLs and files inside ``allowed_roots``; refuse and record the rest.
-
-        WeasyPrint 70 requires a ``URLFetcher`` instance (``fetch(url, headers=None)`` returning
-        a ``URLFetcherResponse``): its ``urls.fetch`` reads ``url_fetcher._fail_on_errors``, so a
-        plain function crashes.  A refusal raises an ordinary exception, which WeasyPrint
-        catches and logs, so rendering goes on and every refused URL is collected.
-        """
-
-        def __init__(self, allowed_roots: Sequence[Path], findings: _Findings) -> None:
-            super().__init__(fail_on_errors=False, allow_redirects=False)
-            self.roots = _resolved_roots(allowed_roots)
-            self.findings = findings
-
-        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-            if scheme == "data":
-                return super().fetch(url, headers)
-            if scheme == "file":
-                path = self._allowed_path(url)
-                if path is not None:
-                    mime = mimetypes.guess_type(path.name, strict=False)[0] or "application/octet-stream"
-                    return URLFetcherResponse(
-                        url.split("?", 1)[0].split("#", 1)[0],
-                        body=path.open("rb"),
-                        headers={"Content-Type": mime},
-                    )
-            else:
-                self.findings.add(self.findings.refused, url)
-            raise PermissionError(f"salesdocs refused to fetch {url}")
-
-        def _allowed_path(self, url: str) -> Path | None:
-            """The resolved file for an allowed ``file:`` URL; records refusals and misses."""
-            parts = urlsplit(url)
-            if parts.netloc not in ("", "localhost"):
-                self.findings.add(self.findings.refused, url)
-                return None
-            try:
-                resolved = Path(url2pathname(parts.path)).resolve()  # symlinks resolved, '..' collapsed
-            except (OSError, ValueError, RuntimeError):
-                self.findings.add(self.findings.refused, url)
-                return None
-            inside = any(resolved.is_relative_to(root) for root in self.roots)
-            if not inside and resolved.suffix.lower() in _FONT_SUFFIXES:
-                inside = any(resolved.is_relative_to(root) for root in _system_font_dirs())
-            if not inside:
-                self.findings.add(self.findings.refused, url)
-                return None
-            if not resolved.is_file():
-                self.findings.add(self.findings.missing, url)
-                return None
-            return resolved
-
-    return SafeFetcher
-
-
-class _LogWatch(logging.Handler):
-    """Collect WeasyPrint's missing-glyph warnings and resource errors of this thread."""
-
-    def __init__(self, findings: _Findings) -> None:
-        super().__init__(logging.WARNING)
-        self.findings = findings
-        self.thread = threading.get_ident()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread != self.thread:
-            return
-        msg = record.msg if isinstance(record.msg, str) else ""
-        if msg.startswith(".notdef glyph rendered"):
-            args = record.args if isinstance(record.args, tuple) else ()
-            if len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], int):
-                self.findings.notdef.setdefault(args[0], args[1])
-            return
-        if record.levelno >= logging.ERROR or msg.startswith("Font-face %r cannot be loaded"):
-            try:
-                text = record.getMessage()
-            except Exception:  # pragma: no cover - a malformed record
-                text = str(record.msg)
-            self.findings.add(self.findings.errors, text)
-
-
-# ---------------------------------------------------------------------------- rendering
-
-
-def _w3c(moment: datetime) -> str:
-    """W3C date-time for WeasyPrint's metadata (naive = UTC)."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return moment.replace(microsecond=0).isoformat()
-
-
-def _utc_naive(moment: datetime) -> datetime:
-    """WeasyPrint writes attachment dates with strftime('…Z'): give it UTC wall time."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(microsecond=0, tzinfo=None)
-    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None)
 
 
 def _validate(meta: PdfMeta, attachments: Sequence[Attachment]) -> None:
@@ -288,76 +127,18 @@ def _render(
     attachments: Sequence[Attachment],
     pdf_a: bool,
     stylesheets: Sequence[Path],
-) -> tuple[bytes, _Findings]:
+) -> tuple[bytes, Findings]:
     """Render to bytes and report what went wrong, without judging (tests use it directly)."""
     _validate(meta, attachments)
-    roots = _resolved_roots(allowed_roots)
+    roots = resolved_roots(allowed_roots)
     sheets = _check_stylesheets(stylesheets, roots)
 
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
+    from salesdocs.render.session import session_for
 
-    findings = _Findings()
-    fetcher = _fetcher_class()(roots, findings)
-    logger = logging.getLogger("weasyprint")
-    watch = _LogWatch(findings)
-    lowered = not logger.isEnabledFor(logging.WARNING)
-    previous_level = logger.level
-    if lowered:
-        logger.setLevel(logging.WARNING)
-    logger.addHandler(watch)
-    try:
-        document_html = weasyprint.HTML(string=html, base_url=str(Path(base_url).absolute()), url_fetcher=fetcher)
-        root = document_html.etree_element
-        if not root.get("lang"):
-            root.set("lang", meta.lang)
-
-        created = _w3c(meta.created)
-        stamp = _utc_naive(meta.created)
-        relationship = "Source" if pdf_a else "Unspecified"
-        wp_attachments = [
-            weasyprint.Attachment(
-                string=bytes(a.data),
-                name=a.name,
-                description=a.description or None,
-                created=stamp,
-                modified=stamp,
-                relationship=relationship,
-                url_fetcher=fetcher,
-            )
-            for a in attachments
-        ]
-        options: dict[str, Any] = {
-            "stylesheets": sheets or None,
-            "attachments": wp_attachments or None,
-            "custom_metadata": True,
-            "pdf_variant": PDF_A_VARIANT if pdf_a else None,
-        }
-        document = document_html.render(font_config=FontConfiguration(), **options)
-
-        metadata = document.metadata
-        metadata.title = meta.title
-        metadata.authors = [meta.author] if meta.author else []
-        metadata.description = meta.subject or None
-        keywords = [k for k in meta.keywords if k and not k.startswith(INPUTS_KEYWORD_PREFIX)]
-        metadata.keywords = [*keywords, f"{INPUTS_KEYWORD_PREFIX}{meta.inputs_hash}"]
-        metadata.created = created
-        metadata.modified = created
-        metadata.lang = meta.lang
-        metadata.custom = {INPUTS_INFO_KEY: meta.inputs_hash}
-        for linked in metadata.attachments:  # <link rel=attachment>: fixed dates too
-            linked.created = stamp
-            linked.modified = stamp
-
-        data = document.write_pdf(**options)
-    finally:
-        logger.removeHandler(watch)
-        if lowered:
-            logger.setLevel(previous_level)
-    return data, findings
+    return session_for(roots, tuple(sheets)).render(html, base_url=base_url, meta=meta, attachments=attachments, pdf_a=pdf_a)
 
 
-def _raise_for(findings: _Findings) -> None:
+def _raise_for(findings: Findings) -> None:
     if findings.refused:
         listed = "\n".join(f"  {url}" for url in findings.refused)
         raise RenderError(

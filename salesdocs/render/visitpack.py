@@ -15,9 +15,10 @@ from typing import Any
 
 from salesdocs.engine.money import format_yuan
 from salesdocs.errors import UsageError
-from salesdocs.model import Client, Deal, Workspace
+from salesdocs.model import Client, Deal, DocLanguage, Workspace
 from salesdocs.render import context as ctx
 from salesdocs.render.inputs import Prepared, hash_inputs, inputs_of, midnight
+from salesdocs.render.intro_en import cases_en, handout_en, handout_title_en
 
 
 def find_client(ws: Workspace, client_id: str | None) -> Client:
@@ -145,22 +146,32 @@ def brief(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str, re
     }
 
 
+def handout_language(client: Client) -> DocLanguage:
+    """The handout is in the client's language (``zh`` unless the client says ``en`` or ``zh-en``)."""
+    return client.language or "zh"
+
+
 def handout(ws: Workspace, client: Client, deal: Deal | None, inputs_hash: str) -> dict[str, Any]:
     policy = ws.policy
-    base = ctx.intro(ws, inputs_hash)
+    lang = handout_language(client)
+    base = ctx.intro(ws, inputs_hash, lang)
     data: dict[str, Any] = {
         **base,
-        "doc": ctx.doc_ctx(handout_title(ws), "handout", _pack_date(deal, ws, client)),
+        "doc": ctx.doc_ctx(handout_title(ws), "handout", _pack_date(deal, ws, client), lang),
         "client": ctx.client_ctx(client, client.id),
         "cases": relevant_cases(ws, client) or base["cases"],
         "order_rows": [{"service": s.name, "tier": t.name, "price": t.price, "unit": t.unit} for s in policy.services for t in s.tiers],
         "has_quote": deal is not None,
     }
+    if lang != "zh":
+        cases_en(policy, data["cases"])
+        handout_en(policy, client, data)
     if deal is not None:
-        quote_context = ctx.quote(ws, deal, inputs_hash)
+        quote_context = ctx.quote(ws, deal, inputs_hash, lang)
         data.update(
             {key: quote_context[key] for key in ("quote", "deal", "tax_note", "contact")} | {"quote_ladders": quote_context["ladders"]}
         )
+        data["client"].update({k: v for k, v in quote_context["client"].items() if k.endswith("_en")})
     return data
 
 
@@ -190,12 +201,14 @@ def prepare_brief(ws: Workspace, target: str | None, *, deal: str | None = None,
 def prepare_handout(ws: Workspace, target: str | None, *, deal: str | None = None, **_: Any) -> Prepared:
     client = find_client(ws, target)
     d = deal_for(ws, client, deal)
-    items, h = _inputs(ws, client, d, [])
+    lang = handout_language(client)
+    items, h = _inputs(ws, client, d, [("doc-lang", lang.encode())] if lang != "zh" else [])
+    zh_title, en_title = handout_title(ws), handout_title_en(ws.policy)
     return Prepared(
         template="handout.html",
         build_context=lambda: handout(ws, client, d, h),
-        title=handout_title(ws),
-        subject=f"服务介绍 · {client.name}",
+        title={"zh": zh_title, "en": en_title}.get(lang, f"{zh_title} · {en_title}"),
+        subject=f"服务介绍 · {client.name}" if lang == "zh" else f"Our Services · {client.name_en or client.name}",
         keywords=["服务介绍", client.id],
         created=midnight(_pack_date(d, ws, client)),
         inputs=items,

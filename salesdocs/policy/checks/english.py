@@ -14,35 +14,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from salesdocs.errors import Problem
 from salesdocs.model import Deal, Policy
 from salesdocs.policy.checks.base import Context, workspace_check
+from salesdocs.policy.checks.needs import Need, intro_needs, intro_problem, missing_problem, needs_in
 from salesdocs.policy.contract import CJK, DEAL_NAMES, deal_facts, number_contract, placeholders, policy_value
 from salesdocs.policy.reader import Document, PathKey
 
-
-@dataclass(frozen=True)
-class Need:
-    """One English text a deal needs: where its Chinese is, and the key the English goes in."""
-
-    doc: Document
-    path: PathKey  # the Chinese value it translates
-    key: str  # the missing key, e.g. text_en
-
-
-def _missing(item: dict[str, Any], chinese: str, english: str) -> bool:
-    value = item.get(chinese)
-    has_chinese = bool(value) and (not isinstance(value, str) or bool(CJK.search(value)))
-    return has_chinese and not item.get(english)
-
-
-def _in(doc: Document, base: PathKey, item: dict[str, Any], pairs: tuple[tuple[str, str], ...]) -> Iterator[Need]:
-    for chinese, english in pairs:
-        if _missing(item, chinese, english):
-            yield Need(doc, (*base, chinese), english)
+_in = needs_in
 
 
 def _index(items: list[Any], key: str, value: str) -> int | None:
@@ -140,6 +121,19 @@ def _language(deal: dict[str, Any], client: Document | None) -> str:
     return str(deal.get("language") or (client.data.get("language") if client else None) or "zh")
 
 
+def _intro_users(ctx: Context) -> list[tuple[str, str]]:
+    """The clients and deals whose documents are in en or zh-en, as (zh, en) labels."""
+    users = []
+    for cid, client in sorted(ctx.clients.items()):
+        if (language := client.data.get("language") or "zh") != "zh":
+            users.append((f"客户 {cid}（{language}）", f"client {cid} ({language})"))
+    for doc in ctx.deals.values():
+        language = _language(doc.data, ctx.clients.get(str(doc.data.get("client"))))
+        if language != "zh":
+            users.append((f"交易 {doc.data.get('id') or doc.rel}（{language}）", f"deal {doc.data.get('id') or doc.rel} ({language})"))
+    return users
+
+
 @workspace_check
 def missing_english(ctx: Context) -> Iterator[Problem]:
     policy = ctx.policy
@@ -159,16 +153,25 @@ def missing_english(ctx: Context) -> Iterator[Problem]:
             continue  # the deals check reports the unknown service or tier
         for need in _deal_needs(ctx, policy, doc, deal, client):
             needed.setdefault((need.doc.rel, need.path, need.key), (need, []))[1].append(f"{deal.id}（{language}）")
-    for need, deals in needed.values():
+    users = _intro_users(ctx)
+    intro: dict[tuple[str, PathKey, str], Need] = {}
+    if users:
+        handout_clients = [c for c in ctx.clients.values() if (c.data.get("language") or "zh") != "zh"]
+        client_needs = (n for c in handout_clients for n in _in(c, (), c.data, (("name", "name_en"),)))
+        for need in (*intro_needs(ctx.rules), *client_needs):
+            intro[(need.doc.rel, need.path, need.key)] = need
+    why_zh, why_en = "、".join(u[0] for u in users), ", ".join(u[1] for u in users)
+    for key, need in intro.items():
+        if key not in needed:
+            yield intro_problem(need, why_zh, why_en)
+    for key, (need, deals) in needed.items():
+        if key in intro:
+            yield intro_problem(need, why_zh, why_en)
+            continue
         listed = "、".join(dict.fromkeys(deals))
         listed_en = ", ".join(d.replace("（", " (").replace("）", ")") for d in dict.fromkeys(deals))
-        yield need.doc.problem(
-            need.doc.key_pos(need.path),
-            "missing-english",
-            f"缺少英文 {need.key}：英文或中英对照的交易 {listed}需要这段文字的英文",
-            f"missing English {need.key}: the deal {listed_en} in English or zh-en needs this text in English",
-            hint_zh=f"在这一项加上 {need.key}（中文为准，英文须与中文一致）",
-            hint_en=f"add {need.key} to this item (the Chinese is authoritative; the English must say the same)",
+        yield missing_problem(
+            need, f"英文或中英对照的交易 {listed}需要这段文字的英文", f"the deal {listed_en} in English or zh-en needs this text in English"
         )
 
 

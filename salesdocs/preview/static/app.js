@@ -1,0 +1,275 @@
+// salesdocs preview: the page. Plain JavaScript, no build step; CodeMirror 5 is the only library.
+"use strict";
+
+const LANG = document.documentElement.dataset.lang === "en" ? "en" : "zh";
+const T = {
+  zh: {
+    title: "政策预览工作台", files: "文件", documents: "文档", newFile: "新建文件", client: "客户", deal: "交易", create: "新建",
+    save: "保存", history: "历史版本", restore: "恢复这个版本", saved: "已保存", unsaved: "有未保存的修改", saving: "正在保存…",
+    conflictTitle: "文件在别处被修改了", conflictText: "你开始编辑之后，这个文件在磁盘上被改过，所以没有保存。两个版本都在下面，不会丢失。",
+    mine: "你的版本（尚未保存）", theirs: "磁盘上现在的版本", keepMine: "用我的版本覆盖", takeTheirs: "改用磁盘上的版本",
+    ok: "没有问题", problems: (e, w) => `${e} 个错误，${w} 个警告`, updating: "正在更新预览…", chooseFile: "← 在左边选一个文件来编辑",
+    broken: "文件有错误，下面是上一次正确时的预览（已变灰）。改正后会自动更新。", stale: "正在生成新的预览…", notYet: "正在生成…",
+    failed: "生成失败：", help: "光标处：", allowed: "可选值：", examples: "示例：", noHelp: "这里没有说明", pages: "页",
+    intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
+    exists: "这个文件已经存在", notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
+  },
+  en: {
+    title: "Policy preview", files: "Files", documents: "Documents", newFile: "New file", client: "Client", deal: "Deal", create: "Create",
+    save: "Save", history: "History", restore: "Restore this version", saved: "Saved", unsaved: "Unsaved changes", saving: "Saving…",
+    conflictTitle: "The file was changed elsewhere", conflictText: "The file changed on disk after you started editing, so it was not saved. Both versions are below; nothing is lost.",
+    mine: "Your version (not saved)", theirs: "The version on disk now", keepMine: "Save my version over it", takeTheirs: "Use the version on disk",
+    ok: "No problems", problems: (e, w) => `${e} error(s), ${w} warning(s)`, updating: "Updating the preview…", chooseFile: "← choose a file on the left to edit",
+    broken: "The files have errors: below is the last good preview (greyed). It updates once they are fixed.", stale: "Making the new preview…", notYet: "Rendering…",
+    failed: "Rendering failed: ", help: "At the cursor: ", allowed: "Allowed values: ", examples: "Examples: ", noHelp: "No help here", pages: "pages",
+    intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
+    exists: "This file exists already", notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
+  },
+}[LANG];
+
+const $ = (id) => document.getElementById(id);
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+let state = { revision: 0, problems: [], sources: [], documents: [], files: [] };
+let chosenDoc = null;       // the document shown on the right
+let file = null;            // { path, sha256 } of the file in the editor
+let editor = null;
+let marks = [];
+let generation = 0;         // bumped by every save and every load: a slower, older reload must not win
+
+async function api(method, url, body, headers = {}) {
+  return fetch(url, { method, body, headers, credentials: "same-origin" });
+}
+
+// ---------------------------------------------------------------- state and events
+async function refresh() {
+  const response = await api("GET", "/api/state");
+  if (!response.ok) return;
+  state = await response.json();
+  if (!chosenDoc && state.documents.length) choose(state.documents[0].id);
+  drawSidebar();
+  drawProblems();
+  markProblems();
+  await drawPreview();
+  reloadIfClean();
+}
+
+function drawSidebar() {
+  $("files").replaceChildren(...state.files.map((f) => {
+    const li = el("li", { className: file && file.path === f.path ? "chosen" : "" }, el("span", { textContent: f.path }));
+    if (f.errors) li.append(el("span", { className: "count errors", textContent: f.errors }));
+    if (f.warnings) li.append(el("span", { className: "count warnings", textContent: f.warnings }));
+    li.dataset.path = f.path;
+    li.onclick = () => openFile(f.path);
+    return li;
+  }));
+  $("documents").replaceChildren(...state.documents.map((d) => {
+    const li = el("li", { className: d.id === chosenDoc ? "chosen" : "" }, el("span", { textContent: [T[d.kind], d.deal || d.client].filter(Boolean).join(" · ") }));
+    li.dataset.document = d.id;
+    li.onclick = () => choose(d.id);
+    return li;
+  }));
+  const errors = state.problems.filter((p) => p.severity === "error").length;
+  $("status").textContent = errors || state.problems.length ? T.problems(errors, state.problems.length - errors) : T.ok;
+  $("status").className = errors ? "bad" : "";
+}
+
+function drawProblems() {
+  $("problems").replaceChildren(...state.problems.map((p, i) => {
+    const where = p.line ? `${p.file}:${p.line}:${p.column}` : p.file;
+    const li = el("li", { className: `problem ${p.severity}` }, el("code", { textContent: where }), ` ${p.message}`);
+    if (p.line && state.sources[i]) li.append(el("pre", { textContent: `${p.line} | ${state.sources[i]}` }));
+    if (p.hint) li.append(el("div", { className: "hint", textContent: T.hint + p.hint }));
+    Object.assign(li.dataset, { file: p.file, line: p.line });
+    li.onclick = () => openFile(p.file, p.line);
+    return li;
+  }));
+}
+
+function choose(id) {
+  chosenDoc = id;
+  api("POST", `/api/documents/${encodeURIComponent(id)}/render`);
+  drawSidebar();
+  drawPreview();
+}
+
+async function drawPreview() {
+  const doc = state.documents.find((d) => d.id === chosenDoc);
+  const view = $("preview");
+  if (!doc) return;
+  const banner = $("banner");
+  banner.hidden = !doc.stale && !doc.error;
+  banner.textContent = doc.error ? T.failed + doc.error : doc.broken ? T.broken : doc.pages ? T.stale : T.notYet;
+  const shown = `${doc.id}@${doc.revision}`;
+  if (view.dataset.shown !== shown) {
+    const images = [];
+    for (let n = 1; n <= doc.pages; n++) {
+      images.push(el("img", { src: `/api/documents/${encodeURIComponent(doc.id)}/pages/${n}.png?r=${doc.revision}`, alt: `${n}` }));
+    }
+    await Promise.all(images.map((img) => img.decode().catch(() => null)));
+    if (chosenDoc !== doc.id) return;  // another document was chosen meanwhile
+    view.replaceChildren(...images);
+    Object.assign(view.dataset, { shown, document: doc.id, revision: doc.revision, inputsHash: doc.inputs_hash || "" });
+  }
+  view.dataset.stale = doc.stale;
+  view.classList.toggle("stale", doc.stale);
+}
+
+// ---------------------------------------------------------------------- editor
+async function openFile(path, line) {
+  const response = await api("GET", `/api/files/${path}`);
+  if (!response.ok) return;
+  const data = await response.json();
+  generation++;
+  file = { path, sha256: data.sha256 };
+  $("file-name").textContent = path;
+  $("save").disabled = $("show-history").disabled = false;
+  $("history-panel").hidden = true;
+  editor.setOption("mode", path.endsWith(".yaml") || path.endsWith(".yml") ? "yaml" : null);
+  editor.setValue(data.text);
+  editor.clearHistory();
+  editor.markClean();
+  markProblems();
+  drawSidebar();
+  if (line) {
+    editor.setCursor({ line: line - 1, ch: 0 });
+    editor.scrollIntoView({ line: line - 1, ch: 0 }, 120);
+  }
+  editor.focus();
+  setSaveStatus("");
+}
+
+function markProblems() {
+  if (!editor) return;
+  marks.forEach((line) => editor.removeLineClass(line, "background"));
+  editor.clearGutter("problems");
+  marks = [];
+  if (!file) return;
+  for (const p of state.problems) {
+    if (p.file !== file.path || !p.line || p.line > editor.lineCount()) continue;
+    const line = editor.addLineClass(p.line - 1, "background", p.severity === "error" ? "problem-line" : "warning-line");
+    editor.setGutterMarker(line, "problems", el("span", { className: `problem-mark ${p.severity}`, textContent: "●", title: p.message }));
+    marks.push(line);
+  }
+}
+
+function setSaveStatus(text, bad = false) {
+  $("save-status").textContent = text;
+  $("save-status").className = bad ? "bad" : "";
+}
+
+async function save(baseSha) {
+  if (!file) return;
+  const text = editor.getValue();
+  generation++;
+  setSaveStatus(T.saving);
+  const response = await api("PUT", `/api/files/${file.path}`, text, { "If-Match": baseSha || file.sha256, "Content-Type": "text/plain; charset=utf-8" });
+  const data = await response.json();
+  generation++;
+  if (response.status === 200) {
+    file.sha256 = data.sha256;
+    editor.markClean();
+    setSaveStatus(T.saved);
+  } else if (response.status === 412) {
+    showConflict(text, data);
+  } else {
+    setSaveStatus(data.error || response.statusText, true);
+  }
+}
+
+function showConflict(mine, theirs) {
+  setSaveStatus(T.notSaved, true);
+  $("mine").value = mine;
+  $("theirs").value = theirs.text;
+  $("conflict").hidden = false;
+  $("keep-mine").onclick = () => { $("conflict").hidden = true; save(theirs.sha256); };
+  $("take-theirs").onclick = () => {
+    $("conflict").hidden = true;
+    generation++;
+    file.sha256 = theirs.sha256;
+    editor.setValue(theirs.text);
+    editor.markClean();
+    setSaveStatus("");
+  };
+}
+
+async function reloadIfClean() {
+  // a file changed on disk while the editor holds no edits of its own: show the new text
+  if (!file || !editor.isClean() || !$("conflict").hidden) return;
+  const asked = generation;
+  const response = await api("GET", `/api/files/${file.path}`);
+  if (!response.ok) return;
+  const data = await response.json();
+  if (asked === generation && data.sha256 !== file.sha256 && editor.isClean()) {
+    generation++;
+    const cursor = editor.getCursor();
+    file.sha256 = data.sha256;
+    editor.setValue(data.text);
+    editor.markClean();
+    editor.setCursor(cursor);
+    markProblems();
+  }
+}
+
+async function showHistory() {
+  const response = await api("GET", `/api/history/${file.path}`);
+  const data = await response.json();
+  $("versions").replaceChildren(...data.versions.slice().reverse().map((v) => {
+    const button = el("button", { type: "button", textContent: T.restore });
+    button.onclick = async () => {
+      await api("POST", `/api/history/${file.path}/${v.n}/restore`);
+      await openFile(file.path);
+    };
+    const li = el("li", {}, `#${v.n} ${v.saved_at} (${v.source === "disk" ? T.fromDisk : T.fromPage}) `, button);
+    li.dataset.n = v.n;
+    return li;
+  }));
+  $("history-panel").hidden = false;
+}
+
+let helpTimer = null;
+function helpSoon() {
+  clearTimeout(helpTimer);
+  helpTimer = setTimeout(async () => {
+    if (!file) return;
+    const line = editor.getCursor().line + 1;
+    const response = await api("POST", `/api/help/${file.path}?line=${line}`, editor.getValue());
+    if (!response.ok) return;
+    const h = await response.json();
+    const box = $("help");
+    box.replaceChildren(el("div", {}, T.help, el("code", { textContent: h.path || "—" })));
+    if (!h.known) return box.append(el("div", { textContent: T.noHelp }));
+    box.append(el("div", { textContent: LANG === "en" ? h.en : h.zh }));
+    if (LANG !== "en" && h.en) box.append(el("div", { className: "hint", textContent: h.en }));
+    if (h.enum.length) box.append(el("div", { textContent: T.allowed + h.enum.join("、") }));
+    if (h.examples.length) box.append(el("div", { textContent: T.examples + h.examples.join("、") }));
+  }, 150);
+}
+
+async function createFile(event) {
+  event.preventDefault();
+  const path = `${$("new-kind").value}/${$("new-name").value}.yaml`;
+  const response = await api("PUT", `/api/files/${path}`, "", { "If-None-Match": "*" });
+  if (response.status === 412) return setSaveStatus(T.exists, true);
+  if (response.ok) openFile(path);
+}
+
+// ------------------------------------------------------------------------ start
+window.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = T[node.dataset.t]; });
+  document.title = T.title;
+  editor = CodeMirror($("editor"), { lineNumbers: true, mode: "yaml", gutters: ["problems", "CodeMirror-linenumbers"], indentWithTabs: false, tabSize: 2,
+    extraKeys: { "Ctrl-S": () => save(), "Cmd-S": () => save(), Tab: (cm) => cm.replaceSelection("  ") } });
+  editor.setValue(T.chooseFile);
+  editor.on("cursorActivity", helpSoon);
+  editor.on("change", () => { if (file && !editor.isClean()) setSaveStatus(T.unsaved); });
+  $("save").onclick = () => save();
+  $("show-history").onclick = showHistory;
+  $("new-file").onsubmit = createFile;
+  new EventSource("/api/events").addEventListener("revision", refresh);
+  refresh();
+});

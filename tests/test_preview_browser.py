@@ -1,0 +1,162 @@
+"""The issue's browser scenario, in Debian's headless Chromium (tests/browser.py).
+
+Open the page, choose the appendix, break a refund percent in the page's editor and save → the
+problem appears at its line and the preview dims; fix it → the preview shows the new figure; edit
+the file on disk meanwhile → the stale save is refused with both versions shown; undo from the
+history → the earlier text is back.  Set SALESDOCS_SCREENSHOTS=DIR to keep screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import chromium
+from conftest import FIXTURES, copy_workspace
+from preview_support import Client
+
+from salesdocs.preview.server import running
+from salesdocs.render.pdf import read_inputs_hash
+
+APPENDIX = "appendix-2026-001-yunfan-launch"
+REFUNDS = "rules/refunds.yaml"
+LINE = 39  # "        percent: 70%" of the design ladder's first step
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Client, Path]]:
+    root = copy_workspace(FIXTURES / "agency", tmp_path_factory.mktemp("preview-browser"))
+    with running(root) as (listening, _):
+        yield Client(listening.port, listening.token), root
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    browser = chromium()
+    yield browser
+    browser.quit()
+
+
+def wait(driver: Any, condition: Callable[[Any], Any], seconds: float = 120) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, poll_frequency=0.05).until(condition)
+
+
+def shot(driver: Any, name: str) -> None:
+    folder = os.environ.get("SALESDOCS_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
+def cm(driver: Any, script: str, *args: Any) -> Any:
+    """Run ``script`` with ``cm`` bound to the page's CodeMirror editor."""
+    return driver.execute_script(f"const cm = document.querySelector('.CodeMirror').CodeMirror; {script}", *args)
+
+
+def type_at_line_end(driver: Any, line: int, backspaces: int, text: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    cm(driver, "cm.focus(); cm.setCursor({line: arguments[0], ch: cm.getLine(arguments[0]).length});", line - 1)
+    driver.switch_to.active_element.send_keys(Keys.BACKSPACE * backspaces + text)
+
+
+def click(driver: Any, selector: str) -> None:
+    """Click the element once it exists (found and clicked in one step: the page redraws its lists)."""
+    wait(driver, lambda d: d.execute_script("const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;", selector))
+
+
+def text(driver: Any, selector: str) -> str:
+    return driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", selector)  # type: ignore[no-any-return]
+
+
+def preview(driver: Any) -> dict[str, str]:
+    return driver.execute_script("return Object.assign({}, document.getElementById('preview').dataset);")  # type: ignore[no-any-return]
+
+
+def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, Path], driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    client, root = served
+    original = (root / REFUNDS).read_text(encoding="utf-8")
+    driver.get(f"http://127.0.0.1:{client.port}/?token={client.token}")
+    assert driver.current_url == f"http://127.0.0.1:{client.port}/"  # the token left the address bar
+    click(driver, f'#documents li[data-document="{APPENDIX}"]')
+    wait(driver, lambda d: preview(d).get("document") == APPENDIX and preview(d)["stale"] == "false")
+    first = preview(driver)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#preview img")) == client.document(client.state(), APPENDIX)["pages"] > 1
+    assert text(driver, "#status") == "没有问题"
+
+    # break the percent in the page's editor and save: the problem shows at its line, the preview dims
+    click(driver, f'#files li[data-path="{REFUNDS}"]')
+    wait(driver, lambda d: cm(d, "return cm.getLine(arguments[0]);", LINE - 1) == "        percent: 70%")
+    type_at_line_end(driver, LINE, 3, "170%")
+    driver.find_element(By.ID, "save").click()
+    at_line = f'#problems li[data-file="{REFUNDS}"][data-line="{LINE}"]'
+    shown = wait(driver, lambda d: text(d, at_line))
+    assert f"{REFUNDS}:{LINE}:18" in shown and "percent: 170% 大于最大值 100%" in shown
+    assert f"{LINE} |         percent: 170%" in shown  # the source line, as check shows it
+    wait(driver, lambda d: preview(d)["stale"] == "true")
+    assert "problem-line" in cm(driver, "return cm.lineInfo(arguments[0]).bgClass || '';", LINE - 1)
+    assert "stale" in driver.find_element(By.ID, "preview").get_attribute("class")
+    assert preview(driver)["inputsHash"] == first["inputsHash"]  # the last good preview stays
+    count = f'#files li[data-path="{REFUNDS}"] .count.errors'
+    assert driver.execute_script("return document.querySelector(arguments[0]).textContent;", count) == "1"
+    help_text = wait(driver, lambda d: "ladders[].steps[].percent" in (t := text(d, "#help")) and t)
+    assert "退款比例：退款基数（见阶梯的 base）的百分比" in help_text and "示例：70%、50" in help_text
+    shot(driver, "broken")
+    cm(driver, "cm.setCursor({line: 0, ch: 0});")
+    click(driver, at_line)  # opens the file at the problem's line
+    wait(driver, lambda d: cm(d, "return cm.getCursor().line;") == LINE - 1)
+
+    # fix it: the preview shows the new figure
+    type_at_line_end(driver, LINE, 4, "65%")
+    driver.find_element(By.ID, "save").click()
+    wait(driver, lambda d: preview(d)["stale"] == "false" and preview(d)["inputsHash"] != first["inputsHash"])
+    fixed = preview(driver)
+    assert int(fixed["revision"]) > int(first["revision"])
+    assert not driver.find_elements(By.CSS_SELECTOR, "#problems li.error")
+    # the clause text still says 70%: check's warning about it is listed, as check lists it
+    warning = text(driver, f'#problems li.warning[data-file="{REFUNDS}"][data-line="{LINE + 1}"]')
+    assert "文字里写的是 70%，但同一项的 percent 是 65%" in warning
+    figures = _pdf_text(client, root, fixed["inputsHash"])
+    assert "65%" in figures and "35%" in figures
+    shot(driver, "fixed")
+
+    # an edit on disk meanwhile: the stale save is refused and both versions are shown
+    type_at_line_end(driver, LINE, 3, "60%")
+    on_disk = (root / REFUNDS).read_text(encoding="utf-8").replace("payment_days: 5", "payment_days: 6")
+    (root / REFUNDS).write_text(on_disk, encoding="utf-8")
+    driver.find_element(By.ID, "save").click()
+    wait(driver, lambda d: d.find_element(By.ID, "conflict").is_displayed())
+    mine, theirs = (driver.find_element(By.ID, name).get_attribute("value") for name in ("mine", "theirs"))
+    assert "percent: 60%" in mine and "payment_days: 5" in mine
+    assert theirs == on_disk
+    assert (root / REFUNDS).read_text(encoding="utf-8") == on_disk
+    shot(driver, "conflict")
+    driver.find_element(By.ID, "take-theirs").click()
+    assert cm(driver, "return cm.getValue();") == on_disk
+
+    # undo from the history: the text before the first save comes back
+    driver.find_element(By.ID, "show-history").click()
+    click(driver, '#versions li[data-n="1"] button')
+    wait(driver, lambda d: cm(d, "return cm.getValue();") == original)
+    assert (root / REFUNDS).read_text(encoding="utf-8") == original
+    wait(driver, lambda d: preview(d)["stale"] == "false" and preview(d)["inputsHash"] == first["inputsHash"])
+    # the refused save's 412 is the one expected failure; anything else (a CSP block, a script error) is not
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "status of 412" not in e["message"]]
+    assert errors == [], errors  # nothing blocked by the Content-Security-Policy, no script errors
+
+
+def _pdf_text(client: Client, root: Path, inputs_hash: str) -> str:
+    pdf = client.request("GET", f"/api/documents/{APPENDIX}.pdf")
+    assert pdf.status == 200
+    path = root / "shown.pdf"
+    path.write_bytes(pdf.body)
+    assert read_inputs_hash(path) == inputs_hash
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
