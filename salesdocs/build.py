@@ -129,6 +129,92 @@ def _render_in_worker(
 # ------------------------------------------------------------------------- build
 
 
+@dataclass
+class Decided:
+    """What a build has to do, decided before anything is rendered (local and queue builds alike).
+
+    ``settled``: documents already failed (their files have errors) or skipped (unchanged: the
+    inputs hash stored in the existing PDF equals the new one); ``todo``: the documents to render.
+    """
+
+    ws: Workspace
+    out_dir: Path
+    planned: list[DocumentJob]
+    settled: list[JobResult]
+    todo: list[tuple[DocumentJob, Prepared]]
+    #: ``--docx``: the quotes and appendices that also get a Word file (written after the PDFs)
+    docx_jobs: list[DocumentJob] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.settled) + len(self.todo) + len(self.docx_jobs)
+
+
+def decide(
+    root: Path,
+    out_dir: Path | None = None,
+    *,
+    force: bool = False,
+    only: Callable[[DocumentJob], bool] | None = None,
+    policy: str | None = None,
+    docx: bool = False,
+) -> Decided:
+    """Check the workspace, plan every document and decide which to skip, which fail, which to render.
+
+    The one place of the incremental rule.  Stale temporary files of a killed build are removed.
+    Raises :class:`PolicyError` only when the policy itself is broken.
+    """
+    from salesdocs.render.pdf import read_inputs_hash
+
+    checked = check_workspace(root)
+    if checked.partial is None:
+        raise PolicyError(checked.errors or checked.problems)
+    ws = checked.partial
+    out_dir = (out_dir or ws.root / "out").resolve()
+    _clean_stale_temp(out_dir)
+    planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
+    settled = list(broken_inputs(checked, ws, out_dir))
+    todo: list[tuple[DocumentJob, Prepared]] = []
+    for job in planned:
+        blocked = blocking_errors(checked, files_used(ws, job.kind, job.target))
+        if blocked:  # e.g. a visit pack whose client's latest deal is broken
+            settled.append(_failed(job, blocked))
+            continue
+        try:
+            prepared = prepare(ws, job.kind, job.target, policy=policy, doc_lang=job.doc_lang)
+        except SalesdocsError as exc:
+            settled.append(JobResult(job, "failed", zh=exc.zh, en=exc.en))
+            continue
+        if not force and job.out_path.is_file() and read_inputs_hash(job.out_path) == prepared.inputs_hash:
+            settled.append(JobResult(job, "skipped"))
+            continue
+        todo.append((job, prepared))
+    # Word files are Chinese only for now: deals in en or zh-en get their PDFs alone
+    docx_jobs = [j for j in planned if docx and j.kind in DOCX_KINDS and _doc_language(ws, j.target) == "zh"]
+    return Decided(ws, out_dir, planned, settled, todo, docx_jobs)
+
+
+def recorder(decided: Decided, progress: Callable[[JobResult, int, int], None] | None) -> tuple[BuildReport, Record]:
+    """An empty report and the function that adds one result to it and reports progress."""
+    report = BuildReport()
+    total = decided.total
+
+    def record(result: JobResult) -> None:
+        report.results.append(result)
+        if progress:
+            progress(result, len(report.results), total)
+
+    return report, record
+
+
+def finish(report: BuildReport, decided: Decided, started: float) -> BuildReport:
+    """Failures first, then the plan's order; the time taken."""
+    report.seconds = time.perf_counter() - started
+    order = {id(j): i for i, j in enumerate(decided.planned)}
+    report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
+    return report
+
+
 def build(
     root: Path,
     out_dir: Path | None = None,
@@ -150,57 +236,18 @@ def build(
     document can be made); broken clients or deals fail just their documents.
     """
     started = time.perf_counter()
-    checked = check_workspace(root)
-    if checked.partial is None:
-        raise PolicyError(checked.errors or checked.problems)
-    ws = checked.partial
-    out_dir = (out_dir or ws.root / "out").resolve()
-    _clean_stale_temp(out_dir)
-    report = BuildReport()
-    planned = [j for j in plan(ws, out_dir) if only is None or only(j)]
-    failures = list(broken_inputs(checked, ws, out_dir))
-    # Word files are Chinese only for now: deals in en or zh-en get their PDFs alone
-    docx_jobs = [j for j in planned if docx and j.kind in DOCX_KINDS and _doc_language(ws, j.target) == "zh"]
-    total = len(planned) + len(failures) + len(docx_jobs)
-    done = 0
-
-    def record(result: JobResult) -> None:
-        nonlocal done
-        done += 1
-        report.results.append(result)
-        if progress:
-            progress(result, done, total)
-
-    for failure in failures:
-        record(failure)
-    todo: list[tuple[DocumentJob, Prepared]] = []
-    from salesdocs.render.pdf import read_inputs_hash
-
-    for job in planned:
-        blocked = blocking_errors(checked, files_used(ws, job.kind, job.target))
-        if blocked:  # e.g. a visit pack whose client's latest deal is broken
-            record(_failed(job, blocked))
-            continue
-        try:
-            prepared = prepare(ws, job.kind, job.target, policy=policy, doc_lang=job.doc_lang)
-        except SalesdocsError as exc:
-            record(JobResult(job, "failed", zh=exc.zh, en=exc.en))
-            continue
-        if not force and job.out_path.is_file() and read_inputs_hash(job.out_path) == prepared.inputs_hash:
-            record(JobResult(job, "skipped"))
-            continue
-        todo.append((job, prepared))
-
+    decided = decide(root, out_dir, force=force, only=only, policy=policy, docx=docx)
+    report, record = recorder(decided, progress)
+    for result in decided.settled:
+        record(result)
+    todo, ws = decided.todo, decided.ws
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
-        _render_here(ws, todo, record)
+        render_here(ws, todo, record)
     elif todo:
         _render_in_pool(ws, todo, workers, recycle, record, policy)
-    _write_docx_files(ws, docx_jobs, force, record, policy)
-    report.seconds = time.perf_counter() - started
-    order = {id(j): i for i, j in enumerate(planned)}
-    report.results.sort(key=lambda r: (r.status != "failed", order.get(id(r.job), -1), r.job.label))
-    return report
+    write_docx_files(ws, decided.docx_jobs, force, record, policy)
+    return finish(report, decided, started)
 
 
 Record = Callable[[JobResult], None]
@@ -211,7 +258,7 @@ def _doc_language(ws: Workspace, deal_id: str | None) -> str:
     return deal.doc_language(ws.client(deal.client)) if deal else "zh"
 
 
-def _write_docx_files(ws: Workspace, jobs: list[DocumentJob], force: bool, record: Record, policy: str | None = None) -> None:
+def write_docx_files(ws: Workspace, jobs: list[DocumentJob], force: bool, record: Record, policy: str | None = None) -> None:
     """``--docx``: a Word file beside each quote and appendix PDF, skipped when its hash is current."""
     for job in jobs:
         path = docx_path(job.out_path)
@@ -228,7 +275,7 @@ def _write_docx_files(ws: Workspace, jobs: list[DocumentJob], force: bool, recor
         record(JobResult(DocumentJob(job.kind, job.target, path), "written", time.perf_counter() - t0))
 
 
-def _render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record: Record) -> None:
+def render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record: Record) -> None:
     """Render in this process, one document after the other."""
     for job, prepared in todo:
         t0 = time.perf_counter()

@@ -6,6 +6,8 @@
 #   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint's text layout
 #   poppler-utils, qpdf     pdftotext/pdftoppm/pdffonts and qpdf --check (tests, looking at PDFs)
 #   python3-venv            `python3 -m venv` on Debian's own Python
+#   redis-server            the task queue of `build --queue` (tests start their own on a free port; they never use a
+#                           system service the package may start)
 #   chromium, chromium-driver   the headless browser of the preview's tests and benchmark (selenium drives
 #                           /usr/bin/chromium through /usr/bin/chromedriver; nothing is downloaded)
 #   postgresql              the records' PostgreSQL backend: the tests start a throwaway cluster of their own
@@ -20,6 +22,7 @@ versions_file=debian-versions.txt
 pkgs=(fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils qpdf)
 pkgs+=(postgresql)
 python3 -c "import ensurepip, venv" 2>/dev/null || pkgs+=(python3-venv)
+pkgs+=(redis-server)
 pkgs+=(chromium chromium-driver)
 
 # the recorded versions, in file order, and the release they were recorded on

@@ -14,6 +14,7 @@ pkgs=(
   fontconfig-config     # fontconfig's configuration (aliases, hinting defaults)
   libfreetype6          # glyph metrics
   zlib1g                # Python's zlib compresses the PDF streams
+  redis-server          # the task queue of build --queue (not the PDFs' bytes: pinned so every machine runs the same)
 )
 . /etc/os-release
 {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from salesdocs.cli import check, engine, new, preview, records, redline, render
+from salesdocs.cli import check, engine, new, preview, queue, records, redline, render
 from salesdocs.cli import policy as policy_commands
 from salesdocs.cli.problems import format_problem, summary
 from salesdocs.cli.session import LANGS, Session, lang_option, print_json, say, workspace_option
@@ -32,7 +32,7 @@ def cli() -> None:
     """salesdocs：由服务政策生成销售文档 / policy-driven sales documents."""
 
 
-for _group in (check, engine, render, records, policy_commands, new, redline, preview):
+for _group in (check, engine, render, records, policy_commands, new, redline, preview, queue):
     for _command in _group.COMMANDS:
         cli.add_command(_command)
 

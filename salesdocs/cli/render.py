@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -116,15 +116,32 @@ def _placeholder_warnings(checked: CheckResult, kind: str, target: str | None, o
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认 CPU 核数）/ worker processes")
 @click.option("--force", is_flag=True, help="全部重新生成 / rebuild everything")
 @click.option("--docx", is_flag=True, help="报价单与合同附件另存 Word 文件 / also write each quote and appendix as DOCX")
+@click.option(
+    "--queue",
+    "queue_url",
+    metavar="URL",
+    default=None,
+    help="交给任务队列上的 worker 渲染（redis://主机:端口/库）/ render on the workers of this Redis task queue",
+)
 @policy_choice
 @records_db_used
 @common
-def build(out_dir: Path | None, jobs: int | None, force: bool, docx: bool, policy: str | None, fmt: str) -> int:
+def build(out_dir: Path | None, jobs: int | None, force: bool, docx: bool, queue_url: str | None, policy: str | None, fmt: str) -> int:
     """生成工作区的全部文档（增量、并行）/ render every document, incrementally and in parallel."""
     from salesdocs.build import BuildReport, JobResult
-    from salesdocs.build import build as run_build
+    from salesdocs.build import build as local_build
 
     root = workspace_root()
+
+    def run_build(root: Path, out_dir: Path | None, **options: Any) -> BuildReport:
+        if queue_url is None:
+            return local_build(root, out_dir, jobs=jobs, **options)
+        from salesdocs.build_queue import build_on_queue
+
+        if jobs is not None:
+            raise UsageError("--jobs 与 --queue 不能同时使用", "--jobs cannot be used with --queue")
+        return build_on_queue(root, queue_url, out_dir, notice=lambda zh, en: click.echo(say(zh, en), err=True), **options)
+
     report: BuildReport
     if fmt == "json" or not sys.stdout.isatty():
 
@@ -133,7 +150,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, docx: bool, polic
                 failed = f" — {say(result.zh, result.en)}" if result.status == "failed" else ""
                 click.echo(f"[{done}/{total}] {_status(result.status)} {_shown(result.job.out_path)}{failed}")
 
-        report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress, policy=policy, docx=docx)
+        report = run_build(root, out_dir, force=force, progress=progress, policy=policy, docx=docx)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -143,7 +160,7 @@ def build(out_dir: Path | None, jobs: int | None, force: bool, docx: bool, polic
             def progress_bar(result: JobResult, done: int, total: int) -> None:
                 bar.update(task, total=total, completed=done, description=f"{_status(result.status)} {result.job.out_path.name}")
 
-            report = run_build(root, out_dir, jobs=jobs, force=force, progress=progress_bar, policy=policy, docx=docx)
+            report = run_build(root, out_dir, force=force, progress=progress_bar, policy=policy, docx=docx)
     written, skipped, failed = (report.by_status(s) for s in ("written", "skipped", "failed"))
     if fmt == "json":
         print_json(

@@ -68,6 +68,7 @@ __all__ = [
     "read_attachments",
     "read_inputs_hash",
     "render_pdf_bytes",
+    "write_atomically",
     "write_pdf",
 ]
 
@@ -254,6 +255,12 @@ def _atomic_write(out_path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise RenderError(f"无法写入 {out_path}：{exc}", f"cannot write {out_path}: {exc}") from exc
         raise
+
+
+def write_atomically(out_path: Path, data: bytes) -> Path:
+    """Write PDF bytes made elsewhere (a queue worker) the way :func:`write_pdf` writes its own."""
+    _atomic_write(Path(out_path), data)
+    return Path(out_path)
 
 
 # ---------------------------------------------------------------------------- reading back
