@@ -96,6 +96,16 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     click(driver, f'#files li[data-path="{REFUNDS}"]')
     wait(driver, lambda d: cm(d, "return cm.getLine(arguments[0]);", LINE - 1) == "        percent: 70%")
     type_at_line_end(driver, LINE, 3, "170%")
+    # an unsaved edit is never dropped: opening another file asks first, and cancelling keeps the edit
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.CSS_SELECTOR, '#files li[data-path="rules/terms.yaml"]').click()
+    alert = WebDriverWait(driver, 10).until(expected_conditions.alert_is_present())
+    assert alert.text == "这个文件有未保存的修改。放弃这些修改、打开另一个文件吗？"
+    alert.dismiss()
+    assert cm(driver, "return cm.getLine(arguments[0]);", LINE - 1) == "        percent: 170%"
+    assert text(driver, "#file-name") == REFUNDS
     driver.find_element(By.ID, "save").click()
     at_line = f'#problems li[data-file="{REFUNDS}"][data-line="{LINE}"]'
     shown = wait(driver, lambda d: text(d, at_line))

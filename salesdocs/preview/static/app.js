@@ -12,6 +12,7 @@ const T = {
     broken: "文件有错误，下面是上一次正确时的预览（已变灰）。改正后会自动更新。", stale: "正在生成新的预览…", notYet: "正在生成…",
     failed: "生成失败：", help: "光标处：", allowed: "可选值：", examples: "示例：", noHelp: "这里没有说明", pages: "页",
     intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
+    discard: "这个文件有未保存的修改。放弃这些修改、打开另一个文件吗？",
     exists: "这个文件已经存在", notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
   },
   en: {
@@ -23,6 +24,7 @@ const T = {
     broken: "The files have errors: below is the last good preview (greyed). It updates once they are fixed.", stale: "Making the new preview…", notYet: "Rendering…",
     failed: "Rendering failed: ", help: "At the cursor: ", allowed: "Allowed values: ", examples: "Examples: ", noHelp: "No help here", pages: "pages",
     intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
+    discard: "This file has unsaved changes. Discard them and open another file?",
     exists: "This file exists already", notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
   },
 }[LANG];
@@ -64,7 +66,7 @@ function drawSidebar() {
     if (f.errors) li.append(el("span", { className: "count errors", textContent: f.errors }));
     if (f.warnings) li.append(el("span", { className: "count warnings", textContent: f.warnings }));
     li.dataset.path = f.path;
-    li.onclick = () => openFile(f.path);
+    li.onclick = () => chooseFile(f.path);
     return li;
   }));
   $("documents").replaceChildren(...state.documents.map((d) => {
@@ -85,7 +87,7 @@ function drawProblems() {
     if (p.line && state.sources[i]) li.append(el("pre", { textContent: `${p.line} | ${state.sources[i]}` }));
     if (p.hint) li.append(el("div", { className: "hint", textContent: T.hint + p.hint }));
     Object.assign(li.dataset, { file: p.file, line: p.line });
-    li.onclick = () => openFile(p.file, p.line);
+    li.onclick = () => chooseFile(p.file, p.line);
     return li;
   }));
 }
@@ -120,6 +122,28 @@ async function drawPreview() {
 }
 
 // ---------------------------------------------------------------------- editor
+function goToLine(line) {
+  editor.setCursor({ line: line - 1, ch: 0 });
+  editor.scrollIntoView({ line: line - 1, ch: 0 }, 120);
+  editor.focus();
+}
+
+// What a click in the sidebar does: never drops unsaved edits without asking (a problem in the file
+// being edited only moves the cursor, so the edits stay).
+function chooseFile(path, line) {
+  const dirty = file && editor && !editor.isClean();
+  if (dirty && path === file.path) return line ? goToLine(line) : undefined;
+  if (dirty && !window.confirm(T.discard)) return;
+  return openFile(path, line);
+}
+
+window.addEventListener("beforeunload", (event) => {
+  if (file && editor && !editor.isClean()) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
+
 async function openFile(path, line) {
   const response = await api("GET", `/api/files/${path}`);
   if (!response.ok) return;
@@ -135,10 +159,7 @@ async function openFile(path, line) {
   editor.markClean();
   markProblems();
   drawSidebar();
-  if (line) {
-    editor.setCursor({ line: line - 1, ch: 0 });
-    editor.scrollIntoView({ line: line - 1, ch: 0 }, 120);
-  }
+  if (line) goToLine(line);
   editor.focus();
   setSaveStatus("");
 }
