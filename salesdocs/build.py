@@ -30,7 +30,7 @@ from salesdocs.errors import PolicyError, Problem, SalesdocsError
 from salesdocs.model import Workspace
 from salesdocs.records.period import resolve_period
 from salesdocs.records.store import records_exist
-from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
+from salesdocs.render.documents import DocumentJob, Prepared, doc_language, prepare, render_prepared
 from salesdocs.render.docx import DOCX_KINDS, docx_path, read_docx_hash, write_docx
 from salesdocs.render.kinds import DocumentKind, out_path
 from salesdocs.render.uses import files_used
@@ -190,7 +190,7 @@ def decide(
             continue
         todo.append((job, prepared))
     # Word files are Chinese only for now: deals in en or zh-en get their PDFs alone
-    docx_jobs = [j for j in planned if docx and j.kind in DOCX_KINDS and _doc_language(ws, j.target) == "zh"]
+    docx_jobs = [j for j in planned if docx and j.kind in DOCX_KINDS and doc_language(ws, j.kind, j.target) == "zh"]
     return Decided(ws, out_dir, planned, settled, todo, docx_jobs)
 
 
@@ -251,11 +251,6 @@ def build(
 
 
 Record = Callable[[JobResult], None]
-
-
-def _doc_language(ws: Workspace, deal_id: str | None) -> str:
-    deal = ws.deals.get(deal_id or "")
-    return deal.doc_language(ws.client(deal.client)) if deal else "zh"
 
 
 def write_docx_files(ws: Workspace, jobs: list[DocumentJob], force: bool, record: Record, policy: str | None = None) -> None:
