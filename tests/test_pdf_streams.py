@@ -16,7 +16,8 @@ import pydyf
 import pytest
 import weasyprint
 
-from salesdocs.render.pdfstreams import compress_once
+from salesdocs.render import pdfstreams
+from salesdocs.render.pdfstreams import LEVEL, compress_once, stream_data
 
 
 class _CountingZlib:
@@ -37,6 +38,7 @@ class _CountingZlib:
 def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[_CountingZlib]:
     counter = _CountingZlib()
     monkeypatch.setattr(pydyf, "zlib", counter)
+    monkeypatch.setattr(pdfstreams, "zlib", counter)
     yield counter
 
 
@@ -105,7 +107,7 @@ def test_adapter_compresses_each_stream_once_same_bytes(counting: _CountingZlib)
     expected = _write(plain)
     counting.calls = 0
     adapted, _ = _pdf()
-    compress_once(None, adapted)
+    compress_once(None, adapted, 9)  # pydyf's level: pydyf's bytes
     assert _write(adapted) == expected
     assert counting.calls == streams + 2  # each stream once, the object stream once, the xref stream once
 
@@ -121,7 +123,47 @@ def test_adapter_on_a_weasyprint_pdf_a_document_same_bytes(counting: _CountingZl
     plain = document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments())
     twice = counting.calls
     counting.calls = 0
-    adapted = document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments(), finisher=compress_once)
+    adapted = document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments(), finisher=lambda d, p: compress_once(d, p, 9))
     assert adapted == plain
     # without the adapter: n streams twice + the xref stream once; with it: each once
     assert twice % 2 == 1 and counting.calls == (twice - 1) // 2 + 1
+
+
+def test_stream_data_at_level_9_is_pydyfs_own_stream_data() -> None:
+    """The one piece of pydyf copied: if pydyf changes how it frames a stream, this fails."""
+    pdf, _ = _pdf()
+    plain_stream = pydyf.Stream([b"BT /F1 12 Tf ET"], {"Type": "/XObject"})  # uncompressed
+    for stream in [*(o for o in pdf.objects if isinstance(o, pydyf.Stream)), plain_stream]:
+        assert stream_data(stream, 9) == pydyf.Stream.data.fget(stream)
+
+
+def _streams(data: bytes) -> list[bytes]:
+    """Every stream of a PDF but the cross-reference stream (it holds byte offsets), decompressed."""
+    from pypdf import PdfReader
+    from pypdf.generic import StreamObject
+
+    reader = PdfReader(io.BytesIO(data))
+    found = []
+    for number in range(1, reader.trailer["/Size"]):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # free or object-stream entries pypdf does not number
+            continue
+        if isinstance(obj, StreamObject) and obj.get("/Type") != "/XRef":
+            found.append(obj.get_data())
+    return found
+
+
+def test_salesdocs_level_writes_the_same_content_smaller_effort() -> None:
+    """At LEVEL (1) every stream decompresses to exactly what level 9 holds; only the compressed
+    bytes differ, deterministically (the same bytes twice)."""
+    html = weasyprint.HTML(string='<html lang="zh-CN"><body><h1>报价单</h1><p>合计 ¥12,345.60</p></body></html>')
+    document = html.render(pdf_variant="pdf/a-3b")
+
+    def write(level: int) -> bytes:
+        return bytes(document.write_pdf(pdf_variant="pdf/a-3b", finisher=lambda d, p: compress_once(d, p, level)))
+
+    assert LEVEL == 1
+    nine, one = write(9), write(LEVEL)
+    assert one != nine and write(LEVEL) == one
+    assert _streams(one) == _streams(nine) and len(_streams(one)) >= 3
