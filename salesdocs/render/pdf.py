@@ -34,8 +34,9 @@ What :func:`write_pdf` guarantees
   (allowed folders, stylesheets): the parsed stylesheets and the ``FontConfiguration`` are reused
   across documents (a document that brings its own ``@font-face`` rules retires the shared font
   configuration after it, so no font leaks into the next document; that module says exactly what
-  is reused and why it is safe), and each PDF stream is compressed once
-  (:mod:`salesdocs.render.pdfstreams`).  The bytes are the same as a cold render.
+  is reused and why it is safe), each PDF stream is compressed once, at zlib level 1
+  (:mod:`salesdocs.render.pdfstreams`), and each font is subset in one pass
+  (:mod:`salesdocs.render.fontsubset`).  The bytes are the same as a cold render.
 
 WeasyPrint is imported lazily (importing it costs ~0.5 s), so the incremental-build check
 :func:`read_inputs_hash` stays cheap.
