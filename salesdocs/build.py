@@ -33,6 +33,7 @@ from salesdocs.records.store import records_exist
 from salesdocs.render.documents import DocumentJob, Prepared, doc_language, prepare, render_prepared
 from salesdocs.render.docx import DOCX_KINDS, docx_path, read_docx_hash, write_docx
 from salesdocs.render.kinds import DocumentKind, out_path
+from salesdocs.render.session import many_documents, tune_gc_for_rendering
 from salesdocs.render.uses import files_used
 from salesdocs.workspace import CheckResult, blocking_errors, check_workspace, is_backup_copy
 
@@ -112,6 +113,7 @@ def _worker_init(root: str) -> None:
     result = check_workspace(Path(root))
     assert result.partial is not None
     _WORKER["ws"] = result.partial
+    tune_gc_for_rendering()
 
 
 def _render_in_worker(
@@ -272,14 +274,15 @@ def write_docx_files(ws: Workspace, jobs: list[DocumentJob], force: bool, record
 
 def render_here(ws: Workspace, todo: list[tuple[DocumentJob, Prepared]], record: Record) -> None:
     """Render in this process, one document after the other."""
-    for job, prepared in todo:
-        t0 = time.perf_counter()
-        try:
-            render_prepared(ws, prepared, job.out_path)
-        except SalesdocsError as exc:
-            record(JobResult(job, "failed", time.perf_counter() - t0, exc.zh, exc.en))
-            continue
-        record(JobResult(job, "written", time.perf_counter() - t0))
+    with many_documents():
+        for job, prepared in todo:
+            t0 = time.perf_counter()
+            try:
+                render_prepared(ws, prepared, job.out_path)
+            except SalesdocsError as exc:
+                record(JobResult(job, "failed", time.perf_counter() - t0, exc.zh, exc.en))
+                continue
+            record(JobResult(job, "written", time.perf_counter() - t0))
 
 
 def _render_in_pool(
