@@ -108,12 +108,15 @@ async function drawPreview() {
   banner.textContent = doc.error ? T.failed + doc.error : doc.broken ? T.broken : doc.pages ? T.stale : T.notYet;
   const shown = `${doc.id}@${doc.revision}`;
   if (view.dataset.shown !== shown) {
+    // every page at its own size at once (no jumps); shown as soon as page 1 is decoded, the server
+    // answers the others as they are rasterised — never with a page of an older rendering
     const images = [];
     for (let n = 1; n <= doc.pages; n++) {
-      images.push(el("img", { src: `/api/documents/${encodeURIComponent(doc.id)}/pages/${n}.png?r=${doc.revision}`, alt: `${n}` }));
+      const [width, height] = doc.sizes[n - 1];
+      images.push(el("img", { src: `/api/documents/${encodeURIComponent(doc.id)}/pages/${n}.png?r=${doc.revision}`, alt: `${n}`, width, height }));
     }
-    await Promise.all(images.map((img) => img.decode().catch(() => null)));
-    if (chosenDoc !== doc.id) return;  // another document was chosen meanwhile
+    if (images.length) await images[0].decode().catch(() => null);
+    if (chosenDoc !== doc.id || state.documents.find((d) => d.id === doc.id)?.revision !== doc.revision) return;  // superseded meanwhile
     view.replaceChildren(...images);
     Object.assign(view.dataset, { shown, document: doc.id, revision: doc.revision, inputsHash: doc.inputs_hash || "" });
   }
