@@ -188,12 +188,28 @@ def _percent_problems(doc: Document, schema: dict[str, Any], value: Any, path: P
         low, bound = True, schema["minimum"]
     else:
         return
+    least, most = schema.get("minimum", 0), schema.get("maximum", 100)
+    meant = _percent_meant(match.group(1), Decimal(least), Decimal(most))
     yield doc.problem(
         doc.pos(path),
         "out-of-range",
         f"{label}{value} {'小于最小值' if low else '大于最大值'} {bound}%",
         f"{label}{value} is {'below the minimum' if low else 'above the maximum'} {bound}%",
+        hint_zh=f"百分比要在 {least}% 到 {most}% 之间" + (f"；是不是多打了一位，想写 {' 或 '.join(meant)}？" if meant else ""),
+        hint_en=f"a percentage here is between {least}% and {most}%" + (f"; one digit too many — did you mean {' or '.join(meant)}?" if meant else ""),
     )
+
+
+def _percent_meant(digits: str, least: Decimal, most: Decimal) -> list[str]:
+    """What a whole percentage with one digit too many was likely meant to be: without its first
+    digit, or without its last (``180`` → ``80%``, ``18%``), when that is in range and not 0."""
+    if not digits.isdigit():
+        return []
+    meant = []
+    for shorter in (digits[1:], digits[:-1]):
+        if shorter and not (len(shorter) > 1 and shorter.startswith("0")) and least < Decimal(shorter) <= most:
+            meant.append(f"{int(shorter)}%")
+    return list(dict.fromkeys(meant))
 
 
 def _title(schema: Any) -> tuple[str, str]:
