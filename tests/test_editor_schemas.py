@@ -160,7 +160,11 @@ def test_a_percentage_above_100_written_with_percent_is_one_problem(minimal_work
 def test_the_out_of_range_hint_names_only_percentages_that_fit(minimal_workspace: Path) -> None:
     edit_file(minimal_workspace, "deals/2026-001-acme-logo.yaml", "lines:", "discount:\n  percent: 100.5%\nlines:")
     (problem,) = check_workspace(minimal_workspace).problems
-    assert (problem.code, problem.hint_zh, problem.hint_en) == ("out-of-range", "百分比要在 0% 到 100% 之间", "a percentage here is between 0% and 100%")
+    assert (problem.code, problem.hint_zh, problem.hint_en) == (
+        "out-of-range",
+        "百分比要在 0% 到 100% 之间",
+        "a percentage here is between 0% and 100%",
+    )
 
 
 def test_the_percent_pattern_accepts_exactly_0_to_100() -> None:
