@@ -255,6 +255,8 @@ function showVersion(box, lines, differs) {
     div.dataset.line = n + 1;
     return div;
   }));
+  const first = box.querySelector(".differs");  // open at the first difference
+  box.scrollTop = first ? Math.max(0, first.offsetTop - 3 * first.offsetHeight) : 0;
 }
 
 function showConflict(mine, theirs) {
