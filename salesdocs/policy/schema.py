@@ -189,15 +189,15 @@ def _percent_problems(doc: Document, schema: dict[str, Any], value: Any, path: P
     else:
         return
     least, most = schema.get("minimum", 0), schema.get("maximum", 100)
-    meant = _percent_meant(match.group(1), Decimal(least), Decimal(most))
+    likely = _percent_meant(match.group(1), Decimal(least), Decimal(most))
     yield doc.problem(
         doc.pos(path),
         "out-of-range",
         f"{label}{value} {'小于最小值' if low else '大于最大值'} {bound}%",
         f"{label}{value} is {'below the minimum' if low else 'above the maximum'} {bound}%",
-        hint_zh=f"百分比要在 {least}% 到 {most}% 之间" + (f"；是不是多打了一位，想写 {' 或 '.join(meant)}？" if meant else ""),
+        hint_zh=f"百分比要在 {least}% 到 {most}% 之间" + (f"；是不是多打了一位，想写 {' 或 '.join(likely)}？" if likely else ""),
         hint_en=f"a percentage here is between {least}% and {most}%"
-        + (f"; one digit too many — did you mean {' or '.join(meant)}?" if meant else ""),
+        + (f"; one digit too many — did you mean {' or '.join(likely)}?" if likely else ""),
     )
 
 
