@@ -53,7 +53,9 @@ class Pages:
                 return True
             page = self._doc[index]
             try:
-                image = page.render(scale=DPI / 72).to_pil()
+                bitmap = page.render(scale=DPI / 72)
+                image = bitmap.to_pil().copy()  # PIL's own pixels: the bitmap is freed here, under the lock
+                bitmap.close()
             finally:
                 page.close()
             if index == self.count - 1:
