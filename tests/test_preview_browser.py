@@ -157,6 +157,11 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     )
     assert theirs["differs"] == {LINE: "        percent: 65%", payment: theirs["lines"][payment - 1]}
     assert text(driver, ".differs-note") == "标出的行是两个版本不同的地方。"
+    first_difference_in_view = (
+        "const box = document.getElementById(arguments[0]); const first = box.querySelector('.differs');"
+        "return first.offsetTop >= box.scrollTop && first.offsetTop + first.offsetHeight <= box.scrollTop + box.clientHeight;"
+    )
+    assert all(driver.execute_script(first_difference_in_view, name) for name in ("mine", "theirs"))
     assert (root / REFUNDS).read_text(encoding="utf-8") == on_disk
     shot(driver, "conflict")
     driver.find_element(By.ID, "take-theirs").click()

@@ -255,7 +255,10 @@ function showVersion(box, lines, differs) {
     div.dataset.line = n + 1;
     return div;
   }));
-  const first = box.querySelector(".differs");  // open at the first difference
+}
+
+function scrollToFirstDifference(box) {
+  const first = box.querySelector(".differs");
   box.scrollTop = first ? Math.max(0, first.offsetTop - 3 * first.offsetHeight) : 0;
 }
 
@@ -266,6 +269,7 @@ function showConflict(mine, theirs) {
   showVersion($("mine"), mineLines, onlyMine);
   showVersion($("theirs"), theirLines, onlyTheirs);
   $("conflict").hidden = false;
+  ["mine", "theirs"].forEach((id) => scrollToFirstDifference($(id)));  // laid out now: open at the first difference
   $("keep-mine").onclick = () => { $("conflict").hidden = true; save(theirs.sha256); };
   $("take-theirs").onclick = () => {
     $("conflict").hidden = true;
