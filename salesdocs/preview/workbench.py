@@ -217,7 +217,8 @@ class Workbench:
                     doc.pages.drop()
                 doc.failed_hash = None
                 doc.pages, doc.rendered_hash = pages, prepared.inputs_hash
-                self._rasteriser.submit(_logged, pages.rasterise_rest)
+                with contextlib.suppress(RuntimeError):  # the server is stopping: no more pages
+                    self._rasteriser.submit(_logged, pages.rasterise_rest)
             doc.revision = self.revision + 1
             self._bump()
 
