@@ -6,13 +6,16 @@ On a copy of the agency fixture, through the page's own editor and Save button, 
 page (performance.now() from the click until the preview element carries the new rendering,
 after its images decoded, or until the problem is listed):
   1. a quote: an edit of its deal file            → updated preview visible  (target p95 ≤ 0.5 s)
-  2. the 7-page client handout: an edit of the client file → visible       (target p95 ≤ 1.5 s)
+  2. the client handout: an edit of the client file → its page 1 visible   (target p95 ≤ 1.5 s)
   3. a broken deal file                           → the problem visible      (target p95 ≤ 0.3 s)
+and, without a target, until every page of the quote and of the handout is loaded (the preview is
+shown once page 1 is decoded; the other pages follow as the server rasterises them).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -48,10 +51,16 @@ const ready = {
   clean: () => !problem() && view.dataset.stale === 'false' && cm.isClean(),
   preview: () => view.dataset.inputsHash !== before && view.dataset.stale === 'false' && cm.isClean(),
 }[wanted];
+// and then every page of it loaded (pages after the first follow the published revision)
+const allPages = () => [...view.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0);
 cm.setValue(text);
 const t0 = performance.now();
 document.getElementById('save').click();
-(function poll() { ready() ? done(performance.now() - t0) : requestAnimationFrame(poll); })();
+(function poll() {
+  if (!ready()) return requestAnimationFrame(poll);
+  const visible = performance.now() - t0;
+  (function rest() { allPages() ? done([visible, performance.now() - t0]) : requestAnimationFrame(rest); })();
+})();
 """
 
 
@@ -75,35 +84,40 @@ def choose(driver: Any, doc_id: str, file: str) -> None:
     wait.until(lambda d: run(d, "return document.getElementById('file-name').textContent;") == file)
 
 
-def series(driver: Any, root: Path, file: str, edits: int, make: Any, wanted: str) -> list[float]:
+def series(driver: Any, root: Path, file: str, edits: int, make: Any, wanted: str) -> tuple[list[float], list[float]]:
+    """Seconds from save to visible, and to every page of the document loaded, for each edit."""
     original = (root / file).read_text(encoding="utf-8")
     driver.set_script_timeout(120)
-    times = []
+    visible, complete = [], []
     for i in range(edits):
-        times.append(run_async(driver, make(original, i), wanted, file) / 1000)
+        first, every = run_async(driver, make(original, i), wanted, file)
+        visible.append(first / 1000)
+        complete.append(every / 1000)
         if wanted == "problem":  # put it right again before the next edit
             run_async(driver, original, "clean", file)
     if wanted != "problem":
         run_async(driver, original, "preview", file)
-    return times
+    return visible, complete
 
 
-def run_async(driver: Any, text: str, wanted: str, file: str) -> float:
-    return float(driver.execute_async_script(SAVE_AND_TIME, text, wanted, file))
+def run_async(driver: Any, text: str, wanted: str, file: str) -> tuple[float, float]:
+    first, every = driver.execute_async_script(SAVE_AND_TIME, text, wanted, file)
+    return float(first), float(every)
 
 
-def report(name: str, times: list[float], target: float) -> None:
+def report(name: str, times: list[float], target: float | None) -> None:
     ordered = sorted(times)
     p50 = statistics.median(ordered)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    verdict = "ok" if p95 <= target else "MISSED"
-    print(f"{name:<44} p50 {p50:6.3f} s   p95 {p95:6.3f} s   target p95 ≤ {target} s   {verdict}", flush=True)
+    verdict = "(no target)" if target is None else f"target p95 ≤ {target} s   " + ("ok" if p95 <= target else "MISSED")
+    print(f"{name:<44} p50 {p50:6.3f} s   p95 {p95:6.3f} s   {verdict}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--edits", type=int, default=20)
     args = parser.parse_args()
+    before = os.getloadavg()[0]  # the machine may be shared: say how busy it was
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for folder in ("rules", "clients", "deals"):
@@ -123,9 +137,12 @@ def main() -> None:
             raise
         finally:
             driver.quit()
-    report("quote: save → updated preview visible", quote, 0.5)
-    report("handout (7 pages): save → preview visible", handout, 1.5)
-    report("broken file: save → problem visible", problems, 0.3)
+    print("load average before:", before, " after:", os.getloadavg()[0], flush=True)
+    report("quote: save → updated preview visible", quote[0], 0.5)
+    report("handout: save → preview visible (page 1)", handout[0], 1.5)
+    report("broken file: save → problem visible", problems[0], 0.3)
+    report("quote: save → every page loaded", quote[1], None)
+    report("handout: save → every page loaded", handout[1], None)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ earlier stage is left out of the later ones, so one mistake is reported once.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -25,6 +24,7 @@ from salesdocs.policy.ids import collect_ids
 from salesdocs.policy.reader import Document, read_yaml
 from salesdocs.policy.releases import deal_problems, find_releases, version_problems, workspace_checks
 from salesdocs.policy.schema import validate
+from salesdocs.policy.validated import read_validated
 
 #: rules files and whether each must exist
 RULES_FILES: dict[str, bool] = {
@@ -162,15 +162,20 @@ class _Reading:
         """The file's document when it reads and passes the schema of ``kind``, else None."""
         rel = path.relative_to(self.root).as_posix()
         self.result.files += 1
-        with contextlib.suppress(OSError):
-            self.raw[rel] = path.read_bytes()
-        doc, problems = read_yaml(path, rel, required=required)
-        self.result.problems.extend(problems)
+        try:
+            raw: bytes | None = path.read_bytes()
+        except OSError:
+            raw = None
+        if raw is None:  # read_yaml says why it cannot be read
+            doc, problems = read_yaml(path, rel, required=required)
+            schema_problems = validate(doc, kind) if doc is not None else []
+        else:
+            self.raw[rel] = raw
+            doc, problems, schema_problems = read_validated(raw, rel, kind, required=required)
+        self.result.problems.extend([*problems, *schema_problems])
         if doc is None:
             return None
-        problems = validate(doc, kind)
-        self.result.problems.extend(problems)
-        return None if any(p.severity == "error" for p in problems) else doc
+        return None if any(p.severity == "error" for p in schema_problems) else doc
 
 
 def _read_rules(reading: _Reading) -> tuple[dict[str, Document], bool]:

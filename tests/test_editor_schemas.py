@@ -151,6 +151,20 @@ def test_a_percentage_above_100_written_with_percent_is_one_problem(minimal_work
     assert [(p.line, p.code, p.zh, p.en) for p in problems] == [
         (7, "out-of-range", "percent: 170% 大于最大值 100%", "percent: 170% is above the maximum 100%")
     ]
+    assert (problems[0].hint_zh, problems[0].hint_en) == (
+        "百分比要在 0% 到 100% 之间；是不是多打了一位，想写 70% 或 17%？",
+        "a percentage here is between 0% and 100%; one digit too many — did you mean 70% or 17%?",
+    )
+
+
+def test_the_out_of_range_hint_names_only_percentages_that_fit(minimal_workspace: Path) -> None:
+    edit_file(minimal_workspace, "deals/2026-001-acme-logo.yaml", "lines:", "discount:\n  percent: 100.5%\nlines:")
+    (problem,) = check_workspace(minimal_workspace).problems
+    assert (problem.code, problem.hint_zh, problem.hint_en) == (
+        "out-of-range",
+        "百分比要在 0% 到 100% 之间",
+        "a percentage here is between 0% and 100%",
+    )
 
 
 def test_the_percent_pattern_accepts_exactly_0_to_100() -> None:

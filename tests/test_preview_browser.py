@@ -144,9 +144,24 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     (root / REFUNDS).write_text(on_disk, encoding="utf-8")
     driver.find_element(By.ID, "save").click()
     wait(driver, lambda d: d.find_element(By.ID, "conflict").is_displayed())
-    mine, theirs = (driver.find_element(By.ID, name).get_attribute("value") for name in ("mine", "theirs"))
-    assert "percent: 60%" in mine and "payment_days: 5" in mine
-    assert theirs == on_disk
+    mine, theirs = (version(driver, name) for name in ("mine", "theirs"))
+    assert "\n".join(mine["lines"]) + "\n" == (root / REFUNDS).read_text(encoding="utf-8").replace(
+        "payment_days: 6", "payment_days: 5"
+    ).replace("percent: 65%", "percent: 60%", 1)
+    assert "\n".join(theirs["lines"]) + "\n" == on_disk
+    # the lines that differ are marked on both sides, and only those
+    payment = next(n for n, line in enumerate(theirs["lines"], start=1) if "payment_days: 6" in line)
+    assert (
+        mine["differs"] == {LINE: "        percent: 60%", payment: mine["lines"][payment - 1]}
+        and "payment_days: 5" in mine["lines"][payment - 1]
+    )
+    assert theirs["differs"] == {LINE: "        percent: 65%", payment: theirs["lines"][payment - 1]}
+    assert text(driver, ".differs-note") == "标出的行是两个版本不同的地方。"
+    first_difference_in_view = (
+        "const box = document.getElementById(arguments[0]); const first = box.querySelector('.differs');"
+        "return first.offsetTop >= box.scrollTop && first.offsetTop + first.offsetHeight <= box.scrollTop + box.clientHeight;"
+    )
+    assert all(driver.execute_script(first_difference_in_view, name) for name in ("mine", "theirs"))
     assert (root / REFUNDS).read_text(encoding="utf-8") == on_disk
     shot(driver, "conflict")
     driver.find_element(By.ID, "take-theirs").click()
@@ -161,6 +176,39 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     # the refused save's 412 is the one expected failure; anything else (a CSP block, a script error) is not
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "status of 412" not in e["message"]]
     assert errors == [], errors  # nothing blocked by the Content-Security-Policy, no script errors
+
+
+def version(driver: Any, name: str) -> dict[str, Any]:
+    """One side of the conflict dialog: its lines, and the marked ones by line number."""
+    lines, marked = driver.execute_script(
+        "const rows = [...document.querySelectorAll(`#${arguments[0]} .line`)];"
+        "return [rows.map((r) => r.textContent), rows.filter((r) => r.classList.contains('differs')).map((r) => +r.dataset.line)];",
+        name,
+    )
+    return {"lines": lines, "differs": {n: lines[n - 1] for n in marked}}
+
+
+def test_policy_files_first_templates_under_their_own_heading_and_the_save_shortcut(tmp_path: Path, driver: Any) -> None:
+    root = copy_workspace(FIXTURES / "agency", tmp_path / "ws")
+    (root / "templates").mkdir()
+    (root / "templates" / "notes.html").write_text("<p>{{ title }}</p>\n", encoding="utf-8")
+    with running(root) as (listening, _):
+        driver.get(listening.url)
+        wait(driver, lambda d: d.execute_script("return document.querySelectorAll('#templates li').length") == 1)
+        files = driver.execute_script("return [...document.querySelectorAll('#files li')].map((li) => li.dataset.path);")
+        folders = [path.split("/")[0] for path in files]
+        assert folders == sorted(folders, key=["rules", "clients", "deals"].index) and folders[0] == "rules" and "templates" not in folders
+        assert set(files) | {"templates/notes.html"} == {f["path"] for f in Client(listening.port, listening.token).state()["files"]}
+        assert text(driver, "#templates-heading") == "模板（排版）"
+        assert driver.execute_script("return document.querySelector('#templates li').dataset.path;") == "templates/notes.html"
+        heading_after_files = (
+            "return document.getElementById('files').compareDocumentPosition(document.getElementById('templates-heading'));"
+        )
+        assert driver.execute_script(heading_after_files) & 4  # DOCUMENT_POSITION_FOLLOWING
+        save = driver.find_element("id", "save")
+        assert save.get_attribute("title") == "保存（Ctrl+S）" and save.get_attribute("aria-keyshortcuts") == "Control+S"
+        assert save.text == "保存 Ctrl+S"
+        shot(driver, "files")
 
 
 def _pdf_text(client: Client, root: Path, inputs_hash: str) -> str:

@@ -282,6 +282,33 @@ def test_state_problems_are_checks_and_only_dependent_documents_rerender(client:
     client.request("PUT", f"/api/files/{rel}", before["text"], If_Match=now["sha256"])
 
 
+def test_every_page_is_served_at_its_size_and_the_pdf_is_what_render_writes(client: Client, root: Path, tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    from salesdocs.preview.workbench import PREVIEW_POLICY
+    from salesdocs.render.documents import prepare, render_prepared
+    from salesdocs.render.kinds import DocumentKind
+    from salesdocs.workspace import check_workspace
+
+    handout = "handout-yunfan-tech"
+    assert client.request("POST", f"/api/documents/{handout}/render").status == 202
+    doc = client.document(
+        client.wait_for(lambda s: client.document(s, handout)["pages"] and not client.document(s, handout)["stale"]), handout
+    )
+    assert doc["pages"] == len(doc["sizes"]) > 1
+    for n, size in enumerate(doc["sizes"], start=1):  # pages after the first are waited for, never missing
+        png = client.request("GET", f"/api/documents/{handout}/pages/{n}.png")
+        assert png.status == 200 and Image.open(io.BytesIO(png.body)).size == tuple(size) == (794, 1123)
+    assert client.request("GET", f"/api/documents/{handout}/pages/{doc['pages'] + 1}.png").status == 404
+
+    ws = check_workspace(root).partial
+    assert ws is not None
+    written = render_prepared(ws, prepare(ws, DocumentKind.HANDOUT, "yunfan-tech", policy=PREVIEW_POLICY), tmp_path / "handout.pdf")
+    assert client.request("GET", f"/api/documents/{handout}.pdf").body == written.read_bytes()
+
+
 def test_events_announce_each_new_revision(client: Client, root: Path) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=60)
     conn.request("GET", "/api/events", headers={"Host": f"127.0.0.1:{client.port}", "X-Token": client.token})

@@ -21,6 +21,7 @@ from typing import Any
 
 from salesdocs.errors import Problem
 from salesdocs.policy.ids import IDS_FILE, ids_schema
+from salesdocs.policy.percentages import PERCENT_TEXT, percent_problems
 from salesdocs.policy.reader import Document, PathKey, Position
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
@@ -152,48 +153,8 @@ def _coerce_text(doc: Document, current: str, schema: Any, value: Any, path: Pat
         return [_coerce_text(doc, current, items, v, (*path, i), found) for i, v in enumerate(value)]
     if schema.get("type") == "string" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return doc.plain_text.get(path, str(value))
-    found.extend(_percent_problems(doc, schema, value, path))
+    found.extend(percent_problems(doc, schema, value, path))
     return value
-
-
-_PERCENT_TEXT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
-
-
-def _percent_problems(doc: Document, schema: dict[str, Any], value: Any, path: PathKey) -> Iterator[Problem]:
-    """The one check of a percentage field's value beyond its schema: '120%' (JSON Schema bounds
-    numbers only, not percent text), and a bare number below 1 that was meant as a fraction
-    (``percent: 0.3`` would be 0.3 %, not 30 %)."""
-    if "%" not in str(schema.get("pattern", "")):
-        return
-    label = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and 0 < value < 1:
-        meant = format((Decimal(value) * 100).normalize(), "f")
-        written = doc.plain_text.get(path, str(value))
-        yield doc.problem(
-            doc.pos(path),
-            "percent-fraction",
-            f"{label}{written} 会被读作 {written} %；是不是想写 {meant} %？",
-            f"{label}{written} would mean {written} %; did you mean {meant} %?",
-            hint_zh=f"百分比写成 {meant}% 或 {meant}；如果确实是 {written} %，请写 {written}%（带上 %）",
-            hint_en=f"write the percentage as {meant}% or {meant}; if you really mean {written} %, write {written}% (with the %)",
-        )
-        return
-    match = _PERCENT_TEXT.match(value) if isinstance(value, str) else None
-    if not match:
-        return
-    number = Decimal(match.group(1))
-    if "maximum" in schema and number > schema["maximum"]:
-        low, bound = False, schema["maximum"]
-    elif "minimum" in schema and number < schema["minimum"]:  # pragma: no cover - the pattern has no sign
-        low, bound = True, schema["minimum"]
-    else:
-        return
-    yield doc.problem(
-        doc.pos(path),
-        "out-of-range",
-        f"{label}{value} {'小于最小值' if low else '大于最大值'} {bound}%",
-        f"{label}{value} is {'below the minimum' if low else 'above the maximum'} {bound}%",
-    )
 
 
 def _title(schema: Any) -> tuple[str, str]:
@@ -397,7 +358,7 @@ def _not_allowed(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
 
 def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     kw, inst, label = error.validator, error.instance, spot.label
-    if kw == "pattern" and "%" in str(error.validator_value) and isinstance(inst, str) and _PERCENT_TEXT.match(inst):
+    if kw == "pattern" and "%" in str(error.validator_value) and isinstance(inst, str) and PERCENT_TEXT.match(inst):
         return  # a well-formed percentage out of 0-100: _percent_text_range says so
     if kw == "pattern" and error.validator_value == ID_PATTERN:
         yield _bad_id(doc, error, spot)

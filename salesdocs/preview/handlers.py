@@ -47,7 +47,7 @@ class Handlers:
         return StreamingResponse(self.refresher.stream(), media_type="text/event-stream")
 
     async def page(self, request: Request) -> Response:
-        png = self.refresher.bench.page(request.path_params["doc"], request.path_params["n"])
+        png = await self.refresher.page(request.path_params["doc"], request.path_params["n"])
         if png is None:
             return self._say("没有这一页", "no such page", 404)
         return Response(png, media_type="image/png")

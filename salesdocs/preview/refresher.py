@@ -21,6 +21,8 @@ from salesdocs.preview.workbench import Workbench
 LOG = logging.getLogger("salesdocs.preview")
 WATCHED = ("rules", "clients", "deals", "templates")
 KEEPALIVE_SECONDS = 15.0
+PAGE_WAIT_SECONDS = 30.0  # a page still being rasterised is waited for, this long at most
+PAGE_POLL_SECONDS = 0.005
 
 
 class Refresher:
@@ -65,6 +67,15 @@ class Refresher:
             return False
         self._dirty.set()
         return True
+
+    async def page(self, doc_id: str, n: int) -> bytes | None:
+        """Page ``n`` of the document's last good rendering, once it is rasterised (pages other than
+        the first follow the published revision); None when there is no such page."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + PAGE_WAIT_SECONDS
+        while (data := self.bench.page(doc_id, n)) is None and self.bench.pending(doc_id, n) and loop.time() < deadline:
+            await asyncio.sleep(PAGE_POLL_SECONDS)
+        return data
 
     async def _refresh_loop(self) -> None:
         while True:

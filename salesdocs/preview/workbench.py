@@ -4,22 +4,26 @@ One :class:`Workbench` lives as long as the server.  :meth:`Workbench.refresh` r
 workspace (the same :func:`check_workspace` as ``check``) and recomputes every document's inputs
 hash with :func:`salesdocs.render.documents.prepare` — the rule the incremental build uses, so
 a document is re-rendered exactly when ``build`` would rebuild it.  :meth:`Workbench.render`
-writes one document as ``render`` does (:func:`render_prepared`) and rasterises its pages with
-``pdftoppm``.  Documents are rendered when first asked for and re-rendered when their inputs
-change; the last good rendering stays (marked stale) while the workspace is broken.
+writes one document as ``render`` does (:func:`render_prepared`, warm: the process's
+:class:`salesdocs.render.session.RenderSession`), rasterises its page 1 in this process
+(:mod:`salesdocs.preview.pages`, PDFium) and publishes the new rendering at once; the other pages
+follow in a worker thread.  Documents are rendered when first asked for and re-rendered when their
+inputs change; the last good rendering stays (marked stale) while the workspace is broken.
 
 Every change of what the page shows is a new revision; ``on_revision`` is told of each one.
 """
 
 from __future__ import annotations
 
-import io
+import contextlib
+import logging
+import os
 import shutil
-import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +32,14 @@ from salesdocs.errors import SalesdocsError
 from salesdocs.model import Workspace
 from salesdocs.policy.releases import WORKING
 from salesdocs.preview.files import kind_of_path
+from salesdocs.preview.pages import Pages
 from salesdocs.render.documents import prepare, render_prepared
 from salesdocs.render.inputs import template_dirs
 from salesdocs.render.kinds import DocumentKind
 from salesdocs.workspace import CheckResult, check_workspace
 
-DPI = 96
+LOG = logging.getLogger("salesdocs.preview")
+RASTERISER_NICE = 10
 SHOWN_KINDS = (DocumentKind.INTRO, DocumentKind.QUOTE, DocumentKind.APPENDIX, DocumentKind.BRIEF, DocumentKind.HANDOUT)
 
 
@@ -57,8 +63,7 @@ class Document:
     current_hash: str | None = None  # None: cannot be made now (its inputs have errors)
     rendered_hash: str | None = None
     revision: int = 0
-    pages: list[bytes] = field(default_factory=list)
-    pdf: bytes = b""
+    pages: Pages | None = None  # the last good rendering: its PDF and its page images
     failure: tuple[str, str] | None = None  # zh, en: why the last render failed
     failed_hash: str | None = None  # the inputs it failed with (not tried again until they change)
 
@@ -72,7 +77,9 @@ class Document:
             data["deal"] = self.target
         elif self.kind.needs_client:
             data["client"] = self.target
-        data.update(pages=len(self.pages), revision=self.revision, inputs_hash=self.rendered_hash, stale=self.stale)
+        count, sizes = (self.pages.count, self.pages.sizes) if self.pages else (0, [])
+        data.update(pages=count, revision=self.revision, inputs_hash=self.rendered_hash, stale=self.stale)
+        data["sizes"] = [list(size) for size in sizes]  # each page's width and height in pixels
         data["broken"] = self.current_hash is None
         data["error"] = (self.failure[1] if lang == "en" else self.failure[0]) if self.failure else None
         return data
@@ -95,6 +102,7 @@ class Workbench:
         self._fingerprint: object = None
         self._lock = threading.RLock()
         self._out = Path(tempfile.mkdtemp(prefix="salesdocs-preview-"))
+        self._rasteriser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdocs-pages", initializer=_background)
 
     # ------------------------------------------------------------------ checking
 
@@ -149,7 +157,12 @@ class Workbench:
         return sorted(n for n in names if kind_of_path(n) is not None)
 
     def close(self) -> None:
-        """Remove the folder of this preview's PDFs."""
+        """Stop rasterising and remove the folder of this preview's PDFs."""
+        with self._lock:
+            for doc in self.documents.values():
+                if doc.pages is not None:
+                    doc.pages.drop()
+        self._rasteriser.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self._out, ignore_errors=True)
 
     # ----------------------------------------------------------------- rendering
@@ -174,7 +187,8 @@ class Workbench:
             return None
 
     def render(self, doc_id: str) -> None:
-        """Render one document as ``render`` writes it, then rasterise its pages.
+        """Render one document as ``render`` writes it, rasterise its page 1, publish it; the
+        other pages follow in the rasteriser thread.
 
         Called by one thread at a time (the server's refresher); the lock is held only to read
         what to render and to store the result, so the page's requests never wait for WeasyPrint.
@@ -186,11 +200,12 @@ class Workbench:
             return
         pdf = self._out / f"{doc_id}.pdf"
         failure: tuple[str, str] | None = None
-        pages: list[bytes] = []
         try:
             prepared = prepare(ws, kind, target, policy=PREVIEW_POLICY)
             render_prepared(ws, prepared, pdf)
-            pages = rasterise(pdf)
+            pages = Pages(pdf.read_bytes())
+            if pages.count:
+                pages.rasterise(0)  # what the page shows first: publish as soon as it is ready
         except SalesdocsError as exc:
             failure = (exc.zh, exc.en)
         with self._lock:
@@ -198,8 +213,12 @@ class Workbench:
             if failure is not None:
                 doc.failed_hash = digest
             else:
+                if doc.pages is not None:
+                    doc.pages.drop()
                 doc.failed_hash = None
-                doc.pages, doc.pdf, doc.rendered_hash = pages, pdf.read_bytes(), prepared.inputs_hash
+                doc.pages, doc.rendered_hash = pages, prepared.inputs_hash
+                with contextlib.suppress(RuntimeError):  # the server is stopping: no more pages
+                    self._rasteriser.submit(_logged, pages.rasterise_rest)
             doc.revision = self.revision + 1
             self._bump()
 
@@ -225,47 +244,34 @@ class Workbench:
             }
 
     def page(self, doc_id: str, n: int) -> bytes | None:
+        """Page ``n`` of the document's last good rendering, if it is rasterised already."""
+        pages = self._pages(doc_id)
+        return pages.get(n) if pages is not None else None
+
+    def pending(self, doc_id: str, n: int) -> bool:
+        """Whether page ``n`` of the document's last good rendering is still being rasterised."""
+        pages = self._pages(doc_id)
+        return pages is not None and pages.pending(n)
+
+    def _pages(self, doc_id: str) -> Pages | None:
         with self._lock:
             doc = self.documents.get(doc_id)
-            return doc.pages[n - 1] if doc is not None and 1 <= n <= len(doc.pages) else None
+            return doc.pages if doc is not None else None
 
     def pdf(self, doc_id: str) -> bytes | None:
         with self._lock:
             doc = self.documents.get(doc_id)
-            return doc.pdf if doc is not None and doc.pdf else None
+            return doc.pages.pdf if doc is not None and doc.pages is not None else None
 
 
-def rasterise(pdf: Path) -> list[bytes]:
-    """The PDF's pages as PNG images: pdftoppm (the first and the second half of the pages in
-    parallel) writes raw pixels, Pillow compresses them lightly (3× faster than pdftoppm's PNG)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from pypdf import PdfReader
-
-    count = len(PdfReader(pdf).pages)
-    middle = (count + 1) // 2
-    runs = []
-    for first, last in ((1, middle), (middle + 1, count)):
-        if first <= last:
-            prefix = pdf.with_name(f"{pdf.stem}-{first}")
-            cmd = ["pdftoppm", "-r", str(DPI), "-f", str(first), "-l", str(last), str(pdf), str(prefix)]
-            runs.append((prefix, subprocess.Popen(cmd, stderr=subprocess.PIPE)))
-    pixels: list[Path] = []
-    for prefix, run in runs:
-        _, err = run.communicate()
-        if run.returncode != 0:
-            message = err.decode(errors="replace")
-            raise SalesdocsError(f"无法把 PDF 转成图片：{message}", f"pdftoppm failed: {message}")
-        pixels += sorted(prefix.parent.glob(f"{prefix.name}-*.ppm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(_png, pixels))
+def _background() -> None:
+    """The rasteriser thread yields the CPU to the next check and render (Linux: a thread's own nice value)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), RASTERISER_NICE)
 
 
-def _png(ppm: Path) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    with Image.open(ppm) as image:
-        image.save(out, "PNG", compress_level=1)
-    ppm.unlink()
-    return out.getvalue()
+def _logged(job: Callable[[], None]) -> None:
+    try:
+        job()
+    except Exception:  # a bug: the page asking for that image gets 404; say why in the server's log
+        LOG.exception("salesdocs preview: rasterising failed")

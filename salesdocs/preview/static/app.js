@@ -14,6 +14,7 @@ const T = {
     intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
     discard: "这个文件有未保存的修改。放弃这些修改、打开另一个文件吗？",
     exists: "这个文件已经存在", notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
+    differsNote: "标出的行是两个版本不同的地方。", saveTip: "保存（Ctrl+S）", templates: "模板（排版）",
   },
   en: {
     title: "Policy preview", files: "Files", documents: "Documents", newFile: "New file", client: "Client", deal: "Deal", create: "Create",
@@ -26,6 +27,7 @@ const T = {
     intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
     discard: "This file has unsaved changes. Discard them and open another file?",
     exists: "This file exists already", notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
+    differsNote: "The marked lines are where the two versions differ.", saveTip: "Save (Ctrl+S)", templates: "Templates (layout)",
   },
 }[LANG];
 
@@ -60,15 +62,26 @@ async function refresh() {
   reloadIfClean();
 }
 
+// the policy first, then the clients and the deals; the templates (layout, for those who know HTML) last, under their own heading
+const FILE_ORDER = ["rules/", "clients/", "deals/"];
+const fileRank = (path) => { const i = FILE_ORDER.findIndex((folder) => path.startsWith(folder)); return i < 0 ? FILE_ORDER.length : i; };
+
+function fileItem(f) {
+  const li = el("li", { className: file && file.path === f.path ? "chosen" : "" }, el("span", { textContent: f.path }));
+  if (f.errors) li.append(el("span", { className: "count errors", textContent: f.errors }));
+  if (f.warnings) li.append(el("span", { className: "count warnings", textContent: f.warnings }));
+  li.dataset.path = f.path;
+  li.onclick = () => chooseFile(f.path);
+  return li;
+}
+
 function drawSidebar() {
-  $("files").replaceChildren(...state.files.map((f) => {
-    const li = el("li", { className: file && file.path === f.path ? "chosen" : "" }, el("span", { textContent: f.path }));
-    if (f.errors) li.append(el("span", { className: "count errors", textContent: f.errors }));
-    if (f.warnings) li.append(el("span", { className: "count warnings", textContent: f.warnings }));
-    li.dataset.path = f.path;
-    li.onclick = () => chooseFile(f.path);
-    return li;
-  }));
+  const files = state.files.slice().sort((a, b) => fileRank(a.path) - fileRank(b.path) || (a.path < b.path ? -1 : 1));
+  const data = files.filter((f) => fileRank(f.path) < FILE_ORDER.length);
+  const templates = files.filter((f) => fileRank(f.path) === FILE_ORDER.length);
+  $("files").replaceChildren(...data.map(fileItem));
+  $("templates-heading").hidden = !templates.length;
+  $("templates").replaceChildren(...templates.map(fileItem));
   $("documents").replaceChildren(...state.documents.map((d) => {
     const li = el("li", { className: d.id === chosenDoc ? "chosen" : "" }, el("span", { textContent: [T[d.kind], d.deal || d.client].filter(Boolean).join(" · ") }));
     li.dataset.document = d.id;
@@ -108,12 +121,15 @@ async function drawPreview() {
   banner.textContent = doc.error ? T.failed + doc.error : doc.broken ? T.broken : doc.pages ? T.stale : T.notYet;
   const shown = `${doc.id}@${doc.revision}`;
   if (view.dataset.shown !== shown) {
+    // every page at its own size at once (no jumps); shown as soon as page 1 is decoded, the server
+    // answers the others as they are rasterised — never with a page of an older rendering
     const images = [];
     for (let n = 1; n <= doc.pages; n++) {
-      images.push(el("img", { src: `/api/documents/${encodeURIComponent(doc.id)}/pages/${n}.png?r=${doc.revision}`, alt: `${n}` }));
+      const [width, height] = doc.sizes[n - 1];
+      images.push(el("img", { src: `/api/documents/${encodeURIComponent(doc.id)}/pages/${n}.png?r=${doc.revision}`, alt: `${n}`, width, height }));
     }
-    await Promise.all(images.map((img) => img.decode().catch(() => null)));
-    if (chosenDoc !== doc.id) return;  // another document was chosen meanwhile
+    if (images.length) await images[0].decode().catch(() => null);
+    if (chosenDoc !== doc.id || state.documents.find((d) => d.id === doc.id)?.revision !== doc.revision) return;  // superseded meanwhile
     view.replaceChildren(...images);
     Object.assign(view.dataset, { shown, document: doc.id, revision: doc.revision, inputsHash: doc.inputs_hash || "" });
   }
@@ -202,11 +218,58 @@ async function save(baseSha) {
   }
 }
 
+// The lines of `a` and of `b` that are not in their longest common subsequence (what differs).
+function differingLines(a, b) {
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let endA = a.length, endB = b.length;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB--; }
+  const midA = a.slice(start, endA), midB = b.slice(start, endB);
+  const onlyA = new Set(), onlyB = new Set();
+  if (midA.length * midB.length > 4e6) {  // too large to align: every line between the common ends differs
+    midA.forEach((_, i) => onlyA.add(start + i));
+    midB.forEach((_, j) => onlyB.add(start + j));
+    return [onlyA, onlyB];
+  }
+  const width = midB.length + 1;
+  const common = new Uint32Array((midA.length + 1) * width);  // common[i][j]: LCS of midA[i:] and midB[j:]
+  for (let i = midA.length - 1; i >= 0; i--) {
+    for (let j = midB.length - 1; j >= 0; j--) {
+      common[i * width + j] = midA[i] === midB[j] ? common[(i + 1) * width + j + 1] + 1 : Math.max(common[(i + 1) * width + j], common[i * width + j + 1]);
+    }
+  }
+  let i = 0, j = 0;
+  while (i < midA.length && j < midB.length) {
+    if (midA[i] === midB[j]) { i++; j++; }
+    else if (common[(i + 1) * width + j] >= common[i * width + j + 1]) onlyA.add(start + i++);
+    else onlyB.add(start + j++);
+  }
+  for (; i < midA.length; i++) onlyA.add(start + i);
+  for (; j < midB.length; j++) onlyB.add(start + j);
+  return [onlyA, onlyB];
+}
+
+function showVersion(box, lines, differs) {
+  box.replaceChildren(...lines.map((line, n) => {
+    const div = el("div", { className: differs.has(n) ? "line differs" : "line", textContent: line });
+    div.dataset.line = n + 1;
+    return div;
+  }));
+}
+
+function scrollToFirstDifference(box) {
+  const first = box.querySelector(".differs");
+  box.scrollTop = first ? Math.max(0, first.offsetTop - 3 * first.offsetHeight) : 0;
+}
+
 function showConflict(mine, theirs) {
   setSaveStatus(T.notSaved, true);
-  $("mine").value = mine;
-  $("theirs").value = theirs.text;
+  const [mineLines, theirLines] = [mine, theirs.text].map((text) => text.replace(/\r\n/g, "\n").replace(/\n$/, "").split("\n"));
+  const [onlyMine, onlyTheirs] = differingLines(mineLines, theirLines);
+  showVersion($("mine"), mineLines, onlyMine);
+  showVersion($("theirs"), theirLines, onlyTheirs);
   $("conflict").hidden = false;
+  ["mine", "theirs"].forEach((id) => scrollToFirstDifference($(id)));  // laid out now: open at the first difference
   $("keep-mine").onclick = () => { $("conflict").hidden = true; save(theirs.sha256); };
   $("take-theirs").onclick = () => {
     $("conflict").hidden = true;
@@ -282,6 +345,8 @@ async function createFile(event) {
 // ------------------------------------------------------------------------ start
 window.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = T[node.dataset.t]; });
+  $("save").title = T.saveTip;
+  $("save").append(" ", el("kbd", { textContent: "Ctrl+S" }));
   document.title = T.title;
   editor = CodeMirror($("editor"), { lineNumbers: true, mode: "yaml", gutters: ["problems", "CodeMirror-linenumbers"], indentWithTabs: false, tabSize: 2,
     extraKeys: { "Ctrl-S": () => save(), "Cmd-S": () => save(), Tab: (cm) => cm.replaceSelection("  ") } });
