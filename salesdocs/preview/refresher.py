@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from salesdocs.preview.workbench import Workbench
+from salesdocs.render.session import many_documents
 
 LOG = logging.getLogger("salesdocs.preview")
 WATCHED = ("rules", "clients", "deals", "templates")
@@ -45,7 +46,8 @@ class Refresher:
         if self.watch:
             tasks.append(asyncio.create_task(self._watch_loop()))
         try:
-            yield
+            with many_documents(freeze=False):  # fewer garbage collections while rendering (issue 17)
+                yield
         finally:
             for task in tasks:
                 task.cancel()

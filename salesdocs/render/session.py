@@ -81,15 +81,20 @@ def tune_gc_for_rendering() -> None:
 
 
 @contextlib.contextmanager
-def many_documents() -> Iterator[None]:
-    """Render a batch in this process with :func:`tune_gc_for_rendering`, then restore the collector."""
+def many_documents(*, freeze: bool = True) -> Iterator[None]:
+    """Render a batch in this process with :func:`tune_gc_for_rendering`, then restore the collector.
+    ``freeze=False`` (a long-lived server, whose heap changes with every request): the threshold only."""
     previous = gc.get_threshold()
-    tune_gc_for_rendering()
+    if freeze:
+        tune_gc_for_rendering()
+    else:
+        gc.set_threshold(*GC_THRESHOLDS)
     try:
         yield
     finally:
         gc.set_threshold(*previous)
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
 
 @dataclass
