@@ -1,10 +1,15 @@
-"""A process killed (SIGKILL) in the middle of an import leaves the database consistent and without its rows.
+"""A process killed (SIGKILL) in the middle of an import leaves the database consistent and without its rows,
+on both backends.
 
-The importer writes 200,000 tickets in one ``BEGIN IMMEDIATE`` transaction.  The test waits
+SQLite: the importer writes 200,000 tickets in one ``BEGIN IMMEDIATE`` transaction.  The test waits
 until that transaction holds the write lock *and* has already pushed rows into the WAL file
 (more than the page cache holds), kills the process with SIGKILL, then opens the database:
 ``PRAGMA integrity_check`` is ``ok`` and not one row of the killed import is there, while the
-records that were there before are intact.
+records that were there before are intact.  (Its watch is the WAL file and SQLite's write lock:
+SQLite only.)
+
+PostgreSQL: the import is killed while its COPY runs, inside the import's transaction; the server
+rolls it back, and the session advisory lock that serializes imports is free again.
 """
 
 from __future__ import annotations
@@ -17,10 +22,14 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
+from pgserver import PgServer
 
 import salesdocs
 from salesdocs.records import store
+from salesdocs.records.importer import import_csv
+from salesdocs.workspace import load_workspace
 
 SOURCE = Path(salesdocs.__file__).resolve().parent.parent  # put on PYTHONPATH for the child processes
 ROWS = 200_000
@@ -40,6 +49,12 @@ def big_csv(path: Path, n: int, prefix: str) -> None:
             )
 
 
+def import_process(ws: Path, csv: Path, url: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(SOURCE)}
+    argv = [sys.executable, "-m", "salesdocs", "-w", str(ws), "records", "import", str(csv), "--kind", "tickets"]
+    return subprocess.Popen([*argv, "--db", url, "--format", "json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def writer_active(db: Path) -> bool:
     """True while another connection holds the write lock (BEGIN IMMEDIATE cannot start)."""
     conn = sqlite3.connect(db, timeout=0, isolation_level=None)
@@ -56,7 +71,7 @@ def writer_active(db: Path) -> bool:
         conn.close()
 
 
-def test_sigkill_mid_import_leaves_nothing_behind(pristine_workspace: Path, tmp_path: Path) -> None:
+def test_sigkill_mid_import_leaves_nothing_behind_in_sqlite(pristine_workspace: Path, tmp_path: Path) -> None:
     db = tmp_path / "records.sqlite"
     small, big = tmp_path / "small.csv", tmp_path / "big.csv"
     big_csv(small, 50, "OLD")
@@ -111,3 +126,46 @@ def test_sigkill_mid_import_leaves_nothing_behind(pristine_workspace: Path, tmp_
         assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == imports_before
     finally:
         conn.close()
+
+
+def test_sigkill_mid_copy_leaves_nothing_behind_in_postgresql(pg_server: PgServer, pristine_workspace: Path, tmp_path: Path) -> None:
+    """Killed while its COPY runs (inside the import's transaction): not one row is there, and the
+    write lock is free again (the next import succeeds)."""
+    url = pg_server.database("kill")
+    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
+    big_csv(small, 50, "OLD")
+    big_csv(big, 100_000, "NEW")
+    ws = load_workspace(pristine_workspace)
+    assert import_csv(ws, small, "tickets", db=url).added == 50
+    proc = import_process(pristine_workspace, big, url)
+    watch = psycopg.connect(url, autocommit=True)
+    killed = False
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            copying = watch.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%' AND state = 'active'"
+            ).fetchone()
+            if copying == (1,):
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(0.01)
+    finally:
+        if proc.poll() is None and not killed:
+            proc.kill()
+        out, err = proc.communicate(timeout=60)
+        watch.close()
+    assert killed, f"the import was not caught mid-COPY (rc={proc.returncode}): {out!r} {err!r}"
+    conn = store.connect(url)
+    try:
+        deadline = time.monotonic() + 30  # the server notices the closed socket and rolls back
+        while conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%'").fetchone() != (0,):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone() == (50,)
+        assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (1,)
+    finally:
+        conn.close()
+    big_csv(small, 60, "OLD")
+    assert import_csv(ws, small, "tickets", db=url).added == 10

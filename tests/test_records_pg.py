@@ -1,18 +1,16 @@
 """Records in PostgreSQL: the schema, two importers at once, an unreachable database, and every
 command that reads or writes records taking ``--db postgresql://…``.
 
-(The report and history suites run on both backends through the ``records_backend`` fixture;
-this module is about what only PostgreSQL has.)
+(The records suites run on both backends — ``records_backend``, ``new_records_db`` or their own
+``db`` fixture — and test_records_kill.py has the SIGKILL during COPY; this module is about what
+only PostgreSQL has.)
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import psycopg
 import pytest
 from conftest import CliResult
 from pgserver import PgServer, free_port
-from test_records_kill import SOURCE, big_csv
+from test_records_kill import big_csv, import_process
 
 from salesdocs.engine.response import response_rule
 from salesdocs.errors import RecordsError
@@ -57,18 +55,12 @@ def test_schema_and_migrations(pg_server: PgServer, pristine_workspace: Path) ->
         again.close()
 
 
-def _import_process(ws: Path, csv: Path, url: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(SOURCE)}
-    argv = [sys.executable, "-m", "salesdocs", "-w", str(ws), "records", "import", str(csv), "--kind", "tickets"]
-    return subprocess.Popen([*argv, "--db", url, "--format", "json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
 def test_two_processes_import_the_same_file_at_once(pg_server: PgServer, workspace: Path, tmp_path: Path) -> None:
     """Both succeed; the rows are there once: one process added them all, the other skipped them all."""
     csv = tmp_path / "tickets.csv"
     big_csv(csv, 20_000, "C")
     url = pg_server.database("concurrent")
-    procs = [_import_process(workspace, csv, url) for _ in range(2)]
+    procs = [import_process(workspace, csv, url) for _ in range(2)]
     results = []
     for p in procs:
         out, err = p.communicate(timeout=300)
@@ -151,49 +143,6 @@ def test_every_records_command_takes_the_url(
     assert os.environ.get(store.ENV_DB) is None  # --db is this invocation's only
     text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
     assert "commands_" in text.replace("\n", "")  # the report names the database it read
-
-
-def test_sigkill_mid_import_leaves_nothing_behind(pg_server: PgServer, pristine_workspace: Path, tmp_path: Path) -> None:
-    """Killed while its COPY runs (inside the import's transaction): not one row is there, and the
-    write lock is free again (the next import succeeds)."""
-    url = pg_server.database("kill")
-    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
-    big_csv(small, 50, "OLD")
-    big_csv(big, 100_000, "NEW")
-    ws = load_workspace(pristine_workspace)
-    assert import_csv(ws, small, "tickets", db=url).added == 50
-    proc = _import_process(pristine_workspace, big, url)
-    watch = psycopg.connect(url, autocommit=True)
-    killed = False
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            copying = watch.execute(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%' AND state = 'active'"
-            ).fetchone()
-            if copying == (1,):
-                os.kill(proc.pid, signal.SIGKILL)
-                killed = True
-                break
-            time.sleep(0.01)
-    finally:
-        if proc.poll() is None and not killed:
-            proc.kill()
-        out, err = proc.communicate(timeout=60)
-        watch.close()
-    assert killed, f"the import was not caught mid-COPY (rc={proc.returncode}): {out!r} {err!r}"
-    conn = store.connect(url)
-    try:
-        deadline = time.monotonic() + 30  # the server notices the closed socket and rolls back
-        while conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%'").fetchone() != (0,):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone() == (50,)
-        assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (1,)
-    finally:
-        conn.close()
-    big_csv(small, 60, "OLD")
-    assert import_csv(ws, small, "tickets", db=url).added == 10
 
 
 def test_one_query_text_for_both_engines() -> None:
