@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -151,3 +152,53 @@ def test_one_query_text_for_both_engines() -> None:
 
     sql = "SELECT a FROM t WHERE x = ? AND y LIKE '50%' AND z < :hi AND w = '00:00:00'"
     assert _pg_sql(sql) == "SELECT a FROM t WHERE x = %s AND y LIKE '50%%' AND z < %(hi)s AND w = '00:00:00'"
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+TICKETS = (
+    "id,received_at,channel,client,service,category,description,first_response_at,resolved_at,satisfaction\n"
+    "V1,2026-09-08 10:00,phone,acme,logo-design,design-style,配色不满意,2026-09-08 10:20,2026-09-09 12:00,4\n"
+    "V2,2026-10-12 11:00,phone,acme,logo-design,design-style,字体太细,2026-10-12 15:00,,\n"
+    "V3,2026-10-20 09:30,phone,acme,logo-design,design-style,要源文件,,,\n"
+)
+
+
+def test_visit_pack_and_build_read_the_same_records_from_postgresql(
+    pg_server: PgServer,
+    run_cli: Callable[..., CliResult],
+    make_workspace: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`render visit-pack --db URL` and `build --db URL`: the brief and the after-sales report show, word for
+    word, what they show from the same records in SQLite (only the database's name differs)."""
+    monkeypatch.delenv(store.ENV_DB, raising=False)
+    root = make_workspace("minimal")
+    (tmp_path / "t.csv").write_text(TICKETS, encoding="utf-8")
+    sqlite, url = tmp_path / "r.sqlite", pg_server.database("same")
+    texts: dict[str, dict[str, str]] = {}
+    for name, db in (("sqlite", str(sqlite)), ("postgresql", url)):
+        w = ("-w", root, "--db", db, "--lang", "en")
+        assert run_cli("records", "import", tmp_path / "t.csv", "--kind", "tickets", *w).exit_code == 0
+        pack = tmp_path / f"pack-{name}"
+        r = run_cli("render", "visit-pack", "acme", "-o", pack, *w)
+        assert r.exit_code == 0, r.err
+        out = tmp_path / f"out-{name}"
+        r = run_cli("build", "-o", out, *w)
+        assert r.exit_code == 0 and "done: 6 written, 0 skipped (unchanged), 0 failed" in r.out, r.out + r.err
+        [report] = out.glob("aftersales-*.pdf")
+        report_text = "".join(_text(report).split())  # the line breaks move with the database's name
+        texts[name] = {
+            "pack brief": _text(pack / "brief.pdf"),
+            "build brief": _text(out / "visit-packs" / "acme" / "brief.pdf"),
+            "report": re.sub("售后记录[^（]*（共", "售后记录 DB（共", report_text),
+            "database": re.findall("售后记录([^（]*)（共", report_text)[0],
+        }
+    assert "字体太细" in texts["postgresql"]["pack brief"] and "要源文件" in texts["postgresql"]["build brief"]  # the records are there
+    assert texts["postgresql"].pop("database") == url.rsplit("/", 1)[1]  # the report names the database it read
+    assert texts["sqlite"].pop("database") == "r.sqlite"
+    assert "售后记录 DB（共3条工单，2026-09-08至2026-10-20；0个项目）" in texts["postgresql"]["report"]
+    assert texts["postgresql"] == texts["sqlite"]
