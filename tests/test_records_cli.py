@@ -92,12 +92,34 @@ def test_import_problems_exit_1_without_traceback(here: Path, db: str, capsys: p
 
 
 def test_import_needs_a_kind(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["records", "import", "tickets.csv", *common(db, )], capsys)
+    code, _, err = run(
+        [
+            "records",
+            "import",
+            "tickets.csv",
+            *common(
+                db,
+            ),
+        ],
+        capsys,
+    )
     assert code == 2 and "--kind" in err
 
 
 def test_add_and_list(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    run(["records", "import", "tickets.csv", "--kind", "tickets", *common(db, )], capsys)
+    run(
+        [
+            "records",
+            "import",
+            "tickets.csv",
+            "--kind",
+            "tickets",
+            *common(
+                db,
+            ),
+        ],
+        capsys,
+    )
     code, out, _ = run(
         [
             "records",
