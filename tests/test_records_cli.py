@@ -213,3 +213,14 @@ def test_no_database_yet(here: Path, db: str, capsys: pytest.CaptureFixture[str]
     assert not (here / "r.sqlite").exists()  # nothing created by a reader (SQLite: no file; PostgreSQL: no tables, below)
     if db != "r.sqlite":
         assert not store.records_exist(here, db)
+
+
+def test_migrate_creates_the_tables_and_nothing_else(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`records migrate`: what the owner of a PostgreSQL database runs before granting the other roles (deployment.md)."""
+    code, out, err = run(["records", "migrate", *common(db, "--lang", "en")], capsys)
+    shown = here / db if db == "r.sqlite" else db
+    assert (code, out, err) == (0, f"records database {shown}: schema version {store.SCHEMA_VERSION} (up to date)\n", "")
+    code, out, _ = run(["records", "list", *common(db, "--lang", "zh")], capsys)
+    assert (code, out) == (0, "没有符合条件的记录\n")  # the tables are there, empty
+    code, out, _ = run(["records", "migrate", *common(db, "--format", "json")], capsys)
+    assert (code, json.loads(out)) == (0, {"db": str(shown), "schema_version": store.SCHEMA_VERSION})
