@@ -11,7 +11,10 @@ Redis, the coordinator and the workers share this machine's cores.  Every build 
 render processes, and a queue build's clock starts when its `salesdocs worker` processes are started
 (each imports WeasyPrint and loads the fonts on its first document, as a pool process does).  The
 three builds are run ``--rounds`` times, interleaved, and the best time of each is compared (the
-machine may be shared: the load average is printed beside every time).  The queue's PDFs are
+machine may be shared: the load average is printed beside every time).  Beside each time, the CPU
+seconds the build took in all its processes (this one, the render processes or workers, redis-server):
+a figure the other users of a shared machine do not change, so ``CPU(build --jobs 2) / CPU(queue)`` is
+the queue's overhead even when the wall-clock ratios are blurred by load.  The queue's PDFs are
 compared byte for byte with the local build's.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -77,6 +81,14 @@ def _queue_build(url: str, root: Path, out: Path, workers: int) -> float:
         _stop(procs)
 
 
+def _cpu(redis_pid: int) -> float:
+    """CPU seconds used so far by this process, its reaped children and redis-server."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    fields = Path(f"/proc/{redis_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    redis = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime + redis
+
+
 def _local_build(root: Path, out: Path) -> float:
     t0 = time.perf_counter()
     report = build(root, out, jobs=2)
@@ -111,17 +123,21 @@ def main() -> None:
             "queue, 2 workers": lambda out: _queue_build(url, root, out, 2),
         }
         best = {name: float("inf") for name in sides}
+        cpu = {name: float("inf") for name in sides}
         for r in range(args.rounds):
             for i, (name, run_side) in enumerate(sides.items()):
-                load = os.getloadavg()[0]
+                load, cpu0 = os.getloadavg()[0], _cpu(redis.pid)
                 seconds = run_side(tmp / f"out-{i}-{r}")
-                best[name] = min(best[name], seconds)
-                print(f"  round {r + 1}: {name:<17} {seconds:6.1f} s   (load average before: {load:.2f})", flush=True)
+                used = _cpu(redis.pid) - cpu0
+                best[name], cpu[name] = min(best[name], seconds), min(cpu[name], used)
+                print(f"  round {r + 1}: {name:<17} {seconds:6.1f} s, CPU {used:6.1f} s   (load average before: {load:.2f})", flush=True)
         n = len(_pdfs(tmp / "out-0-0"))
         t_local, t_one, t_two = best["build --jobs 2"], best["queue, 1 worker"], best["queue, 2 workers"]
         same = _pdfs(tmp / "out-0-0") == _pdfs(tmp / "out-1-0") == _pdfs(tmp / "out-2-0")
         ratio = t_local / t_two
         line("queue, 2 workers / build --jobs 2", ratio, ">= 0.9", ratio >= 0.9, f"{n} docs: {t_two:.1f} s vs {t_local:.1f} s")
+        overhead = cpu["build --jobs 2"] / cpu["queue, 2 workers"]
+        line("CPU: build --jobs 2 / queue, 2 workers", overhead, ">= 0.9", overhead >= 0.9, "load-independent: the queue's overhead")
         scale = t_one / t_two
         line("queue: 2 workers / 1 worker", scale, ">= 1.5", scale >= 1.5, f"{n} docs: {t_two:.1f} s vs {t_one:.1f} s")
         print(f"queue PDFs byte-identical to the local build's: {same}", flush=True)
