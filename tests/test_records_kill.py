@@ -20,7 +20,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -53,6 +55,24 @@ def import_process(ws: Path, csv: Path, url: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(SOURCE)}
     argv = [sys.executable, "-m", "salesdocs", "-w", str(ws), "records", "import", str(csv), "--kind", "tickets"]
     return subprocess.Popen([*argv, "--db", url, "--format", "json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def kill_when(proc: subprocess.Popen[Any], ready: Callable[[], bool], *, within: float, pause: float) -> tuple[bool, Any, Any]:
+    """SIGKILL ``proc`` as soon as ``ready()`` (polled every ``pause`` s for ``within`` s): (killed, stdout, stderr)."""
+    killed = False
+    deadline = time.monotonic() + within
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if ready():
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(pause)
+    finally:
+        if proc.poll() is None and not killed:
+            proc.kill()
+        out, err = proc.communicate(timeout=60)
+    return killed, out, err
 
 
 def writer_active(db: Path) -> bool:
@@ -99,20 +119,10 @@ def test_sigkill_mid_import_leaves_nothing_behind_in_sqlite(pristine_workspace: 
         stderr=subprocess.PIPE,
     )
     wal = Path(f"{db}-wal")
-    killed_in_transaction = False
-    deadline = time.monotonic() + 180
-    try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            # in the transaction, with rows already spilled from the page cache into the WAL
-            if wal.exists() and wal.stat().st_size > 4_000_000 and writer_active(db):
-                os.kill(proc.pid, signal.SIGKILL)
-                killed_in_transaction = True
-                break
-            time.sleep(0.005)
-    finally:
-        if proc.poll() is None and not killed_in_transaction:
-            proc.kill()
-        out, err = proc.communicate(timeout=60)
+    # in the transaction, with rows already spilled from the page cache into the WAL
+    killed_in_transaction, out, err = kill_when(
+        proc, lambda: wal.exists() and wal.stat().st_size > 4_000_000 and writer_active(db), within=180, pause=0.005
+    )
     assert killed_in_transaction, f"the import was not caught mid-transaction (rc={proc.returncode}): {out!r} {err!r}"
     assert proc.returncode == -signal.SIGKILL
     assert b"added" not in out  # it never got to its summary
@@ -139,22 +149,10 @@ def test_sigkill_mid_copy_leaves_nothing_behind_in_postgresql(pg_server: PgServe
     assert import_csv(ws, small, "tickets", db=url).added == 50
     proc = import_process(pristine_workspace, big, url)
     watch = psycopg.connect(url, autocommit=True)
-    killed = False
+    copying = "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%' AND state = 'active'"
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            copying = watch.execute(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%' AND state = 'active'"
-            ).fetchone()
-            if copying == (1,):
-                os.kill(proc.pid, signal.SIGKILL)
-                killed = True
-                break
-            time.sleep(0.01)
+        killed, out, err = kill_when(proc, lambda: watch.execute(copying).fetchone() == (1,), within=240, pause=0.01)
     finally:
-        if proc.poll() is None and not killed:
-            proc.kill()
-        out, err = proc.communicate(timeout=60)
         watch.close()
     assert killed, f"the import was not caught mid-COPY (rc={proc.returncode}): {out!r} {err!r}"
     conn = store.connect(url)
