@@ -4,10 +4,20 @@
   build does (:func:`salesdocs.build.decide`: the one incremental rule), enqueues one job per
   document to render and writes every returned PDF itself, atomically: workers need no shared disk.
 * A job carries what it needs: the workspace's files as bytes (rules, clients, deals, templates,
-  policy releases, and the records database when the after-sales report is built), their digest,
-  the document and the inputs hash the coordinator expects.  It returns the PDF bytes.
+  policy releases), their digest, the document and the inputs hash the coordinator expects.  It
+  returns the PDF bytes.
+* Workers never see the after-sales records: the documents made from them
+  (:func:`made_from_records`: the after-sales report, and a visit pack's brief when its client has
+  records) are rendered by the coordinator, which has the records (a SQLite file or PostgreSQL alike), while it
+  waits for the workers.  So workers need no database credentials and no copy of the database
+  travels through Redis.  (:func:`split_todo` is that one rule.)
 * A worker (``salesdocs worker --queue URL``) materializes each workspace once (cached by digest)
-  in a private temporary folder and renders the documents of it in one long-lived process.
+  in its own folder (:func:`worker_folder`) and renders the documents of it in one long-lived
+  process through the warm render session a local build worker uses (stylesheets parsed and fonts
+  loaded once per workspace).  After :data:`salesdocs.build.RECYCLE_AFTER` documents (``--max-jobs``)
+  it restarts itself (``exec``, same process id) so its memory stays bounded, as the local pool
+  recycles its workers.  A worker's folder is removed when it stops, and a killed worker's folder by
+  the next worker that starts on the machine.
 * A worker killed mid-document (SIGKILL): RQ keeps every started job in its StartedJobRegistry
   with an expiry of *job timeout + grace* (:class:`RenderWorker`); once that passes, the registry's
   ``cleanup()`` treats the job as abandoned and, because every job is enqueued with
@@ -33,8 +43,7 @@ from salesdocs.build import BuildReport, Decided, JobResult, Record, decide, fin
 from salesdocs.errors import PolicyError, SalesdocsError, UsageError
 from salesdocs.model import Workspace
 from salesdocs.policy.releases import POLICIES
-from salesdocs.records.store import DEFAULT_DB, default_db_path
-from salesdocs.render.documents import DocumentJob, prepare, render_prepared
+from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.inputs import hash_inputs
 from salesdocs.render.kinds import DocumentKind
 from salesdocs.workspace import check_workspace
@@ -111,8 +120,8 @@ def _lost(conn: Redis, exc: Exception) -> QueueError:
 # ------------------------------------------------------------------- the coordinator
 
 
-def bundle(root: Path, *, records: bool) -> dict[str, bytes]:
-    """The workspace files a worker renders from, by path relative to the workspace."""
+def bundle(root: Path) -> dict[str, bytes]:
+    """The workspace files a worker renders from, by path relative to the workspace (never the records)."""
     files: dict[str, bytes] = {}
     for folder in BUNDLE_DIRS:
         base = root / folder
@@ -120,10 +129,21 @@ def bundle(root: Path, *, records: bool) -> dict[str, bytes]:
             for path in sorted(base.rglob("*")):
                 if path.is_file() and not path.name.endswith(".tmp"):
                     files[path.relative_to(root).as_posix()] = path.read_bytes()
-    db = default_db_path(root)
-    if records and isinstance(db, Path) and db.is_file():
-        files[DEFAULT_DB] = db.read_bytes()
     return files
+
+
+Todo = list[tuple[DocumentJob, Prepared]]
+
+
+def made_from_records(prepared: Prepared) -> bool:
+    """The document's inputs include the after-sales records (the report; a visit pack's brief when the
+    client has records): what decides, on both backends, that the coordinator renders it."""
+    return any(name == "records" for name, _ in prepared.inputs)
+
+
+def split_todo(todo: Todo) -> tuple[Todo, Todo]:
+    """(for the workers, for the coordinator): the documents made from the after-sales records stay here."""
+    return [item for item in todo if not made_from_records(item[1])], [item for item in todo if made_from_records(item[1])]
 
 
 def job_timeout() -> int:
@@ -174,17 +194,13 @@ def _run(conn: Redis, decided: Decided, record: Record, policy: str | None, noti
             f"队列 {QUEUE_NAME} 上还没有 worker：在任何装有 salesdocs 的机器上运行 salesdocs worker --queue URL",
             f"no worker is listening on queue {QUEUE_NAME} yet: run salesdocs worker --queue URL on any machine with salesdocs",
         )
-    if not isinstance(default_db_path(decided.ws.root), Path):
-        # records in PostgreSQL: workers need no database access; the coordinator, which has it, makes the report
-        local = [(job, prepared) for job, prepared in decided.todo if job.kind is DocumentKind.AFTERSALES]
-        decided.todo[:] = [item for item in decided.todo if item not in local]
-        render_here(decided.ws, local, record)
-    files = bundle(decided.ws.root, records=any(job.kind is DocumentKind.AFTERSALES for job, _ in decided.todo))
+    remote, here = split_todo(decided.todo)
+    files = bundle(decided.ws.root)
     digest = hash_inputs(sorted(files.items()))
     timeout = job_timeout()
     pending: dict[str, DocumentJob] = {}
     try:
-        for job, prepared in decided.todo:
+        for job, prepared in remote:
             rq_job = queue.enqueue(
                 RENDER_JOB,
                 args=(digest, files, job.kind.value, job.target, policy, prepared.inputs_hash, job.doc_lang),
@@ -195,7 +211,7 @@ def _run(conn: Redis, decided: Decided, record: Record, policy: str | None, noti
                 description=job.label,
             )
             pending[rq_job.id] = job
-        _collect(conn, queue, pending, record)
+        _collect(conn, queue, pending, record, lambda: _render_one_here(decided.ws, here, record))
     finally:
         for job_id in pending:  # interrupted: take the rest off the queue
             with contextlib.suppress(Exception):
@@ -203,14 +219,24 @@ def _run(conn: Redis, decided: Decided, record: Record, policy: str | None, noti
                 conn.delete(f"rq:job:{job_id}")
 
 
-def _collect(conn: Redis, queue: Any, pending: dict[str, DocumentJob], record: Record) -> None:
-    """Wait for every job, writing each PDF as it arrives; abandoned jobs are put back by the cleanup."""
+def _render_one_here(ws: Workspace, here: Todo, record: Record) -> bool:
+    """Render the next document the coordinator keeps (see :func:`split_todo`); False when none is left."""
+    if not here:
+        return False
+    render_here(ws, [here.pop(0)], record)
+    return True
+
+
+def _collect(conn: Redis, queue: Any, pending: dict[str, DocumentJob], record: Record, meanwhile: Callable[[], bool]) -> None:
+    """Wait for every job, writing each PDF as it arrives; abandoned jobs are put back by the cleanup.
+    While no job has settled, ``meanwhile()`` renders one of the coordinator's own documents (until it returns False)."""
     from rq.job import Job, JobStatus
     from rq.registry import StartedJobRegistry
 
     registry = StartedJobRegistry(queue=queue)
     last_cleanup = time.monotonic()
-    while pending:
+    busy = True
+    while pending or busy:
         if time.monotonic() - last_cleanup >= CLEANUP_EVERY:
             registry.cleanup()
             last_cleanup = time.monotonic()
@@ -231,7 +257,9 @@ def _collect(conn: Redis, queue: Any, pending: dict[str, DocumentJob], record: R
                 _forget(rq_job)
             settled = True
         if not settled:
-            time.sleep(POLL_EVERY)
+            busy = busy and meanwhile()
+            if not busy and pending:
+                time.sleep(POLL_EVERY)
 
 
 def _forget(rq_job: Any) -> None:
@@ -273,6 +301,57 @@ def _result_of(doc: DocumentJob, rq_job: Any) -> JobResult:
 
 _WORKSPACES: dict[str, Workspace] = {}
 KEEP_WORKSPACES = 2
+WORKER_PREFIX = "salesdocs-worker-"
+_FOLDER: dict[str, Any] = {}  # "root": this worker's folder; "lock": the file whose lock says it is alive
+
+
+def _locked(path: Path) -> Any:
+    """``path`` opened and exclusively locked, or None when another process holds its lock."""
+    import fcntl
+
+    handle = path.open("a+b")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
+def worker_folder() -> Path:
+    """This worker's own folder in the temporary directory (``salesdocs-worker-PID-…``), made on first use.
+
+    The folder has a lock file beside it (``….lock``) that this process keeps locked while it lives; the
+    kernel drops the lock when the process dies, however it dies.  Before making its folder a worker
+    removes every other worker's folder whose lock is free: what a killed worker left behind.  Making
+    and sweeping happen under one machine-wide lock, so no worker sweeps a folder being made.
+    """
+    if "root" in _FOLDER:
+        return Path(_FOLDER["root"])
+    import fcntl
+
+    tmp = Path(tempfile.gettempdir())
+    with (tmp / f"{WORKER_PREFIX}sweep.lock").open("a+b") as sweep:
+        fcntl.flock(sweep, fcntl.LOCK_EX)
+        for lock in tmp.glob(f"{WORKER_PREFIX}*-*.lock"):
+            handle = _locked(lock)
+            if handle is not None:  # its worker is gone
+                shutil.rmtree(lock.with_suffix(""), ignore_errors=True)
+                lock.unlink(missing_ok=True)
+                handle.close()
+        root = Path(tempfile.mkdtemp(prefix=f"{WORKER_PREFIX}{os.getpid()}-", dir=tmp))
+        _FOLDER["lock"] = _locked(root.with_suffix(".lock"))
+        _FOLDER["root"] = root
+    return root
+
+
+def _remove_worker_folder() -> None:
+    _WORKSPACES.clear()
+    root = _FOLDER.pop("root", None)
+    if root is not None:
+        shutil.rmtree(root, ignore_errors=True)
+        root.with_suffix(".lock").unlink(missing_ok=True)
+        _FOLDER.pop("lock").close()
 
 
 def _safe_rel(rel: str) -> str:
@@ -283,10 +362,11 @@ def _safe_rel(rel: str) -> str:
 
 
 def _workspace(digest: str, files: Mapping[str, bytes]) -> Workspace:
-    """The workspace made of ``files``, written once per digest into a private temporary folder."""
+    """The workspace made of ``files``, written once per digest into this worker's folder."""
     if digest in _WORKSPACES:
         return _WORKSPACES[digest]
-    root = Path(tempfile.mkdtemp(prefix=f"salesdocs-job-{digest[:12]}-"))
+    root = worker_folder() / digest[:16]
+    shutil.rmtree(root, ignore_errors=True)
     for rel, data in files.items():
         path = root / _safe_rel(rel)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -311,29 +391,36 @@ def render_job(
     inputs_hash: str,
     doc_lang: str | None = None,
 ) -> dict[str, Any]:
-    """One queued document, rendered in a worker: the PDF bytes, or why it cannot be made."""
+    """One queued document, rendered in a worker: the PDF bytes, or why it cannot be made.
+
+    Rendered through the process's warm render session for the workspace (``salesdocs.render.session``,
+    reached by ``write_pdf``): the stylesheets and fonts are loaded by the first document of a workspace only.
+    """
     started = time.perf_counter()
     try:
         ws = _workspace(digest, files)
-        k = DocumentKind(kind)
-        options: dict[str, Any] = {"db": ws.root / DEFAULT_DB} if k is DocumentKind.AFTERSALES else {}
-        prepared = prepare(ws, k, target, policy=policy, doc_lang=doc_lang, **options)
+        prepared = prepare(ws, DocumentKind(kind), target, policy=policy, doc_lang=doc_lang)
         if prepared.inputs_hash != inputs_hash:
             raise SalesdocsError(
                 "worker 算出的输入哈希与协调端不同：两台机器上的 salesdocs 版本或系统依赖是否一致？",
                 "the worker computed another inputs hash than the coordinator: "
                 "are salesdocs and its dependencies the same version on both machines?",
             )
-        with tempfile.TemporaryDirectory(prefix="salesdocs-pdf-") as tmp:
-            data = render_prepared(ws, prepared, Path(tmp) / "document.pdf").read_bytes()
+        out = render_prepared(ws, prepared, worker_folder() / "document.pdf")
+        data = out.read_bytes()
+        out.unlink()
     except SalesdocsError as exc:
         return {"status": "failed", "seconds": time.perf_counter() - started, "zh": exc.zh, "en": exc.en}
     return {"status": "written", "seconds": time.perf_counter() - started, "pdf": data}
 
 
-def run_worker(url: str, *, burst: bool = False) -> None:
+def run_worker(url: str, *, burst: bool = False, max_jobs: int | None = None) -> bool:
     """Take jobs from the queue at ``url`` until stopped (SIGTERM/SIGINT: finish the current one), or,
-    with ``burst``, until the queue is empty."""
+    with ``burst``, until the queue is empty, or after ``max_jobs`` documents.
+
+    True when it stopped because it rendered ``max_jobs`` documents: the caller starts a fresh process
+    (``salesdocs worker`` re-executes itself), so memory stays bounded.
+    """
     from rq import Queue
     from rq.job import Job
     from rq.worker import SimpleWorker
@@ -345,13 +432,20 @@ def run_worker(url: str, *, burst: bool = False) -> None:
         HEARTBEAT_GRACE* seconds after it started when its worker has died, instead of RQ's +60 s.
         """
 
+        done = 0  # jobs executed by this process
+
         def get_heartbeat_ttl(self, job: Job) -> int:
             return int(job.timeout if job.timeout and job.timeout > 0 else JOB_TIMEOUT) + HEARTBEAT_GRACE
 
+        def execute_job(self, job: Job, queue: Queue) -> None:
+            self.done += 1
+            super().execute_job(job, queue)
+
     conn = connect(url)
+    worker_folder()  # made now: a killed worker's folder is swept when the next one starts
     worker = RenderWorker([Queue(QUEUE_NAME, connection=conn)], connection=conn, maintenance_interval=60)
     try:
-        worker.work(burst=burst, logging_level="WARNING", with_scheduler=False)
-    finally:  # the workspaces this worker wrote (a killed worker leaves its folders in the temp dir)
-        while _WORKSPACES:
-            shutil.rmtree(_WORKSPACES.popitem()[1].root, ignore_errors=True)
+        worker.work(burst=burst, logging_level="WARNING", with_scheduler=False, max_jobs=max_jobs)
+    finally:
+        _remove_worker_folder()
+    return bool(max_jobs and worker.done >= max_jobs and not worker._stop_requested)

@@ -13,16 +13,19 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, CliResult, copy_workspace
+from conftest import BACKENDS, FIXTURES, CliResult, copy_workspace
 
 from salesdocs.build import BuildReport, build
-from salesdocs.build_queue import ENV_JOB_TIMEOUT, QUEUE_NAME, build_on_queue, connect
+from salesdocs.build_queue import ENV_JOB_TIMEOUT, QUEUE_NAME, WORKER_PREFIX, build_on_queue, connect
+from salesdocs.records.period import resolve_period
+from salesdocs.records.store import ENV_DB
 
 JOB_TIMEOUT = 30  # s: a killed worker's document is redelivered after 30 + HEARTBEAT_GRACE s
 
@@ -74,14 +77,17 @@ def _pdfs(out: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def start_worker() -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
+def start_worker() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     """Start `salesdocs worker --queue URL` processes; every one is stopped after the test."""
     started: list[subprocess.Popen[bytes]] = []
     env = {**os.environ, ENV_JOB_TIMEOUT: str(JOB_TIMEOUT)}
 
-    def start(url: str) -> subprocess.Popen[bytes]:
+    def start(url: str, *options: str) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "salesdocs", "worker", "--queue", url], env=env, stdout=subprocess.DEVNULL, start_new_session=True
+            [sys.executable, "-m", "salesdocs", "worker", "--queue", url, *options],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
         )
         started.append(proc)
         return proc
@@ -125,7 +131,7 @@ def test_not_a_redis_url_is_a_usage_error(minimal_workspace: Path, run_cli: Call
 def test_queue_build_is_byte_identical_to_a_local_build_and_incremental(
     redis_server: str,
     local_build: tuple[Path, dict[str, bytes]],
-    start_worker: Callable[[str], subprocess.Popen[bytes]],
+    start_worker: Callable[..., subprocess.Popen[bytes]],
     run_cli: Callable[..., CliResult],
     tmp_path: Path,
 ) -> None:
@@ -148,7 +154,7 @@ def test_queue_build_is_byte_identical_to_a_local_build_and_incremental(
 def test_a_worker_killed_mid_document_has_its_job_delivered_again(
     redis_server: str,
     local_build: tuple[Path, dict[str, bytes]],
-    start_worker: Callable[[str], subprocess.Popen[bytes]],
+    start_worker: Callable[..., subprocess.Popen[bytes]],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -168,9 +174,13 @@ def test_a_worker_killed_mid_document_has_its_job_delivered_again(
     while not started.get_job_ids() and time.monotonic() < deadline:  # the worker took a document
         time.sleep(0.05)
     assert started.get_job_ids(), "the worker never started a job"
+    [left] = Path(tempfile.gettempdir()).glob(f"{WORKER_PREFIX}{doomed.pid}-*.lock")
+    folder = left.with_suffix("")
+    assert any(folder.rglob("rules/services.yaml"))  # the job's workspace, in the worker's own folder
     os.kill(doomed.pid, signal.SIGKILL)  # mid-document: no chance to fail or acknowledge it
     doomed.wait()
     killed_at = time.monotonic()
+    assert folder.is_dir() and left.is_file()  # a killed worker cleans nothing up itself
     start_worker(url)
     coordinator.join(timeout=300)
     assert not coordinator.is_alive()
@@ -178,6 +188,7 @@ def test_a_worker_killed_mid_document_has_its_job_delivered_again(
     assert report.ok and len(report.by_status("written")) == 5
     assert time.monotonic() - killed_at > JOB_TIMEOUT  # the abandoned job waited for its expiry, then came back
     assert _pdfs(out) == expected  # complete, identical, and no partial or temporary file
+    assert not folder.exists() and not left.exists()  # the next worker to start swept the dead one's folder
 
 
 CRASHING_WORKER = """
@@ -209,3 +220,78 @@ def test_a_job_failing_three_times_is_a_failure_in_the_summary(
     assert f"  failed intro: {reason}" in result.err
     assert result.err.count(reason) == 5
     assert not out.exists() or not any(out.rglob("*"))  # nothing written, no temporary file
+
+
+def test_a_worker_restarts_itself_after_max_jobs_documents(
+    redis_server: str,
+    local_build: tuple[Path, dict[str, bytes]],
+    start_worker: Callable[..., subprocess.Popen[bytes]],
+    tmp_path: Path,
+) -> None:
+    """--max-jobs 2: after two documents the worker re-executes itself (same process id, fresh memory),
+    as the local pool recycles its workers; 5 documents are 2 + 2 + 1, and the build is the same."""
+    from rq import Worker
+
+    root, expected = local_build
+    url = f"{redis_server}/4"
+    proc = start_worker(url, "--max-jobs", "2")
+    out = tmp_path / "out-queue"
+    report = build_on_queue(root, url, out)
+    assert report.ok and len(report.by_status("written")) == 5
+    assert _pdfs(out) == expected
+    deadline = time.monotonic() + 60
+    while True:
+        workers = Worker.all(connection=connect(url))
+        if (workers and workers[0].successful_job_count == 1) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert proc.poll() is None
+    assert [(w.pid, w.successful_job_count) for w in workers] == [(proc.pid, 1)]  # its third life, one document so far
+    assert len(list(Path(tempfile.gettempdir()).glob(f"{WORKER_PREFIX}{proc.pid}-*.lock"))) == 1  # earlier lives removed theirs
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_documents_made_from_the_records_are_rendered_by_the_coordinator(
+    backend: str,
+    redis_server: str,
+    start_worker: Callable[..., subprocess.Popen[bytes]],
+    run_cli: Callable[..., CliResult],
+    new_records_db: Callable[[str, str], Path | str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The after-sales report and the visit pack's brief read the records: the coordinator renders them
+    (on either backend), the workers get every other document and never a database (their environment
+    has none, and none is in a job).  The bytes are a local build's."""
+    from rq import Queue
+
+    monkeypatch.delenv(ENV_DB, raising=False)
+    root = copy_workspace(FIXTURES / "minimal", tmp_path / "ws")
+    db = new_records_db(backend, "queue")
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "id,received_at,channel,client,service,category,first_response_at,resolved_at,satisfaction\n"
+        "Q1,2026-09-08 10:00,phone,acme,logo-design,design-style,2026-09-08 10:20,2026-09-09 12:00,4\n"
+        f"Q2,{resolve_period().start} 11:00,phone,acme,logo-design,design-style,,,\n",
+        encoding="utf-8",
+    )
+    w = ("-w", str(root), "--db", str(db), "--lang", "en")
+    assert run_cli("records", "import", str(tickets), "--kind", "tickets", *w).exit_code == 0
+    local = run_cli("build", *w, "-o", str(tmp_path / "out-local"))
+    assert local.exit_code == 0 and "done: 6 written" in local.out, local.out + local.err
+    url = f"{redis_server}/{5 if backend == 'sqlite' else 6}"
+    enqueued: list[str] = []
+    enqueue = Queue.enqueue
+
+    def spy(self: Queue, f: str, *args: object, **kwargs: object) -> object:
+        enqueued.append(str(kwargs["description"]))
+        assert not any(name.startswith("records/") for name in kwargs["args"][1])  # type: ignore[index]
+        return enqueue(self, f, *args, **kwargs)
+
+    monkeypatch.setattr(Queue, "enqueue", spy)
+    start_worker(url)
+    queued = run_cli("build", *w, "-o", str(tmp_path / "out-queue"), "--queue", url)
+    assert queued.exit_code == 0 and "done: 6 written" in queued.out, queued.out + queued.err
+    assert sorted(enqueued) == ["appendix 2026-001-acme-logo", "handout acme", "intro", "quote 2026-001-acme-logo"]
+    assert _pdfs(tmp_path / "out-queue") == _pdfs(tmp_path / "out-local")
+    assert any(name.startswith("aftersales") for name in _pdfs(tmp_path / "out-queue"))

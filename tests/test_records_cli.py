@@ -1,14 +1,16 @@
-"""`salesdocs records import | add | list` on the command line (in-process, through salesdocs.cli.main)."""
+"""`salesdocs records import | add | list` on the command line (in-process, through salesdocs.cli.main),
+with ``--db`` a SQLite file and a PostgreSQL URL (the ``db`` fixture)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import BACKENDS, fresh_db
 
 from salesdocs.cli import main
+from salesdocs.records import store
 
 HEADER = "id,received_at,channel,client,project,service,category,description,first_response_at,resolved_at,resolution,onsite,satisfaction"
 ROWS = [
@@ -36,26 +38,33 @@ def here(workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     return tmp_path
 
 
-def common(*more: str) -> list[str]:
-    return ["-w", "ws", "--db", "r.sqlite", *more]
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, here: Path) -> str:
+    """``--db``: ``r.sqlite`` in the current folder, or a new database in the session's PostgreSQL cluster."""
+    return "r.sqlite" if request.param == "sqlite" else str(fresh_db(request, "postgresql", here, "cli"))
 
 
-def test_import_summary_and_reimport(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["records", "import", "tickets.csv", "--kind", "tickets", *common("--lang", "zh")], capsys)
+def common(db: str, *more: str) -> list[str]:
+    return ["-w", "ws", "--db", db, *more]
+
+
+def test_import_summary_and_reimport(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["records", "import", "tickets.csv", "--kind", "tickets", *common(db, "--lang", "zh")], capsys)
     assert (code, err) == (0, "")
     assert out.splitlines()[:3] == [
         "已导入 tickets.csv（工单）：新增 3 条，跳过 0 条（已记录）",
         "  时间范围：2026-10-08 14:30 至 2026-10-20 16:00",
         "  按服务：LOGO 设计 1、公众号文章 1、文案撰写 1",
     ]
-    assert (here / "r.sqlite").is_file()  # a relative --db is relative to the current folder
-    assert not (here / "ws" / "r.sqlite").exists()  # not relative to the workspace
-    code, out, _ = run(["records", "import", "tickets.csv", "--kind", "tickets", *common("--lang", "en")], capsys)
+    if db == "r.sqlite":  # a file's place: SQLite only
+        assert (here / "r.sqlite").is_file()  # a relative --db is relative to the current folder
+        assert not (here / "ws" / "r.sqlite").exists()  # not relative to the workspace
+    code, out, _ = run(["records", "import", "tickets.csv", "--kind", "tickets", *common(db, "--lang", "en")], capsys)
     assert code == 0 and out.startswith("imported tickets.csv (tickets): 0 added, 3 skipped (already recorded)")
 
 
-def test_import_json(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["records", "import", "tickets.csv", "--kind", "tickets", *common("--format", "json")], capsys)
+def test_import_json(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["records", "import", "tickets.csv", "--kind", "tickets", *common(db, "--format", "json")], capsys)
     data = json.loads(out)
     assert code == 0
     assert {k: data[k] for k in ("kind", "source", "rows", "added", "skipped", "first", "last")} == {
@@ -69,9 +78,9 @@ def test_import_json(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
-def test_import_problems_exit_1_without_traceback(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_problems_exit_1_without_traceback(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
     Path("bad.csv").write_text(HEADER + "\n" + ROWS[0].replace(",5", ",6") + "\n", encoding="utf-8")
-    code, out, err = run(["records", "import", "bad.csv", "--kind", "tickets", *common("--lang", "both")], capsys)
+    code, out, err = run(["records", "import", "bad.csv", "--kind", "tickets", *common(db, "--lang", "both")], capsys)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "bad.csv:2: satisfaction: 满意度必须是 1–5 的整数或留空：“6”",
@@ -82,13 +91,35 @@ def test_import_problems_exit_1_without_traceback(here: Path, capsys: pytest.Cap
     assert "Traceback" not in err
 
 
-def test_import_needs_a_kind(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["records", "import", "tickets.csv", *common()], capsys)
+def test_import_needs_a_kind(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        [
+            "records",
+            "import",
+            "tickets.csv",
+            *common(
+                db,
+            ),
+        ],
+        capsys,
+    )
     assert code == 2 and "--kind" in err
 
 
-def test_add_and_list(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(["records", "import", "tickets.csv", "--kind", "tickets", *common()], capsys)
+def test_add_and_list(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run(
+        [
+            "records",
+            "import",
+            "tickets.csv",
+            "--kind",
+            "tickets",
+            *common(
+                db,
+            ),
+        ],
+        capsys,
+    )
     code, out, _ = run(
         [
             "records",
@@ -106,14 +137,14 @@ def test_add_and_list(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "print-output",
             "--onsite",
             "是",
-            *common("--lang", "en"),
+            *common(db, "--lang", "en"),
         ],
         capsys,
     )
     assert code == 0 and out.startswith("recorded tickets: 1 added, 0 skipped")
-    code, out, err = run(["records", "add", "ticket", "--received-at", "2026-10-21", *common("--lang", "en")], capsys)
+    code, out, err = run(["records", "add", "ticket", "--received-at", "2026-10-21", *common(db, "--lang", "en")], capsys)
     assert code == 1 and err.splitlines()[0] == "--received-at: not a valid date and time: '2026-10-21' (expected e.g. 2026-10-08 14:30)"
-    code, out, _ = run(["records", "list", "--open", *common("--lang", "en")], capsys)
+    code, out, _ = run(["records", "list", "--open", *common(db, "--lang", "en")], capsys)
     lines = out.splitlines()
     assert code == 0
     assert lines[0].split() == [
@@ -131,16 +162,16 @@ def test_add_and_list(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[2].split()[6:8] == ["45", "open"] and lines[3].split()[6] == "—"  # received_at takes two words
     assert lines[-1] == "3 in all"
     code, out, _ = run(
-        ["records", "list", "--from", "2026-10-09", "--to", "2026-10-09", *common("--lang", "zh", "--format", "json")], capsys
+        ["records", "list", "--from", "2026-10-09", "--to", "2026-10-09", *common(db, "--lang", "zh", "--format", "json")], capsys
     )
     data = json.loads(out)
     assert [t["id"] for t in data["items"]] == ["T2"] and data["items"][0]["status"] == "open"
-    code, out, _ = run(["records", "list", "--limit", "1", *common("--lang", "zh")], capsys)
+    code, out, _ = run(["records", "list", "--limit", "1", *common(db, "--lang", "zh")], capsys)
     assert out.splitlines()[-1] == "共 4 条，显示前 1 条（--limit 0 显示全部）"
     assert "已解决" in out.splitlines()[2]
 
 
-def test_add_event_and_list_projects(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_add_event_and_list_projects(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         [
             "records",
@@ -160,19 +191,36 @@ def test_add_event_and_list_projects(here: Path, capsys: pytest.CaptureFixture[s
             "2026-10-01",
             "--amount-paid",
             "6800",
-            *common("--lang", "en"),
+            *common(db, "--lang", "en"),
         ],
         capsys,
     )
     assert code == 0 and "projects: 1 new, 0 updated" in out
-    code, out, _ = run(["records", "list", "--kind", "projects", *common("--lang", "zh")], capsys)
+    code, out, _ = run(["records", "list", "--kind", "projects", *common(db, "--lang", "zh")], capsys)
     assert out.splitlines()[2].split()[:6] == ["P9", "—", "yunfan-tech", "logo-design", "premium", "2026-10-01"]
     assert "进行中" in out
-    conn = sqlite3.connect(here / "r.sqlite")
-    assert conn.execute("SELECT paid_fen FROM projects").fetchone() == (680000,)
+    conn = store.connect(here / db if db == "r.sqlite" else db)
+    try:
+        assert conn.execute("SELECT paid_fen FROM projects").fetchone() == (680000,)
+    finally:
+        conn.close()
 
 
-def test_no_database_yet(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["records", "list", *common("--lang", "en")], capsys)
-    assert code == 1 and err.startswith("no after-sales records yet (")
-    assert not (here / "r.sqlite").exists()
+def test_no_database_yet(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["records", "list", *common(db, "--lang", "en")], capsys)
+    shown = here / db if db == "r.sqlite" else db
+    assert (code, err) == (1, f"no after-sales records yet ({shown} does not exist); import some with salesdocs records import\n")
+    assert not (here / "r.sqlite").exists()  # nothing created by a reader (SQLite: no file; PostgreSQL: no tables, below)
+    if db != "r.sqlite":
+        assert not store.records_exist(here, db)
+
+
+def test_migrate_creates_the_tables_and_nothing_else(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`records migrate`: what the owner of a PostgreSQL database runs before granting the other roles (deployment.md)."""
+    code, out, err = run(["records", "migrate", *common(db, "--lang", "en")], capsys)
+    shown = here / db if db == "r.sqlite" else db
+    assert (code, out, err) == (0, f"records database {shown}: schema version {store.SCHEMA_VERSION} (up to date)\n", "")
+    code, out, _ = run(["records", "list", *common(db, "--lang", "zh")], capsys)
+    assert (code, out) == (0, "没有符合条件的记录\n")  # the tables are there, empty
+    code, out, _ = run(["records", "migrate", *common(db, "--format", "json")], capsys)
+    assert (code, json.loads(out)) == (0, {"db": str(shown), "schema_version": store.SCHEMA_VERSION})

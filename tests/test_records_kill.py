@@ -1,10 +1,15 @@
-"""A process killed (SIGKILL) in the middle of an import leaves the database consistent and without its rows.
+"""A process killed (SIGKILL) in the middle of an import leaves the database consistent and without its rows,
+on both backends.
 
-The importer writes 200,000 tickets in one ``BEGIN IMMEDIATE`` transaction.  The test waits
+SQLite: the importer writes 200,000 tickets in one ``BEGIN IMMEDIATE`` transaction.  The test waits
 until that transaction holds the write lock *and* has already pushed rows into the WAL file
 (more than the page cache holds), kills the process with SIGKILL, then opens the database:
 ``PRAGMA integrity_check`` is ``ok`` and not one row of the killed import is there, while the
-records that were there before are intact.
+records that were there before are intact.  (Its watch is the WAL file and SQLite's write lock:
+SQLite only.)
+
+PostgreSQL: the import is killed while its COPY runs, inside the import's transaction; the server
+rolls it back, and the session advisory lock that serializes imports is free again.
 """
 
 from __future__ import annotations
@@ -15,12 +20,18 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
+from pgserver import PgServer
 
 import salesdocs
 from salesdocs.records import store
+from salesdocs.records.importer import import_csv
+from salesdocs.workspace import load_workspace
 
 SOURCE = Path(salesdocs.__file__).resolve().parent.parent  # put on PYTHONPATH for the child processes
 ROWS = 200_000
@@ -40,6 +51,30 @@ def big_csv(path: Path, n: int, prefix: str) -> None:
             )
 
 
+def import_process(ws: Path, csv: Path, url: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(SOURCE)}
+    argv = [sys.executable, "-m", "salesdocs", "-w", str(ws), "records", "import", str(csv), "--kind", "tickets"]
+    return subprocess.Popen([*argv, "--db", url, "--format", "json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def kill_when(proc: subprocess.Popen[Any], ready: Callable[[], bool], *, within: float, pause: float) -> tuple[bool, Any, Any]:
+    """SIGKILL ``proc`` as soon as ``ready()`` (polled every ``pause`` s for ``within`` s): (killed, stdout, stderr)."""
+    killed = False
+    deadline = time.monotonic() + within
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if ready():
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(pause)
+    finally:
+        if proc.poll() is None and not killed:
+            proc.kill()
+        out, err = proc.communicate(timeout=60)
+    return killed, out, err
+
+
 def writer_active(db: Path) -> bool:
     """True while another connection holds the write lock (BEGIN IMMEDIATE cannot start)."""
     conn = sqlite3.connect(db, timeout=0, isolation_level=None)
@@ -56,7 +91,7 @@ def writer_active(db: Path) -> bool:
         conn.close()
 
 
-def test_sigkill_mid_import_leaves_nothing_behind(pristine_workspace: Path, tmp_path: Path) -> None:
+def test_sigkill_mid_import_leaves_nothing_behind_in_sqlite(pristine_workspace: Path, tmp_path: Path) -> None:
     db = tmp_path / "records.sqlite"
     small, big = tmp_path / "small.csv", tmp_path / "big.csv"
     big_csv(small, 50, "OLD")
@@ -84,20 +119,10 @@ def test_sigkill_mid_import_leaves_nothing_behind(pristine_workspace: Path, tmp_
         stderr=subprocess.PIPE,
     )
     wal = Path(f"{db}-wal")
-    killed_in_transaction = False
-    deadline = time.monotonic() + 180
-    try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            # in the transaction, with rows already spilled from the page cache into the WAL
-            if wal.exists() and wal.stat().st_size > 4_000_000 and writer_active(db):
-                os.kill(proc.pid, signal.SIGKILL)
-                killed_in_transaction = True
-                break
-            time.sleep(0.005)
-    finally:
-        if proc.poll() is None and not killed_in_transaction:
-            proc.kill()
-        out, err = proc.communicate(timeout=60)
+    # in the transaction, with rows already spilled from the page cache into the WAL
+    killed_in_transaction, out, err = kill_when(
+        proc, lambda: wal.exists() and wal.stat().st_size > 4_000_000 and writer_active(db), within=180, pause=0.005
+    )
     assert killed_in_transaction, f"the import was not caught mid-transaction (rc={proc.returncode}): {out!r} {err!r}"
     assert proc.returncode == -signal.SIGKILL
     assert b"added" not in out  # it never got to its summary
@@ -111,3 +136,34 @@ def test_sigkill_mid_import_leaves_nothing_behind(pristine_workspace: Path, tmp_
         assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == imports_before
     finally:
         conn.close()
+
+
+def test_sigkill_mid_copy_leaves_nothing_behind_in_postgresql(pg_server: PgServer, pristine_workspace: Path, tmp_path: Path) -> None:
+    """Killed while its COPY runs (inside the import's transaction): not one row is there, and the
+    write lock is free again (the next import succeeds)."""
+    url = pg_server.database("kill")
+    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
+    big_csv(small, 50, "OLD")
+    big_csv(big, 100_000, "NEW")
+    ws = load_workspace(pristine_workspace)
+    assert import_csv(ws, small, "tickets", db=url).added == 50
+    proc = import_process(pristine_workspace, big, url)
+    watch = psycopg.connect(url, autocommit=True)
+    copying = "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%' AND state = 'active'"
+    try:
+        killed, out, err = kill_when(proc, lambda: watch.execute(copying).fetchone() == (1,), within=240, pause=0.01)
+    finally:
+        watch.close()
+    assert killed, f"the import was not caught mid-COPY (rc={proc.returncode}): {out!r} {err!r}"
+    conn = store.connect(url)
+    try:
+        deadline = time.monotonic() + 30  # the server notices the closed socket and rolls back
+        while conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%'").fetchone() != (0,):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone() == (50,)
+        assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (1,)
+    finally:
+        conn.close()
+    big_csv(small, 60, "OLD")
+    assert import_csv(ws, small, "tickets", db=url).added == 10

@@ -1,18 +1,17 @@
 """Records in PostgreSQL: the schema, two importers at once, an unreachable database, and every
 command that reads or writes records taking ``--db postgresql://…``.
 
-(The report and history suites run on both backends through the ``records_backend`` fixture;
-this module is about what only PostgreSQL has.)
+(The records suites run on both backends — ``records_backend``, ``new_records_db`` or their own
+``db`` fixture — and test_records_kill.py has the SIGKILL during COPY; this module is about what
+only PostgreSQL has.)
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
+import re
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import psycopg
 import pytest
 from conftest import CliResult
 from pgserver import PgServer, free_port
-from test_records_kill import SOURCE, big_csv
+from test_records_kill import big_csv, import_process
 
 from salesdocs.engine.response import response_rule
 from salesdocs.errors import RecordsError
@@ -57,18 +56,12 @@ def test_schema_and_migrations(pg_server: PgServer, pristine_workspace: Path) ->
         again.close()
 
 
-def _import_process(ws: Path, csv: Path, url: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(SOURCE)}
-    argv = [sys.executable, "-m", "salesdocs", "-w", str(ws), "records", "import", str(csv), "--kind", "tickets"]
-    return subprocess.Popen([*argv, "--db", url, "--format", "json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
 def test_two_processes_import_the_same_file_at_once(pg_server: PgServer, workspace: Path, tmp_path: Path) -> None:
     """Both succeed; the rows are there once: one process added them all, the other skipped them all."""
     csv = tmp_path / "tickets.csv"
     big_csv(csv, 20_000, "C")
     url = pg_server.database("concurrent")
-    procs = [_import_process(workspace, csv, url) for _ in range(2)]
+    procs = [import_process(workspace, csv, url) for _ in range(2)]
     results = []
     for p in procs:
         out, err = p.communicate(timeout=300)
@@ -153,52 +146,59 @@ def test_every_records_command_takes_the_url(
     assert "commands_" in text.replace("\n", "")  # the report names the database it read
 
 
-def test_sigkill_mid_import_leaves_nothing_behind(pg_server: PgServer, pristine_workspace: Path, tmp_path: Path) -> None:
-    """Killed while its COPY runs (inside the import's transaction): not one row is there, and the
-    write lock is free again (the next import succeeds)."""
-    url = pg_server.database("kill")
-    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
-    big_csv(small, 50, "OLD")
-    big_csv(big, 100_000, "NEW")
-    ws = load_workspace(pristine_workspace)
-    assert import_csv(ws, small, "tickets", db=url).added == 50
-    proc = _import_process(pristine_workspace, big, url)
-    watch = psycopg.connect(url, autocommit=True)
-    killed = False
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            copying = watch.execute(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%' AND state = 'active'"
-            ).fetchone()
-            if copying == (1,):
-                os.kill(proc.pid, signal.SIGKILL)
-                killed = True
-                break
-            time.sleep(0.01)
-    finally:
-        if proc.poll() is None and not killed:
-            proc.kill()
-        out, err = proc.communicate(timeout=60)
-        watch.close()
-    assert killed, f"the import was not caught mid-COPY (rc={proc.returncode}): {out!r} {err!r}"
-    conn = store.connect(url)
-    try:
-        deadline = time.monotonic() + 30  # the server notices the closed socket and rolls back
-        while conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'COPY tickets%'").fetchone() != (0,):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        assert conn.execute("SELECT COUNT(*) FROM tickets").fetchone() == (50,)
-        assert conn.execute("SELECT COUNT(*) FROM imports").fetchone() == (1,)
-    finally:
-        conn.close()
-    big_csv(small, 60, "OLD")
-    assert import_csv(ws, small, "tickets", db=url).added == 10
-
-
 def test_one_query_text_for_both_engines() -> None:
     """SQLite's marks become psycopg's; quoted text keeps its colons and its percent signs stay literal."""
     from salesdocs.records.database import _pg_sql
 
     sql = "SELECT a FROM t WHERE x = ? AND y LIKE '50%' AND z < :hi AND w = '00:00:00'"
     assert _pg_sql(sql) == "SELECT a FROM t WHERE x = %s AND y LIKE '50%%' AND z < %(hi)s AND w = '00:00:00'"
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+TICKETS = (
+    "id,received_at,channel,client,service,category,description,first_response_at,resolved_at,satisfaction\n"
+    "V1,2026-09-08 10:00,phone,acme,logo-design,design-style,配色不满意,2026-09-08 10:20,2026-09-09 12:00,4\n"
+    "V2,2026-10-12 11:00,phone,acme,logo-design,design-style,字体太细,2026-10-12 15:00,,\n"
+    "V3,2026-10-20 09:30,phone,acme,logo-design,design-style,要源文件,,,\n"
+)
+
+
+def test_visit_pack_and_build_read_the_same_records_from_postgresql(
+    pg_server: PgServer,
+    run_cli: Callable[..., CliResult],
+    make_workspace: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`render visit-pack --db URL` and `build --db URL`: the brief and the after-sales report show, word for
+    word, what they show from the same records in SQLite (only the database's name differs)."""
+    monkeypatch.delenv(store.ENV_DB, raising=False)
+    root = make_workspace("minimal")
+    (tmp_path / "t.csv").write_text(TICKETS, encoding="utf-8")
+    sqlite, url = tmp_path / "r.sqlite", pg_server.database("same")
+    texts: dict[str, dict[str, str]] = {}
+    for name, db in (("sqlite", str(sqlite)), ("postgresql", url)):
+        w = ("-w", root, "--db", db, "--lang", "en")
+        assert run_cli("records", "import", tmp_path / "t.csv", "--kind", "tickets", *w).exit_code == 0
+        pack = tmp_path / f"pack-{name}"
+        r = run_cli("render", "visit-pack", "acme", "-o", pack, *w)
+        assert r.exit_code == 0, r.err
+        out = tmp_path / f"out-{name}"
+        r = run_cli("build", "-o", out, *w)
+        assert r.exit_code == 0 and "done: 6 written, 0 skipped (unchanged), 0 failed" in r.out, r.out + r.err
+        [report] = out.glob("aftersales-*.pdf")
+        report_text = "".join(_text(report).split())  # the line breaks move with the database's name
+        texts[name] = {
+            "pack brief": _text(pack / "brief.pdf"),
+            "build brief": _text(out / "visit-packs" / "acme" / "brief.pdf"),
+            "report": re.sub("售后记录[^（]*（共", "售后记录 DB（共", report_text),
+            "database": re.findall("售后记录([^（]*)（共", report_text)[0],
+        }
+    assert "字体太细" in texts["postgresql"]["pack brief"] and "要源文件" in texts["postgresql"]["build brief"]  # the records are there
+    assert texts["postgresql"].pop("database") == url.rsplit("/", 1)[1]  # the report names the database it read
+    assert texts["sqlite"].pop("database") == "r.sqlite"
+    assert "售后记录 DB（共3条工单，2026-09-08至2026-10-20；0个项目）" in texts["postgresql"]["report"]
+    assert texts["postgresql"] == texts["sqlite"]

@@ -8,9 +8,11 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import BACKENDS
 
 import salesdocs
 from salesdocs.records.sample import generate, main, to_csv
@@ -109,8 +111,10 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert (tmp_path / "sample-tickets.csv").read_bytes().count(b"\r\n") == 41
 
 
-def test_demo_from_a_fresh_clone(tmp_path: Path) -> None:
-    """The Makefile demo: import both sample files, render October — in a copy without any database."""
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_demo_from_a_fresh_clone(backend: str, tmp_path: Path, new_records_db: Callable[[str, str], Path | str]) -> None:
+    """The Makefile demo: import both sample files, render October — in a copy without any database
+    (PostgreSQL: an empty database named by ``SALESDOCS_RECORDS_DB``, the way deployment.md sets it)."""
     clone = tmp_path / "clone"
     for name in ("rules", "clients", "deals"):
         shutil.copytree(ROOT / name, clone / name)
@@ -119,6 +123,8 @@ def test_demo_from_a_fresh_clone(tmp_path: Path) -> None:
         shutil.copy(ROOT / "records" / name, clone / "records" / name)
     env = {k: v for k, v in os.environ.items() if k != "SALESDOCS_RECORDS_DB"}
     env["PYTHONPATH"] = str(ROOT)
+    if backend == "postgresql":
+        env["SALESDOCS_RECORDS_DB"] = str(new_records_db(backend, "demo"))
 
     def salesdocs_(*args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "salesdocs", *args], cwd=clone, env=env, capture_output=True, text=True, timeout=300)
@@ -129,7 +135,7 @@ def test_demo_from_a_fresh_clone(tmp_path: Path) -> None:
     assert "新增 360 条" in out
     out = salesdocs_("records", "import", "records/sample-events.csv", "--kind", "events")
     assert "新增" in out and "项目：新建 89 个" in out
-    assert (clone / "records" / "salesdocs.sqlite").is_file()
+    assert (clone / "records" / "salesdocs.sqlite").is_file() == (backend == "sqlite")
     out = salesdocs_("render", "aftersales", "--from", "2026-10-01", "--to", "2026-10-31")
     pdf = Path(out.strip().split()[-1])
     assert pdf.is_file() and pdf.is_relative_to(clone)

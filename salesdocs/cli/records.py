@@ -1,4 +1,4 @@
-"""``salesdocs records …``: import, add, list.
+"""``salesdocs records …``: import, add, list, migrate.
 
 (``salesdocs render aftersales`` is in :mod:`salesdocs.cli.render`; ``salesdocs refund
 --project`` in :mod:`salesdocs.cli.engine`.)  Each command parses its arguments, calls one
@@ -238,6 +238,34 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------- migrate
+
+
+@records.command("migrate")
+@db_option
+@common
+def migrate(db: Path | str | None, fmt: str) -> int:
+    """建立或升级售后记录的表（PostgreSQL：由库的所有者运行）/ create or upgrade the records tables (PostgreSQL: as the owner)."""
+    from salesdocs.records import store
+
+    target = store.db_path(load().root, db)
+    conn = store.connect(target)
+    try:
+        version = conn.schema_version()
+    finally:
+        conn.close()
+    if fmt == "json":
+        print_json({"db": store.display(target), "schema_version": version})
+        return 0
+    click.echo(
+        say(
+            f"售后记录数据库 {store.display(target)}：表结构版本 {version}（已是最新）",
+            f"records database {store.display(target)}: schema version {version} (up to date)",
+        )
+    )
+    return 0
 
 
 COMMANDS = (records,)

@@ -77,6 +77,14 @@ def parse_datetime(text: str, *, date_only: bool = False) -> str | None:
 
     A date alone is accepted only with ``date_only`` (taken as 00:00).  None when not valid.
     """
+    # the spreadsheet's usual ``2026-10-08 14:30``, without the regex (an import parses 300,000 of them)
+    usual = len(text) == 16 and text.isascii() and text[4] == text[7] == "-" and text[10] == " " and text[13] == ":"
+    if usual and all(part.isdigit() for part in (text[:4], text[5:7], text[8:10], text[11:13], text[14:])):
+        try:
+            datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:]))  # validates
+        except ValueError:
+            return None
+        return text + ":00"
     m = _DT.match(text)
     if not m:
         return None
