@@ -46,6 +46,7 @@ from salesdocs.policy.releases import POLICIES
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.inputs import hash_inputs
 from salesdocs.render.kinds import DocumentKind
+from salesdocs.render.session import tune_gc_for_rendering
 from salesdocs.workspace import check_workspace
 
 if TYPE_CHECKING:
@@ -444,6 +445,7 @@ def run_worker(url: str, *, burst: bool = False, max_jobs: int | None = None) ->
     conn = connect(url)
     worker_folder()  # made now: a killed worker's folder is swept when the next one starts
     worker = RenderWorker([Queue(QUEUE_NAME, connection=conn)], connection=conn, maintenance_interval=60)
+    tune_gc_for_rendering()  # as the local pool's workers (salesdocs.render.session.GC_THRESHOLDS)
     try:
         worker.work(burst=burst, logging_level="WARNING", with_scheduler=False, max_jobs=max_jobs)
     finally:
