@@ -72,9 +72,23 @@ def frozen_batch() -> dict[str, Any]:
 
 def raw_render(doc: dict[str, Any], out: Path) -> None:
     """Raw WeasyPrint with the options of that day: the frozen HTML and CSS, PDF/A-3b and the same
-    attachments for the quote and the appendix; fresh objects each time, as a bare call does."""
+    attachments for the quote and the appendix; fresh objects each time, as a bare call does.  Always
+    WeasyPrint's own font subsetting, even in a process where salesdocs has put its one-pass
+    subsetting in place (salesdocs.render.fontsubset): the raw side is raw."""
     import weasyprint
+    from weasyprint.pdf.fonts import Font
 
+    adapter = sys.modules.get("salesdocs.render.fontsubset")
+    own = adapter.original_two_passes() if adapter is not None else None
+    current = Font._harfbuzz_subset
+    Font._harfbuzz_subset = own or current
+    try:
+        _raw_write(weasyprint, doc, out)
+    finally:
+        Font._harfbuzz_subset = current
+
+
+def _raw_write(weasyprint: Any, doc: dict[str, Any], out: Path) -> None:
     weasyprint.HTML(string=doc["html"], base_url=str(FIXTURES)).write_pdf(
         out,
         stylesheets=[weasyprint.CSS(filename=str(FIXTURES / "base.css"))],

@@ -46,7 +46,7 @@ from salesdocs.policy.releases import POLICIES
 from salesdocs.render.documents import DocumentJob, Prepared, prepare, render_prepared
 from salesdocs.render.inputs import hash_inputs
 from salesdocs.render.kinds import DocumentKind
-from salesdocs.render.session import tune_gc_for_rendering
+from salesdocs.render.session import many_documents, tune_gc_for_rendering
 from salesdocs.workspace import check_workspace
 
 if TYPE_CHECKING:
@@ -212,7 +212,8 @@ def _run(conn: Redis, decided: Decided, record: Record, policy: str | None, noti
                 description=job.label,
             )
             pending[rq_job.id] = job
-        _collect(conn, queue, pending, record, lambda: _render_one_here(decided.ws, here, record))
+        with many_documents():  # one tuning for all the coordinator's own documents, not one per document
+            _collect(conn, queue, pending, record, lambda: _render_one_here(decided.ws, here, record))
     finally:
         for job_id in pending:  # interrupted: take the rest off the queue
             with contextlib.suppress(Exception):

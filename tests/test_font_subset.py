@@ -114,3 +114,17 @@ def test_install_replaces_weasyprints_method_once() -> None:
     fontsubset.install()
     assert Font._harfbuzz_subset is fontsubset.one_pass
     assert fontsubset.original_two_passes() is not fontsubset.one_pass
+
+
+def test_weasyprints_own_method_is_the_one_the_adapter_was_compared_with() -> None:
+    """A WeasyPrint upgrade that edits ``Font._harfbuzz_subset`` fails here: compare
+    salesdocs/render/fontsubset.py's one_pass with the new method (flags, dropped tables, variable
+    fonts, anything new), then pin the new source's hash."""
+    import hashlib
+    import inspect
+
+    fontsubset.install()
+    own = fontsubset.original_two_passes()
+    assert own is not None, "install() did not recognise WeasyPrint's Font._harfbuzz_subset"
+    digest = hashlib.sha256(inspect.getsource(own).encode()).hexdigest()
+    assert digest == "f80805663ede8080a3e1ffff831e20c74bd25fa3b8e4410334ba807158dc685f"

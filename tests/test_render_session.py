@@ -124,3 +124,21 @@ def test_write_pdf_uses_one_session_per_workspace(ws: Path, tmp_path: Path) -> N
     assert session_for((ws,), [sheet]) is session
     clear_sessions()
     assert session_for((ws,), [sheet]) is not session
+
+
+def test_many_documents_tunes_once_restores_on_last_exit_and_unfreezes_only_its_own() -> None:
+    import gc
+
+    from salesdocs.render.session import GC_THRESHOLDS, many_documents
+
+    before = gc.get_threshold()
+    assert before != GC_THRESHOLDS
+    with many_documents(freeze=False):
+        assert gc.get_threshold() == GC_THRESHOLDS and gc.get_freeze_count() == 0
+        with many_documents():  # nested: no second tuning, no freeze by the inner user
+            assert gc.get_threshold() == GC_THRESHOLDS and gc.get_freeze_count() == 0
+        assert gc.get_threshold() == GC_THRESHOLDS  # the outer user is still rendering
+    assert gc.get_threshold() == before
+    with many_documents():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -1,15 +1,13 @@
-"""Subset each embedded font in one HarfBuzz pass: a small adapter around WeasyPrint 68's font subsetting.
+"""Subset each embedded font in one HarfBuzz pass: a small adapter around WeasyPrint 70's font subsetting.
 
 Why
 ---
 WeasyPrint's ``Font._harfbuzz_subset`` subsets every embedded font twice.  The first pass keeps the
 glyphs the document uses, with their original glyph ids (``RETAIN_GIDS``); the second keeps glyph ids
-``0 … max used`` of that result to "drop empty glyphs after the last one used", and removes hinting.
-With HarfBuzz ≥ 3 the first pass already ends at the last glyph used (a font subset with retained ids
-has ``max used + 1`` glyphs), so the second pass rebuilds the same font: for the Noto CJK faces, whose
-glyphs the documents use run past id 63 000, it builds a 63 000-entry tuple and a C array in Python and
-re-encodes every glyph slot — 30–50 ms per font per document, two thirds of the subsetting time and
-about 5 % of a warm document (issue 17).
+``0 … max used`` of that result, to drop empty glyph slots after the last one, and removes hinting.
+For the Noto CJK faces, whose glyphs the documents use run past id 63 000, the second pass builds a
+63 000-entry tuple and C array in Python and re-encodes every glyph slot: 30–50 ms per font per
+document, two thirds of the subsetting time and about 5 % of a warm document (issue 17).
 
 How
 ---
@@ -18,23 +16,35 @@ WeasyPrint's ``hinting`` option asks for hints; ``NOTDEF_OUTLINE`` when glyphs a
 tables dropped).  :func:`install` puts it in place of ``Font._harfbuzz_subset``, once per process;
 :mod:`salesdocs.render.session` calls it before its first render.
 
-What it relies on (tests/test_font_subset.py fails if a future WeasyPrint or HarfBuzz changes it)
-----------------------------------------------------------------------------------------------
-* the PDF is byte for byte the one WeasyPrint's own two passes write, for every face the templates
-  use (Noto Sans/Serif CJK SC regular and bold, Noto Sans and Noto Serif for English documents,
-  with and without hinting, with a missing glyph);
-* ``Font`` still has ``_harfbuzz_subset(to_unicode, hinting)``, ``hb_face``, ``missing`` and
-  ``file_content``; if it does not, :func:`install` leaves WeasyPrint alone (slower, never wrong).
+What comes out
+--------------
+The same glyphs at the same ids, so every page draws the same (tests/test_font_subset.py compares the
+pages pixel by pixel).  The font files are not always the same bytes: glyphs that a used glyph pulls
+in (the parts of a composite accented letter, a colour glyph's layers) may sit after the last glyph
+the text uses, and only the second pass cut those off, so a subset can be a little larger (Noto Sans
+in a test page: 2 082 glyph slots instead of 1 975; 18 of the 19 sample documents come out byte for
+byte as WeasyPrint writes them, the after-sales report 2 % larger).  Deterministic either way.
+
+What it relies on
+-----------------
+``Font._harfbuzz_subset(self, to_unicode, hinting)`` and ``Font.hb_face``, ``missing``,
+``file_content`` and ``family``, as in WeasyPrint 70.  :func:`install` checks the method's signature
+and leaves WeasyPrint alone (slower, never wrong) if it differs; tests/test_font_subset.py pins the
+source of WeasyPrint's method, so any upstream change to it fails a test and asks for this module to be
+compared with it again (for instance if WeasyPrint moved variable-font instancing into it).
 """
 
 from __future__ import annotations
 
+import inspect
+import threading
 from typing import Any
 
 __all__ = ["install", "one_pass"]
 
 _DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 _installed: dict[str, Any] = {}
+_LOCK = threading.Lock()
 
 
 def one_pass(font: Any, to_unicode: Any, hinting: bool) -> None:
@@ -74,17 +84,18 @@ def one_pass(font: Any, to_unicode: Any, hinting: bool) -> None:
 
 
 def install() -> None:
-    """Use :func:`one_pass` for every font WeasyPrint subsets in this process (idempotent)."""
-    if _installed:
-        return
-    from weasyprint.pdf.fonts import Font
+    """Use :func:`one_pass` for every font WeasyPrint subsets in this process (idempotent, thread-safe)."""
+    with _LOCK:
+        if _installed:
+            return
+        from weasyprint.pdf.fonts import Font
 
-    original = getattr(Font, "_harfbuzz_subset", None)
-    if original is None or not all(hasattr(Font, name) for name in ("subset", "clean")):
-        _installed["original"] = None  # an unknown WeasyPrint: leave it alone
-        return
-    _installed["original"] = original
-    Font._harfbuzz_subset = one_pass
+        original = getattr(Font, "_harfbuzz_subset", None)
+        if original is None or list(inspect.signature(original).parameters) != ["self", "to_unicode", "hinting"]:
+            _installed["original"] = None  # an unknown WeasyPrint: leave it alone
+            return
+        _installed["original"] = original
+        Font._harfbuzz_subset = one_pass
 
 
 def original_two_passes() -> Any:

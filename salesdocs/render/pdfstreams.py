@@ -33,6 +33,7 @@ What it relies on (tests/test_pdf_streams.py fails if a future pydyf changes any
 
 from __future__ import annotations
 
+import threading
 import zlib
 from typing import Any
 
@@ -44,6 +45,7 @@ __all__ = ["LEVEL", "compress_once", "stream_data"]
 LEVEL = 1
 
 _ONCE: dict[type, type] = {}
+_LOCK = threading.Lock()
 
 
 def stream_data(stream: Any, level: int = LEVEL) -> bytes:
@@ -60,24 +62,27 @@ def stream_data(stream: Any, level: int = LEVEL) -> bytes:
 
 def _once_class(cls: type) -> type:
     """``cls`` with ``data`` computed once (a subclass per stream class, made on first use)."""
-    once = _ONCE.get(cls)
-    if once is None:
+    with _LOCK:
+        return _ONCE.get(cls) or _make_once_class(cls)
 
-        def data(self: Any) -> bytes:
-            cached: bytes | None = self.__dict__.get("_salesdocs_data")
-            if cached is None:
-                cached = stream_data(self, self.__dict__.get("_salesdocs_level", LEVEL))
-                self.__dict__["_salesdocs_data"] = cached
-            return cached
 
-        once = type(f"Once{cls.__name__}", (cls,), {"data": property(data), "__module__": __name__})
-        _ONCE[cls] = once
+def _make_once_class(cls: type) -> type:
+    def data(self: Any) -> bytes:
+        cached: bytes | None = self.__dict__.get("_salesdocs_data")
+        if cached is None:
+            cached = stream_data(self, self.__dict__.get("_salesdocs_level", LEVEL))
+            self.__dict__["_salesdocs_data"] = cached
+        return cached
+
+    once = type(f"Once{cls.__name__}", (cls,), {"data": property(data), "__module__": __name__})
+    _ONCE[cls] = once
     return once
 
 
 def _memoize(obj: Any, level: int) -> None:
     cls = type(obj)
-    if isinstance(obj, pydyf.Stream) and cls not in _ONCE.values():
+    # only streams that write themselves as pydyf.Stream does: a subclass with its own ``data`` keeps it
+    if isinstance(obj, pydyf.Stream) and cls not in _ONCE.values() and getattr(cls, "data", None) is pydyf.Stream.data:
         obj.__dict__["_salesdocs_level"] = level
         obj.__class__ = _once_class(cls)
 

@@ -69,7 +69,11 @@ _MAX_SESSIONS = 4
 #: long-lived workspace and contexts: 8–9 % of a `build --jobs 1`.  Freezing what exists before the
 #: batch (the loaded workspace, compiled templates, WeasyPrint's caches) and collecting gen 0 every
 #: 10 000 allocations instead cuts the collector's time by half or more; unreachable cycles are still
-#: collected, later, and a worker's memory stays bounded (benchmarks/run.py's RSS line).
+#: collected, later: a pool worker's peak RSS over 200 documents went from 262 to 336 MB
+#: (benchmarks/run.py's RSS line; queue workers recycle the same way, ``worker --max-jobs``).  Used by
+#: ``build`` (``--jobs 1`` and each pool worker), queue workers and the coordinator, and, threshold
+#: only, the preview server.  Measured on CPython 3.11; a CPython with another collector (3.14's
+#: incremental one) needs these figures measured again.
 GC_THRESHOLDS = (10_000, 10, 10)
 
 
@@ -80,21 +84,36 @@ def tune_gc_for_rendering() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+_GC_LOCK = threading.Lock()
+_gc_users: list[tuple[tuple[int, int, int], bool]] = []  # (threshold before, froze) of the outermost user, while any
+
+
 @contextlib.contextmanager
 def many_documents(*, freeze: bool = True) -> Iterator[None]:
     """Render a batch in this process with :func:`tune_gc_for_rendering`, then restore the collector.
-    ``freeze=False`` (a long-lived server, whose heap changes with every request): the threshold only."""
-    previous = gc.get_threshold()
-    if freeze:
-        tune_gc_for_rendering()
-    else:
-        gc.set_threshold(*GC_THRESHOLDS)
+
+    ``freeze=False`` (a long-lived server, whose heap changes with every request): the threshold only.
+    Reentrant and thread-safe: the first of overlapping users tunes, the last one out restores the
+    threshold it found, and unfreezes only what it froze."""
+    with _GC_LOCK:
+        if not _gc_users:
+            previous = gc.get_threshold()
+            if freeze:
+                tune_gc_for_rendering()
+            else:
+                gc.set_threshold(*GC_THRESHOLDS)
+            _gc_users.append((previous, freeze))
+        else:
+            _gc_users.append(_gc_users[0])
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
-        if freeze:
-            gc.unfreeze()
+        with _GC_LOCK:
+            previous, froze = _gc_users.pop()
+            if not _gc_users:
+                gc.set_threshold(*previous)
+                if froze:
+                    gc.unfreeze()
 
 
 @dataclass
