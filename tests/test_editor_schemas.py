@@ -245,3 +245,21 @@ def test_old_copies_of_packaged_schemas_are_one_warning(minimal_workspace: Path)
             "：编辑器的补全、提示和检查会与 salesdocs check 不一致",
         ),
     ]
+
+
+def test_the_out_of_range_hint_names_the_wording_that_prints_the_same_figure(minimal_workspace: Path) -> None:
+    """A refund step's percent and its text print the same figure: the hint says where the text is, so
+    one round of fixing (both, as the hint says) leaves check clean — not a second warning after."""
+    rel = "rules/refunds.yaml"
+    edit_file(minimal_workspace, rel, "percent: 50%, text", "percent: 500%, text")
+    (problem,) = check_workspace(minimal_workspace).problems
+    assert (problem.line, problem.code) == (9, "out-of-range")
+    assert problem.hint_zh == "百分比要在 0% 到 100% 之间；是不是多打了一位，想写 50%？同一项第 9 行的 text 写着 50%，请一起改成同一个比例"
+    assert problem.hint_en == (
+        "a percentage here is between 0% and 100%; one digit too many — did you mean 50%? "
+        "The same item's text on line 9 says 50%: change it to the same figure"
+    )
+    edit_file(
+        minimal_workspace, rel, "percent: 500%, text: 不满意，退还该件退款基数的 50%", "percent: 50%, text: 不满意，退还该件退款基数的 50%"
+    )
+    assert check_workspace(minimal_workspace).problems == []

@@ -111,6 +111,8 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     shown = wait(driver, lambda d: text(d, at_line))
     assert f"{REFUNDS}:{LINE}:18" in shown and "percent: 170% 大于最大值 100%" in shown
     assert f"{LINE} |         percent: 170%" in shown  # the source line, as check shows it
+    # saved, and said so truly: the file is on disk, but with an error the documents keep the last good version
+    wait(driver, lambda d: text(d, "#save-status") == "已保存，但这个文件有 1 个错误（见右侧），文档暂用上一次正确的版本")
     wait(driver, lambda d: preview(d)["stale"] == "true")
     assert "problem-line" in cm(driver, "return cm.lineInfo(arguments[0]).bgClass || '';", LINE - 1)
     assert "stale" in driver.find_element(By.ID, "preview").get_attribute("class")
@@ -164,13 +166,36 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     assert all(driver.execute_script(first_difference_in_view, name) for name in ("mine", "theirs"))
     assert (root / REFUNDS).read_text(encoding="utf-8") == on_disk
     shot(driver, "conflict")
+    # back to editing (Esc): the edit stays in the editor, unsaved, and nothing is written
+    from selenium.webdriver.common.keys import Keys
+
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    wait(driver, lambda d: not d.find_element(By.ID, "conflict").is_displayed())
+    assert cm(driver, "return cm.getLine(arguments[0]);", LINE - 1) == "        percent: 60%"
+    assert cm(driver, "return cm.isClean();") is False
+    assert text(driver, "#save-status").startswith("你的修改还在编辑器里，没有保存。")
+    assert (root / REFUNDS).read_text(encoding="utf-8") == on_disk
+    # the colleague saves again: the next save is refused again, and this time the page takes the disk's version
+    on_disk = on_disk.replace("payment_days: 6", "payment_days: 7")
+    (root / REFUNDS).write_text(on_disk, encoding="utf-8")
+    driver.find_element(By.ID, "save").click()
+    wait(driver, lambda d: d.find_element(By.ID, "conflict").is_displayed())
+    assert "\n".join(version(driver, "theirs")["lines"]) + "\n" == on_disk
     driver.find_element(By.ID, "take-theirs").click()
     assert cm(driver, "return cm.getValue();") == on_disk
 
-    # undo from the history: the text before the first save comes back
+    # undo from the history: an unsaved edit is not dropped without asking; then the text before the first save comes back
     driver.find_element(By.ID, "show-history").click()
-    click(driver, '#versions li[data-n="1"] button')
+    type_at_line_end(driver, LINE, 3, "55%")
+    driver.find_element(By.CSS_SELECTOR, '#versions li[data-n="1"] button').click()
+    alert = WebDriverWait(driver, 10).until(expected_conditions.alert_is_present())
+    assert alert.text == "这个文件有未保存的修改。放弃这些修改、恢复到 #1 吗？"
+    alert.dismiss()
+    assert cm(driver, "return cm.getLine(arguments[0]);", LINE - 1) == "        percent: 55%"
+    driver.find_element(By.CSS_SELECTOR, '#versions li[data-n="1"] button').click()
+    WebDriverWait(driver, 10).until(expected_conditions.alert_is_present()).accept()
     wait(driver, lambda d: cm(d, "return cm.getValue();") == original)
+    wait(driver, lambda d: text(d, "#save-status") == "已恢复到 #1（这也是一次新的保存）")
     assert (root / REFUNDS).read_text(encoding="utf-8") == original
     wait(driver, lambda d: preview(d)["stale"] == "false" and preview(d)["inputsHash"] == first["inputsHash"])
     # the refused save's 412 is the one expected failure; anything else (a CSP block, a script error) is not

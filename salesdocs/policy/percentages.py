@@ -44,15 +44,42 @@ def percent_problems(doc: Document, schema: dict[str, Any], value: Any, path: Pa
         return
     least, most = schema.get("minimum", 0), schema.get("maximum", 100)
     likely = _percent_meant(match.group(1), Decimal(least), Decimal(most))
+    also_zh, also_en = _figures_beside(doc, path)
     yield doc.problem(
         doc.pos(path),
         "out-of-range",
         f"{label}{value} {'小于最小值' if low else '大于最大值'} {bound}%",
         f"{label}{value} is {'below the minimum' if low else 'above the maximum'} {bound}%",
-        hint_zh=f"百分比要在 {least}% 到 {most}% 之间" + (f"；是不是多打了一位，想写 {' 或 '.join(likely)}？" if likely else ""),
+        hint_zh=f"百分比要在 {least}% 到 {most}% 之间"
+        + (f"；是不是多打了一位，想写 {' 或 '.join(likely)}？" if likely else "。" if also_zh else "")
+        + also_zh,
         hint_en=f"a percentage here is between {least}% and {most}%"
-        + (f"; one digit too many — did you mean {' or '.join(likely)}?" if likely else ""),
+        + (f"; one digit too many — did you mean {' or '.join(likely)}?" if likely else "." if also_en else "")
+        + (f" {also_en}" if also_en else ""),
     )
+
+
+def _figures_beside(doc: Document, path: PathKey) -> tuple[str, str]:
+    """When the same item's wording (``text``, ``text_en``) also prints a percentage, say where, so the
+    fix changes both at once (otherwise the next check warns that they disagree)."""
+    parent: Any = doc.data
+    for key in path[:-1]:
+        try:
+            parent = parent[key]
+        except (KeyError, IndexError, TypeError):
+            return "", ""
+    if not isinstance(parent, dict):
+        return "", ""
+    places = [
+        (doc.pos((*path[:-1], name))[0], name, figures)
+        for name in ("text", "text_en")
+        if isinstance(parent.get(name), str) and (figures := re.findall(r"[0-9]+(?:\.[0-9]+)?\s*%", parent[name]))
+    ]
+    if not places:
+        return "", ""
+    zh = "、".join(f"第 {line} 行的 {name} 写着 {'、'.join(figures)}" for line, name, figures in places)
+    en = "; ".join(f"{name} on line {line} says {', '.join(figures)}" for line, name, figures in places)
+    return f"同一项{zh}，请一起改成同一个比例", f"The same item's {en}: change it to the same figure"
 
 
 def _percent_meant(digits: str, least: Decimal, most: Decimal) -> list[str]:

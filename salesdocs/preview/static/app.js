@@ -7,7 +7,7 @@ const T = {
     title: "政策预览工作台", files: "文件", documents: "文档", newFile: "新建文件", client: "客户", deal: "交易", create: "新建",
     save: "保存", history: "历史版本", restore: "恢复这个版本", saved: "已保存", unsaved: "有未保存的修改", saving: "正在保存…",
     conflictTitle: "文件在别处被修改了", conflictText: "你开始编辑之后，这个文件在磁盘上被改过，所以没有保存。两个版本都在下面，不会丢失。",
-    mine: "你的版本（尚未保存）", theirs: "磁盘上现在的版本", keepMine: "用我的版本覆盖", takeTheirs: "改用磁盘上的版本",
+    mine: "你的版本（尚未保存）", theirs: "磁盘上现在的版本", keepMine: "用我的版本覆盖（磁盘上的版本留在历史版本里）", takeTheirs: "改用磁盘上的版本",
     ok: "没有问题", problems: (e, w) => `${e} 个错误，${w} 个警告`, updating: "正在更新预览…", chooseFile: "← 在左边选一个文件来编辑",
     broken: "文件有错误，下面是上一次正确时的预览（已变灰）。改正后会自动更新。", stale: "正在生成新的预览…", notYet: "正在生成…",
     failed: "生成失败：", help: "光标处：", allowed: "可选值：", examples: "示例：", noHelp: "这里没有说明", pages: "页",
@@ -15,12 +15,15 @@ const T = {
     discard: "这个文件有未保存的修改。放弃这些修改、打开另一个文件吗？",
     exists: "这个文件已经存在", notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
     differsNote: "标出的行是两个版本不同的地方。", saveTip: "保存（Ctrl+S）", templates: "模板（排版）",
+    backToEdit: "返回编辑（暂不保存）", mergeHint: "你的修改还在编辑器里，没有保存。可以对照磁盘上的版本改好后再保存（磁盘上的版本也在“历史版本”里）。",
+    discardRestore: (n) => `这个文件有未保存的修改。放弃这些修改、恢复到 #${n} 吗？`, restored: (n) => `已恢复到 #${n}（这也是一次新的保存）`,
+    discardNew: "这个文件有未保存的修改。放弃这些修改、新建文件吗？", savedWithErrors: (n) => `已保存，但这个文件有 ${n} 个错误（见右侧），文档暂用上一次正确的版本`,
   },
   en: {
     title: "Policy preview", files: "Files", documents: "Documents", newFile: "New file", client: "Client", deal: "Deal", create: "Create",
     save: "Save", history: "History", restore: "Restore this version", saved: "Saved", unsaved: "Unsaved changes", saving: "Saving…",
     conflictTitle: "The file was changed elsewhere", conflictText: "The file changed on disk after you started editing, so it was not saved. Both versions are below; nothing is lost.",
-    mine: "Your version (not saved)", theirs: "The version on disk now", keepMine: "Save my version over it", takeTheirs: "Use the version on disk",
+    mine: "Your version (not saved)", theirs: "The version on disk now", keepMine: "Save my version over it (the one on disk stays in the history)", takeTheirs: "Use the version on disk",
     ok: "No problems", problems: (e, w) => `${e} error(s), ${w} warning(s)`, updating: "Updating the preview…", chooseFile: "← choose a file on the left to edit",
     broken: "The files have errors: below is the last good preview (greyed). It updates once they are fixed.", stale: "Making the new preview…", notYet: "Rendering…",
     failed: "Rendering failed: ", help: "At the cursor: ", allowed: "Allowed values: ", examples: "Examples: ", noHelp: "No help here", pages: "pages",
@@ -28,6 +31,9 @@ const T = {
     discard: "This file has unsaved changes. Discard them and open another file?",
     exists: "This file exists already", notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
     differsNote: "The marked lines are where the two versions differ.", saveTip: "Save (Ctrl+S)", templates: "Templates (layout)",
+    backToEdit: "Back to editing (not saved)", mergeHint: "Your changes are still in the editor, not saved. Bring them in line with the version on disk, then save (that version is also in the history).",
+    discardRestore: (n) => `This file has unsaved changes. Discard them and restore #${n}?`, restored: (n) => `Restored #${n} (itself a new save)`,
+    discardNew: "This file has unsaved changes. Discard them and create a new file?", savedWithErrors: (n) => `Saved, but this file has ${n} error(s) (see right); documents keep the last good version`,
   },
 }[LANG];
 
@@ -43,6 +49,7 @@ let chosenDoc = null;       // the document shown on the right
 let file = null;            // { path, sha256 } of the file in the editor
 let editor = null;
 let marks = [];
+let justSaved = false;      // the status line says "saved" (refined once the check of that save is in)
 let generation = 0;         // bumped by every save and every load: a slower, older reload must not win
 
 async function api(method, url, body, headers = {}) {
@@ -58,6 +65,7 @@ async function refresh() {
   drawSidebar();
   drawProblems();
   markProblems();
+  tellSavedState();
   await drawPreview();
   reloadIfClean();
 }
@@ -194,7 +202,15 @@ function markProblems() {
   }
 }
 
+// "Saved" is true, but a file saved with errors does not reach the documents: say so once the check is in
+function tellSavedState() {
+  if (!file || !editor.isClean() || !justSaved) return;
+  const errors = state.problems.filter((p) => p.file === file.path && p.severity === "error").length;
+  setSaveStatus(errors ? T.savedWithErrors(errors) : T.saved, errors > 0);
+}
+
 function setSaveStatus(text, bad = false) {
+  justSaved = text === T.saved;
   $("save-status").textContent = text;
   $("save-status").className = bad ? "bad" : "";
 }
@@ -271,6 +287,13 @@ function showConflict(mine, theirs) {
   $("conflict").hidden = false;
   ["mine", "theirs"].forEach((id) => scrollToFirstDifference($(id)));  // laid out now: open at the first difference
   $("keep-mine").onclick = () => { $("conflict").hidden = true; save(theirs.sha256); };
+  // keep the edit in the editor, unsaved; the next save is based on the version just shown
+  $("back-to-edit").onclick = () => {
+    $("conflict").hidden = true;
+    file.sha256 = theirs.sha256;
+    setSaveStatus(T.mergeHint, true);
+    editor.focus();
+  };
   $("take-theirs").onclick = () => {
     $("conflict").hidden = true;
     generation++;
@@ -299,14 +322,21 @@ async function reloadIfClean() {
   }
 }
 
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && !$("conflict").hidden) $("back-to-edit").click();
+});
+
 async function showHistory() {
   const response = await api("GET", `/api/history/${file.path}`);
   const data = await response.json();
   $("versions").replaceChildren(...data.versions.slice().reverse().map((v) => {
     const button = el("button", { type: "button", textContent: T.restore });
     button.onclick = async () => {
-      await api("POST", `/api/history/${file.path}/${v.n}/restore`);
+      if (!editor.isClean() && !window.confirm(T.discardRestore(v.n))) return;
+      const response = await api("POST", `/api/history/${file.path}/${v.n}/restore`);
+      if (!response.ok) return setSaveStatus((await response.json()).error || response.statusText, true);
       await openFile(file.path);
+      setSaveStatus(T.restored(v.n));
     };
     const li = el("li", {}, `#${v.n} ${v.saved_at} (${v.source === "disk" ? T.fromDisk : T.fromPage}) `, button);
     li.dataset.n = v.n;
@@ -336,6 +366,7 @@ function helpSoon() {
 
 async function createFile(event) {
   event.preventDefault();
+  if (file && !editor.isClean() && !window.confirm(T.discardNew)) return;
   const path = `${$("new-kind").value}/${$("new-name").value}.yaml`;
   const response = await api("PUT", `/api/files/${path}`, "", { "If-None-Match": "*" });
   if (response.status === 412) return setSaveStatus(T.exists, true);
