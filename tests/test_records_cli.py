@@ -4,6 +4,7 @@ with ``--db`` a SQLite file and a PostgreSQL URL (the ``db`` fixture)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -219,8 +220,24 @@ def test_migrate_creates_the_tables_and_nothing_else(here: Path, db: str, capsys
     """`records migrate`: what the owner of a PostgreSQL database runs before granting the other roles (deployment.md)."""
     code, out, err = run(["records", "migrate", *common(db, "--lang", "en")], capsys)
     shown = here / db if db == "r.sqlite" else db
-    assert (code, out, err) == (0, f"records database {shown}: schema version {store.SCHEMA_VERSION} (up to date)\n", "")
+    assert (code, out, err) == (0, f"records database {shown}: created the tables (schema version {store.SCHEMA_VERSION})\n", "")
     code, out, _ = run(["records", "list", *common(db, "--lang", "zh")], capsys)
     assert (code, out) == (0, "没有符合条件的记录\n")  # the tables are there, empty
+    code, out, err = run(["records", "migrate", *common(db, "--lang", "zh")], capsys)
+    assert (code, out, err) == (0, f"售后记录数据库 {shown}：表结构版本 {store.SCHEMA_VERSION}（已是最新）\n", "")
     code, out, _ = run(["records", "migrate", *common(db, "--format", "json")], capsys)
-    assert (code, json.loads(out)) == (0, {"db": str(shown), "schema_version": store.SCHEMA_VERSION})
+    assert (code, json.loads(out)) == (0, {"db": str(shown), "schema_version": store.SCHEMA_VERSION, "previous_version": 3})
+
+
+def test_migrate_says_what_it_did(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = here / "v1.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in store._statements(store.MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    code, out, err = run(["records", "migrate", *common(str(path), "--lang", "zh")], capsys)
+    assert (code, out, err) == (0, f"售后记录数据库 {path}：表结构已从版本 1 升级到 {store.SCHEMA_VERSION}\n", "")
+    fresh = here / "new.sqlite"
+    code, out, err = run(["records", "migrate", *common(str(fresh), "--lang", "zh")], capsys)
+    assert (code, out, err) == (0, f"售后记录数据库 {fresh}：已建立表（表结构版本 {store.SCHEMA_VERSION}）\n", "")
