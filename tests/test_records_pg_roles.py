@@ -4,12 +4,13 @@ and its reports are right even when the stored response deadlines follow an olde
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from conftest import edit_file
+from conftest import CliResult, edit_file
 from pgserver import PgServer
 
 from salesdocs.engine.response import response_rule
@@ -49,7 +50,9 @@ def tickets_csv(path: Path) -> Path:
         day, hour, wait = 8 + i % 20, (8, 10, 14, 19)[i % 4], 10 + (i * 7) % 71
         received = f"2026-10-{day:02d} {hour:02d}:05"
         h, m = divmod(hour * 60 + 5 + wait, 60)
-        lines.append(f"R{i:03d},{received},wechat,yunfan-tech,,logo-design,design-style,问题 {i},2026-10-{day:02d} {h:02d}:{m:02d},,,否,{1 + i % 5}")
+        lines.append(
+            f"R{i:03d},{received},wechat,yunfan-tech,,logo-design,design-style,问题 {i},2026-10-{day:02d} {h:02d}:{m:02d},,,否,{1 + i % 5}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -114,3 +117,48 @@ def test_the_page_gives_readers_select_only() -> None:
         "GRANT USAGE ON SCHEMA public TO salesdocs_writer, salesdocs_reader;",
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO salesdocs_reader;",
     ]
+
+
+def test_a_readers_write_attempt_says_the_role_is_read_only(
+    pg_server: PgServer, run_cli: Callable[..., CliResult], workspace: Path, tmp_path: Path
+) -> None:
+    url = pg_server.database("roles_denied")
+    store.connect(url).close()
+    _, reader = roles(pg_server, url, "d")
+    csv = tickets_csv(tmp_path / "t.csv")
+    shown = store.display(reader)
+    r = run_cli("-w", workspace, "records", "import", csv, "--kind", "tickets", "--db", reader, "--lang", "en")
+    assert (r.exit_code, r.out) == (1, "")
+    assert r.err == (
+        f"the records database {shown} failed: permission denied for table meta; this database role is read-only "
+        "(importing and adding records need a role that may write)\n"
+    )
+    r = run_cli("-w", workspace, "records", "import", csv, "--kind", "tickets", "--db", reader, "--lang", "zh")
+    assert (
+        r.err
+        == f"售后记录数据库 {shown} 出错：permission denied for table meta；当前数据库角色只能读取（导入和录入记录需要有写入权限的角色）\n"
+    )
+
+
+def test_a_writer_on_an_unmigrated_database_is_told_to_migrate_as_the_owner(
+    pg_server: PgServer, run_cli: Callable[..., CliResult], workspace: Path, tmp_path: Path
+) -> None:
+    url = pg_server.database("roles_unmigrated")
+    dbname = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as conn:  # the roles exist, the tables not yet
+        conn.execute(f"CREATE ROLE early_writer LOGIN; GRANT CONNECT, TEMPORARY ON DATABASE {dbname} TO early_writer")
+        conn.execute("GRANT USAGE ON SCHEMA public TO early_writer")
+    writer = url.replace("//salesdocs@", "//early_writer@")
+    shown = store.display(writer)
+    csv = tickets_csv(tmp_path / "t.csv")
+    r = run_cli("-w", workspace, "records", "import", csv, "--kind", "tickets", "--db", writer, "--lang", "en")
+    assert (r.exit_code, r.out) == (1, "")
+    assert r.err == (
+        f"the records database {shown} has no tables yet or needs an upgrade, and this role may not change its schema "
+        "(permission denied for schema public); run salesdocs records migrate as the database's owner\n"
+    )
+    r = run_cli("-w", workspace, "records", "import", csv, "--kind", "tickets", "--db", writer, "--lang", "zh")
+    assert r.err == (
+        f"售后记录数据库 {shown} 还没有建表或需要升级，而当前角色无权修改表结构（permission denied for schema public）；"
+        "请以数据库所有者的身份运行 salesdocs records migrate\n"
+    )

@@ -57,7 +57,11 @@ def denied(exc: BaseException) -> bool:
 
 def reason(exc: BaseException) -> str:
     """A database error as one clean line: libpq's lines joined, spaces and tabs collapsed, its own
-    "Is the server running …" hint left out (the messages say what to check)."""
+    "Is the server running …" hint left out (the messages say what to check); the server's own message
+    alone when it sent one (without the statement's text)."""
+    primary = getattr(getattr(exc, "diag", None), "message_primary", None)
+    if primary:
+        return str(primary)
     lines = [" ".join(line.split()) for line in str(exc).splitlines()]
     kept = [line.removeprefix("connection failed: ") for line in lines if line and not line.startswith("Is the server running")]
     return "; ".join(kept) or type(exc).__name__

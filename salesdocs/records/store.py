@@ -451,9 +451,7 @@ DERIVED_COLUMNS = ("response_s", "response_due", "in_hours")
 
 
 def _may_store_derived(db: Database) -> bool:
-    return (
-        db.may("INSERT", "meta") and db.may("UPDATE", "meta") and all(db.may("UPDATE", "tickets", column) for column in DERIVED_COLUMNS)
-    )
+    return db.may("INSERT", "meta") and db.may("UPDATE", "meta") and all(db.may("UPDATE", "tickets", column) for column in DERIVED_COLUMNS)
 
 
 def ensure_derived(db: Database, rule: ResponseRule, *, in_transaction: bool = False) -> None:
