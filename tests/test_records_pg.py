@@ -32,7 +32,7 @@ def test_schema_and_migrations(pg_server: PgServer, pristine_workspace: Path) ->
     url = pg_server.database("schema")
     conn = store.connect(url)
     try:
-        assert conn.dialect == "postgresql" and conn.schema_version() == store.SCHEMA_VERSION == 3
+        assert conn.dialect == "postgresql" and conn.schema_version() == store.SCHEMA_VERSION == 4
         collations = {
             c
             for (c,) in conn.execute(

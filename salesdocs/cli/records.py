@@ -82,6 +82,8 @@ def _summary_text(s: Any, ws: Workspace) -> str:
                     f"  projects: {s.projects_new} new, {s.projects_updated} updated",
                 )
             )
+    if s.erased:
+        lines.append(say(f"  跳过 {s.erased} 条已按要求删除的记录", f"  skipped {s.erased} row(s) erased on request"))
     if s.conflicts:
         rows = "、".join(str(r) for r, _ in s.conflicts[:10] if r) + ("…" if len(s.conflicts) > 10 else "")
         ids = ", ".join(i for _, i in s.conflicts[:10]) + ("…" if len(s.conflicts) > 10 else "")

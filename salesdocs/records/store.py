@@ -221,6 +221,15 @@ MIGRATIONS: tuple[str | Mapping[str, str], ...] = (
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
     },
+    # 4: the ids of rows deleted on a person's request (docs/deployment.md), which imports skip from then on
+    """
+    CREATE TABLE erased (
+        kind          TEXT NOT NULL CHECK (kind IN ('tickets', 'events')),
+        external_id   TEXT NOT NULL,
+        erased_at     TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+        PRIMARY KEY (kind, external_id)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
