@@ -57,6 +57,7 @@ ATTEMPTS = 3  # one delivery and two retries
 JOB_TIMEOUT = 120  # seconds one document may take; also what a killed worker's job waits before redelivery
 HEARTBEAT_GRACE = 10  # seconds past the job timeout after which a started job counts as abandoned
 ENV_JOB_TIMEOUT = "SALESDOCS_QUEUE_JOB_TIMEOUT"
+ENV_PASSWORD = "SALESDOCS_QUEUE_PASSWORD"  # Redis's password when the URL has none (keeps it out of ps and shell history)
 CLEANUP_EVERY = 2.0
 POLL_EVERY = 0.05
 RESULT_TTL = 3600
@@ -88,16 +89,20 @@ def connect(url: str) -> Redis:
             f"--queue needs a Redis URL such as redis://localhost:6379/0, not {url!r}",
         )
     try:
-        conn = redis.Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+        conn = redis.Redis.from_url(
+            url, password=os.environ.get(ENV_PASSWORD) or None, socket_connect_timeout=5, health_check_interval=30
+        )  # a password in the URL wins
     except ValueError as exc:
         raise UsageError(f"--queue 地址无效：{exc}", f"--queue: invalid Redis URL: {exc}") from exc
     try:
         conn.ping()
     except redis.exceptions.AuthenticationError as exc:
+        why = str(exc).rstrip(".")
         raise QueueError(
-            f"任务队列 Redis {_where(conn)} 拒绝了登录：{exc}。请检查 URL 中的用户名和密码（redis://:密码@主机:端口/库）。",
-            f"the task queue's Redis at {_where(conn)} refused the login: {exc}. "
-            "Check the user name and password in the URL (redis://:PASSWORD@HOST:PORT/DB).",
+            f"任务队列 Redis {_where(conn)} 拒绝了登录：{why}。请检查密码：环境变量 {ENV_PASSWORD}，"
+            "或 URL 中的用户名和密码（redis://用户名:密码@主机:端口/库）。",
+            f"the task queue's Redis at {_where(conn)} refused the login: {why}. Check the password: environment "
+            f"variable {ENV_PASSWORD}, or the user name and password in the URL (redis://USER:PASSWORD@HOST:PORT/DB).",
         ) from exc
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
         reason = str(exc).rstrip(".")

@@ -23,7 +23,7 @@ import pytest
 from conftest import BACKENDS, FIXTURES, CliResult, copy_workspace
 
 from salesdocs.build import BuildReport, build
-from salesdocs.build_queue import ENV_JOB_TIMEOUT, QUEUE_NAME, WORKER_PREFIX, build_on_queue, connect
+from salesdocs.build_queue import ENV_JOB_TIMEOUT, ENV_PASSWORD, QUEUE_NAME, WORKER_PREFIX, QueueError, build_on_queue, connect
 from salesdocs.records.period import resolve_period
 from salesdocs.records.store import ENV_DB
 
@@ -117,6 +117,42 @@ def test_redis_down_is_a_clear_error_naming_the_host(minimal_workspace: Path, ru
     assert not (minimal_workspace / "out").exists()  # nothing written
     worker = run_cli("worker", "--queue", f"redis://127.0.0.1:{port}/0")
     assert worker.exit_code == 1 and f"无法连接任务队列 Redis 127.0.0.1:{port}" in worker.err
+
+
+def test_the_redis_password_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SALESDOCS_QUEUE_PASSWORD keeps the password out of the URL (and so out of ps); a refused login says what to check."""
+    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+    port = _free_port()
+    args = [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+    proc = subprocess.Popen([*args, "--requirepass", "s3cret"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv(ENV_PASSWORD, "s3cret")
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert connect(url).ping() is True
+                break
+            except QueueError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        monkeypatch.setenv(ENV_PASSWORD, "wrong")
+        with pytest.raises(QueueError) as err:
+            connect(url)
+        assert err.value.en == (
+            f"the task queue's Redis at 127.0.0.1:{port} (db 0) refused the login: invalid username-password pair or user is disabled. "
+            "Check the password: environment variable SALESDOCS_QUEUE_PASSWORD, or the user name and password in the URL "
+            "(redis://USER:PASSWORD@HOST:PORT/DB)."
+        )
+        assert err.value.zh == (
+            f"任务队列 Redis 127.0.0.1:{port} (db 0) 拒绝了登录：invalid username-password pair or user is disabled。"
+            "请检查密码：环境变量 SALESDOCS_QUEUE_PASSWORD，或 URL 中的用户名和密码（redis://用户名:密码@主机:端口/库）。"
+        )
+        assert connect(f"redis://:s3cret@127.0.0.1:{port}/0").ping() is True  # a password in the URL wins
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def test_not_a_redis_url_is_a_usage_error(minimal_workspace: Path, run_cli: Callable[..., CliResult]) -> None:

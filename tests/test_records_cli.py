@@ -4,8 +4,10 @@ with ``--db`` a SQLite file and a PostgreSQL URL (the ``db`` fixture)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 from conftest import BACKENDS, fresh_db
 
@@ -219,8 +221,71 @@ def test_migrate_creates_the_tables_and_nothing_else(here: Path, db: str, capsys
     """`records migrate`: what the owner of a PostgreSQL database runs before granting the other roles (deployment.md)."""
     code, out, err = run(["records", "migrate", *common(db, "--lang", "en")], capsys)
     shown = here / db if db == "r.sqlite" else db
-    assert (code, out, err) == (0, f"records database {shown}: schema version {store.SCHEMA_VERSION} (up to date)\n", "")
+    assert (code, out, err) == (0, f"records database {shown}: created the tables (schema version {store.SCHEMA_VERSION})\n", "")
     code, out, _ = run(["records", "list", *common(db, "--lang", "zh")], capsys)
     assert (code, out) == (0, "没有符合条件的记录\n")  # the tables are there, empty
+    code, out, err = run(["records", "migrate", *common(db, "--lang", "zh")], capsys)
+    assert (code, out, err) == (0, f"售后记录数据库 {shown}：表结构版本 {store.SCHEMA_VERSION}（已是最新）\n", "")
     code, out, _ = run(["records", "migrate", *common(db, "--format", "json")], capsys)
-    assert (code, json.loads(out)) == (0, {"db": str(shown), "schema_version": store.SCHEMA_VERSION})
+    assert (code, json.loads(out)) == (0, {"db": str(shown), "schema_version": store.SCHEMA_VERSION, "previous_version": 4})
+
+
+def test_migrate_says_what_it_did(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = here / "v1.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in store._statements(store.MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    code, out, err = run(["records", "migrate", *common(str(path), "--lang", "zh")], capsys)
+    assert (code, out, err) == (0, f"售后记录数据库 {path}：表结构已从版本 1 升级到 {store.SCHEMA_VERSION}\n", "")
+    fresh = here / "new.sqlite"
+    code, out, err = run(["records", "migrate", *common(str(fresh), "--lang", "zh")], capsys)
+    assert (code, out, err) == (0, f"售后记录数据库 {fresh}：已建立表（表结构版本 {store.SCHEMA_VERSION}）\n", "")
+
+
+def deletion_sql(client: str) -> str:
+    """The deletion procedure of docs/deployment.md for ``client``, without the final VACUUM."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    section = text[text.index("### Deleting a person's data") :]
+    start = section.index("```sql\n") + 7
+    block = section[start : section.index("```", start)]
+    return block[: block.index("COMMIT;") + 7].replace("'CLIENT'", f"'{client}'")
+
+
+def test_rows_erased_on_request_are_not_imported_again(here: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("events.csv").write_text(
+        "id,project,client,service,tier,event,at,amount_paid,refund_amount,note\n"
+        "E1,P1,yunfan-tech,logo-design,standard,started,2026-09-01 10:00,,,\n"
+        "E2,P1,yunfan-tech,logo-design,standard,初稿交付,2026-09-02 10:00,,,\n",
+        encoding="utf-8",
+    )
+    assert run(["records", "import", "events.csv", "--kind", "events", *common(db)], capsys)[0] == 0
+    assert run(["records", "import", "tickets.csv", "--kind", "tickets", *common(db)], capsys)[0] == 0
+    sql = deletion_sql("yunfan-tech")
+    if db == "r.sqlite":
+        conn = sqlite3.connect(here / db, isolation_level=None)
+        conn.executescript(sql)
+        conn.close()
+    else:
+        with psycopg.connect(db, autocommit=True) as pg:
+            pg.execute(sql)
+    shown = here / db if db == "r.sqlite" else db
+    code, out, err = run(["records", "import", "tickets.csv", "--kind", "tickets", *common(db, "--lang", "en")], capsys)
+    assert (code, err) == (0, "")
+    assert out == (
+        "imported tickets.csv (tickets): 0 added, 2 skipped (already recorded)\n"
+        "  skipped 1 row(s) erased on request\n"
+        f"  database: {shown}\n"
+    )
+    code, out, _ = run(["records", "import", "events.csv", "--kind", "events", *common(db, "--lang", "zh")], capsys)
+    assert (code, out) == (
+        0,
+        f"已导入 events.csv（项目事件）：新增 0 条，跳过 0 条（已记录）\n  跳过 2 条已按要求删除的记录\n  数据库：{shown}\n",
+    )
+    code, out, _ = run(["records", "import", "tickets.csv", "--kind", "tickets", *common(db, "--format", "json")], capsys)
+    assert {k: json.loads(out)[k] for k in ("added", "skipped", "erased")} == {"added": 0, "skipped": 2, "erased": 1}
+    code, out, _ = run(["records", "list", "--kind", "projects", *common(db, "--format", "json")], capsys)
+    assert json.loads(out)["items"] == []  # the project is gone and stays gone
+    code, out, _ = run(["records", "list", "--kind", "tickets", *common(db, "--format", "json")], capsys)
+    assert sorted(i["id"] for i in json.loads(out)["items"]) == ["T2", "T3"]

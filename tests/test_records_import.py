@@ -657,7 +657,7 @@ def test_a_version_1_database_is_upgraded(here: Path, ws: Workspace) -> None:
     conn.close()
     conn = store.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,) == (3,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,) == (4,)
         assert conn.execute("SELECT external_id, response_s, response_due FROM tickets").fetchall() == [("K1", 750, None)]
         rule = response_rule(ws.policy)
         store.ensure_derived(conn, rule)

@@ -32,7 +32,7 @@ def test_schema_and_migrations(pg_server: PgServer, pristine_workspace: Path) ->
     url = pg_server.database("schema")
     conn = store.connect(url)
     try:
-        assert conn.dialect == "postgresql" and conn.schema_version() == store.SCHEMA_VERSION == 3
+        assert conn.dialect == "postgresql" and conn.schema_version() == store.SCHEMA_VERSION == 4
         collations = {
             c
             for (c,) in conn.execute(
@@ -88,9 +88,14 @@ def test_an_unreachable_database_is_named_with_what_to_check(run_cli: Callable[.
     assert r.exit_code == 1 and r.out == "" and "Traceback" not in r.err
     assert r.err.startswith(f"cannot connect to the records database postgresql://someone@127.0.0.1:{port}/records (")
     assert f"check that PostgreSQL is running on 127.0.0.1:{port} and accepting connections" in r.err
+    reason = f'connection to server at "127.0.0.1", port {port} failed: Connection refused'  # libpq's reason, one clean line
+    assert r.err.startswith(f"cannot connect to the records database postgresql://someone@127.0.0.1:{port}/records ({reason}); check")
+    assert "\t" not in r.err and "Is the server running" not in r.err
     assert "secret" not in r.err
     r = run_cli("-w", workspace, "records", "list", "--db", url, "--lang", "zh")
-    assert r.exit_code == 1 and r.err.startswith(f"无法连接售后记录数据库 postgresql://someone@127.0.0.1:{port}/records（")
+    assert r.exit_code == 1 and r.err.startswith(
+        f"无法连接售后记录数据库 postgresql://someone@127.0.0.1:{port}/records（{reason}）；请检查"
+    )
     assert "请检查：PostgreSQL 是否在" in r.err and "secret" not in r.err
 
 

@@ -82,6 +82,8 @@ def _summary_text(s: Any, ws: Workspace) -> str:
                     f"  projects: {s.projects_new} new, {s.projects_updated} updated",
                 )
             )
+    if s.erased:
+        lines.append(say(f"  跳过 {s.erased} 条已按要求删除的记录", f"  skipped {s.erased} row(s) erased on request"))
     if s.conflicts:
         rows = "、".join(str(r) for r, _ in s.conflicts[:10] if r) + ("…" if len(s.conflicts) > 10 else "")
         ids = ", ".join(i for _, i in s.conflicts[:10]) + ("…" if len(s.conflicts) > 10 else "")
@@ -253,18 +255,20 @@ def migrate(db: Path | str | None, fmt: str) -> int:
     target = store.db_path(load().root, db)
     conn = store.connect(target)
     try:
-        version = conn.schema_version()
+        version, before = conn.schema_version(), conn.migrated_from or 0
     finally:
         conn.close()
     if fmt == "json":
-        print_json({"db": store.display(target), "schema_version": version})
+        print_json({"db": store.display(target), "schema_version": version, "previous_version": before})
         return 0
-    click.echo(
-        say(
-            f"售后记录数据库 {store.display(target)}：表结构版本 {version}（已是最新）",
-            f"records database {store.display(target)}: schema version {version} (up to date)",
-        )
-    )
+    name = store.display(target)
+    if before == 0:
+        zh, en = f"已建立表（表结构版本 {version}）", f"created the tables (schema version {version})"
+    elif before < version:
+        zh, en = f"表结构已从版本 {before} 升级到 {version}", f"upgraded the schema from version {before} to {version}"
+    else:
+        zh, en = f"表结构版本 {version}（已是最新）", f"schema version {version} (up to date)"
+    click.echo(say(f"售后记录数据库 {name}：{zh}", f"records database {name}: {en}"))
     return 0
 
 

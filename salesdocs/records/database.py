@@ -31,7 +31,7 @@ from typing import Any
 
 from salesdocs.errors import RecordsError
 
-__all__ = ["Database", "PgDatabase", "SqliteDatabase", "db_errors", "is_url", "open_postgresql", "url_display"]
+__all__ = ["Database", "PgDatabase", "SqliteDatabase", "db_errors", "denied", "is_url", "open_postgresql", "reason", "url_display"]
 
 #: the advisory lock every PostgreSQL write transaction takes (an arbitrary constant: "salesdoc")
 PG_WRITE_LOCK = 0x73616C6573646F63
@@ -50,11 +50,35 @@ def db_errors() -> tuple[type[BaseException], ...]:
     return errors
 
 
+def denied(exc: BaseException) -> bool:
+    """Whether ``exc`` is PostgreSQL's "permission denied" (the role lacks a privilege)."""
+    return getattr(exc, "sqlstate", None) == "42501"
+
+
+def reason(exc: BaseException) -> str:
+    """A database error as one clean line: libpq's lines joined, spaces and tabs collapsed, its own
+    "Is the server running …" hint left out (the messages say what to check); the server's own message
+    alone when it sent one (without the statement's text)."""
+    primary = getattr(getattr(exc, "diag", None), "message_primary", None)
+    if primary:
+        return str(primary)
+    lines = [" ".join(line.split()) for line in str(exc).splitlines()]
+    kept = [line.removeprefix("connection failed: ") for line in lines if line and not line.startswith("Is the server running")]
+    return "; ".join(kept) or type(exc).__name__
+
+
 class Database:
     """An open records database.  ``name`` names it in messages (a path, or a URL without password)."""
 
     dialect: str = ""
     name: str = ""
+    #: the schema of this connection's TEMP tables
+    temp_schema: str = "temp"
+    #: the response rule fingerprint of this connection's TEMP copy of ``tickets``, if it has one
+    #: (:func:`salesdocs.records.store.ensure_derived`)
+    derived_in_temp: str | None = None
+    #: the schema version the database had when this connection opened it (before migrating)
+    migrated_from: int | None = None
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         raise NotImplementedError
@@ -107,6 +131,11 @@ class Database:
 
     def set_schema_version(self, version: int) -> None:
         raise NotImplementedError
+
+    def may(self, privilege: str, table: str, column: str | None = None) -> bool:
+        """Whether this connection may ``privilege`` (INSERT, UPDATE …) on ``table`` (or on its ``column``).
+        A SQLite file opened for writing may everything."""
+        return True
 
 
 class SqliteDatabase(Database):
@@ -188,6 +217,7 @@ def url_display(url: str) -> str:
 
 class PgDatabase(Database):
     dialect = "postgresql"
+    temp_schema = "pg_temp"
 
     def __init__(self, conn: Any, name: str) -> None:
         self.conn = conn
@@ -246,6 +276,13 @@ class PgDatabase(Database):
         row = self.conn.execute("SELECT version FROM salesdocs_schema").fetchone()
         return int(row[0]) if row else 0
 
+    def may(self, privilege: str, table: str, column: str | None = None) -> bool:
+        if column is None:
+            row = self.conn.execute("SELECT has_table_privilege(%s, %s)", (table, privilege)).fetchone()
+        else:
+            row = self.conn.execute("SELECT has_column_privilege(%s, %s, %s)", (table, column, privilege)).fetchone()
+        return bool(row[0])
+
     def set_schema_version(self, version: int) -> None:
         self.conn.execute("CREATE TABLE IF NOT EXISTS salesdocs_schema (version INTEGER NOT NULL)")
         self.conn.execute("DELETE FROM salesdocs_schema")
@@ -276,11 +313,11 @@ def open_postgresql(url: str) -> PgDatabase:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="salesdocs")
     except psycopg.Error as exc:
         host = name.split("//", 1)[1].split("/", 1)[0].split("@")[-1]
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        why = reason(exc)
         raise RecordsError(
-            f"无法连接售后记录数据库 {name}（{reason}）；请检查：PostgreSQL 是否在 {host} 上运行并接受连接，"
+            f"无法连接售后记录数据库 {name}（{why}）；请检查：PostgreSQL 是否在 {host} 上运行并接受连接，"
             "主机名和端口、数据库名、用户名和密码是否正确，pg_hba.conf 是否允许本机连接，防火墙是否放行",
-            f"cannot connect to the records database {name} ({reason}); check that PostgreSQL is running on {host} "
+            f"cannot connect to the records database {name} ({why}); check that PostgreSQL is running on {host} "
             "and accepting connections, that the host, port, database name, user and password are right, "
             "that pg_hba.conf allows this machine, and that no firewall is in the way",
         ) from None

@@ -23,7 +23,8 @@ The derived columns of ``projects`` follow from each project's events by the eng
 columns of ``tickets`` (``response_s``, ``response_due``, ``in_hours``) follow from each ticket
 by the engine's response rule (:meth:`salesdocs.engine.response.ResponseRule.deadline`): written
 at import, and rewritten for every ticket by :func:`ensure_derived` when the rule changes (its
-fingerprint is kept in table ``meta``).  Both engines then aggregate them with plain SQL.
+fingerprint is kept in table ``meta``); a connection that may not write them (a read-only role)
+computes them into a TEMP copy of ``tickets`` instead.  Both engines then aggregate them with plain SQL.
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ from typing import TypeVar
 from salesdocs.engine.response import ResponseRule
 from salesdocs.engine.revisions import EVENT_TYPES, ProjectEvent, derive
 from salesdocs.errors import RecordsError
-from salesdocs.records.database import Database, SqliteDatabase, db_errors, is_url, open_postgresql, url_display
+from salesdocs.records.database import Database, SqliteDatabase, db_errors, denied, is_url, open_postgresql, reason, url_display
 
 __all__ = [
     "DEFAULT_DB",
+    "DERIVED_COLUMNS",
     "ENV_DB",
     "EVENT_TYPES",
     "MIGRATIONS",
@@ -219,6 +221,15 @@ MIGRATIONS: tuple[str | Mapping[str, str], ...] = (
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
     },
+    # 4: the ids of rows deleted on a person's request (docs/deployment.md), which imports skip from then on
+    """
+    CREATE TABLE erased (
+        kind          TEXT NOT NULL CHECK (kind IN ('tickets', 'events')),
+        external_id   TEXT NOT NULL,
+        erased_at     TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+        PRIMARY KEY (kind, external_id)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -277,9 +288,16 @@ def connect(target: Path | str, *, create: bool = True) -> Database:
     else:
         db = _open_sqlite(target, create)
     try:
-        _migrate(db)
+        db.migrated_from = _migrate(db)
     except db_errors() as exc:
         db.close()
+        if denied(exc):
+            raise RecordsError(
+                f"售后记录数据库 {db.name} 还没有建表或需要升级，而当前角色无权修改表结构（{reason(exc)}）；"
+                "请以数据库所有者的身份运行 salesdocs records migrate",
+                f"the records database {db.name} has no tables yet or needs an upgrade, and this role may not change "
+                f"its schema ({reason(exc)}); run salesdocs records migrate as the database's owner",
+            ) from None
         raise _error(db.name, exc) from None
     except BaseException:
         db.close()
@@ -333,8 +351,9 @@ def records_exist(root: Path, db: Path | str | None = None) -> bool:
         conn.close()
 
 
-def _migrate(db: Database) -> None:
-    version = db.schema_version()
+def _migrate(db: Database) -> int:
+    """Bring ``db`` to :data:`SCHEMA_VERSION`; the version it had."""
+    version = before = db.schema_version()
     if version > SCHEMA_VERSION:
         raise RecordsError(
             f"售后记录数据库 {db.name} 的版本（{version}）比本程序支持的（{SCHEMA_VERSION}）新；请升级 salesdocs",
@@ -352,6 +371,7 @@ def _migrate(db: Database) -> None:
                     db.execute(statement)
                 version += 1
                 db.set_schema_version(version)
+    return before
 
 
 def _statements(script: str) -> list[str]:
@@ -375,6 +395,12 @@ def reporting(db: Database | Path | str) -> Iterator[None]:
     try:
         yield
     except db_errors() as exc:
+        if denied(exc):
+            raise RecordsError(
+                f"售后记录数据库 {name} 出错：{reason(exc)}；当前数据库角色只能读取（导入和录入记录需要有写入权限的角色）",
+                f"the records database {name} failed: {reason(exc)}; this database role is read-only "
+                "(importing and adding records need a role that may write)",
+            ) from None
         raise RecordsError(
             f"售后记录数据库 {name} 出错：{exc}",
             f"the records database {name} failed: {exc}",
@@ -430,13 +456,33 @@ def _stored_fingerprint(db: Database) -> str | None:
     return None if row is None else str(row[0])
 
 
+DERIVED_COLUMNS = ("response_s", "response_due", "in_hours")
+
+
+def _may_store_derived(db: Database) -> bool:
+    return db.may("INSERT", "meta") and db.may("UPDATE", "meta") and all(db.may("UPDATE", "tickets", column) for column in DERIVED_COLUMNS)
+
+
 def ensure_derived(db: Database, rule: ResponseRule, *, in_transaction: bool = False) -> None:
-    """Make every ticket's derived columns follow ``rule``: when the stored rule fingerprint differs,
-    recompute them all (one write transaction) and store the new fingerprint."""
+    """Make the derived ticket columns this connection reads follow ``rule``.
+
+    When the stored rule fingerprint differs, every ticket's derived columns are recomputed: stored
+    (one write transaction, and the new fingerprint) by a connection that may write them; for a
+    read-only role (a manager's report) in a TEMP copy of ``tickets`` that this connection reads
+    instead of the shared table, so that nothing shared is written.  The same rule either way.
+    """
     fingerprint = rule.fingerprint()
+    if db.derived_in_temp is not None:
+        if db.derived_in_temp == fingerprint:
+            return
+        db.execute(f"DROP TABLE {db.temp_schema}.tickets")
+        db.derived_in_temp = None
     if _stored_fingerprint(db) == fingerprint:
         return
     if not in_transaction:
+        if not _may_store_derived(db):
+            _derive_in_temp(db, rule)
+            return
         with db.transaction():
             ensure_derived(db, rule, in_transaction=True)
         return
@@ -451,6 +497,26 @@ def ensure_derived(db: Database, rule: ResponseRule, *, in_transaction: bool = F
     db.execute(
         "INSERT INTO meta (key, value) VALUES ('response_rule', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (fingerprint,)
     )
+
+
+def _derive_in_temp(db: Database, rule: ResponseRule) -> None:
+    """A TEMP table ``tickets`` (it hides the shared one from this connection's queries) holding every
+    ticket with its derived columns computed by ``rule``."""
+    cursor = db.execute("SELECT * FROM tickets")
+    columns = [d[0] for d in cursor.description]
+    received, first = columns.index("received_at"), columns.index("first_response_at")
+    at = [columns.index(c) for c in DERIVED_COLUMNS]
+    derived = ticket_deriver(rule)
+    rows = []
+    for row in cursor.fetchall():
+        values = list(row)
+        for i, value in zip(at, derived(row[received], row[first]), strict=True):
+            values[i] = value
+        rows.append(values)
+    db.execute("CREATE TEMP TABLE tickets AS SELECT * FROM tickets WHERE 1 = 0")
+    db.derived_in_temp = rule.fingerprint()
+    db.insert_rows("tickets", columns, rows)
+    db.execute("CREATE INDEX tickets_received_derived ON tickets(received_at)")
 
 
 # ------------------------------------------------------------------ derived project columns

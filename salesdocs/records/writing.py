@@ -6,6 +6,9 @@
   content), ``UNIQUE`` in the table, so importing the same file twice adds nothing: the rows
   already recorded are counted as skipped (and reported as conflicts when their content
   differs).
+* Rows whose id was erased on a person's request (table ``erased``, filled by the deletion
+  procedure of docs/deployment.md) are skipped and counted: a later import of an old export does
+  not bring them back.
 * Events are checked against the recorded history inside the transaction, so two imports
   cannot interleave; the projects they touch are then refreshed from their events
   (:func:`salesdocs.records.store.refresh_projects`).
@@ -37,6 +40,7 @@ class ImportSummary:
     rows: int = 0  # data rows read (blank rows not counted)
     added: int = 0
     skipped: int = 0  # already recorded, or repeated in the same file
+    erased: int = 0  # ids erased on request (table erased): not imported again
     conflicts: list[tuple[int | None, str]] = field(default_factory=list)  # (row, id): recorded with other content
     first: str | None = None
     last: str | None = None
@@ -55,6 +59,7 @@ class ImportSummary:
             "rows": self.rows,
             "added": self.added,
             "skipped": self.skipped,
+            "erased": self.erased,
             "conflicts": [{"row": r, "id": i} for r, i in self.conflicts],
             "first": self.first,
             "last": self.last,
@@ -100,7 +105,18 @@ def dedupe(items: list[_Item], problems: list[RowProblem], id_column: str) -> tu
 
 
 def _unrecorded(conn: store.Database, table: str, items: list[_Item], summary: ImportSummary) -> list[_Item]:
-    """The items not recorded yet; the others are skipped (conflicts when their content changed)."""
+    """The items not recorded yet and not erased on request; the others are skipped (conflicts when their
+    content changed)."""
+    kind = "tickets" if table == "tickets" else "events"
+    erased = {
+        row[0]
+        for row in conn.select_in(
+            f"SELECT external_id FROM erased WHERE kind = '{kind}' AND external_id IN ({{ids}})", [i.external_id for i in items]
+        )
+    }
+    if erased:
+        summary.erased = sum(1 for i in items if i.external_id in erased)
+        items = [i for i in items if i.external_id not in erased]
     recorded = _existing(conn, table, [i.external_id for i in items])
     new = []
     for item in items:
