@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import io
 import math
-import threading
 from typing import Any
 
 from salesdocs.errors import SalesdocsError
+from salesdocs.render.pdfium import LOCK
 
 DPI = 96
-_PDFIUM = threading.Lock()
+_PDFIUM = LOCK  # one lock for every use of PDFium in the process
 
 
 class Pages:

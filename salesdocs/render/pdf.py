@@ -268,22 +268,19 @@ def write_atomically(out_path: Path, data: bytes) -> Path:
 
 
 def read_inputs_hash(pdf_path: Path) -> str | None:
-    """The inputs hash stored by :func:`write_pdf`, or None when absent or unreadable."""
-    try:
-        from pypdf import PdfReader
+    """The inputs hash stored by :func:`write_pdf`, or None when absent or unreadable (read through
+    PDFium, which parses only what it needs: :mod:`salesdocs.render.pdfium`)."""
+    from salesdocs.render.pdfium import info_values
 
-        info = PdfReader(str(pdf_path)).metadata
-        if info is None:
-            return None
-        value = info.get(f"/{INPUTS_INFO_KEY}")
-        if value:
-            return str(value)
-        for keyword in str(info.get("/Keywords") or "").split(","):
-            keyword = keyword.strip()
-            if keyword.startswith(INPUTS_KEYWORD_PREFIX):
-                return keyword[len(INPUTS_KEYWORD_PREFIX) :] or None
-    except Exception:
+    info = info_values(pdf_path, (INPUTS_INFO_KEY, "Keywords"))
+    if info is None:
         return None
+    if info[INPUTS_INFO_KEY]:
+        return info[INPUTS_INFO_KEY]
+    for keyword in info["Keywords"].split(","):
+        keyword = keyword.strip()
+        if keyword.startswith(INPUTS_KEYWORD_PREFIX):
+            return keyword[len(INPUTS_KEYWORD_PREFIX) :] or None
     return None
 
 
