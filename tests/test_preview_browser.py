@@ -41,10 +41,22 @@ def driver() -> Iterator[Any]:
     browser.quit()
 
 
-def wait(driver: Any, condition: Callable[[Any], Any], seconds: float = 120) -> Any:
+def wait(driver: Any, condition: Callable[[Any], Any], seconds: float = 60) -> Any:
+    """``condition`` once true; on a timeout, what the page showed (the status lines, the problems, the editor)."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds, poll_frequency=0.05).until(condition)
+    try:
+        return WebDriverWait(driver, seconds, poll_frequency=0.05).until(condition)
+    except TimeoutException:
+        shown = driver.execute_script(
+            "const t = (id) => (document.getElementById(id) || {}).innerText;"
+            "const cm = document.querySelector('.CodeMirror');"
+            "return {save: t('save-status'), status: t('status'), file: t('file-name'), problems: t('problems'),"
+            " preview: Object.assign({}, document.getElementById('preview').dataset),"
+            " clean: cm ? cm.CodeMirror.isClean() : null};"
+        )
+        pytest.fail(f"the page did not get there in {seconds} s; it showed {shown}")
 
 
 def shot(driver: Any, name: str) -> None:

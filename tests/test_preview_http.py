@@ -264,8 +264,10 @@ def test_state_problems_are_checks_and_only_dependent_documents_rerender(client:
     broken = (
         before["text"].replace("discount:", "discount_typo:", 1) if "discount:" in before["text"] else before["text"] + "unknown_field: 1\n"
     )
-    client.request("PUT", f"/api/files/{rel}", broken, If_Match=before["sha256"])
+    saved = client.request("PUT", f"/api/files/{rel}", broken, If_Match=before["sha256"]).json()["sha256"]
     state = client.wait_for(lambda s: any(p["file"] == rel for p in s["problems"]))
+    # the state names the bytes its check read: the page says "saved with errors" only for this save's check
+    assert next(f for f in state["files"] if f["path"] == rel) == {"path": rel, "errors": 1, "warnings": 0, "sha256": saved}
     assert state["problems"] == _check_json(root)
     assert client.document(state, QUOTE_2)["stale"] is True and client.document(state, QUOTE_2)["broken"] is True
     assert client.document(state, QUOTE_2)["pages"] == second["pages"]  # the last good rendering stays

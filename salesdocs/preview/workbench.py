@@ -31,7 +31,7 @@ from salesdocs.build import broken_inputs, plan
 from salesdocs.errors import SalesdocsError
 from salesdocs.model import Workspace
 from salesdocs.policy.releases import WORKING
-from salesdocs.preview.files import kind_of_path
+from salesdocs.preview.files import kind_of_path, sha256
 from salesdocs.preview.pages import Pages
 from salesdocs.render.documents import prepare, render_prepared
 from salesdocs.render.inputs import template_dirs
@@ -100,6 +100,9 @@ class Workbench:
         self.documents: dict[str, Document] = {}
         self.wanted: list[str] = []  # documents asked for, the latest first
         self._fingerprint: object = None
+        #: each editable file's sha256 as read just before the last check: the page refines "saved" only
+        #: from a state whose check saw the bytes it saved (the event may arrive before the save's reply)
+        self.digests: dict[str, str] = {}
         self._lock = threading.RLock()
         self._out = Path(tempfile.mkdtemp(prefix="salesdocs-preview-"))
         self._rasteriser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesdocs-pages", initializer=_background)
@@ -108,9 +111,11 @@ class Workbench:
 
     def refresh(self) -> bool:
         """Re-check the workspace and recompute every inputs hash; True when something changed."""
+        digests = self._digests()  # before the check: a file changed during it is checked again on its event
         checked = check_working_copy(self.root)  # outside the lock: the page keeps reading the last state
         with self._lock:
             self.checked = checked
+            self.digests = digests
             ws = checked.partial
             if ws is not None:
                 self._update_documents(checked, ws)
@@ -121,6 +126,7 @@ class Workbench:
                 [p.to_json("zh") for p in checked.problems],
                 sorted((d.id, d.current_hash) for d in self.documents.values()),
                 self.files(),
+                digests,
             )
             if fingerprint == self._fingerprint:
                 return False
@@ -145,6 +151,13 @@ class Workbench:
         for doc_id, (kind, target, digest) in found.items():
             doc = self.documents.setdefault(doc_id, Document(doc_id, kind, target))
             doc.current_hash = digest
+
+    def _digests(self) -> dict[str, str]:
+        found = {}
+        for name in self.files():
+            with contextlib.suppress(OSError):  # removed meanwhile: its event brings the next check
+                found[name] = sha256((self.root / name).read_bytes())
+        return found
 
     def files(self) -> list[str]:
         """The workspace's editable files, as the page lists them."""
@@ -240,7 +253,9 @@ class Workbench:
                 "problems": [p.to_json(lang) for p in problems],
                 "sources": [p.source_line for p in problems],
                 "documents": [d.to_json(lang) for d in self.documents.values()],
-                "files": [{"path": name, "errors": e, "warnings": w} for name, (e, w) in sorted(counts.items())],
+                "files": [
+                    {"path": name, "errors": e, "warnings": w, "sha256": self.digests.get(name)} for name, (e, w) in sorted(counts.items())
+                ],
             }
 
     def page(self, doc_id: str, n: int) -> bytes | None:

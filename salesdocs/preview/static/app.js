@@ -60,7 +60,11 @@ async function api(method, url, body, headers = {}) {
 async function refresh() {
   const response = await api("GET", "/api/state");
   if (!response.ok) return;
-  state = await response.json();
+  const next = await response.json();
+  // events come fast on a save (the check, then each rendering) and their answers may overtake each
+  // other: an older state must never replace a newer one
+  if (next.revision < state.revision) return;
+  state = next;
   if (!chosenDoc && state.documents.length) choose(state.documents[0].id);
   drawSidebar();
   drawProblems();
@@ -202,9 +206,12 @@ function markProblems() {
   }
 }
 
-// "Saved" is true, but a file saved with errors does not reach the documents: say so once the check is in
+// "Saved" is true, but a file saved with errors does not reach the documents: say so once the check of
+// those very bytes is in (its event may arrive before or after the save's own reply)
 function tellSavedState() {
   if (!file || !editor.isClean() || !justSaved) return;
+  const checked = state.files.find((f) => f.path === file.path);
+  if (!checked || checked.sha256 !== file.sha256) return;
   const errors = state.problems.filter((p) => p.file === file.path && p.severity === "error").length;
   setSaveStatus(errors ? T.savedWithErrors(errors) : T.saved, errors > 0);
 }
@@ -227,6 +234,7 @@ async function save(baseSha) {
     file.sha256 = data.sha256;
     editor.markClean();
     setSaveStatus(T.saved);
+    tellSavedState();
   } else if (response.status === 412) {
     showConflict(text, data);
   } else {
