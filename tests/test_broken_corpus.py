@@ -182,7 +182,35 @@ READER_CASES = [
     _sub("backslash-in-double-quotes", COMPANY, "address: 杭州市西湖区文三路 000 号创意园 3 号楼 5 层", 'address: "D:\\资料\\地址.docx"',
          [(COMPANY, 18, 13, "yaml-syntax")], message=("\\",)),
     _sub("value-starts-with-at", COMPANY, "    wechat: qinghe-creative-sample", "    wechat: @qinghe-creative-sample",
-         [(COMPANY, 31, 13, "yaml-syntax")], message=("@",)),
+         [(COMPANY, 31, 13, "yaml-syntax")], message=("值不能以“@”开头", "cannot start with '@'"),
+         hint=('wechat: "@qinghe-creative-sample"',), fix=("@qinghe-creative-sample", '"@qinghe-creative-sample"')),
+    # a value that starts with a character YAML reads as syntax: said in words, the fix quotes the whole value
+    *[
+        _sub(f"value-starts-with-{name}", DEAL1, "title: 新品发布品牌视觉", f"title: {value}",
+             [(DEAL1, 5, 8, "yaml-syntax")], message=(zh, en), hint=(f"title: {fixed}",), fix=(f"title: {value}", f"title: {fixed}"))
+        for name, value, fixed, zh, en in [
+            ("asterisk", "*重要* 新品发布", '"*重要* 新品发布"', "值不能以“*”开头：YAML 把它当作别名符号", "YAML reads it as an alias"),
+            ("ampersand", "& 新品发布", '"& 新品发布"', "锚点符号", "an anchor"),
+            ("percent", "%20 折扣 新品发布", '"%20 折扣 新品发布"', "指令符号", "a directive"),
+            ("pipe", "| 新品发布", '"| 新品发布"', "多行文字的开头", "the start of a block of text"),
+            ("dash", "- 新品发布", '"- 新品发布"', "列表项", "a list item"),
+            ("question-mark", "? 新品发布", '"? 新品发布"', "键的标记", "a key marker"),
+            ("single-quote", "'新品' 发布", "\"'新品' 发布\"", "引号只能把整个值括起来：'新品' 后面还有“发布”",
+             "quotes must enclose the whole value"),
+            ("double-quote", '"新品" 发布', "'\"新品\" 发布'", '引号只能把整个值括起来："新品" 后面还有“发布”',
+             "quotes must enclose the whole value"),
+            ("bracket", "[新品] 发布", '"[新品] 发布"', "以“[”开头的值是列表，“]”后面不能再有文字“发布”", "no text may follow its ']'"),
+        ]
+    ],
+    _sub("quote-left-open", DEAL1, "title: 新品发布品牌视觉", 'title: "新品发布品牌视觉',
+         [(DEAL1, 5, 8, "yaml-syntax")], message=("这一行的引号 \" 没有闭合：YAML 一直读到第 21 行的 \" 才结束", "not closed"),
+         hint=('title: "新品发布品牌视觉"',), fix=('title: "新品发布品牌视觉', 'title: "新品发布品牌视觉"')),
+    _sub("block-indicator-glued", DEAL1, "title: 新品发布品牌视觉", "title: |新品发布品牌视觉",
+         [(DEAL1, 5, 8, "yaml-syntax")], message=("多行文字的开头",), fix=("title: |新品发布品牌视觉", 'title: "|新品发布品牌视觉"')),
+    _sub("list-item-starts-with-quote", SERVICES, "deliverables: [排版完成的公众号图文, 配图与素材来源清单]",
+         "deliverables:\n          - 排版完成的公众号图文\n          - \"配图\"与素材来源清单",
+         [(SERVICES, 25, 13, "yaml-syntax")], message=("引号只能把整个值括起来",),
+         hint=("- '\"配图\"与素材来源清单'",), fix=('- "配图"与素材来源清单', "- '\"配图\"与素材来源清单'")),
 ]
 
 SCHEMA_CASES = [
