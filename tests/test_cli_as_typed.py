@@ -125,3 +125,31 @@ def test_missing_file_has_its_hint_in_both_languages(workspace: Path, run_cli) -
     assert "= 提示：运行 salesdocs init 新建一个样例工作区（例如 salesdocs init /tmp/样例），把其中的 rules/terms.yaml 复制到这里" in zh.out
     assert "rules/terms.yaml: error[missing-file]: the rules file rules/terms.yaml is missing" in en.out
     assert "= hint: run salesdocs init to make an example workspace" in en.out
+
+
+def test_render_output_is_a_pdf_a_docx_or_a_folder(minimal_workspace: Path, tmp_path_factory: pytest.TempPathFactory, run_cli) -> None:  # type: ignore[no-untyped-def]
+    deal = next((minimal_workspace / "deals").glob("*.yaml")).stem
+    tmp_path = tmp_path_factory.mktemp("output")
+    # a name Word users type, and a name without an ending: refused before anything is written
+    zh, en = _both(run_cli, "render", "quote", deal, "-o", tmp_path / "报价.doc", "-w", minimal_workspace)
+    assert (zh.exit_code, en.exit_code) == (2, 2)
+    assert (
+        f"-o {tmp_path / '报价.doc'}：salesdocs 不写旧的 .doc 格式；请写 {tmp_path / '报价.pdf'}，或报价单、合同附件写 {tmp_path / '报价.docx'}"
+        in zh.err
+    )
+    assert "does not write the old .doc format" in en.err
+    zh, en = _both(run_cli, "render", "intro", "-o", tmp_path / "intro", "-w", minimal_workspace)
+    assert (zh.exit_code, en.exit_code) == (2, 2)
+    assert f"文件名要以 .pdf 或 .docx 结尾，例如 -o {tmp_path / 'intro.pdf'}；要放进一个文件夹，请在末尾加 /" in zh.err
+    assert "the file name must end in .pdf or .docx" in en.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    # a folder, existing or written with a trailing /: the document's usual name in it
+    made = run_cli("render", "intro", "-o", f"{tmp_path / 'new-folder'}/", "-w", minimal_workspace)
+    assert made.exit_code == 0, made.err
+    assert (tmp_path / "new-folder" / "intro.pdf").read_bytes().startswith(b"%PDF-")
+    made = run_cli("render", "quote", deal, "-o", tmp_path / "new-folder", "-w", minimal_workspace)
+    assert made.exit_code == 0, made.err
+    assert sorted(p.name for p in (tmp_path / "new-folder").iterdir()) == ["intro.pdf", f"quote-{deal}.pdf"]
+    # the ending decides the format, whatever its case
+    assert run_cli("render", "intro", "-o", tmp_path / "INTRO.PDF", "-w", minimal_workspace).exit_code == 0
+    assert (tmp_path / "INTRO.PDF").read_bytes().startswith(b"%PDF-")

@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # a str: a trailing / (a folder) must survive
     default=None,
-    help="输出文件，.pdf 或 .docx（quote、appendix）（visit-pack：输出目录）/ output .pdf or .docx (visit-pack: folder)",
+    help="输出文件 .pdf 或 .docx（quote、appendix），或以 / 结尾的文件夹（visit-pack：输出目录）"
+    "/ output .pdf or .docx, or a folder ending in / (visit-pack: folder)",
 )
 @click.option("--deal", default=None, help="visit-pack：附上这个交易的报价 / include this deal's quote")
 @click.option("--from", "date_from", default=None, help="aftersales：开始日期 YYYY-MM-DD")
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 def render(
     kind: str,
     target: str | None,
-    output: Path | None,
+    output: str | None,
     deal: str | None,
     date_from: str | None,
     date_to: str | None,

@@ -9,6 +9,7 @@ incremental build can compare inputs hashes first; :func:`render_prepared` write
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -281,11 +282,40 @@ def resolve_target(ws: Workspace, kind: DocumentKind, target: str | None, **opti
     return None
 
 
-def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, out: Path | None = None, **options: Any) -> list[Path]:
+def destination(kind: DocumentKind, out: Path | str | None, default: Path) -> Path:
+    """Where ``render -o`` puts a document: ``default`` without ``-o``; a visit pack's folder; a file
+    ending in .pdf or .docx; or, for a folder (one that exists, or written with a trailing /), the
+    document's usual file name in it.  Any other name is refused before anything is rendered."""
+    if out is None:
+        return default
+    path = Path(out)
+    if kind is DocumentKind.VISIT_PACK:
+        return path
+    if str(out).endswith(("/", os.sep)) or path.is_dir():
+        return path / default.name
+    if path.suffix.lower() in (".pdf", ".docx"):
+        return path
+    if path.suffix.lower() == ".doc":
+        raise UsageError(
+            f"-o {out}：salesdocs 不写旧的 .doc 格式；请写 {path.with_suffix('.pdf')}，或报价单、合同附件写 "
+            f"{path.with_suffix('.docx')}（Word 2007 及以后的版本都能打开）",
+            f"-o {out}: salesdocs does not write the old .doc format; write {path.with_suffix('.pdf')}, or for a quote "
+            f"or an appendix {path.with_suffix('.docx')} (opens in Word 2007 and later)",
+        )
+    raise UsageError(
+        f"-o {out}：文件名要以 .pdf 或 .docx 结尾，例如 -o {path.with_suffix('.pdf')}；要放进一个文件夹，请在末尾加 /（例如 -o {out}/）",
+        f"-o {out}: the file name must end in .pdf or .docx, e.g. -o {path.with_suffix('.pdf')}; "
+        f"for a folder, end it with / (e.g. -o {out}/)",
+    )
+
+
+def render(
+    ws: Workspace, kind: DocumentKind | str, target: str | None = None, out: Path | str | None = None, **options: Any
+) -> list[Path]:
     """Render a document kind for ``target`` and return the files written.
 
-    ``out`` is the PDF to write (a folder for a visit pack); by default the file goes under the
-    workspace's ``out/`` as :func:`salesdocs.render.kinds.out_path` names it.  ``options`` are
+    ``out`` is the file to write, .pdf or .docx, or a folder (see :func:`destination`); by default
+    the file goes under the workspace's ``out/`` as :func:`salesdocs.render.kinds.out_path` names it.  ``options`` are
     passed to the preparer (``deal=`` for a visit pack, ``date_from``/``date_to``/``db`` for the
     after-sales report).
     """
@@ -294,8 +324,8 @@ def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, o
     # the report is prepared from the user's own period words; the others from the canonical id
     prepare_target = target if k is DocumentKind.AFTERSALES else resolved
     lang = doc_language(ws, k, resolved, options.get("doc_lang"))
-    destination = out or out_path(ws.root / "out", k, resolved, lang)
-    if destination.suffix.lower() == ".docx":  # the format follows the file name (quote, appendix)
+    written = destination(k, out, out_path(ws.root / "out", k, resolved, lang))
+    if written.suffix.lower() == ".docx":  # the format follows the file name (quote, appendix)
         from salesdocs.render.docx import write_docx
 
         if lang != "zh":
@@ -304,14 +334,14 @@ def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, o
                 f"Word files are Chinese only for now; for {lang} quotes and appendices write a PDF (-o ending in .pdf)",
             )
 
-        return [write_docx(ws, prepare(ws, k, prepare_target, **options), k, str(resolved), destination)]
+        return [write_docx(ws, prepare(ws, k, prepare_target, **options), k, str(resolved), written)]
     if k is DocumentKind.VISIT_PACK:
-        return [render_prepared(ws, prepare(ws, part, prepare_target, **options), destination / f"{part.value}.pdf") for part in k.parts]
-    return [render_prepared(ws, prepare(ws, k, prepare_target, **options), destination)]
+        return [render_prepared(ws, prepare(ws, part, prepare_target, **options), written / f"{part.value}.pdf") for part in k.parts]
+    return [render_prepared(ws, prepare(ws, k, prepare_target, **options), written)]
 
 
 def render_checked(
-    checked: CheckResult, kind: DocumentKind | str, target: str | None = None, out: Path | None = None, **options: Any
+    checked: CheckResult, kind: DocumentKind | str, target: str | None = None, out: Path | str | None = None, **options: Any
 ) -> tuple[list[Path], list[str]]:
     """Render from a checked workspace whose other files may be broken: the files written, and the
     files with errors this document does not use (to be named in a warning).
