@@ -153,3 +153,13 @@ def test_render_output_is_a_pdf_a_docx_or_a_folder(minimal_workspace: Path, tmp_
     # the ending decides the format, whatever its case
     assert run_cli("render", "intro", "-o", tmp_path / "INTRO.PDF", "-w", minimal_workspace).exit_code == 0
     assert (tmp_path / "INTRO.PDF").read_bytes().startswith(b"%PDF-")
+
+
+def test_a_commands_options_typed_before_its_name(workspace: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("--format", "json", "-w", workspace, "check")
+    assert result.exit_code == 0 and json.loads(result.out) == []
+    assert run_cli("--strict", "--lang", "en", "check", "-w", workspace).exit_code == 0
+    # an option the command does not have is still refused, in the user's language
+    zh, en = _both(run_cli, "--jobs", "2", "check", "-w", workspace)
+    assert (zh.exit_code, en.exit_code) == (2, 2)
+    assert "没有这个选项：--jobs" in zh.err and "No such option '--jobs'" in en.err

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     state = Session(lang=_value_in(args, "--lang", LANGS) or "zh")
     as_json = _value_in(args, "--format", ("text", "json")) == "json"
     try:
-        rv = cli.main(args=argv, prog_name="salesdocs", standalone_mode=False, obj=state)
+        rv = cli.main(args=command_options_after_command(args), prog_name="salesdocs", standalone_mode=False, obj=state)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
@@ -97,6 +97,36 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(message, err=True)
         sys.exit(3)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def command_options_after_command(args: list[str]) -> list[str]:
+    """``salesdocs --format json check`` as ``salesdocs check --format json``: a command's own options
+    typed before its name are moved after it (the group's options, ``--lang`` and ``-w``, stay).
+
+    The command is the first word that names one and is not the value of a group option; what lies
+    between the group's options and the command moves, in order, to right after the command's name.
+    Click then parses it as usual, so an option the command does not have is still refused.
+    """
+    takes_value = {o for p in cli.params if isinstance(p, click.Option) and not p.is_flag for o in p.opts}
+    group_words = {o for p in cli.params for o in (*p.opts, *p.secondary_opts)} | {"-h", "--help"}
+    kept: list[str] = []
+    moved: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return args
+        if arg in cli.commands:
+            return [*kept, arg, *moved, *args[i + 1 :]] if moved else args
+        if arg.split("=", 1)[0] in group_words:
+            kept.append(arg)
+            if arg in takes_value and i + 1 < len(args):
+                kept.append(args[i + 1])
+                i += 1
+        else:
+            moved.append(arg)
+        i += 1
+    return args
 
 
 def _value_in(args: list[str], option: str, choices: tuple[str, ...]) -> str | None:

@@ -309,9 +309,7 @@ def destination(kind: DocumentKind, out: Path | str | None, default: Path) -> Pa
     )
 
 
-def render(
-    ws: Workspace, kind: DocumentKind | str, target: str | None = None, out: Path | str | None = None, **options: Any
-) -> list[Path]:
+def render(ws: Workspace, kind: DocumentKind | str, target: str | None = None, out: Path | str | None = None, **options: Any) -> list[Path]:
     """Render a document kind for ``target`` and return the files written.
 
     ``out`` is the file to write, .pdf or .docx, or a folder (see :func:`destination`); by default
