@@ -247,6 +247,26 @@ def test_policy_files_first_templates_under_their_own_heading_and_the_save_short
         assert save.text == "保存 Ctrl+S"
         shot(driver, "files")
 
+        # a new deal starts as `salesdocs new deal` drafts it, for the client chosen in the form
+        from selenium.webdriver.support.ui import Select
+
+        assert not driver.find_element("id", "new-client-row").is_displayed()
+        Select(driver.find_element("id", "new-kind")).select_by_value("deals")
+        assert driver.find_element("id", "new-client-row").is_displayed()
+        assert driver.find_element("id", "new-name").get_attribute("placeholder") == "2026-004-yunfan-catalogue"
+        Select(driver.find_element("id", "new-client")).select_by_value("mingcha-tea")
+        driver.find_element("id", "new-name").send_keys("2026-009-mingcha-gift")
+        driver.find_element("css selector", '#new-file button[type="submit"]').click()
+        new = "deals/2026-009-mingcha-gift.yaml"
+        wait(driver, lambda d: text(d, "#file-name") == new)
+        on_disk = (root / new).read_text(encoding="utf-8")
+        assert cm(driver, "return cm.getValue();") == on_disk
+        assert "# 新交易 2026-009-mingcha-gift：由预览页的“新建文件”生成。" in on_disk and "client: mingcha-tea" in on_disk
+        to_fill = on_disk.count("★ 必填")
+        assert to_fill > 0 and text(driver, "#save-status") == f"已新建：填好标 ★ 的 {to_fill} 项后保存（右侧列出还空着的）"
+        wait(driver, lambda d: d.execute_script(f"return document.querySelectorAll('#problems li[data-file=\"{new}\"]').length") > 0)
+        shot(driver, "new-deal")
+
 
 def _pdf_text(client: Client, root: Path, inputs_hash: str) -> str:
     pdf = client.request("GET", f"/api/documents/{APPENDIX}.pdf")

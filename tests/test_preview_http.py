@@ -194,6 +194,32 @@ def test_create_only_new_client_or_deal_files(client: Client, root: Path) -> Non
     (root / "deals" / "2026-009-copy.yaml").unlink()
 
 
+def test_a_new_file_starts_from_the_scaffold_of_salesdocs_new(client: Client, root: Path) -> None:
+    from datetime import date
+
+    from salesdocs.policy.scaffold import ORIGIN_PREVIEW, client_yaml, deal_yaml
+    from salesdocs.workspace import load_workspace
+
+    policy = load_workspace(root).policy
+    drafted = client.request("GET", "/api/scaffold/clients/lanting-studio.yaml")
+    assert drafted.status == 200
+    assert drafted.json() == {"path": "clients/lanting-studio.yaml", "text": client_yaml("lanting-studio", policy, ORIGIN_PREVIEW)}
+    assert "# 新客户 lanting-studio：由预览页的“新建文件”生成。" in drafted.json()["text"]
+    assert not (root / "clients" / "lanting-studio.yaml").exists()  # a draft: only the PUT writes
+    deal = client.request("GET", "/api/scaffold/deals/2026-009-lanting-logo.yaml?client=mingcha-tea")
+    assert deal.status == 200
+    assert deal.json()["text"] == deal_yaml("2026-009-lanting-logo", "mingcha-tea", date.today(), policy, ORIGIN_PREVIEW)
+    refused = client.request("GET", "/api/scaffold/clients/Lanting_Studio.yaml")
+    assert refused.status == 400
+    assert refused.json()["message_zh"] == "客户编号 Lanting_Studio 不合规：只能用小写字母、数字和 -（例如 yunfan-tech），它也是文件名"
+    exists = client.request("GET", "/api/scaffold/clients/mingcha-tea.yaml")
+    assert exists.status == 412 and exists.json()["message_zh"].startswith("clients/mingcha-tea.yaml 已经存在，不会覆盖")
+    no_client = client.request("GET", "/api/scaffold/deals/2026-009-x.yaml?client=nobody")
+    assert no_client.status == 400 and no_client.json()["message_en"] == "a new deal needs an existing client"
+    assert client.request("GET", "/api/scaffold/rules/terms.yaml").status == 404
+    assert client.request("GET", "/api/scaffold/deals/2026-009-x.yaml?client=../rules/terms").status == 400
+
+
 def test_history_lists_every_save_and_restores_one(client: Client, root: Path) -> None:
     rel = "clients/mingcha-tea.yaml"
     path = root / rel

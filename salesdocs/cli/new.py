@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,8 +13,6 @@ from salesdocs.errors import UsageError
 
 if TYPE_CHECKING:
     from salesdocs.model import Policy
-
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 @click.group()
@@ -61,11 +58,11 @@ def new_deal(deal_id: str, client_id: str, fmt: str) -> int:
 
 
 def _check_id(value: str, zh: str, en: str, example: str) -> None:
-    if not _ID.match(value):
-        raise UsageError(
-            f"{zh} {value} 不合规：只能用小写字母、数字和 -（例如 {example}），它也是文件名",
-            f"{en} {value} is not valid: lower-case letters, digits and - only (e.g. {example}); it is also the file name",
-        )
+    from salesdocs.policy.scaffold import id_refusal
+
+    refused = id_refusal(value, zh, en, example)
+    if refused is not None:
+        raise UsageError(*refused)
 
 
 def _policy(root: Path) -> Policy | None:

@@ -10,6 +10,7 @@ scaffold passes ``check``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -17,7 +18,23 @@ from typing import Any
 from salesdocs.model import Policy
 from salesdocs.policy.schema import schema_document
 
-__all__ = ["client_yaml", "deal_yaml"]
+__all__ = ["ORIGIN_CLI", "ORIGIN_PREVIEW", "client_yaml", "deal_yaml", "id_refusal"]
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+#: who made the file, as its first comment says (zh, en); ``{kind}`` is client or deal
+ORIGIN_CLI = ("由 salesdocs new {kind} 生成", "made by `salesdocs new {kind}`")
+ORIGIN_PREVIEW = ("由预览页的“新建文件”生成", "made by the preview's New file")
+
+
+def id_refusal(value: str, zh: str, en: str, example: str) -> tuple[str, str] | None:
+    """Why ``value`` cannot be a client or deal id (it is also the file name), or None when it can."""
+    if _ID.match(value):
+        return None
+    return (
+        f"{zh} {value} 不合规：只能用小写字母、数字和 -（例如 {example}），它也是文件名",
+        f"{en} {value} is not valid: lower-case letters, digits and - only (e.g. {example}); it is also the file name",
+    )
+
 
 MARK = "★ 必填 / required"
 #: a required field of an optional part written as comments: needed only once that part is uncommented
@@ -28,25 +45,27 @@ MARK_WHEN_USED = "★ 启用这一项时必填 / required once uncommented"
 _DEAL_TO_FILL = {("contacts",), ("contacts", "client"), ("contacts", "client", "email")}
 
 
-def client_yaml(client_id: str, policy: Policy | None) -> str:
+def client_yaml(client_id: str, policy: Policy | None, origin: tuple[str, str] = ORIGIN_CLI) -> str:
     """The text of ``clients/<client_id>.yaml``."""
+    zh, en = (o.format(kind="client") for o in origin)
     head = [
         "# yaml-language-server: $schema=../schemas/client.schema.json",
-        f"# 新客户 {client_id}：由 salesdocs new client 生成。填好标 ★ 的字段（空着时 salesdocs check 会报错），",
+        f"# 新客户 {client_id}：{zh}。填好标 ★ 的字段（空着时 salesdocs check 会报错），",
         "# 其余字段按需去掉行首的 # 再填写，不需要的可以删除。",
-        f"# New client {client_id}, made by `salesdocs new client`: fill in the fields marked ★ (check reports them",
+        f"# New client {client_id}, {en}: fill in the fields marked ★ (check reports them",
         "# while empty); uncomment and fill the others as needed, or delete them.",
     ]
     return _document("client", head, {("id",): client_id}, set(), policy)
 
 
-def deal_yaml(deal_id: str, client_id: str, today: date, policy: Policy | None) -> str:
+def deal_yaml(deal_id: str, client_id: str, today: date, policy: Policy | None, origin: tuple[str, str] = ORIGIN_CLI) -> str:
     """The text of ``deals/<deal_id>.yaml`` for client ``client_id``, quoted ``today``."""
+    zh, en = (o.format(kind="deal") for o in origin)
     head = [
         "# yaml-language-server: $schema=../schemas/deal.schema.json",
-        f"# 新交易 {deal_id}：由 salesdocs new deal 生成。填好标 ★ 的字段（空着时 salesdocs check 会报错），",
+        f"# 新交易 {deal_id}：{zh}。填好标 ★ 的字段（空着时 salesdocs check 会报错），",
         "# 其余字段按需去掉行首的 # 再填写。报价日期默认是今天。",
-        f"# New deal {deal_id}, made by `salesdocs new deal`: fill in the fields marked ★ (check reports them while",
+        f"# New deal {deal_id}, {en}: fill in the fields marked ★ (check reports them while",
         "# empty); uncomment the others as needed. The quote date is today.",
     ]
     given: dict[tuple[str, ...], str] = {

@@ -121,6 +121,7 @@ def create_app(root: Path, *, port: int, token: str, lang: str = "zh", watch: bo
         Route("/api/history/{path:path}/{n:int}/restore", h.restore, methods=["POST"]),
         Route("/api/history/{path:path}", h.history, methods=["GET"]),
         Route("/api/help/{path:path}", h.help_at, methods=["POST"]),
+        Route("/api/scaffold/{folder}/{name}.yaml", h.scaffold, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Guard(Starlette(routes=routes, lifespan=lifespan), token, port, refresher)

@@ -103,6 +103,40 @@ class Handlers:
         self._written(request.path_params["path"])
         return JSONResponse({"sha256": digest})
 
+    async def scaffold(self, request: Request) -> Response:
+        """``GET /api/scaffold/clients/<id>.yaml`` or ``/api/scaffold/deals/<id>.yaml?client=<client>``: the
+        text ``salesdocs new`` would write, to fill in (nothing is written; a PUT with If-None-Match: * does)."""
+        from datetime import date
+
+        from salesdocs.policy.scaffold import ORIGIN_PREVIEW, client_yaml, deal_yaml, id_refusal
+
+        folder, name = request.path_params["folder"], request.path_params["name"]
+        if folder not in ("clients", "deals"):
+            return self._say("只能新建客户或交易文件", "only client and deal files can be created", 404)
+        is_deal = folder == "deals"
+        refused = (
+            id_refusal(name, "交易编号", "deal id", "2026-004-yunfan-catalogue")
+            if is_deal
+            else id_refusal(name, "客户编号", "client id", "yunfan-tech")
+        )
+        if refused is not None:
+            return self._say(*refused, 400)
+        if (self.root / folder / f"{name}.yaml").exists():
+            return self._say(
+                f"{folder}/{name}.yaml 已经存在，不会覆盖；换一个编号，或直接打开这个文件",
+                f"{folder}/{name}.yaml already exists and is not overwritten; pick another id or open it",
+                412,
+            )
+        checked = self.refresher.bench.checked.partial
+        policy = checked.policy if checked is not None else None
+        if not is_deal:
+            return JSONResponse({"path": f"{folder}/{name}.yaml", "text": client_yaml(name, policy, ORIGIN_PREVIEW)})
+        client = request.query_params.get("client", "")
+        if not (self.root / "clients" / f"{client}.yaml").is_file() or id_refusal(client, "", "", "") is not None:
+            return self._say("新交易要选一个已有的客户", "a new deal needs an existing client", 400)
+        text = deal_yaml(name, client, date.today(), policy, ORIGIN_PREVIEW)
+        return JSONResponse({"path": f"{folder}/{name}.yaml", "text": text})
+
     async def help_at(self, request: Request) -> Response:
         rel = request.path_params["path"]
         try:

@@ -13,7 +13,7 @@ const T = {
     failed: "生成失败：", help: "光标处：", allowed: "可选值：", examples: "示例：", noHelp: "这里没有说明", pages: "页",
     intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
     discard: "这个文件有未保存的修改。放弃这些修改、打开另一个文件吗？",
-    exists: "这个文件已经存在", notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
+    exists: "这个文件已经存在", forClient: "客户：", created: (n) => `已新建：填好标 ★ 的 ${n} 项后保存（右侧列出还空着的）`, notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
     differsNote: "标出的行是两个版本不同的地方。", saveTip: "保存（Ctrl+S）", templates: "模板（排版）",
     backToEdit: "返回编辑（暂不保存）", mergeHint: "你的修改还在编辑器里，没有保存。可以对照磁盘上的版本改好后再保存（磁盘上的版本也在“历史版本”里）。",
     discardRestore: (n) => `这个文件有未保存的修改。放弃这些修改、恢复到 #${n} 吗？`, restored: (n) => `已恢复到 #${n}（这也是一次新的保存）`,
@@ -29,7 +29,7 @@ const T = {
     failed: "Rendering failed: ", help: "At the cursor: ", allowed: "Allowed values: ", examples: "Examples: ", noHelp: "No help here", pages: "pages",
     intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
     discard: "This file has unsaved changes. Discard them and open another file?",
-    exists: "This file exists already", notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
+    exists: "This file exists already", forClient: "Client: ", created: (n) => `Created: fill in the ${n} fields marked ★, then save (listed on the right while empty)`, notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
     differsNote: "The marked lines are where the two versions differ.", saveTip: "Save (Ctrl+S)", templates: "Templates (layout)",
     backToEdit: "Back to editing (not saved)", mergeHint: "Your changes are still in the editor, not saved. Bring them in line with the version on disk, then save (that version is also in the history).",
     discardRestore: (n) => `This file has unsaved changes. Discard them and restore #${n}?`, restored: (n) => `Restored #${n} (itself a new save)`,
@@ -100,6 +100,7 @@ function drawSidebar() {
     li.onclick = () => choose(d.id);
     return li;
   }));
+  drawClientChoice(data.filter((f) => f.path.startsWith("clients/")).map((f) => f.path.slice(8).replace(/\.ya?ml$/, "")));
   const errors = state.problems.filter((p) => p.severity === "error").length;
   $("status").textContent = errors || state.problems.length ? T.problems(errors, state.problems.length - errors) : T.ok;
   $("status").className = errors ? "bad" : "";
@@ -372,13 +373,31 @@ function helpSoon() {
   }, 150);
 }
 
+// a new deal is for a client: the choice shows only for deals, and keeps what was chosen across redraws
+function drawClientChoice(clients) {
+  const select = $("new-client"), chosen = select.value;
+  if (select.options.length !== clients.length || [...select.options].some((o, i) => o.value !== clients[i])) {
+    select.replaceChildren(...clients.map((c) => el("option", { value: c, textContent: c })));
+    if (clients.includes(chosen)) select.value = chosen;
+  }
+  $("new-client-row").hidden = $("new-kind").value !== "deals";
+}
+
+// a new file starts as `salesdocs new` drafts it (every field named, the ones to fill marked ★), never empty
 async function createFile(event) {
   event.preventDefault();
   if (file && !editor.isClean() && !window.confirm(T.discardNew)) return;
-  const path = `${$("new-kind").value}/${$("new-name").value}.yaml`;
-  const response = await api("PUT", `/api/files/${path}`, "", { "If-None-Match": "*" });
+  const kind = $("new-kind").value, name = $("new-name").value.trim();
+  const query = kind === "deals" ? `?client=${encodeURIComponent($("new-client").value)}` : "";
+  const drafted = await api("GET", `/api/scaffold/${kind}/${encodeURIComponent(name)}.yaml${query}`);
+  const draft = await drafted.json();
+  if (!drafted.ok) return setSaveStatus(draft.error, true);
+  const response = await api("PUT", `/api/files/${draft.path}`, draft.text, { "If-None-Match": "*", "Content-Type": "text/plain; charset=utf-8" });
   if (response.status === 412) return setSaveStatus(T.exists, true);
-  if (response.ok) openFile(path);
+  if (!response.ok) return setSaveStatus((await response.json()).error, true);
+  $("new-name").value = "";
+  await openFile(draft.path);
+  setSaveStatus(T.created(draft.text.split("★ 必填").length - 1));
 }
 
 // ------------------------------------------------------------------------ start
@@ -395,6 +414,11 @@ window.addEventListener("DOMContentLoaded", () => {
   $("save").onclick = () => save();
   $("show-history").onclick = showHistory;
   $("new-file").onsubmit = createFile;
+  $("new-kind").onchange = () => {
+    const deals = $("new-kind").value === "deals";
+    $("new-client-row").hidden = !deals;
+    $("new-name").placeholder = deals ? "2026-004-yunfan-catalogue" : "yunfan-tech";
+  };
   new EventSource("/api/events").addEventListener("revision", refresh);
   refresh();
 });
