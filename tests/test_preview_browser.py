@@ -156,6 +156,9 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     type_at_line_end(driver, LINE, 3, "60%")
     on_disk = (root / REFUNDS).read_text(encoding="utf-8").replace("payment_days: 5", "payment_days: 6")
     (root / REFUNDS).write_text(on_disk, encoding="utf-8")
+    # said at once, before any save: the edit is still there, and saving will compare
+    wait(driver, lambda d: text(d, "#save-status") == "有未保存的修改；这个文件刚在别处被修改过，保存时会先让你对比两个版本")
+    assert cm(driver, "return cm.getLine(arguments[0]);", LINE - 1) == "        percent: 60%"
     driver.find_element(By.ID, "save").click()
     wait(driver, lambda d: d.find_element(By.ID, "conflict").is_displayed())
     mine, theirs = (version(driver, name) for name in ("mine", "theirs"))

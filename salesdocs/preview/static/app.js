@@ -5,7 +5,7 @@ const LANG = document.documentElement.dataset.lang === "en" ? "en" : "zh";
 const T = {
   zh: {
     title: "政策预览工作台", files: "文件", documents: "文档", newFile: "新建文件", client: "客户", deal: "交易", create: "新建",
-    save: "保存", history: "历史版本", restore: "恢复这个版本", saved: "已保存", unsaved: "有未保存的修改", saving: "正在保存…",
+    save: "保存", history: "历史版本", restore: "恢复这个版本", saved: "已保存", unsaved: "有未保存的修改", changedOnDisk: "有未保存的修改；这个文件刚在别处被修改过，保存时会先让你对比两个版本", saving: "正在保存…",
     conflictTitle: "文件在别处被修改了", conflictText: "你开始编辑之后，这个文件在磁盘上被改过，所以没有保存。两个版本都在下面，不会丢失。",
     mine: "你的版本（尚未保存）", theirs: "磁盘上现在的版本", keepMine: "用我的版本覆盖（磁盘上的版本留在历史版本里）", takeTheirs: "改用磁盘上的版本",
     ok: "没有问题", problems: (e, w) => `${e} 个错误，${w} 个警告`, updating: "正在更新预览…", chooseFile: "← 在左边选一个文件来编辑",
@@ -21,7 +21,7 @@ const T = {
   },
   en: {
     title: "Policy preview", files: "Files", documents: "Documents", newFile: "New file", client: "Client", deal: "Deal", create: "Create",
-    save: "Save", history: "History", restore: "Restore this version", saved: "Saved", unsaved: "Unsaved changes", saving: "Saving…",
+    save: "Save", history: "History", restore: "Restore this version", saved: "Saved", unsaved: "Unsaved changes", changedOnDisk: "Unsaved changes; this file was just changed elsewhere: saving will first show both versions", saving: "Saving…",
     conflictTitle: "The file was changed elsewhere", conflictText: "The file changed on disk after you started editing, so it was not saved. Both versions are below; nothing is lost.",
     mine: "Your version (not saved)", theirs: "The version on disk now", keepMine: "Save my version over it (the one on disk stays in the history)", takeTheirs: "Use the version on disk",
     ok: "No problems", problems: (e, w) => `${e} error(s), ${w} warning(s)`, updating: "Updating the preview…", chooseFile: "← choose a file on the left to edit",
@@ -49,6 +49,7 @@ let chosenDoc = null;       // the document shown on the right
 let file = null;            // { path, sha256 } of the file in the editor
 let editor = null;
 let marks = [];
+let saving = false;         // a save is on its way (the event of its own write may come first)
 let justSaved = false;      // the status line says "saved" (refined once the check of that save is in)
 let generation = 0;         // bumped by every save and every load: a slower, older reload must not win
 
@@ -70,6 +71,7 @@ async function refresh() {
   drawProblems();
   markProblems();
   tellSavedState();
+  showEditingStatus();
   await drawPreview();
   reloadIfClean();
 }
@@ -217,6 +219,19 @@ function tellSavedState() {
   setSaveStatus(errors ? T.savedWithErrors(errors) : T.saved, errors > 0);
 }
 
+// the file on disk is no longer the one the edit started from (someone saved it elsewhere); not while our own save is on its way
+function changedOnDisk() {
+  const onDisk = file && state.files.find((f) => f.path === file.path);
+  return Boolean(onDisk && onDisk.sha256 && onDisk.sha256 !== file.sha256 && !saving && $("conflict").hidden);
+}
+
+// while the editor holds unsaved edits (not while saving or comparing): unsaved, and whether the disk moved on
+function showEditingStatus() {
+  if (!file || editor.isClean() || saving || !$("conflict").hidden) return;
+  const moved = changedOnDisk();
+  setSaveStatus(moved ? T.changedOnDisk : $("save-status").textContent === T.mergeHint ? T.mergeHint : T.unsaved, moved);
+}
+
 function setSaveStatus(text, bad = false) {
   justSaved = text === T.saved;
   $("save-status").textContent = text;
@@ -228,8 +243,14 @@ async function save(baseSha) {
   const text = editor.getValue();
   generation++;
   setSaveStatus(T.saving);
-  const response = await api("PUT", `/api/files/${file.path}`, text, { "If-Match": baseSha || file.sha256, "Content-Type": "text/plain; charset=utf-8" });
-  const data = await response.json();
+  saving = true;
+  let response, data;
+  try {
+    response = await api("PUT", `/api/files/${file.path}`, text, { "If-Match": baseSha || file.sha256, "Content-Type": "text/plain; charset=utf-8" });
+    data = await response.json();
+  } finally {
+    saving = false;
+  }
   generation++;
   if (response.status === 200) {
     file.sha256 = data.sha256;
@@ -316,6 +337,8 @@ function showConflict(mine, theirs) {
 async function reloadIfClean() {
   // a file changed on disk while the editor holds no edits of its own: show the new text
   if (!file || !editor.isClean() || !$("conflict").hidden) return;
+  const onDisk = state.files.find((f) => f.path === file.path);
+  if (onDisk && onDisk.sha256 === file.sha256) return;  // the check read the very text shown
   const asked = generation;
   const response = await api("GET", `/api/files/${file.path}`);
   if (!response.ok) return;
@@ -410,7 +433,7 @@ window.addEventListener("DOMContentLoaded", () => {
     extraKeys: { "Ctrl-S": () => save(), "Cmd-S": () => save(), Tab: (cm) => cm.replaceSelection("  ") } });
   editor.setValue(T.chooseFile);
   editor.on("cursorActivity", helpSoon);
-  editor.on("change", () => { if (file && !editor.isClean()) setSaveStatus(T.unsaved); });
+  editor.on("change", showEditingStatus);
   $("save").onclick = () => save();
   $("show-history").onclick = showHistory;
   $("new-file").onsubmit = createFile;
