@@ -319,7 +319,7 @@ def test_cli_refund_text_at_most(agency_cli: Cli) -> None:
             ["due", "logo", "--start", "2026-09-28"],
             "unknown service logo (did you mean logo-design?); choose one of: wechat-article, logo-design, flyer-design, poster-design, copywriting",
         ),
-        (["due", "logo-design", "--start", "2026/09/28"], "--start: not a date: 2026/09/28 (expected YYYY-MM-DD, e.g. 2026-09-28)"),
+        (["due", "logo-design", "--start", "2026/09/28"], "--start: not a date: 2026/09/28 (expected YYYY-MM-DD, write 2026-09-28)"),
         (
             ["refund", "copywriting", "--stage", "final", "--amount", "1"],
             "unknown stage final; choose one of: first-draft, revision-1, revision-2, …, terminated (or e.g. revision2, second revision)",
@@ -351,3 +351,23 @@ def test_cli_quote_text_table(agency_cli: Cli) -> None:
     assert "合计      ¥12,889.60" in lines
     assert "人民币壹万贰仟捌佰捌拾玖元陆角" in lines
     assert "报价有效期至 2026-12-05" in lines
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("2026/11/20", "2026-11-20"),
+        ("2026.11.20", "2026-11-20"),
+        ("2026年11月20日", "2026-11-20"),
+        ("2026 年 1 月 5 日", "2026-01-05"),
+        ("2026-1-5", "2026-01-05"),
+        ("20261120", "2026-11-20"),
+        ("2026/02/30", None),  # no such day: nothing to suggest
+        ("11/20/2026", None),  # month first is ambiguous: never guessed
+        ("next monday", None),
+    ],
+)
+def test_the_iso_form_of_a_date_typed_another_way(typed: str, meant: str | None) -> None:
+    from salesdocs.engine.dates import iso_date_for
+
+    assert iso_date_for(typed) == meant

@@ -8,7 +8,7 @@ from datetime import date
 
 from salesdocs.errors import UsageError
 
-__all__ = ["date_range_zh", "date_zh", "nonexistent_date", "parse_iso_date"]
+__all__ = ["date_range_zh", "date_zh", "iso_date_for", "nonexistent_date", "parse_iso_date"]
 
 
 def parse_iso_date(value: date | str, option: str) -> date:
@@ -21,9 +21,10 @@ def parse_iso_date(value: date | str, option: str) -> date:
         missing = nonexistent_date(value)
         if missing is not None:
             raise UsageError(f"{option}：{missing[0]}", f"{option}: {missing[1]}") from None
+        meant = iso_date_for(value)
         raise UsageError(
-            f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD，例如 2026-09-28）",
-            f"{option}: not a date: {value} (expected YYYY-MM-DD, e.g. 2026-09-28)",
+            f"{option} 的日期格式不对：{value}（应为 YYYY-MM-DD，" + (f"写成 {meant}）" if meant else "例如 2026-09-28）"),
+            f"{option}: not a date: {value} (expected YYYY-MM-DD, " + (f"write {meant})" if meant else "e.g. 2026-09-28)"),
         ) from None
 
 
@@ -46,6 +47,23 @@ def nonexistent_date(text: str) -> tuple[str, str] | None:
             f"{m.group(0).strip()} does not exist: {calendar.month_name[month]} {year} has {last} days",
         )
     return None
+
+
+_OTHER_SHAPES = re.compile(r"\s*([0-9]{4})\s*(?:[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?|([0-9]{2})([0-9]{2}))\s*\Z")
+
+
+def iso_date_for(text: str) -> str | None:
+    """The ISO form of a date typed another common way (2026/11/20, 2026.11.20, 2026年11月20日,
+    2026-1-5, 20261120) when that day exists; None otherwise.  Used for hints only: a file keeps
+    the one form, written by the person."""
+    m = _OTHER_SHAPES.match(text)
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), int(m.group(2) or m.group(4)), int(m.group(3) or m.group(5))
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def date_zh(day: date) -> str:

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from salesdocs.engine.dates import iso_date_for, nonexistent_date
 from salesdocs.errors import Problem
 from salesdocs.policy.ids import IDS_FILE, ids_schema
 from salesdocs.policy.percentages import PERCENT_TEXT, percent_problems
@@ -366,7 +367,13 @@ def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     ex = error.schema.get("examples") if isinstance(error.schema, dict) else None
     example = str(ex[0]) if ex else ""
     code = "bad-date" if (kw == "format" or "[0-9]{4}-" in str(error.validator_value)) else "bad-format"
-    if code == "bad-date" and kw == "format":
+    missing = nonexistent_date(inst) if code == "bad-date" and isinstance(inst, str) else None
+    meant = iso_date_for(inst) if code == "bad-date" and isinstance(inst, str) else None
+    if meant is not None:  # 2026/11/20, 2026年11月20日, 2026-1-5: the person's date, in the one form files use
+        example = meant
+    if missing is not None:  # well formed, but no day of the calendar: say which part is wrong
+        zh, en = f"{label}{missing[0]}", f"{label}{missing[1]}"
+    elif code == "bad-date" and kw == "format":
         zh, en = f"{label}“{inst}”不是有效的日期", f"{label}'{inst}' is not a valid date"
     else:
         tzh, ten = _title(error.schema)
@@ -376,8 +383,8 @@ def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
         code,
         zh,
         en,
-        hint_zh=f"例如 {example}" if example else "",
-        hint_en=f"for example {example}" if example else "",
+        hint_zh=f"写成 {meant}（年-月-日，月和日都写两位数）" if meant else f"例如 {example}" if example else "",
+        hint_en=f"write {meant} (year-month-day, two-digit month and day)" if meant else f"for example {example}" if example else "",
     )
 
 
