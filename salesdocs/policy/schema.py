@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from salesdocs.engine.dates import iso_date_for, nonexistent_date
 from salesdocs.errors import Problem
+from salesdocs.model.datetext import iso_date_for, nonexistent_date
 from salesdocs.policy.ids import IDS_FILE, ids_schema
 from salesdocs.policy.percentages import PERCENT_TEXT, percent_problems
 from salesdocs.policy.reader import Document, PathKey, Position
