@@ -235,7 +235,14 @@ def test_policy_files_first_templates_under_their_own_heading_and_the_save_short
     with running(root) as (listening, _):
         driver.get(listening.url)
         wait(driver, lambda d: d.execute_script("return document.querySelectorAll('#templates li').length") == 1)
-        files = driver.execute_script("return [...document.querySelectorAll('#files li')].map((li) => li.dataset.path);")
+        files = driver.execute_script("return [...document.querySelectorAll('#files li[data-path]')].map((li) => li.dataset.path);")
+        # each file by its name under its folder's heading, the whole path in its tooltip
+        headings = driver.execute_script("return [...document.querySelectorAll('#files li.folder')].map((li) => li.textContent);")
+        assert headings == ["政策 rules/", "客户 clients/", "交易 deals/"]
+        terms = driver.execute_script(  # read in one step: the sidebar is redrawn on every state
+            "const li = document.querySelector('#files li[data-path=\"rules/terms.yaml\"]'); return [li.innerText, li.title];"
+        )
+        assert terms == ["terms.yaml", "rules/terms.yaml"]
         folders = [path.split("/")[0] for path in files]
         assert folders == sorted(folders, key=["rules", "clients", "deals"].index) and folders[0] == "rules" and "templates" not in folders
         assert set(files) | {"templates/notes.html"} == {f["path"] for f in Client(listening.port, listening.token).state()["files"]}

@@ -11,7 +11,7 @@ const T = {
     ok: "没有问题", problems: (e, w) => `${e} 个错误，${w} 个警告`, updating: "正在更新预览…", chooseFile: "← 在左边选一个文件来编辑",
     broken: "文件有错误，下面是上一次正确时的预览（已变灰）。改正后会自动更新。", stale: "正在生成新的预览…", notYet: "正在生成…",
     failed: "生成失败：", help: "光标处：", allowed: "可选值：", examples: "示例：", noHelp: "这里没有说明", pages: "页",
-    intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
+    folders: { rules: "政策 rules/", clients: "客户 clients/", deals: "交易 deals/" }, intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
     discard: "这个文件有未保存的修改。放弃这些修改、打开另一个文件吗？",
     exists: "这个文件已经存在", forClient: "客户：", created: (n) => `已新建：填好标 ★ 的 ${n} 项后保存（右侧列出还空着的）`, notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
     differsNote: "标出的行是两个版本不同的地方。", saveTip: "保存（Ctrl+S）", templates: "模板（排版）",
@@ -27,7 +27,7 @@ const T = {
     ok: "No problems", problems: (e, w) => `${e} error(s), ${w} warning(s)`, updating: "Updating the preview…", chooseFile: "← choose a file on the left to edit",
     broken: "The files have errors: below is the last good preview (greyed). It updates once they are fixed.", stale: "Making the new preview…", notYet: "Rendering…",
     failed: "Rendering failed: ", help: "At the cursor: ", allowed: "Allowed values: ", examples: "Examples: ", noHelp: "No help here", pages: "pages",
-    intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
+    folders: { rules: "Policy rules/", clients: "Clients clients/", deals: "Deals deals/" }, intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
     discard: "This file has unsaved changes. Discard them and open another file?",
     exists: "This file exists already", forClient: "Client: ", created: (n) => `Created: fill in the ${n} fields marked ★, then save (listed on the right while empty)`, notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
     differsNote: "The marked lines are where the two versions differ.", saveTip: "Save (Ctrl+S)", templates: "Templates (layout)",
@@ -80,8 +80,10 @@ async function refresh() {
 const FILE_ORDER = ["rules/", "clients/", "deals/"];
 const fileRank = (path) => { const i = FILE_ORDER.findIndex((folder) => path.startsWith(folder)); return i < 0 ? FILE_ORDER.length : i; };
 
+// a file by its name under its folder's heading (the whole path in its tooltip and data-path)
 function fileItem(f) {
-  const li = el("li", { className: file && file.path === f.path ? "chosen" : "" }, el("span", { textContent: f.path }));
+  const name = f.path.slice(f.path.indexOf("/") + 1);
+  const li = el("li", { className: file && file.path === f.path ? "chosen" : "", title: f.path }, el("span", { textContent: name }));
   if (f.errors) li.append(el("span", { className: "count errors", textContent: f.errors }));
   if (f.warnings) li.append(el("span", { className: "count warnings", textContent: f.warnings }));
   li.dataset.path = f.path;
@@ -93,14 +95,22 @@ function drawSidebar() {
   const files = state.files.slice().sort((a, b) => fileRank(a.path) - fileRank(b.path) || (a.path < b.path ? -1 : 1));
   const data = files.filter((f) => fileRank(f.path) < FILE_ORDER.length);
   const templates = files.filter((f) => fileRank(f.path) === FILE_ORDER.length);
-  $("files").replaceChildren(...data.map(fileItem));
+  $("files").replaceChildren(...data.flatMap((f, i) => {
+    const folder = f.path.split("/")[0];
+    const heading = i === 0 || data[i - 1].path.split("/")[0] !== folder ? [el("li", { className: "folder", textContent: T.folders[folder] })] : [];
+    return [...heading, fileItem(f)];
+  }));
   $("templates-heading").hidden = !templates.length;
   $("templates").replaceChildren(...templates.map(fileItem));
-  $("documents").replaceChildren(...state.documents.map((d) => {
-    const li = el("li", { className: d.id === chosenDoc ? "chosen" : "" }, el("span", { textContent: [T[d.kind], d.deal || d.client].filter(Boolean).join(" · ") }));
+  // the documents under the deal or client they are for (the intro first, on its own)
+  $("documents").replaceChildren(...state.documents.flatMap((d, i) => {
+    const owner = d.deal || d.client || "";
+    const before = i > 0 ? state.documents[i - 1].deal || state.documents[i - 1].client || "" : "";
+    const heading = owner && owner !== before ? [el("li", { className: "folder", textContent: `${d.deal ? T.deal : T.client} ${owner}` })] : [];
+    const li = el("li", { className: d.id === chosenDoc ? "chosen" : "", title: [T[d.kind], owner].filter(Boolean).join(" · ") }, el("span", { textContent: T[d.kind] }));
     li.dataset.document = d.id;
     li.onclick = () => choose(d.id);
-    return li;
+    return [...heading, li];
   }));
   drawClientChoice(data.filter((f) => f.path.startsWith("clients/")).map((f) => f.path.slice(8).replace(/\.ya?ml$/, "")));
   const errors = state.problems.filter((p) => p.severity === "error").length;
