@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from salesdocs.atomic import write_atomically
 from salesdocs.errors import Problem
 from salesdocs.policy.ids import IDS_FILE, WorkspaceIds, collect_ids, ids_schema
 from salesdocs.policy.reader import read_yaml
@@ -158,8 +159,6 @@ def write_schemas(root: Path, ids: WorkspaceIds) -> list[Path]:
         path = folder / name
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomically(path, text.encode("utf-8"))
         written.append(path)
     return written

@@ -14,13 +14,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesdocs.atomic import write_atomically
 from salesdocs.errors import SalesdocsError
 from salesdocs.render.inputs import TEMPLATE_SUFFIXES
 from salesdocs.workspace import RULES_FILES
@@ -130,20 +129,7 @@ def save(root: Path, rel: str, text: str, *, if_match: str | None = None, create
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, data)  # keeps the file's permissions; a new one gets what open() would
 
 
 @dataclass(frozen=True)

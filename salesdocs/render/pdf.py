@@ -44,15 +44,12 @@ WeasyPrint is imported lazily (importing it costs ~0.5 s), so the incremental-bu
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
+from salesdocs.atomic import write_atomically as write_atomically_raw
 from salesdocs.errors import RenderError
 from salesdocs.render.guard import (
     INPUTS_INFO_KEY,
@@ -221,41 +218,11 @@ def write_pdf(
 # ---------------------------------------------------------------------------- files
 
 
-@cache
-def _file_mode() -> int:
-    """0o666 minus the process umask (mkstemp creates 0o600 files)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def _atomic_write(out_path: Path, data: bytes) -> None:
-    folder = out_path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{out_path.name}.", suffix=".tmp")
+        write_atomically_raw(Path(out_path), data)
     except OSError as exc:
-        raise RenderError(f"无法写入 {out_path}：{exc}", f"cannot write {out_path}: {exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), _file_mode())
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, out_path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        if isinstance(exc, OSError):
-            raise RenderError(f"无法写入 {out_path}：{exc}", f"cannot write {out_path}: {exc}") from exc
-        raise
+        raise RenderError(f"无法写入 {out_path}：{exc.strerror or exc}", f"cannot write {out_path}: {exc.strerror or exc}") from exc
 
 
 def write_atomically(out_path: Path, data: bytes) -> Path:

@@ -6,10 +6,7 @@ The appendix and the quote (:mod:`.appendix`, :mod:`.quote`) lay out their conte
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +22,6 @@ from docx.shared import Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from salesdocs.errors import RenderError
 from salesdocs.render.docx.ooxml import add_field, drop_thumbnail, set_fonts, set_page
 
 __all__ = [
@@ -225,15 +221,7 @@ def add_table(
 
 
 def write_atomic(data: bytes, out_path: Path) -> Path:
-    """Write ``data`` to ``out_path`` through a temporary file in the same folder (never half a file)."""
-    try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out_path)
-    except OSError as exc:
-        with suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
-        raise RenderError(f"无法写入 {out_path}：{exc.strerror or exc}", f"cannot write {out_path}: {exc.strerror or exc}") from exc
-    return out_path
+    """Write ``data`` to ``out_path`` atomically (:func:`salesdocs.render.pdf.write_atomically`: never half a file)."""
+    from salesdocs.render.pdf import write_atomically
+
+    return write_atomically(out_path, data)
