@@ -142,7 +142,14 @@ def test_render_output_is_a_pdf_a_docx_or_a_folder(minimal_workspace: Path, tmp_
     assert (zh.exit_code, en.exit_code) == (2, 2)
     assert f"文件名要以 .pdf 或 .docx 结尾，例如 -o {tmp_path / 'intro.pdf'}；要放进一个文件夹，请在末尾加 /" in zh.err
     assert "the file name must end in .pdf or .docx" in en.err
+    zh, _ = _both(run_cli, "render", "intro", "-o", tmp_path / "intro.pdf.txt", "-w", minimal_workspace)
+    assert f"例如 -o {tmp_path / 'intro.pdf'}；" in zh.err  # not intro.pdf.pdf
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-")
+    zh, en = _both(run_cli, "render", "intro", "-o", f"{tmp_path / 'a.pdf'}/", "-w", minimal_workspace)
+    assert (zh.exit_code, en.exit_code) == (2, 2)
+    assert f"{tmp_path / 'a.pdf'} 是一个文件，不是文件夹；要写成这个文件，去掉末尾的 /" in zh.err and "is a file, not a folder" in en.err
+    (tmp_path / "a.pdf").unlink()
     # a folder, existing or written with a trailing /: the document's usual name in it
     made = run_cli("render", "intro", "-o", f"{tmp_path / 'new-folder'}/", "-w", minimal_workspace)
     assert made.exit_code == 0, made.err

@@ -292,6 +292,11 @@ def destination(kind: DocumentKind, out: Path | str | None, default: Path) -> Pa
     if kind is DocumentKind.VISIT_PACK:
         return path
     if str(out).endswith(("/", os.sep)) or path.is_dir():
+        if path.exists() and not path.is_dir():
+            raise UsageError(
+                f"-o {out}：{path} 是一个文件，不是文件夹；要写成这个文件，去掉末尾的 /",
+                f"-o {out}: {path} is a file, not a folder; to write that file, drop the trailing /",
+            )
         return path / default.name
     if path.suffix.lower() in (".pdf", ".docx"):
         return path
@@ -302,10 +307,10 @@ def destination(kind: DocumentKind, out: Path | str | None, default: Path) -> Pa
             f"-o {out}: salesdocs does not write the old .doc format; write {path.with_suffix('.pdf')}, or for a quote "
             f"or an appendix {path.with_suffix('.docx')} (opens in Word 2007 and later)",
         )
+    meant = path.with_name(path.stem) if Path(path.stem).suffix.lower() in (".pdf", ".docx") else path.with_suffix(".pdf")
     raise UsageError(
-        f"-o {out}：文件名要以 .pdf 或 .docx 结尾，例如 -o {path.with_suffix('.pdf')}；要放进一个文件夹，请在末尾加 /（例如 -o {out}/）",
-        f"-o {out}: the file name must end in .pdf or .docx, e.g. -o {path.with_suffix('.pdf')}; "
-        f"for a folder, end it with / (e.g. -o {out}/)",
+        f"-o {out}：文件名要以 .pdf 或 .docx 结尾，例如 -o {meant}；要放进一个文件夹，请在末尾加 /（例如 -o {out}/）",
+        f"-o {out}: the file name must end in .pdf or .docx, e.g. -o {meant}; for a folder, end it with / (e.g. -o {out}/)",
     )
 
 
