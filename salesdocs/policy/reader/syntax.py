@@ -269,6 +269,18 @@ def _translated(doc: Document, exc: yaml.MarkedYAMLError, text: str, pos: Positi
             hint_zh="键后面用半角冒号“: ”，列表里用半角逗号“, ”；文字里的全角标点请加引号",
             hint_en="use ': ' after keys and ', ' in lists; quote text that contains full-width punctuation",
         )
+    if "found unknown escape character" in text or "expected escape sequence" in text:
+        opened, closed = line.rfind('"', 0, pos[1] - 1), line.find('"', pos[1] - 1)
+        if 0 <= opened < closed:  # the whole value in single quotes, where a backslash is a backslash
+            single = "'" + line[opened + 1 : closed].replace("'", "''") + "'"
+            return doc.problem(
+                pos,
+                "yaml-syntax",
+                "双引号里的反斜杠“\\”是转义符，这里的写法不认识",
+                "in double quotes a backslash '\\' starts an escape, and this one is unknown",
+                hint_zh=f"改用单引号（单引号里反斜杠就是反斜杠）：{line[:opened]}{single}{line[closed + 1 :]}".strip(),
+                hint_en=f"use single quotes (a backslash is just a backslash there): {line[:opened]}{single}{line[closed + 1 :]}".strip(),
+            )
     for needle, zh, en, hint_zh, hint_en in _SYNTAX_TRANSLATIONS:
         if needle in text:
             return doc.problem(pos, "yaml-syntax", zh, en, hint_zh=hint_zh, hint_en=hint_en)

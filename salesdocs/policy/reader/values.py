@@ -12,6 +12,7 @@ import yaml
 
 from salesdocs.errors import Problem
 from salesdocs.policy.reader.document import Document, PathKey
+from salesdocs.policy.reader.joins import double_quoted_escapes, joined_lines, split_flow_items
 
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _TRUE = {"true", "True", "TRUE"}
@@ -42,6 +43,8 @@ class ValueBuilder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if node.flow_style:
+                self.problems.extend(split_flow_items(self.doc, node))
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)  # composing yields nothing else
         return self._scalar(node, path)
@@ -89,6 +92,7 @@ class ValueBuilder:
         if node.style == ">":
             return _unfold_cjk(value)
         if node.style:
+            self.problems.extend(double_quoted_escapes(self.doc, node))
             return value  # quoted or block scalars are always text
         value = value.strip("\u3000")  # an invisible full-width space around a plain value is not content
         self.doc.plain_text[path] = value
@@ -99,6 +103,7 @@ class ValueBuilder:
             self.problems.append(self.doc.problem((line, column + offset), code, zh, en, hint_zh=hint_zh, hint_en=hint_en))
             return value
         self._comment_cut(node, value)
+        self.problems.extend(joined_lines(self.doc, node, value))
         if value in NULL:
             return None
         if value in _TRUE:
