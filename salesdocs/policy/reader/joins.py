@@ -11,6 +11,7 @@ would print something the person did not write.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import yaml
@@ -68,8 +69,7 @@ def joined_lines(doc: Document, node: yaml.ScalarNode, value: str) -> list[Probl
 
 def split_flow_items(doc: Document, node: yaml.SequenceNode) -> list[Problem]:
     """``[效果图（PNG, JPG）, 源文件]``: an item with an open bracket that the next item closes."""
-    items = node.value
-    for here, after in zip(items, items[1:], strict=False):
+    for here, after in itertools.pairwise(node.value):
         if not (isinstance(here, yaml.ScalarNode) and isinstance(after, yaml.ScalarNode)) or here.style or after.style:
             continue
         if _open_brackets(here.value) > 0 > _open_brackets(after.value) and here.start_mark.line == after.end_mark.line:
