@@ -210,6 +210,11 @@ def _unclosed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Problem | 
         # a [ or { still open on a later line: point at the bracket that was opened
         bracket = doc.source(opened.line + 1)[opened.column : opened.column + 1] or "["
         closing = "]" if bracket == "[" else "}"
+        found = _open_quote_in_flow(doc, opened.line + 1, opened.column, closing) or _comment_in_flow(
+            doc, opened.line + 1, opened.column, closing
+        )
+        if found is not None:
+            return found
         return doc.problem(
             (opened.line + 1, opened.column + 1),
             "yaml-syntax",
@@ -223,6 +228,50 @@ def _unclosed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Problem | 
         pos = (opened.line + 1, opened.column + 1)
         return _dash_problem(doc, pos[0]) or _missing_colon(doc, pos)
     return None
+
+
+def _open_quote_in_flow(doc: Document, number: int, bracket: int, closing: str) -> Problem | None:
+    """``["效果图, 源文件]``: an item's quote left open runs on past the closing bracket."""
+    line = doc.source(number)
+    for quote in ('"', "'"):
+        starts = [i for i in range(bracket + 1, len(line)) if line[i] == quote and line[i - 1 : i] in ("[", "{", ",", " ")]
+        if not starts or line.count(quote, bracket) % 2 == 0:
+            continue
+        at = starts[-1]
+        ends = [i for i in (line.find(",", at), line.find(closing, at)) if i >= 0]
+        end = min(ends) if ends else len(line.rstrip())
+        fixed = f"{line[:end].rstrip()}{quote}{line[end:]}".strip()
+        return doc.problem(
+            (number, at + 1),
+            "yaml-syntax",
+            f"这一项的引号 {quote} 没有闭合，后面的“{closing}”也被当成了文字",
+            f"this item's quote {quote} is not closed, so the '{closing}' after it is read as text",
+            hint_zh=f"在这一项末尾补上 {quote}：{fixed}；如果引号是文字的一部分，请改用中文引号“”",
+            hint_en=f"close it at the end of the item: {fixed}; if the quote belongs to the text, use Chinese quotes “”",
+        )
+    return None
+
+
+def _comment_in_flow(doc: Document, number: int, bracket: int, closing: str) -> Problem | None:
+    """``[效果图 #1, 源文件]``: the `` #`` starts a comment that swallows the rest of the line, the closing bracket with it."""
+    line = doc.source(number)
+    hash_at = line.find(" #", bracket)
+    if hash_at < 0 or closing not in line[hash_at:]:
+        return None
+    start = max(line.rfind(",", bracket, hash_at), bracket) + 1
+    start += len(line[start:]) - len(line[start:].lstrip())
+    ends = [i for i in (line.find(",", hash_at), line.find(closing, hash_at)) if i >= 0]
+    end = min(ends)
+    item = line[start:end].rstrip()
+    fixed = f'{line[:start]}"{item}"{line[start + len(item) :]}'.strip()
+    return doc.problem(
+        (number, hash_at + 2),
+        "yaml-syntax",
+        f"“ #”后面的内容被当作注释，连同后面的“{closing}”，括号就没有闭合了",
+        f"' #' starts a comment that swallows the rest of the line, the closing '{closing}' with it",
+        hint_zh=f"给含有 # 的这一项加引号：{fixed}",
+        hint_en=f"quote the item with the #: {fixed}",
+    )
 
 
 _LIST_DASHES = re.compile(r"\s*(?:-\s+)*")
@@ -365,8 +414,16 @@ def _odd_level(popped: tuple[int, int] | None, parent: int, indent: int, steps: 
     return None
 
 
+_EMPTY_KEY = re.compile(r"(\s*(?:-\s+)*)([^\s#'\"][^#]*?):\s*(?:#.*)?$")
+_BULLETS = "•·・－–—*、●◦▪"
+
+
 def _missing_colon(doc: Document, pos: Position) -> Problem:
     fullwidth = "：" in doc.source(pos[0])
+    if not fullwidth:
+        belongs = _value_not_indented(doc, pos)
+        if belongs is not None:
+            return belongs
     return doc.problem(
         pos,
         "yaml-syntax",
@@ -374,6 +431,39 @@ def _missing_colon(doc: Document, pos: Position) -> Problem:
         "this line is missing a colon ': '" + (" ('：' is a full-width colon)" if fullwidth else " (with a space after it)"),
         hint_zh="写成 键: 值（英文输入法的冒号，后面加一个空格）",
         hint_en="write key: value (an ASCII colon followed by a space)",
+    )
+
+
+def _value_not_indented(doc: Document, pos: Position) -> Problem | None:
+    """``note:`` with its text on the next line at the key's own indentation (or a list written with
+    bullets such as •): the text belongs to the key above and needs indenting, not a colon."""
+    before = _previous_content_line(doc, pos[0])
+    key = _EMPTY_KEY.match(doc.source(before)) if before is not None else None
+    if key is None:
+        return None
+    line = doc.source(pos[0])
+    text = line.strip()
+    key_column = len(key.group(1))
+    if text[:1] in _BULLETS:
+        item = text[1:].strip()
+        return doc.problem(
+            pos,
+            "yaml-syntax",
+            f"列表项要用半角的“- ”开头，“{text[0]}”不是 YAML 的列表符号",
+            f"list items start with an ASCII '- '; '{text[0]}' is not YAML's list mark",
+            hint_zh=f"每一项写成“- {item}”这样，“-”比 {key.group(2)} 多缩进两个空格（从第 {key_column + 3} 列开始）",
+            hint_en=f"write every item like '- {item}', the '-' two spaces deeper than {key.group(2)} (from column {key_column + 3})",
+        )
+    if len(line) - len(line.lstrip(" ")) > key_column:
+        return None
+    return doc.problem(
+        pos,
+        "yaml-syntax",
+        f"这一行像是上一行 {key.group(2)} 的内容，但它没有缩进，YAML 把它当成了一个缺少冒号的新键",
+        f"this line looks like the value of {key.group(2)} above, but it is not indented, so YAML reads it as a key without a colon",
+        hint_zh=f"把它写在冒号后面同一行：{key.group(2)}: {text}；或者比 {key.group(2)} 多缩进两个空格（从第 {key_column + 3} 列开始）",
+        hint_en=f"write it after the colon: {key.group(2)}: {text}; or indent it two spaces deeper than {key.group(2)} "
+        f"(from column {key_column + 3})",
     )
 
 
