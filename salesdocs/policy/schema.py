@@ -308,6 +308,19 @@ def _empty(doc: Document, schema: Any, spot: _Spot, ezh: str, een: str) -> Probl
         example = (schema.get("examples") or ["2026-07-01"])[0]
         kind_zh, kind_en, example_zh, example_en = "日期", "a date", f"，例如 {example}", f", e.g. {example}"
     label = spot.label.removesuffix(": ")
+    line = doc.source(spot.pos[0])
+    commented = _VALUE_THAT_IS_A_COMMENT.match(line)
+    if commented is not None:  # 'title: #1 新品': what was typed is there, but YAML reads it as a comment
+        before, text = commented.group(1), commented.group(2).rstrip()
+        fixed = f'{before.strip()} "{text}"'
+        return doc.problem(
+            (spot.pos[0], len(before) + 1),
+            "empty-value",
+            f"{label + ' ' if label else '这一项'}的内容以“#”开头，YAML 把“#”和后面的文字当作注释，所以这里是空的",
+            f"{label or 'this item'} starts with '#', which YAML reads as the start of a comment, so the value is empty",
+            hint_zh=f"给整个值加引号：{fixed}",
+            hint_en=f"quote the whole value: {fixed}",
+        )
     return doc.problem(
         spot.pos,
         "empty-value",
@@ -316,6 +329,11 @@ def _empty(doc: Document, schema: Any, spot: _Spot, ezh: str, een: str) -> Probl
         hint_zh=f"在冒号后面填写{kind_zh}{example_zh}",
         hint_en=f"write {kind_en} after the colon{example_en}",
     )
+
+
+#: a key or a list dash followed directly by a comment: ``title: #1 新品``, ``- #3 上市前``
+#: (``start:  # 待定``, a # and a space, is an ordinary comment)
+_VALUE_THAT_IS_A_COMMENT = re.compile(r"""(\s*(?:-\s+)*(?:(?:[^\s#'"][^#:]*|"[^"]*"|'[^']*'):\s+)?)(#\S.*)$""")
 
 
 def _type_hint(inst: Any, expected: list[str]) -> tuple[str, str]:

@@ -52,6 +52,7 @@ class ValueBuilder:
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        copied_item = False
         for key_node, value_node in node.value:
             kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode):
@@ -71,21 +72,37 @@ class ValueBuilder:
                 )
                 continue
             if key in first_line:
-                self.problems.append(
-                    self.doc.problem(
-                        kpos,
-                        "duplicate-key",
-                        f"重复的键 {key}：第 {first_line[key]} 行已经写过",
-                        f"duplicate key {key}: already given on line {first_line[key]}",
-                        hint_zh=f"删除其中一个，或合并第 {first_line[key]} 行和第 {kpos[0]} 行的内容",
-                        hint_en=f"delete one of them or merge lines {first_line[key]} and {kpos[0]}",
-                    )
-                )
+                if not copied_item:  # after a copied item's first key, its other keys are the same mistake
+                    copied_item = bool(path) and isinstance(path[-1], int) and key == node.value[0][0].value
+                    self.problems.append(self._duplicate(key, kpos, first_line[key], is_item_start=copied_item))
                 continue
             first_line[key] = kpos[0]
             self.doc.key_positions[(*path, key)] = kpos
             result[key] = self.build(value_node, (*path, key))
         return result
+
+    def _duplicate(self, key: str, kpos: tuple[int, int], first: int, *, is_item_start: bool) -> Problem:
+        """A key given twice; when it is the first key of a list item, most likely a copied item missing its '- '."""
+        if is_item_start:
+            dash = self.doc.source(first)[: kpos[1] - 1].rstrip()
+            return self.doc.problem(
+                kpos,
+                "duplicate-key",
+                f"重复的键 {key}：第 {first} 行已经写过；这像是复制的新一项，但前面少了“- ”",
+                f"duplicate key {key}: already given on line {first}; this looks like a copied new item missing its '- '",
+                hint_zh=f"如果这是新的一项，在 {key} 前加“- ”，与第 {first} 行的“-”对齐（第 {len(dash)} 列），这一项其余的行与 {key} 对齐；"
+                f"否则删除其中一个",
+                hint_en=f"if this is a new item, put '- ' before {key}, under the '-' of line {first} (column {len(dash)}), "
+                f"and line the item's other keys up with {key}; otherwise delete one of them",
+            )
+        return self.doc.problem(
+            kpos,
+            "duplicate-key",
+            f"重复的键 {key}：第 {first} 行已经写过",
+            f"duplicate key {key}: already given on line {first}",
+            hint_zh=f"删除其中一个，或合并第 {first} 行和第 {kpos[0]} 行的内容",
+            hint_en=f"delete one of them or merge lines {first} and {kpos[0]}",
+        )
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         value: str = node.value
