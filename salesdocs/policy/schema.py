@@ -291,6 +291,8 @@ def _wrong_type(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
         return
     actual_zh, actual_en = _describe(error.instance)
     hz, he = _type_hint(error.instance, expected)
+    if not hz and "string" in expected and isinstance(error.instance, dict | list):
+        hz, he = _text_that_reads_as_structure(doc.source(spot.pos[0]), spot.pos[1])
     yield doc.problem(
         spot.pos,
         "wrong-type",
@@ -334,6 +336,19 @@ def _empty(doc: Document, schema: Any, spot: _Spot, ezh: str, een: str) -> Probl
 #: a key or a list dash followed directly by a comment: ``title: #1 新品``, ``- #3 上市前``
 #: (``start:  # 待定``, a # and a space, is an ordinary comment)
 _VALUE_THAT_IS_A_COMMENT = re.compile(r"""(\s*(?:-\s+)*(?:(?:[^\s#'"][^#:]*|"[^"]*"|'[^']*'):\s+)?)(#\S.*)$""")
+
+
+def _text_that_reads_as_structure(line: str, column: int) -> tuple[str, str]:
+    """``- 上市: 资料规范化`` or ``title: [新品发布]`` where text is expected: quoting the value keeps it text."""
+    value = re.sub(r"\s+#.*$", "", line[column - 1 :]).rstrip()
+    if not value:
+        return "", ""
+    quoted = f'"{value}"' if '"' not in value and "\\" not in value else "'" + value.replace("'", "''") + "'"
+    fixed = f"{line[: column - 1].strip()} {quoted}".strip()
+    return (
+        f"这里要写文字；“: ”或括号让 YAML 把它读成了别的结构。给整个值加引号：{fixed}",
+        f"text is expected here; the ': ' or the brackets make YAML read a structure. Quote the whole value: {fixed}",
+    )
 
 
 def _type_hint(inst: Any, expected: list[str]) -> tuple[str, str]:
