@@ -221,6 +221,21 @@ READER_CASES = [
     _sub("text-reads-as-a-mapping", SERVICES, "          - 图文输出", "          - 上市: 图文输出",
          [(SERVICES, 21, 13, "wrong-type")], hint=('- "上市: 图文输出，内容与客户的行业、产品或品牌相关"',),
          fix=("- 上市: 图文输出，内容与客户的行业、产品或品牌相关", '- "上市: 图文输出，内容与客户的行业、产品或品牌相关"')),
+    *[
+        _sub(f"flow-item-{name}", SERVICES, "deliverables: [排版完成的公众号图文, 配图与素材来源清单]", f"deliverables: {typed}",
+             [(SERVICES, 23, column, "yaml-syntax")], message=(message,), hint=(f"deliverables: {fixed}",),
+             fix=(f"deliverables: {typed}", f"deliverables: {fixed}"))
+        for name, typed, fixed, column, message in [
+            ("asterisk", "[*排版完成的公众号图文*, 配图与素材来源清单]", '["*排版完成的公众号图文*", 配图与素材来源清单]', 24,
+             "列表里的一项不能以“*”开头"),
+            ("tag", "[排版完成的公众号图文, !配图与素材来源清单]", '[排版完成的公众号图文, "!配图与素材来源清单"]', 36, "类型标签"),
+            ("dash", "[- 排版完成的公众号图文, 配图与素材来源清单]", "[排版完成的公众号图文, 配图与素材来源清单]", 24,
+             "方括号里的列表项不用“- ”"),
+        ]
+    ],
+    _sub("flow-item-empty", SERVICES, "deliverables: [排版完成的公众号图文, 配图与素材来源清单]",
+         "deliverables: [排版完成的公众号图文, , 配图与素材来源清单]", [(SERVICES, 23, 36, "yaml-syntax")],
+         message=("列表里有空的一项",), hint=("删掉多余的逗号",), fix=("图文, , 配图", "图文, 配图")),
     _sub("numbered-lines-joined", DEAL1, "title: 新品发布品牌视觉", "title: 1. 新品发布\n  2. 品牌视觉",
          [(DEAL1, 6, 3, "lines-joined")], severity="warning", message=("“1. 新品发布 2. 品牌视觉”",),
          hint=("title: |",), fix=("title: 1. 新品发布\n  2. 品牌视觉", "title: |\n  1. 新品发布\n  2. 品牌视觉")),

@@ -75,6 +75,13 @@ _SYNTAX_TRANSLATIONS: list[tuple[str, str, str, str, str]] = [
         "write the backslash as '\\\\' or use single quotes",
     ),
     (
+        "expected the node content, but found ','",
+        "列表里有空的一项：两个逗号之间没有内容",
+        "an empty item in the list: nothing between two commas",
+        "删掉多余的逗号",
+        "delete the extra comma",
+    ),
+    (
         "found character '@' that cannot start any token",
         "值不能以“@”开头",
         "a value cannot start with '@'",
@@ -100,6 +107,7 @@ def syntax_problem(doc: Document, exc: yaml.MarkedYAMLError) -> Problem:
         _unclosed(doc, exc, text)
         or _runaway_quote(doc, pos)
         or _indicator_start(doc, pos)
+        or _indicator_in_flow(doc, pos)
         or _misread_line(doc, text, pos)
         or _translated(doc, exc, text, pos)
     )
@@ -144,6 +152,7 @@ _INDICATORS = {
     ">": ("多行文字的开头", "the start of a block of text"),
     "-": ("列表项", "a list item"),
     "?": ("键的标记", "a key marker"),
+    "!": ("类型标签", "a type tag"),
     "'": ("引号", "a quote"),
     '"': ("引号", "a quote"),
     "[": ("列表的括号", "a list bracket"),
@@ -188,6 +197,43 @@ def _indicator_start(doc: Document, pos: Position) -> Problem | None:
         en = f"a value cannot start with '{first}': YAML reads it as {en_meaning}, not as text"
         hint_zh, hint_en = f"给整个值加引号，写成 {fixed}", f"quote the whole value: {fixed}"
     return doc.problem((pos[0], len(before) + 1), "yaml-syntax", zh, en, hint_zh=hint_zh, hint_en=hint_en)
+
+
+def _indicator_in_flow(doc: Document, pos: Position) -> Problem | None:
+    """``[*效果图*, 源文件]``, ``[- 效果图]``: an item of a bracketed list that starts with a character YAML reads as syntax."""
+    line = doc.source(pos[0])
+    at = min(pos[1] - 1, len(line))
+    start = max(line.rfind(c, 0, at) for c in "[{,") + 1
+    if start <= 0:
+        return None
+    start += len(line[start:]) - len(line[start:].lstrip())
+    ends = [i for i in (line.find(",", start), line.find("]", start), line.find("}", start)) if i >= 0]
+    end = min(ends) if ends else len(line)
+    item = line[start:end].rstrip()
+    first = item[:1]
+    if first not in _INDICATORS or first in _CLOSING or (first in "-?" and not item[1:2].isspace()):
+        return None
+    if first == "-":  # '[- a, - b]': a list written both ways at once; the brackets need no dashes
+        fixed = f"{line[:start]}{item[1:].lstrip()}{line[start + len(item) :]}".strip()
+        return doc.problem(
+            (pos[0], start + 1),
+            "yaml-syntax",
+            "方括号里的列表项不用“- ”：逗号已经把各项分开了",
+            "items inside brackets take no '- ': the commas already separate them",
+            hint_zh=f"去掉“- ”：{fixed}",
+            hint_en=f"drop the '- ': {fixed}",
+        )
+    quoted = f'"{item}"' if '"' not in item and "\\" not in item else "'" + item.replace("'", "''") + "'"
+    fixed = f"{line[:start]}{quoted}{line[start + len(item) :]}".strip()
+    zh_meaning, en_meaning = _INDICATORS[first]
+    return doc.problem(
+        (pos[0], start + 1),
+        "yaml-syntax",
+        f"列表里的一项不能以“{first}”开头：YAML 把它当作{zh_meaning}，而不是文字",
+        f"an item of the list cannot start with '{first}': YAML reads it as {en_meaning}, not as text",
+        hint_zh=f"给这一项加引号：{fixed}",
+        hint_en=f"quote this item: {fixed}",
+    )
 
 
 def _unclosed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Problem | None:
