@@ -26,6 +26,7 @@ CALENDAR = "rules/calendar.yaml"
 CLIENT = "clients/mingcha-tea.yaml"
 DEAL1 = "deals/2026-001-yunfan-launch.yaml"
 DEAL3 = "deals/2026-003-jingyi-expo.yaml"
+CONTRACT = "rules/contract.yaml"
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,16 @@ READER_CASES = [
     _sub("flow-item-empty", SERVICES, "deliverables: [排版完成的公众号图文, 配图与素材来源清单]",
          "deliverables: [排版完成的公众号图文, , 配图与素材来源清单]", [(SERVICES, 23, 36, "yaml-syntax")],
          message=("列表里有空的一项",), hint=("删掉多余的逗号",), fix=("图文, , 配图", "图文, 配图")),
+    _sub("block-text-on-its-header-line", CONTRACT, "        text: >-\n          本协议连同各表", "        text: >- 本协议连同各表",
+         [(CONTRACT, 47, 15, "yaml-syntax")], message=("“>-”表示文字从下一行开始",), hint=("“text: >-”单独一行",),
+         fix=("        text: >- 本协议连同各表", "        text: >-\n          本协议连同各表")),
+    _sub("block-first-line-too-deep", CONTRACT, "          本协议连同各表构成双方就本项目的完整协议；",
+         "            本协议连同各表构成双方就本项目的完整协议；\n          ",
+         [(CONTRACT, 49, 11, "yaml-syntax")], message=("比第一行（第 48 行，12 个空格）少",),
+         hint=("把第 48 行改成 10 个空格",), fix=("            本协议连同各表", "          本协议连同各表")),
+    _sub("fullwidth-closing-bracket", SERVICES, "配图与素材来源清单]", "配图与素材来源清单］",
+         [(SERVICES, 23, 45, "yaml-syntax")], message=("“］”是全角括号",),
+         hint=("deliverables: [排版完成的公众号图文, 配图与素材来源清单]",), fix=("清单］", "清单]")),
     _sub("numbered-lines-joined", DEAL1, "title: 新品发布品牌视觉", "title: 1. 新品发布\n  2. 品牌视觉",
          [(DEAL1, 6, 3, "lines-joined")], severity="warning", message=("“1. 新品发布 2. 品牌视觉”",),
          hint=("title: |",), fix=("title: 1. 新品发布\n  2. 品牌视觉", "title: |\n  1. 新品发布\n  2. 品牌视觉")),

@@ -63,6 +63,8 @@ _INDICATORS = {
     "{": ("键值对的括号", "a mapping bracket"),
 }
 _CLOSING = {"'": "'", '"': '"', "[": "]", "{": "}"}
+#: a block header with a chomping or indentation indicator and then text: the text was meant for the next lines
+_BLOCK_WITH_TEXT = re.compile(r"([|>](?:[-+][0-9]?|[0-9][-+]?))\s+(\S.*)")
 _BRACKETED = {"[": ("列表", "a list"), "{": ("键值对", "a mapping")}
 #: the part of a line before its value: indentation, list dashes and a key with its colon
 _BEFORE_VALUE = re.compile(r"""\s*(?:-\s+)*(?:(?:"[^"]*"|'[^']*'|[^\s'"\[\]{}#:?*&|>@`%-][^:#]*?):\s+)?""")
@@ -95,6 +97,13 @@ def indicator_start(doc: Document, pos: Position) -> Problem | None:
         zh = f"以“{first}”开头的值是{zh_kind}，“{closing}”后面不能再有文字“{rest}”"
         en = f"a value starting with '{first}' is {en_kind}; no text may follow its '{closing}'"
         hint_zh, hint_en = f"如果这是文字，给整个值加引号，写成 {fixed}", f"if this is text, quote the whole value: {fixed}"
+    elif block := _BLOCK_WITH_TEXT.match(value):  # 'text: >- 各表…': a block of text begun on its own line
+        head, words = block.group(1), block.group(2)
+        key = before.strip()
+        zh = f"“{head}”表示文字从下一行开始，同一行不能再写文字"
+        en = f"'{head}' means the text starts on the next line; nothing may follow it on this line"
+        hint_zh = f"“{key} {head}”单独一行，文字“{words[:12]}…”移到下一行，比 {key.rstrip(':')} 多缩进两个空格"
+        hint_en = f"keep '{key} {head}' alone on its line and move the text to the next line, two spaces deeper than {key.rstrip(':')}"
     else:
         zh_meaning, en_meaning = _INDICATORS[first]
         zh = f"值不能以“{first}”开头：YAML 把它当作{zh_meaning}，而不是文字"

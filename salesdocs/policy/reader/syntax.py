@@ -109,8 +109,38 @@ def syntax_problem(doc: Document, exc: yaml.MarkedYAMLError) -> Problem:
         or runaway_quote(doc, pos)
         or indicator_start(doc, pos)
         or indicator_in_flow(doc, pos)
+        or _block_text_misaligned(doc, pos)
         or _misread_line(doc, text, pos)
         or _translated(doc, exc, text, pos)
+    )
+
+
+_BLOCK_HEADER = re.compile(r"[^#]*:\s+[|>][-+]?[0-9]?\s*(?:#.*)?$")
+
+
+def _block_text_misaligned(doc: Document, pos: Position) -> Problem | None:
+    """A line of ``text: >-`` indented less than the block's first line: YAML ends the text one line early."""
+    line = doc.source(pos[0])
+    indent = len(line) - len(line.lstrip(" "))
+    number = pos[0] - 1
+    while number > 0 and doc.source(number).strip() and not _BLOCK_HEADER.match(doc.source(number)):
+        number -= 1
+    header = doc.source(number)
+    if number <= 0 or not _BLOCK_HEADER.match(header) or number + 1 >= pos[0]:
+        return None
+    first = doc.source(number + 1)
+    first_indent = len(first) - len(first.lstrip(" "))
+    key_indent = len(header) - len(header.lstrip(" "))
+    if not key_indent < indent < first_indent:
+        return None
+    return doc.problem(
+        (pos[0], indent + 1),
+        "yaml-syntax",
+        f"多行文字的这一行缩进了 {indent} 个空格，比第一行（第 {number + 1} 行，{first_indent} 个空格）少，YAML 认为文字在上一行就结束了",
+        f"this line of the text is indented {indent} spaces, less than its first line (line {number + 1}, {first_indent} spaces), "
+        "so YAML ends the text on the line above",
+        hint_zh=f"同一段文字的每一行缩进要相同：把第 {number + 1} 行改成 {indent} 个空格，或把这一行改成 {first_indent} 个空格",
+        hint_en=f"every line of one text is indented alike: indent line {number + 1} by {indent} spaces, or this line by {first_indent}",
     )
 
 
@@ -139,6 +169,18 @@ def _unclosed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Problem | 
         )
         if found is not None:
             return found
+        line = doc.source(opened.line + 1)
+        wide = {"]": "］", "}": "｝"}[closing]
+        if wide in line[opened.column :]:  # '[效果图, 源文件］': the closing bracket typed full-width
+            at = line.index(wide, opened.column)
+            return doc.problem(
+                (opened.line + 1, at + 1),
+                "yaml-syntax",
+                f"“{wide}”是全角括号，YAML 不把它当作括号，所以 {bracket} 没有闭合",
+                f"'{wide}' is a full-width bracket, which YAML does not take as one, so the {bracket} is not closed",
+                hint_zh=f"改成半角的 {closing}：{line.replace(wide, closing).strip()}",
+                hint_en=f"type it as an ASCII {closing}: {line.replace(wide, closing).strip()}",
+            )
         return doc.problem(
             (opened.line + 1, opened.column + 1),
             "yaml-syntax",
