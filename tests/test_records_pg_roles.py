@@ -119,6 +119,18 @@ def test_the_page_gives_readers_select_only() -> None:
     ]
 
 
+def test_only_the_owner_marks_ids_erased(pg_server: PgServer, workspace: Path, tmp_path: Path) -> None:
+    url = pg_server.database("roles_erased")
+    store.connect(url).close()
+    writer, _ = roles(pg_server, url, "e")
+    with psycopg.connect(url, autocommit=True) as owner:  # the owner erased R001 on a person's request
+        owner.execute("INSERT INTO erased (kind, external_id) VALUES ('tickets', 'R001')")
+    summary = import_csv(load_workspace(workspace), tickets_csv(tmp_path / "t.csv"), "tickets", db=writer)
+    assert (summary.added, summary.erased) == (59, 1)  # the writer's import reads the table and skips the id
+    with psycopg.connect(writer, autocommit=True) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("INSERT INTO erased (kind, external_id) VALUES ('tickets', 'R002')")  # but may not add to it
+
+
 def test_a_readers_write_attempt_says_the_role_is_read_only(
     pg_server: PgServer, run_cli: Callable[..., CliResult], workspace: Path, tmp_path: Path
 ) -> None:
