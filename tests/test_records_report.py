@@ -690,7 +690,7 @@ def test_periods() -> None:
     assert err.value.en == "--from: 2026-13-01 does not exist: there is no month 13"
     with pytest.raises(UsageError) as err:
         resolve_period(None, "2026/10/01", "2026-10-31")
-    assert err.value.en == "--from: not a date: 2026/10/01 (expected YYYY-MM-DD, e.g. 2026-09-28)"
+    assert err.value.en == "--from: not a date: 2026/10/01 (expected YYYY-MM-DD, write 2026-10-01)"
 
 
 def test_durations_and_names() -> None:
