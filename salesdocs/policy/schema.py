@@ -24,10 +24,10 @@ from salesdocs.model.datetext import iso_date_for, nonexistent_date
 from salesdocs.policy.ids import IDS_FILE, ids_schema
 from salesdocs.policy.percentages import PERCENT_TEXT, percent_problems
 from salesdocs.policy.reader import Document, PathKey, Position
+from salesdocs.policy.typehints import VALUE_THAT_IS_A_COMMENT, describe, text_that_reads_as_structure, type_hint
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
 _BASE = "https://salesdocs.example/schemas/"
-_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
 
 _TYPE_ZH = {
     "string": "文字",
@@ -289,14 +289,14 @@ def _wrong_type(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     if error.instance is None and "null" not in expected:  # a key written with nothing after it: a field left to fill
         yield _empty(doc, error.schema, spot, ezh, een)
         return
-    actual_zh, actual_en = _describe(error.instance)
-    hz, he = _type_hint(error.instance, expected)
+    actual_zh, actual_en = describe(error.instance)
+    hz, he = type_hint(error.instance, expected)
     if not hz and "string" in expected and isinstance(error.instance, dict | list):
-        hz, he = _text_that_reads_as_structure(doc.source(spot.pos[0]), spot.pos[1])
+        hz, he = text_that_reads_as_structure(doc.source(spot.pos[0]), spot.pos[1])
     yield doc.problem(
         spot.pos,
         "wrong-type",
-        f"{spot.label}应为{ezh}，实际是{actual_zh}",
+        f"{spot.label}应为{' ' if ezh[:1].isascii() else ''}{ezh}，实际是{actual_zh}",
         f"{spot.label}expected {een}, got {actual_en}",
         hint_zh=hz,
         hint_en=he,
@@ -311,7 +311,7 @@ def _empty(doc: Document, schema: Any, spot: _Spot, ezh: str, een: str) -> Probl
         kind_zh, kind_en, example_zh, example_en = "日期", "a date", f"，例如 {example}", f", e.g. {example}"
     label = spot.label.removesuffix(": ")
     line = doc.source(spot.pos[0])
-    commented = _VALUE_THAT_IS_A_COMMENT.match(line)
+    commented = VALUE_THAT_IS_A_COMMENT.match(line)
     if commented is not None:  # 'title: #1 新品': what was typed is there, but YAML reads it as a comment
         before, text = commented.group(1), commented.group(2).rstrip()
         fixed = f'{before.strip()} "{text}"'
@@ -331,49 +331,6 @@ def _empty(doc: Document, schema: Any, spot: _Spot, ezh: str, een: str) -> Probl
         hint_zh=f"在冒号后面填写{kind_zh}{example_zh}",
         hint_en=f"write {kind_en} after the colon{example_en}",
     )
-
-
-#: a key or a list dash followed directly by a comment: ``title: #1 新品``, ``- #3 上市前``
-#: (``start:  # 待定``, a # and a space, is an ordinary comment)
-_VALUE_THAT_IS_A_COMMENT = re.compile(r"""(\s*(?:-\s+)*(?:(?:[^\s#'"][^#:]*|"[^"]*"|'[^']*'):\s+)?)(#\S.*)$""")
-
-
-def _text_that_reads_as_structure(line: str, column: int) -> tuple[str, str]:
-    """``- 上市: 资料规范化`` or ``title: [新品发布]`` where text is expected: quoting the value keeps it text."""
-    value = re.sub(r"\s+#.*$", "", line[column - 1 :]).rstrip()
-    if not value:
-        return "", ""
-    quoted = f'"{value}"' if '"' not in value and "\\" not in value else "'" + value.replace("'", "''") + "'"
-    fixed = f"{line[: column - 1].strip()} {quoted}".strip()
-    return (
-        f"这里要写文字；“: ”或括号让 YAML 把它读成了别的结构。给整个值加引号：{fixed}",
-        f"text is expected here; the ': ' or the brackets make YAML read a structure. Quote the whole value: {fixed}",
-    )
-
-
-def _type_hint(inst: Any, expected: list[str]) -> tuple[str, str]:
-    """How to write the value the schema expects, given what was written (zh, en)."""
-    if isinstance(inst, str) and {"number", "integer"} & set(expected) and _CN_NUMERAL.search(inst):
-        digits = _cn_digits(inst)
-        if digits is not None:
-            return f"请用阿拉伯数字书写：把“{inst}”写成 {digits}", f"write the number in digits: {digits} instead of {inst}"
-        return "请用阿拉伯数字书写，例如把“七”写成 7", "write the number in digits, e.g. 7 instead of 七"
-    if isinstance(inst, str) and {"number", "integer"} & set(expected):
-        return "只写数字，不要带单位或其他文字", "write only the number, without units or words"
-    if "integer" in expected and isinstance(inst, Decimal):
-        return "这里只能写整数", "only whole numbers are allowed here"
-    if "array" in expected and isinstance(inst, str) and inst.startswith(("【", "［")):
-        return (
-            f"“{inst[0]}”是全角（中文）括号，YAML 列表要用半角方括号 [ ]：切换到英文输入法，写成 [{inst[1:].rstrip('】］')}]",
-            f"'{inst[0]}' is a full-width bracket; a YAML list needs ASCII brackets: [{inst[1:].rstrip('】］')}]",
-        )
-    if "array" in expected:
-        return "写成列表：每项单独一行，以“- ”开头", "write a list: one item per line, starting with '- '"
-    if "object" in expected:
-        return "写成“键: 值”的形式，并向下一级缩进", "write key: value pairs, indented one level"
-    if "string" in expected and isinstance(inst, bool):
-        return "如果是文字，请加引号", "quote it if it is text"
-    return "", ""
 
 
 def _not_allowed(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
@@ -571,30 +528,3 @@ _TRANSLATIONS: dict[str, _Translation] = {
     "dependentRequired": _dependent_required,
     "maxLength": _too_long,
 }
-
-
-def _cn_digits(text: str) -> str | None:
-    """ "三" → "3", "十二" → "12" (what a Chinese typist most often writes), else None."""
-    try:
-        import cn2an  # only on this error path: it costs ~0.1 s to import
-
-        value = cn2an.cn2an(text.strip(), "strict")
-    except Exception:
-        return None
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _describe(value: Any) -> tuple[str, str]:
-    if value is None:
-        return "空值", "nothing (empty)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()}", f"{str(value).lower()}"
-    if isinstance(value, (int, Decimal)):
-        return f"数字 {value}", f"the number {value}"
-    if isinstance(value, str):
-        return f"文字“{value}”", f"the text '{value}'"
-    if isinstance(value, list):
-        return "列表", "a list"
-    if isinstance(value, dict):
-        return "键值对", "a mapping"
-    return type(value).__name__, type(value).__name__

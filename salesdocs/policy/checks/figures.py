@@ -25,6 +25,8 @@ from salesdocs.policy.checks.base import Context, percent_value, policy_check, t
 from salesdocs.policy.reader import Document, PathKey
 
 FIGURE = re.compile(r"(?<![0-9A-Za-z_.])([0-9]+(?:\.[0-9]+)?)\s*([%％])?")
+#: '1.' '2、' '(3)' opening a point of a numbered list: a label, not a figure of the policy
+_POINT_LABEL = re.compile(r"[.、．)）](?![0-9])")
 
 #: a figure's verdict: (message zh, message en, hint zh, hint en), or None when it is fine
 Judge = Callable[[Decimal, bool, str], tuple[str, str, str, str] | None]
@@ -37,6 +39,9 @@ def literal_figures(doc: Document, path: PathKey, text: str, judge: Judge, *, fi
     """
     counts: dict[str, int] = {}
     for m in FIGURE.finditer(text):
+        opens_point = m.start() == 0 or text[m.start() - 1] in " \n；。：:（("
+        if not m.group(2) and opens_point and _POINT_LABEL.match(text, m.end(1)):
+            continue
         try:
             value = Decimal(m.group(1))
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers

@@ -14,7 +14,7 @@ import yaml
 from salesdocs.errors import Problem
 from salesdocs.policy.reader.document import Document, Position
 
-__all__ = ["comment_in_flow", "indicator_in_flow", "indicator_start", "open_quote_in_flow", "runaway_quote"]
+__all__ = ["comment_in_flow", "flow_item_text", "indicator_in_flow", "indicator_start", "open_quote_in_flow", "runaway_quote"]
 
 
 def runaway_quote(doc: Document, pos: Position) -> Problem | None:
@@ -87,7 +87,16 @@ def indicator_start(doc: Document, pos: Position) -> Problem | None:
     quoted = f'"{value}"' if '"' not in value and "\\" not in value else "'" + value.replace("'", "''") + "'"
     fixed = f"{before.strip()} {quoted}".lstrip()
     rest = value[end + 1 :].strip()
-    if first in "'\"":
+    if first in "'\"" and value.endswith(first) and len(value) > 2:  # 'Tom's 新品': the quote itself inside the quotes
+        inner = value[1:-1]
+        other = '"' if first == "'" else "'"
+        wrapped = f"{other}{inner}{other}" if other not in inner and "\\" not in inner else "'" + inner.replace("'", "''") + "'"
+        fixed = f"{before.strip()} {wrapped}".lstrip()
+        zh = f"引号 {first} 里又出现了 {first}：YAML 在那里就结束了这段文字，后面还有“{rest}”"
+        en = f"the quote {first} appears again inside the {first} quotes: YAML ends the text there, and '{rest}' follows"
+        hint_zh = f"外面改用另一种引号：{fixed}；或者文字里的引号改用中文引号“”"
+        hint_en = f"use the other kind of quotes outside: {fixed}; or use Chinese quotes “” inside the text"
+    elif first in "'\"":
         zh = f"引号只能把整个值括起来：{value[: end + 1]} 后面还有“{rest}”"
         en = f"quotes must enclose the whole value: {value[: end + 1]} is followed by '{rest}'"
         hint_zh = f"给整个值加引号，写成 {fixed}；文字里的引号也可以改用中文引号“”"
@@ -190,4 +199,40 @@ def comment_in_flow(doc: Document, number: int, bracket: int, closing: str) -> P
         f"' #' starts a comment that swallows the rest of the line, the closing '{closing}' with it",
         hint_zh=f"给含有 # 的这一项加引号：{fixed}",
         hint_en=f"quote the item with the #: {fixed}",
+    )
+
+
+def flow_item_text(doc: Document, pos: Position) -> Problem | None:
+    """An item of a ``[bracketed, list]`` whose quotes enclose only part of it (``"配图"与素材``), or
+    that holds a bracket (``配图{素材}``): YAML expected a comma or the closing bracket there."""
+    line = doc.source(pos[0])
+    at = min(pos[1] - 1, len(line))
+    start = max(line.rfind(", ", 0, at) + 2, line.rfind("[", 0, at) + 1, 0)
+    if start <= 0 or "[" not in line[:start]:
+        return None
+    ends = [i for i in (line.find(", ", at), line.rfind("]")) if i >= at]
+    end = min(ends) if ends else len(line.rstrip())
+    item = line[start:end].strip()
+    if not item:
+        return None
+    quote = item[0] if item[0] in "'\"" else None
+    if quote is None and not any(c in item for c in "[]{}"):
+        return None
+    wrapped = f'"{item}"' if '"' not in item and "\\" not in item else "'" + item.replace("'", "''") + "'"
+    fixed = f"{line[:start]}{wrapped}{line[start + len(item) :]}".strip()
+    if quote is not None:
+        zh = f"引号只能把这一项整个括起来：{item} 里引号后面还有文字"
+        en = f"quotes must enclose the whole item: in {item} text follows the closing quote"
+        tail_zh, tail_en = "；文字里的引号也可以改用中文引号“”", "; or use Chinese quotes “” inside the text"
+    else:
+        zh = f"方括号列表里的一项不能含有括号 [ ] {{ }}：{item}"
+        en = f"an item of a bracketed list cannot contain the brackets [ ] {{ }}: {item}"
+        tail_zh = tail_en = ""
+    return doc.problem(
+        (pos[0], start + 1),
+        "yaml-syntax",
+        zh,
+        en,
+        hint_zh=f"给这一项加引号：{fixed}{tail_zh}",
+        hint_en=f"quote the item: {fixed}{tail_en}",
     )

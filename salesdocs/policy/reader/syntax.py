@@ -9,7 +9,15 @@ import yaml
 
 from salesdocs.errors import Problem
 from salesdocs.policy.reader.document import Document, Position
-from salesdocs.policy.reader.quoting import comment_in_flow, indicator_in_flow, indicator_start, open_quote_in_flow, runaway_quote
+from salesdocs.policy.reader.joins import BULLETS
+from salesdocs.policy.reader.quoting import (
+    comment_in_flow,
+    flow_item_text,
+    indicator_in_flow,
+    indicator_start,
+    open_quote_in_flow,
+    runaway_quote,
+)
 
 _SYNTAX_TRANSLATIONS: list[tuple[str, str, str, str, str]] = [
     (
@@ -109,6 +117,7 @@ def syntax_problem(doc: Document, exc: yaml.MarkedYAMLError) -> Problem:
         or runaway_quote(doc, pos)
         or indicator_start(doc, pos)
         or indicator_in_flow(doc, pos)
+        or (flow_item_text(doc, pos) if "expected ',' or" in text else None)
         or _block_text_misaligned(doc, pos)
         or _misread_line(doc, text, pos)
         or _translated(doc, exc, text, pos)
@@ -231,7 +240,10 @@ def _translated(doc: Document, exc: yaml.MarkedYAMLError, text: str, pos: Positi
     if "found unknown escape character" in text and doc.source(pos[0])[pos[1] - 2 : pos[1] - 1] == "\\":
         pos = (pos[0], pos[1] - 1)  # the caret goes under the backslash, not the character after it
     line = doc.source(pos[0])
-    if ("：" in line or "，" in line) and line[pos[1] - 1 : pos[1]] != ":":
+    body = line.lstrip(" -")
+    key_with_wide_colon = re.match(r"[^\s：:，,]+：", body) is not None  # 'name：LOGO', not a sentence with a ：
+    wide_comma_in_list = "，" in line[line.find("[") :] if "[" in line else False
+    if (key_with_wide_colon or wide_comma_in_list) and line[pos[1] - 1 : pos[1]] != ":":
         return doc.problem(
             pos,
             "fullwidth-punctuation",
@@ -337,7 +349,6 @@ def _odd_level(popped: tuple[int, int] | None, parent: int, indent: int, steps: 
 
 
 _EMPTY_KEY = re.compile(r"(\s*(?:-\s+)*)([^\s#'\"][^#]*?):\s*(?:#.*)?$")
-_BULLETS = "•·・－–—*、●◦▪"
 
 
 def _missing_colon(doc: Document, pos: Position) -> Problem:
@@ -366,7 +377,7 @@ def _value_not_indented(doc: Document, pos: Position) -> Problem | None:
     line = doc.source(pos[0])
     text = line.strip()
     key_column = len(key.group(1))
-    if text[:1] in _BULLETS:
+    if text[:1] in BULLETS:
         item = text[1:].strip()
         return doc.problem(
             pos,
