@@ -311,6 +311,7 @@ def _empty(doc: Document, schema: Any, spot: _Spot, ezh: str, een: str) -> Probl
         kind_zh, kind_en, example_zh, example_en = "日期", "a date", f"，例如 {example}", f", e.g. {example}"
     label = spot.label.removesuffix(": ")
     line = doc.source(spot.pos[0])
+    at_dash = line.rstrip().endswith("-")  # an empty list item: '- ' with nothing after it
     commented = VALUE_THAT_IS_A_COMMENT.match(line)
     if commented is not None:  # 'title: #1 新品': what was typed is there, but YAML reads it as a comment
         before, text = commented.group(1), commented.group(2).rstrip()
@@ -328,8 +329,8 @@ def _empty(doc: Document, schema: Any, spot: _Spot, ezh: str, een: str) -> Probl
         "empty-value",
         f"{label} 还没有填写" if label else "这里还没有填写",
         f"{label} is empty: fill it in" if label else "this is empty: fill it in",
-        hint_zh=f"在冒号后面填写{kind_zh}{example_zh}",
-        hint_en=f"write {kind_en} after the colon{example_en}",
+        hint_zh=f"在{'“- ”' if at_dash else '冒号'}后面填写{kind_zh}{example_zh}",
+        hint_en=f"write {kind_en} after the {'- ' if at_dash else 'colon'}{example_en}",
     )
 
 

@@ -19,7 +19,7 @@ import yaml
 from salesdocs.errors import Problem
 from salesdocs.policy.reader.document import Document
 
-__all__ = ["BULLETS", "double_quoted_escapes", "folded_text", "joined_lines", "split_flow_items"]
+__all__ = ["BULLETS", "double_quoted_escapes", "folded_text", "invisible_characters", "joined_lines", "split_flow_items"]
 
 #: what people type for a list item instead of YAML's '- ' (from Word, WeChat, a keyboard's full-width mode)
 BULLETS = "•·・－–—*、●◦▪"
@@ -193,3 +193,34 @@ def folded_text(doc: Document, node: yaml.ScalarNode) -> list[Problem]:
             )
         ]
     return []
+
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_NAMES = {"\u200b": "零宽空格", "\u200c": "零宽非连接符", "\u200d": "零宽连接符", "\u2060": "零宽不换行符",
+                    "\ufeff": "零宽不换行空格（BOM）", "\u00ad": "软连字符"}  # fmt: skip
+
+
+def invisible_characters(doc: Document, node: yaml.ScalarNode, value: str) -> list[Problem]:
+    """A zero-width character inside a text (pasted from WeChat or a web page): invisible here, it still
+    splits words for search and copying, and may print as a box or a gap."""
+    found = _INVISIBLE.search(value)
+    if found is None:
+        return []
+    char = found.group(0)
+    number = node.start_mark.line + 1
+    for n in range(node.start_mark.line + 1, node.end_mark.line + 2):
+        if char in doc.source(n):
+            number = n
+            break
+    column = doc.source(number).find(char) + 1 or node.start_mark.column + 1
+    return [
+        doc.problem(
+            (number, column),
+            "invisible-char",
+            f"这段文字里有看不见的字符：{_INVISIBLE_NAMES[char]}（U+{ord(char):04X}），多半是从微信或网页复制来的",
+            f"this text holds an invisible character: U+{ord(char):04X}, most likely copied from WeChat or a web page",
+            severity="warning",
+            hint_zh=f"删掉第 {column} 列前后的这个字符：把光标两边的字删掉再重新输入",
+            hint_en=f"delete it near column {column}: delete the characters around it and type them again",
+        )
+    ]

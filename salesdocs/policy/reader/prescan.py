@@ -20,7 +20,7 @@ def prescan(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     block_indent: int | None = None  # inside a block scalar deeper than this indent
     for number, line in enumerate(doc.lines, start=1):
-        stripped = line.lstrip(" \t\u3000")
+        stripped = line.lstrip(" \t\u3000\u00a0")
         indent = len(line) - len(stripped)
         if block_indent is not None:
             if not stripped or indent > block_indent:
@@ -55,6 +55,15 @@ def _indentation(doc: Document, number: int, lead: str) -> Problem | None:
             "a full-width space (U+3000) in the indentation; YAML indents with ASCII spaces only",
             hint_zh="切换到英文输入法，用半角空格重新缩进",
             hint_en="switch to an English input mode and indent with ordinary spaces",
+        )
+    if "\u00a0" in lead:  # copied from a web page or Word: looks like a space, is not one
+        return doc.problem(
+            (number, lead.index("\u00a0") + 1),
+            "fullwidth-space",
+            "缩进里有不换行空格（U+00A0，从网页或 Word 复制来的“空格”），YAML 只能用普通空格缩进",
+            "a no-break space (U+00A0, copied from a web page or Word) in the indentation; YAML indents with ordinary spaces only",
+            hint_zh="删掉这一行开头的空白，再用空格键重新缩进",
+            hint_en="delete the blanks at the start of this line and indent it again with the space bar",
         )
     return None
 

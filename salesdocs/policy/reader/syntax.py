@@ -22,8 +22,8 @@ from salesdocs.policy.reader.quoting import (
 _SYNTAX_TRANSLATIONS: list[tuple[str, str, str, str, str]] = [
     (
         "mapping values are not allowed here",
-        "这里不能出现“: ”（冒号加空格）",
-        "': ' (colon and space) is not allowed here",
+        "这里不能出现“: ”（冒号后面是空格或行尾）",
+        "': ' (a colon followed by a space or the line's end) is not allowed here",
         '如果冒号是文字的一部分，请给整个值加引号，例如 "时间: 9:00"；也可能是上一行缩进不对',
         'if the colon belongs to the text, quote the whole value, e.g. "time: 9:00"; or the line above is mis-indented',
     ),

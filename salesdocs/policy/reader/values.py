@@ -12,7 +12,7 @@ import yaml
 
 from salesdocs.errors import Problem
 from salesdocs.policy.reader.document import Document, PathKey
-from salesdocs.policy.reader.joins import double_quoted_escapes, folded_text, joined_lines, split_flow_items
+from salesdocs.policy.reader.joins import double_quoted_escapes, folded_text, invisible_characters, joined_lines, split_flow_items
 
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _TRUE = {"true", "True", "TRUE"}
@@ -106,6 +106,7 @@ class ValueBuilder:
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         value: str = node.value
+        self.problems.extend(invisible_characters(self.doc, node, value))
         if node.style == ">":
             self.problems.extend(folded_text(self.doc, node))
             return _unfold_cjk(value)
