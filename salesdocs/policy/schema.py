@@ -438,7 +438,7 @@ def _id_example(doc: Document, path: PathKey, written: str) -> str:
     if path == ("id",) and folder in ("clients", "deals"):
         return stem if _ID_RE.match(stem) else _ID_EXAMPLES[folder]
     slug = re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", written.lower())).strip("-")
-    if slug and _ID_RE.match(slug) and slug != written:
+    if slug and _ID_RE.match(slug) and slug != written and written.isascii():  # '标准版' → 'standard' cannot be guessed
         return slug
     names = [p for p in path if isinstance(p, str)]
     key = names[-2] if names and names[-1] == "id" and len(names) > 1 else (names[-1] if names else "")
