@@ -60,6 +60,7 @@ ENV_JOB_TIMEOUT = "SALESDOCS_QUEUE_JOB_TIMEOUT"
 ENV_PASSWORD = "SALESDOCS_QUEUE_PASSWORD"  # Redis's password when the URL has none (keeps it out of ps and shell history)
 CLEANUP_EVERY = 2.0
 POLL_EVERY = 0.05
+QUIET_NOTICE = 30  # seconds without a finished document before the build says what it is waiting for
 RESULT_TTL = 3600
 BUNDLE_DIRS = ("rules", "clients", "deals", "templates", POLICIES)
 RENDER_JOB = "salesdocs.build_queue.render_job"
@@ -218,7 +219,7 @@ def _run(conn: Redis, decided: Decided, record: Record, policy: str | None, noti
             )
             pending[rq_job.id] = job
         with many_documents():  # one tuning for all the coordinator's own documents, not one per document
-            _collect(conn, queue, pending, record, lambda: _render_one_here(decided.ws, here, record))
+            _collect(conn, queue, pending, record, lambda: _render_one_here(decided.ws, here, record), _waiting(queue, timeout, notice))
     finally:
         for job_id in pending:  # interrupted: take the rest off the queue
             with contextlib.suppress(Exception):
@@ -234,14 +235,45 @@ def _render_one_here(ws: Workspace, here: Todo, record: Record) -> bool:
     return True
 
 
-def _collect(conn: Redis, queue: Any, pending: dict[str, DocumentJob], record: Record, meanwhile: Callable[[], bool]) -> None:
+def _waiting(queue: Any, timeout: int, notice: Callable[[str, str], None] | None) -> Callable[[int, float], None]:
+    """What the build says after a quiet spell: how many documents it waits for, how many workers listen,
+    and when a killed worker's document comes back."""
+    from rq import Worker
+
+    def say(left: int, quiet: float) -> None:
+        if notice is None:
+            return
+        # a worker killed a moment ago stays registered until its key expires: only "none" is certain
+        workers = len(Worker.all(queue=queue))
+        back = timeout + HEARTBEAT_GRACE
+        notice(
+            f"已经 {quiet:.0f} 秒没有文档完成，还在等 {left} 个。如果某个 worker 中断了，它手上的文档会在开始后约 {back} 秒重新派发"
+            + ("；现在没有 worker，请运行 salesdocs worker --queue URL" if not workers else ""),
+            f"no document finished for {quiet:.0f} s; waiting for {left}. "
+            f"A document whose worker stopped is handed out again about {back} s after it started"
+            + ("; no worker is listening now: run salesdocs worker --queue URL" if not workers else ""),
+        )
+
+    return say
+
+
+def _collect(
+    conn: Redis,
+    queue: Any,
+    pending: dict[str, DocumentJob],
+    record: Record,
+    meanwhile: Callable[[], bool],
+    waiting: Callable[[int, float], None] = lambda left, quiet: None,
+) -> None:
     """Wait for every job, writing each PDF as it arrives; abandoned jobs are put back by the cleanup.
-    While no job has settled, ``meanwhile()`` renders one of the coordinator's own documents (until it returns False)."""
+    While no job has settled, ``meanwhile()`` renders one of the coordinator's own documents (until it returns False);
+    after :data:`QUIET_NOTICE` seconds without a settled job, ``waiting(left, seconds)`` says so (once per quiet spell)."""
     from rq.job import Job, JobStatus
     from rq.registry import StartedJobRegistry
 
     registry = StartedJobRegistry(queue=queue)
-    last_cleanup = time.monotonic()
+    last_cleanup = last_settled = time.monotonic()
+    told = False
     busy = True
     while pending or busy:
         if time.monotonic() - last_cleanup >= CLEANUP_EVERY:
@@ -263,8 +295,14 @@ def _collect(conn: Redis, queue: Any, pending: dict[str, DocumentJob], record: R
             if rq_job is not None:
                 _forget(rq_job)
             settled = True
-        if not settled:
+        if settled:
+            last_settled, told = time.monotonic(), False
+        else:
             busy = busy and meanwhile()
+            quiet = time.monotonic() - last_settled
+            if pending and not told and quiet >= QUIET_NOTICE:
+                waiting(len(pending), quiet)
+                told = True
             if not busy and pending:
                 time.sleep(POLL_EVERY)
 

@@ -8,6 +8,7 @@ its own database number so queues never mix.  The workspace is tests/fixtures/mi
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -22,8 +23,18 @@ from pathlib import Path
 import pytest
 from conftest import BACKENDS, FIXTURES, CliResult, copy_workspace
 
+from salesdocs import build_queue
 from salesdocs.build import BuildReport, build
-from salesdocs.build_queue import ENV_JOB_TIMEOUT, ENV_PASSWORD, QUEUE_NAME, WORKER_PREFIX, QueueError, build_on_queue, connect
+from salesdocs.build_queue import (
+    ENV_JOB_TIMEOUT,
+    ENV_PASSWORD,
+    HEARTBEAT_GRACE,
+    QUEUE_NAME,
+    WORKER_PREFIX,
+    QueueError,
+    build_on_queue,
+    connect,
+)
 from salesdocs.records.period import resolve_period
 from salesdocs.records.store import ENV_DB
 
@@ -203,7 +214,11 @@ def test_a_worker_killed_mid_document_has_its_job_delivered_again(
     doomed = start_worker(url)
     out = tmp_path / "out-queue"
     reports: list[BuildReport] = []
-    coordinator = threading.Thread(target=lambda: reports.append(build_on_queue(root, url, out)))
+    notices: list[tuple[str, str]] = []
+    monkeypatch.setattr(build_queue, "QUIET_NOTICE", 10)  # what the build says while the killed worker's document waits
+    coordinator = threading.Thread(
+        target=lambda: reports.append(build_on_queue(root, url, out, notice=lambda zh, en: notices.append((zh, en))))
+    )
     coordinator.start()
     started = StartedJobRegistry(queue=Queue(QUEUE_NAME, connection=connect(url)))
     deadline = time.monotonic() + 120
@@ -225,6 +240,11 @@ def test_a_worker_killed_mid_document_has_its_job_delivered_again(
     assert time.monotonic() - killed_at > JOB_TIMEOUT  # the abandoned job waited for its expiry, then came back
     assert _pdfs(out) == expected  # complete, identical, and no partial or temporary file
     assert not folder.exists() and not left.exists()  # the next worker to start swept the dead one's folder
+    waited = [zh for zh, _ in notices if zh.startswith("已经 ")]
+    assert len(waited) == 1, notices
+    back = JOB_TIMEOUT + HEARTBEAT_GRACE
+    expected_notice = rf"已经 1[0-9] 秒没有文档完成，还在等 1 个。如果某个 worker 中断了，它手上的文档会在开始后约 {back} 秒重新派发"
+    assert re.fullmatch(expected_notice, waited[0]), waited
 
 
 CRASHING_WORKER = """
