@@ -24,7 +24,7 @@ from salesdocs.model.datetext import iso_date_for, nonexistent_date
 from salesdocs.policy.ids import IDS_FILE, ids_schema
 from salesdocs.policy.percentages import PERCENT_TEXT, percent_problems
 from salesdocs.policy.reader import Document, PathKey, Position
-from salesdocs.policy.typehints import VALUE_THAT_IS_A_COMMENT, describe, text_that_reads_as_structure, type_hint
+from salesdocs.policy.typehints import VALUE_THAT_IS_A_COMMENT, describe, format_hint, text_that_reads_as_structure, type_hint
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "defaults" / "schemas"
 _BASE = "https://salesdocs.example/schemas/"
@@ -369,14 +369,11 @@ def _bad_format(doc: Document, error: Any, spot: _Spot) -> Iterator[Problem]:
     else:
         tzh, ten = _title(error.schema)
         zh, en = f"{label}“{inst}”格式不正确，应为{tzh}", f"{label}'{inst}' has the wrong format; expected {ten}"
-    yield doc.problem(
-        spot.pos,
-        code,
-        zh,
-        en,
-        hint_zh=f"写成 {meant}（年-月-日，月和日都写两位数）" if meant else f"例如 {example}" if example else "",
-        hint_en=f"write {meant} (year-month-day, two-digit month and day)" if meant else f"for example {example}" if example else "",
-    )
+    hint_zh = f"写成 {meant}（年-月-日，月和日都写两位数）" if meant else f"例如 {example}" if example else ""
+    hint_en = f"write {meant} (year-month-day, two-digit month and day)" if meant else f"for example {example}" if example else ""
+    if code == "bad-format" and isinstance(inst, str) and (told := format_hint(inst)) is not None:
+        hint_zh, hint_en = told
+    yield doc.problem(spot.pos, code, zh, en, hint_zh=hint_zh, hint_en=hint_en)
 
 
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"

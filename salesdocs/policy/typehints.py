@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["VALUE_THAT_IS_A_COMMENT", "describe", "text_that_reads_as_structure", "type_hint"]
+__all__ = ["VALUE_THAT_IS_A_COMMENT", "describe", "format_hint", "text_that_reads_as_structure", "type_hint"]
 
 _CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
 _YES = {"是", "对", "有", "要", "需要", "开", "真"}
@@ -99,3 +100,18 @@ def describe(value: Any) -> tuple[str, str]:
     if isinstance(value, dict):
         return "键值对", "a mapping"
     return type(value).__name__, type(value).__name__
+
+
+def format_hint(written: str) -> tuple[str, str] | None:
+    """A text of the wrong format (an e-mail, a phone number): full-width characters typed by a Chinese
+    input method (``wang＠yunfan.example``), or several values where one goes; None when neither."""
+    ascii_form = unicodedata.normalize("NFKC", written)
+    if ascii_form != written and ascii_form.isascii():
+        wide = next(c for c in written if unicodedata.normalize("NFKC", c) != c)
+        return (
+            f"“{wide}”是全角字符：切换到英文输入法，写成 {ascii_form}",
+            f"'{wide}' is a full-width character: switch to an English input mode and write {ascii_form}",
+        )
+    if re.search(r"[,，、;；]|\S\s+\S", written.strip()):
+        return "这里只能写一个；另一个请另写一项（例如再加一位联系人）", "only one goes here; put another one in an item of its own"
+    return None
