@@ -8,6 +8,8 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from salesdocs.policy.reader.quoting import quote_text
+
 __all__ = ["VALUE_THAT_IS_A_COMMENT", "describe", "format_hint", "text_that_reads_as_structure", "type_hint"]
 
 _CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
@@ -32,7 +34,7 @@ def text_that_reads_as_structure(line: str, column: int) -> tuple[str, str]:
         after = ""
     if not value:
         return "", ""
-    quoted = f'"{value}"' if '"' not in value and "\\" not in value else "'" + value.replace("'", "''") + "'"
+    quoted = quote_text(value)
     fixed = (f"{before.rstrip()} {quoted}{after}" if not after else f"{before}{quoted}{after}").strip()
     what_zh, what_en = ("这一项", "the item") if after else ("整个值", "the whole value")
     return (

@@ -18,6 +18,7 @@ import yaml
 
 from salesdocs.errors import Problem
 from salesdocs.policy.reader.document import Document
+from salesdocs.policy.reader.quoting import single_quoted
 
 __all__ = ["BULLETS", "double_quoted_escapes", "folded_text", "invisible_characters", "joined_lines", "split_flow_items"]
 
@@ -135,7 +136,7 @@ def double_quoted_escapes(doc: Document, node: yaml.ScalarNode) -> list[Problem]
         return []
     names = "、".join(dict.fromkeys(_escape_name(e) for e in found))
     inner = source[1:-1]
-    single = (line[: node.start_mark.column] + "'" + inner.replace("'", "''") + "'" + line[node.end_mark.column :]).strip()
+    single = (line[: node.start_mark.column] + single_quoted(inner) + line[node.end_mark.column :]).strip()
     return [
         doc.problem(
             (node.start_mark.line + 1, node.start_mark.column + 1),

@@ -14,7 +14,29 @@ import yaml
 from salesdocs.errors import Problem
 from salesdocs.policy.reader.document import Document, Position
 
-__all__ = ["comment_in_flow", "flow_item_text", "indicator_in_flow", "indicator_start", "open_quote_in_flow", "runaway_quote"]
+__all__ = [
+    "comment_in_flow",
+    "flow_item_text",
+    "indicator_in_flow",
+    "indicator_start",
+    "open_quote_in_flow",
+    "quote_text",
+    "runaway_quote",
+    "single_quoted",
+]
+
+
+def quote_text(text: str) -> str:
+    """``text`` as a YAML value that reads back as exactly ``text``: in double quotes when nothing in it
+    is special there, else in single quotes (where only ' is doubled and a backslash is a backslash)."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return single_quoted(text)
+
+
+def single_quoted(text: str) -> str:
+    """``text`` in YAML's single quotes, where a backslash is a backslash and ' is written ''."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def runaway_quote(doc: Document, pos: Position) -> Problem | None:
@@ -84,13 +106,13 @@ def indicator_start(doc: Document, pos: Position) -> Problem | None:
         return None  # not closed on this line, or nothing after it: another mistake
     if (first in "-?" and not value[1:2].isspace()) or (first in "|>" and len(value) == 1):
         return None  # '-5', '?x' are plain text; '|' and '>' alone open a block on the next lines
-    quoted = f'"{value}"' if '"' not in value and "\\" not in value else "'" + value.replace("'", "''") + "'"
+    quoted = quote_text(value)
     fixed = f"{before.strip()} {quoted}".lstrip()
     rest = value[end + 1 :].strip()
     if first in "'\"" and value.endswith(first) and len(value) > 2:  # 'Tom's 新品': the quote itself inside the quotes
         inner = value[1:-1]
         other = '"' if first == "'" else "'"
-        wrapped = f"{other}{inner}{other}" if other not in inner and "\\" not in inner else "'" + inner.replace("'", "''") + "'"
+        wrapped = f"{other}{inner}{other}" if other not in inner and "\\" not in inner else quote_text(inner)
         fixed = f"{before.strip()} {wrapped}".lstrip()
         zh = f"引号 {first} 里又出现了 {first}：YAML 在那里就结束了这段文字，后面还有“{rest}”"
         en = f"the quote {first} appears again inside the {first} quotes: YAML ends the text there, and '{rest}' follows"
@@ -145,7 +167,7 @@ def indicator_in_flow(doc: Document, pos: Position) -> Problem | None:
             hint_zh=f"去掉“- ”：{fixed}",
             hint_en=f"drop the '- ': {fixed}",
         )
-    quoted = f'"{item}"' if '"' not in item and "\\" not in item else "'" + item.replace("'", "''") + "'"
+    quoted = quote_text(item)
     fixed = f"{line[:start]}{quoted}{line[start + len(item) :]}".strip()
     zh_meaning, en_meaning = _INDICATORS[first]
     return doc.problem(
@@ -218,7 +240,7 @@ def flow_item_text(doc: Document, pos: Position) -> Problem | None:
     quote = item[0] if item[0] in "'\"" else None
     if quote is None and not any(c in item for c in "[]{}"):
         return None
-    wrapped = f'"{item}"' if '"' not in item and "\\" not in item else "'" + item.replace("'", "''") + "'"
+    wrapped = quote_text(item)
     fixed = f"{line[:start]}{wrapped}{line[start + len(item) :]}".strip()
     if quote is not None:
         zh = f"引号只能把这一项整个括起来：{item} 里引号后面还有文字"

@@ -17,6 +17,7 @@ from salesdocs.policy.reader.quoting import (
     indicator_start,
     open_quote_in_flow,
     runaway_quote,
+    single_quoted,
 )
 
 _SYNTAX_TRANSLATIONS: list[tuple[str, str, str, str, str]] = [
@@ -255,7 +256,7 @@ def _translated(doc: Document, exc: yaml.MarkedYAMLError, text: str, pos: Positi
     if "found unknown escape character" in text or "expected escape sequence" in text:
         opened, closed = line.rfind('"', 0, pos[1] - 1), line.find('"', pos[1] - 1)
         if 0 <= opened < closed:  # the whole value in single quotes, where a backslash is a backslash
-            single = "'" + line[opened + 1 : closed].replace("'", "''") + "'"
+            single = single_quoted(line[opened + 1 : closed])
             return doc.problem(
                 pos,
                 "yaml-syntax",
