@@ -190,14 +190,28 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     assert cm(driver, "return cm.isClean();") is False
     assert text(driver, "#save-status").startswith("你的修改还在编辑器里，没有保存。")
     assert (root / REFUNDS).read_text(encoding="utf-8") == on_disk
+    # saving again after going back to editing compares again: never a silent overwrite of the colleague's version
+    driver.find_element(By.ID, "save").click()
+    wait(driver, lambda d: d.find_element(By.ID, "conflict").is_displayed())
+    assert (root / REFUNDS).read_text(encoding="utf-8") == on_disk
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    wait(driver, lambda d: not d.find_element(By.ID, "conflict").is_displayed())
     # the colleague saves again: the next save is refused again, and this time the page takes the disk's version
     on_disk = on_disk.replace("payment_days: 6", "payment_days: 7")
     (root / REFUNDS).write_text(on_disk, encoding="utf-8")
     driver.find_element(By.ID, "save").click()
     wait(driver, lambda d: d.find_element(By.ID, "conflict").is_displayed())
     assert "\n".join(version(driver, "theirs")["lines"]) + "\n" == on_disk
+    mine_given_up = cm(driver, "return cm.getValue();")
     driver.find_element(By.ID, "take-theirs").click()
-    assert cm(driver, "return cm.getValue();") == on_disk
+    wait(driver, lambda d: cm(d, "return cm.getValue();") == on_disk)
+    # the edit given up is kept in the history, not thrown away
+    kept = wait(driver, lambda d: (t := text(d, "#save-status")).startswith("你的修改已放进历史版本 #") and t)
+    n = int(kept.rsplit("#", 1)[1])
+    assert client.request("GET", f"/api/history/{REFUNDS}").json()["versions"][-1]["source"] == "unsaved"
+    from salesdocs.preview.files import History
+
+    assert History(root, REFUNDS).data(n).decode("utf-8") == mine_given_up
 
     # undo from the history: an unsaved edit is not dropped without asking; then the text before the first save comes back
     driver.find_element(By.ID, "show-history").click()
@@ -276,6 +290,22 @@ def test_policy_files_first_templates_under_their_own_heading_and_the_save_short
         assert to_fill > 0 and text(driver, "#save-status") == f"已新建：填好标 ★ 的 {to_fill} 项后保存（右侧列出还空着的）"
         wait(driver, lambda d: d.execute_script(f"return document.querySelectorAll('#problems li[data-file=\"{new}\"]').length") > 0)
         shot(driver, "new-deal")
+        # the new deal's documents sit with the other deals' (before the clients'), not at the end
+        owners = driver.execute_script("return [...document.querySelectorAll('#documents li.folder')].map((li) => li.textContent);")
+        assert owners.index("交易 2026-009-mingcha-gift") < owners.index("客户 mingcha-tea"), owners
+
+        # a colleague saves the file shown (no edits here): the page shows their version and says so
+        (root / new).write_text(on_disk.replace("client: mingcha-tea", "client: yunfan-tech"), encoding="utf-8")
+        wait(driver, lambda d: "client: yunfan-tech" in cm(d, "return cm.getValue();"))
+        wait(driver, lambda d: text(d, "#save-status") == "已载入别处保存的新版本")
+        assert cm(driver, "return cm.isClean();") is True
+
+    # the server has stopped: the page says so, and a save says it did not happen (the edit stays in the editor)
+    wait(driver, lambda d: text(d, "#status") == "与预览服务的连接断开了，正在重连…")
+    type_at_line_end(driver, 5, 0, "  # 改")
+    driver.find_element("id", "save").click()
+    wait(driver, lambda d: text(d, "#save-status").startswith("没有保存：连不上预览服务"))
+    assert cm(driver, "return cm.isClean();") is False
 
 
 def _pdf_text(client: Client, root: Path, inputs_hash: str) -> str:

@@ -220,6 +220,17 @@ def test_a_new_file_starts_from_the_scaffold_of_salesdocs_new(client: Client, ro
     assert client.request("GET", "/api/scaffold/deals/2026-009-x.yaml?client=../rules/terms").status == 400
 
 
+def test_an_edit_given_up_in_the_page_is_kept_in_the_history(client: Client, root: Path) -> None:
+    rel = "clients/yunfan-tech.yaml"
+    before = (root / rel).read_bytes()
+    kept = client.request("POST", f"/api/history/{rel}", "id: yunfan-tech\n# 我放弃的修改\n")
+    assert kept.status == 201
+    latest = client.request("GET", f"/api/history/{rel}").json()["versions"][-1]
+    assert (latest["n"], latest["source"]) == (kept.json()["n"], "unsaved")
+    assert (root / rel).read_bytes() == before  # kept aside: the file itself is not touched
+    assert client.request("POST", "/api/history/../outside.yaml", "x").status in (400, 403, 404)
+
+
 def test_history_lists_every_save_and_restores_one(client: Client, root: Path) -> None:
     rel = "clients/mingcha-tea.yaml"
     path = root / rel

@@ -120,6 +120,7 @@ def create_app(root: Path, *, port: int, token: str, lang: str = "zh", watch: bo
         Route("/api/files/{path:path}", h.write_file, methods=["PUT"]),
         Route("/api/history/{path:path}/{n:int}/restore", h.restore, methods=["POST"]),
         Route("/api/history/{path:path}", h.history, methods=["GET"]),
+        Route("/api/history/{path:path}", h.keep, methods=["POST"]),
         Route("/api/help/{path:path}", h.help_at, methods=["POST"]),
         Route("/api/scaffold/{folder}/{name}.yaml", h.scaffold, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

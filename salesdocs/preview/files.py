@@ -168,12 +168,12 @@ class History:
         except FileNotFoundError:
             raise FileRefused(f"{self.rel} 没有第 {n} 个历史版本", f"{self.rel} has no saved version {n}", status=404) from None
 
-    def keep(self, data: bytes, source: str) -> None:
-        """Add ``data`` as the next version, unless the latest version holds the same bytes."""
+    def keep(self, data: bytes, source: str) -> int:
+        """Add ``data`` as the next version, unless the latest version holds the same bytes; its number."""
         versions = self.versions()
         digest = sha256(data)
         if versions and versions[-1].sha256 == digest:
-            return
+            return versions[-1].n
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.root / HISTORY_DIR.parent / ".gitignore"
         if not ignore.exists():
@@ -183,6 +183,7 @@ class History:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         version = Version(n, digest, stamp, source, len(data))
         _write_atomic(self.folder / f"{n}.json", json.dumps(version.to_json()).encode())
+        return n
 
     def restore(self, n: int) -> str:
         """Write version ``n`` back (itself a new save); returns the new sha256."""

@@ -95,6 +95,18 @@ class Handlers:
             return self._refused(exc)
         return JSONResponse({"path": rel, "versions": [v.to_json() for v in versions]})
 
+    async def keep(self, request: Request) -> Response:
+        """``POST /api/history/<path>``, body = text the page is about to drop (its unsaved edit): kept as a
+        version of the file (source ``unsaved``), so giving it up in the page never loses it."""
+        try:
+            text = (await request.body()).decode("utf-8")
+            n = files.History(self.root, request.path_params["path"]).keep(text.encode("utf-8"), "unsaved")
+        except UnicodeDecodeError:
+            return self._say("正文必须是 UTF-8", "the body must be UTF-8", 400)
+        except files.FileRefused as exc:
+            return self._refused(exc)
+        return JSONResponse({"n": n}, status_code=201)
+
     async def restore(self, request: Request) -> Response:
         try:
             digest = files.History(self.root, request.path_params["path"]).restore(request.path_params["n"])

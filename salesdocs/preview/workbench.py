@@ -146,11 +146,18 @@ class Workbench:
         for failed in broken_inputs(checked, ws, self._out):
             for kind in failed.job.kind.parts:
                 found[document_id(kind, failed.job.target)] = (kind, failed.job.target, None)
-        for gone in set(self.documents) - set(found):
-            del self.documents[gone]
-        for doc_id, (kind, target, digest) in found.items():
-            doc = self.documents.setdefault(doc_id, Document(doc_id, kind, target))
+        known = self.documents
+        self.documents = {}  # the intro, each deal's, then each client's: a new or broken deal's sit with the other deals'
+        kinds = list(DocumentKind)
+
+        def place(item: tuple[str, tuple[DocumentKind, str | None, str | None]]) -> tuple[int, str, int]:
+            kind, target = item[1][0], item[1][1] or ""
+            return (0 if not target else 1 if kind.needs_deal else 2), target, kinds.index(kind)
+
+        for doc_id, (kind, target, digest) in sorted(found.items(), key=place):
+            doc = known.get(doc_id) or Document(doc_id, kind, target)
             doc.current_hash = digest
+            self.documents[doc_id] = doc
 
     def _digests(self) -> dict[str, str]:
         found = {}

@@ -180,10 +180,11 @@ def scan_forbidden_tokens(doc: Document, text: str) -> list[Problem]:
                 doc.problem(
                     pos,
                     "yaml-anchor",
-                    f"不支持锚点 &{token.value}",
-                    f"anchors (&{token.value}) are not supported",
-                    hint_zh="把内容直接写出来；重复的内容请分别填写",
-                    hint_en="write the content out in full where it is needed",
+                    f"“&{token.value}”：值以“&”开头，YAML 把它当作锚点（给内容起名字，salesdocs 不支持）",
+                    f"'&{token.value}': a value starting with '&' is an anchor to YAML (naming content; not supported)",
+                    hint_zh=f"如果 & 是文字的一部分，给整个值加引号：{_quoted_line(doc, pos)}；否则去掉“&{token.value}”",
+                    hint_en=f"if the & belongs to the text, quote the whole value: {_quoted_line(doc, pos)}; "
+                    f"otherwise delete '&{token.value}'",
                 )
             )
         elif isinstance(token, yaml.AliasToken):
@@ -191,10 +192,10 @@ def scan_forbidden_tokens(doc: Document, text: str) -> list[Problem]:
                 doc.problem(
                     pos,
                     "yaml-alias",
-                    f"不支持引用 *{token.value}",
-                    f"aliases (*{token.value}) are not supported",
-                    hint_zh="把被引用的内容直接写在这里",
-                    hint_en="write the referenced content out here",
+                    f"“*{token.value}”：值以“*”开头，YAML 把它当作引用别处内容的别名（salesdocs 不支持）",
+                    f"'*{token.value}': a value starting with '*' is an alias to YAML (a reference to other content; not supported)",
+                    hint_zh=f"如果 * 是文字的一部分，给整个值加引号：{_quoted_line(doc, pos)}；否则去掉“*”",
+                    hint_en=f"if the * belongs to the text, quote the whole value: {_quoted_line(doc, pos)}; otherwise delete the '*'",
                 )
             )
         elif isinstance(token, yaml.TagToken):
@@ -222,3 +223,12 @@ def scan_forbidden_tokens(doc: Document, text: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _quoted_line(doc: Document, pos: tuple[int, int]) -> str:
+    """The line with its value from ``pos`` on written in quotes (a comment after it left out)."""
+    from salesdocs.policy.reader.quoting import quote_text
+
+    line = doc.source(pos[0])
+    value = re.sub(r"\s+#.*$", "", line[pos[1] - 1 :]).rstrip()
+    return f"{line[: pos[1] - 1].strip()} {quote_text(value)}".strip()

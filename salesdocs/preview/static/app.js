@@ -7,15 +7,20 @@ const T = {
     title: "政策预览工作台", files: "文件", documents: "文档", newFile: "新建文件", client: "客户", deal: "交易", create: "新建",
     save: "保存", history: "历史版本", restore: "恢复这个版本", saved: "已保存", unsaved: "有未保存的修改", changedOnDisk: "有未保存的修改；这个文件刚在别处被修改过，保存时会先让你对比两个版本", saving: "正在保存…",
     conflictTitle: "文件在别处被修改了", conflictText: "你开始编辑之后，这个文件在磁盘上被改过，所以没有保存。两个版本都在下面，不会丢失。",
-    mine: "你的版本（尚未保存）", theirs: "磁盘上现在的版本", keepMine: "用我的版本覆盖（磁盘上的版本留在历史版本里）", takeTheirs: "改用磁盘上的版本",
+    mine: "你的版本（尚未保存）", theirs: "磁盘上现在的版本", keepMine: "用我的版本覆盖（磁盘上的版本留在历史版本里）", takeTheirs: "改用磁盘上的版本（我的修改留在历史版本里）",
     ok: "没有问题", problems: (e, w) => `${e} 个错误，${w} 个警告`, updating: "正在更新预览…", chooseFile: "← 在左边选一个文件来编辑",
     broken: "文件有错误，下面是上一次正确时的预览（已变灰）。改正后会自动更新。", stale: "正在生成新的预览…", notYet: "正在生成…",
     failed: "生成失败：", help: "光标处：", allowed: "可选值：", examples: "示例：", noHelp: "这里没有说明", pages: "页",
     folders: { rules: "政策 rules/", clients: "客户 clients/", deals: "交易 deals/" }, intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
     discard: "这个文件有未保存的修改。放弃这些修改、打开另一个文件吗？",
-    exists: "这个文件已经存在", forClient: "客户：", created: (n) => `已新建：填好标 ★ 的 ${n} 项后保存（右侧列出还空着的）`, notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存",
+    exists: "这个文件已经存在", forClient: "客户：", idRule: "编号也是文件名：只用小写英文字母、数字和 -，例如 yunfan-tech；交易用 年份-序号-客户-项目，例如 2026-004-yunfan-catalogue", created: (n) => `已新建：填好标 ★ 的 ${n} 项后保存（右侧列出还空着的）`, notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存", fromUnsaved: "放弃的修改",
     differsNote: "标出的行是两个版本不同的地方。", saveTip: "保存（Ctrl+S）", templates: "模板（排版）",
-    backToEdit: "返回编辑（暂不保存）", mergeHint: "你的修改还在编辑器里，没有保存。可以对照磁盘上的版本改好后再保存（磁盘上的版本也在“历史版本”里）。",
+    backToEdit: "返回编辑（暂不保存）", mergeHint: "你的修改还在编辑器里，没有保存。改好后再保存时，会再次并排显示磁盘上的版本，由你决定用哪一个。",
+    reloaded: "已载入别处保存的新版本", kept: (n) => `你的修改已放进历史版本 #${n}`,
+    offline: "没有保存：连不上预览服务（它可能已经停止或重新启动）。修改还在编辑器里：先复制出来，再打开 salesdocs preview 新给出的地址。",
+    expired: "没有保存：这个页面的令牌已失效（预览服务重新启动过）。修改还在编辑器里：先复制出来，再打开 salesdocs preview 新给出的地址。",
+    disconnected: "与预览服务的连接断开了，正在重连…", gone: "这个文件已在磁盘上被删除。要用编辑器里的内容重新创建它吗？",
+    goneRules: "没有保存：这个文件已在磁盘上被删除。修改还在编辑器里，请先复制出来。",
     discardRestore: (n) => `这个文件有未保存的修改。放弃这些修改、恢复到 #${n} 吗？`, restored: (n) => `已恢复到 #${n}（这也是一次新的保存）`,
     discardNew: "这个文件有未保存的修改。放弃这些修改、新建文件吗？", savedWithErrors: (n) => `已保存，但这个文件有 ${n} 个错误（见右侧），文档暂用上一次正确的版本`,
   },
@@ -23,15 +28,20 @@ const T = {
     title: "Policy preview", files: "Files", documents: "Documents", newFile: "New file", client: "Client", deal: "Deal", create: "Create",
     save: "Save", history: "History", restore: "Restore this version", saved: "Saved", unsaved: "Unsaved changes", changedOnDisk: "Unsaved changes; this file was just changed elsewhere: saving will first show both versions", saving: "Saving…",
     conflictTitle: "The file was changed elsewhere", conflictText: "The file changed on disk after you started editing, so it was not saved. Both versions are below; nothing is lost.",
-    mine: "Your version (not saved)", theirs: "The version on disk now", keepMine: "Save my version over it (the one on disk stays in the history)", takeTheirs: "Use the version on disk",
+    mine: "Your version (not saved)", theirs: "The version on disk now", keepMine: "Save my version over it (the one on disk stays in the history)", takeTheirs: "Use the version on disk (mine stays in the history)",
     ok: "No problems", problems: (e, w) => `${e} error(s), ${w} warning(s)`, updating: "Updating the preview…", chooseFile: "← choose a file on the left to edit",
     broken: "The files have errors: below is the last good preview (greyed). It updates once they are fixed.", stale: "Making the new preview…", notYet: "Rendering…",
     failed: "Rendering failed: ", help: "At the cursor: ", allowed: "Allowed values: ", examples: "Examples: ", noHelp: "No help here", pages: "pages",
     folders: { rules: "Policy rules/", clients: "Clients clients/", deals: "Deals deals/" }, intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
     discard: "This file has unsaved changes. Discard them and open another file?",
-    exists: "This file exists already", forClient: "Client: ", created: (n) => `Created: fill in the ${n} fields marked ★, then save (listed on the right while empty)`, notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved",
+    exists: "This file exists already", forClient: "Client: ", idRule: "The id is also the file name: lower-case letters, digits and - only, e.g. yunfan-tech; a deal: year-number-client-project, e.g. 2026-004-yunfan-catalogue", created: (n) => `Created: fill in the ${n} fields marked ★, then save (listed on the right while empty)`, notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved", fromUnsaved: "edit given up",
     differsNote: "The marked lines are where the two versions differ.", saveTip: "Save (Ctrl+S)", templates: "Templates (layout)",
-    backToEdit: "Back to editing (not saved)", mergeHint: "Your changes are still in the editor, not saved. Bring them in line with the version on disk, then save (that version is also in the history).",
+    backToEdit: "Back to editing (not saved)", mergeHint: "Your changes are still in the editor, not saved. When you save again, the version on disk is shown beside yours again, and you choose.",
+    reloaded: "Loaded the version saved elsewhere", kept: (n) => `Your edit was kept as version #${n} in the history`,
+    offline: "Not saved: the preview server does not answer (stopped or restarted?). Your edit is still in the editor: copy it out, then open the new address salesdocs preview prints.",
+    expired: "Not saved: this page's token has expired (the preview server restarted). Your edit is still in the editor: copy it out, then open the new address salesdocs preview prints.",
+    disconnected: "Lost the connection to the preview server; reconnecting…", gone: "This file was deleted on disk. Create it again from the editor's text?",
+    goneRules: "Not saved: this file was deleted on disk. Your edit is still in the editor: copy it out first.",
     discardRestore: (n) => `This file has unsaved changes. Discard them and restore #${n}?`, restored: (n) => `Restored #${n} (itself a new save)`,
     discardNew: "This file has unsaved changes. Discard them and create a new file?", savedWithErrors: (n) => `Saved, but this file has ${n} error(s) (see right); documents keep the last good version`,
   },
@@ -125,7 +135,7 @@ function drawProblems() {
     if (p.line && state.sources[i]) li.append(el("pre", { textContent: `${p.line} | ${state.sources[i]}` }));
     if (p.hint) li.append(el("div", { className: "hint", textContent: T.hint + p.hint }));
     Object.assign(li.dataset, { file: p.file, line: p.line });
-    li.onclick = () => chooseFile(p.file, p.line);
+    li.onclick = () => chooseFile(p.file, p.line, p.column);
     return li;
   }));
 }
@@ -163,19 +173,20 @@ async function drawPreview() {
 }
 
 // ---------------------------------------------------------------------- editor
-function goToLine(line) {
-  editor.setCursor({ line: line - 1, ch: 0 });
-  editor.scrollIntoView({ line: line - 1, ch: 0 }, 120);
+function goToLine(line, column = 1) {
+  const spot = { line: line - 1, ch: Math.max(0, column - 1) };
+  editor.setCursor(spot);
+  editor.scrollIntoView(spot, 120);
   editor.focus();
 }
 
 // What a click in the sidebar does: never drops unsaved edits without asking (a problem in the file
 // being edited only moves the cursor, so the edits stay).
-function chooseFile(path, line) {
+function chooseFile(path, line, column) {
   const dirty = file && editor && !editor.isClean();
-  if (dirty && path === file.path) return line ? goToLine(line) : undefined;
+  if (dirty && path === file.path) return line ? goToLine(line, column) : undefined;
   if (dirty && !window.confirm(T.discard)) return;
-  return openFile(path, line);
+  return openFile(path, line, column);
 }
 
 window.addEventListener("beforeunload", (event) => {
@@ -185,7 +196,7 @@ window.addEventListener("beforeunload", (event) => {
   }
 });
 
-async function openFile(path, line) {
+async function openFile(path, line, column) {
   const response = await api("GET", `/api/files/${path}`);
   if (!response.ok) return;
   const data = await response.json();
@@ -200,7 +211,7 @@ async function openFile(path, line) {
   editor.markClean();
   markProblems();
   drawSidebar();
-  if (line) goToLine(line);
+  if (line) goToLine(line, column);
   editor.focus();
   setSaveStatus("");
 }
@@ -257,11 +268,23 @@ async function save(baseSha) {
   let response, data;
   try {
     response = await api("PUT", `/api/files/${file.path}`, text, { "If-Match": baseSha || file.sha256, "Content-Type": "text/plain; charset=utf-8" });
-    data = await response.json();
+    data = await response.json().catch(() => ({}));
+  } catch (error) {  // no answer at all: the server stopped
+    return setSaveStatus(T.offline, true);
   } finally {
     saving = false;
   }
   generation++;
+  if (response.status === 403 && !data.error) return setSaveStatus(T.expired, true);
+  if (response.status === 404 && /^(clients|deals)\//.test(file.path)) {  // deleted meanwhile: offer to create it again
+    if (!window.confirm(T.gone)) return setSaveStatus(T.goneRules, true);
+    const made = await api("PUT", `/api/files/${file.path}`, text, { "If-None-Match": "*", "Content-Type": "text/plain; charset=utf-8" });
+    if (!made.ok) return setSaveStatus(((await made.json().catch(() => ({}))).error) || made.statusText, true);
+    file.sha256 = (await made.json()).sha256;
+    editor.markClean();
+    return setSaveStatus(T.saved);
+  }
+  if (response.status === 404) return setSaveStatus(T.goneRules, true);
   if (response.status === 200) {
     file.sha256 = data.sha256;
     editor.markClean();
@@ -327,20 +350,23 @@ function showConflict(mine, theirs) {
   $("conflict").hidden = false;
   ["mine", "theirs"].forEach((id) => scrollToFirstDifference($(id)));  // laid out now: open at the first difference
   $("keep-mine").onclick = () => { $("conflict").hidden = true; save(theirs.sha256); };
-  // keep the edit in the editor, unsaved; the next save is based on the version just shown
+  // keep the edit in the editor, unsaved; the next save compares again (never a silent overwrite)
   $("back-to-edit").onclick = () => {
     $("conflict").hidden = true;
-    file.sha256 = theirs.sha256;
     setSaveStatus(T.mergeHint, true);
     editor.focus();
   };
-  $("take-theirs").onclick = () => {
+  // the disk's version in the editor; the edit given up is kept in the history first (nothing is lost)
+  $("take-theirs").onclick = async () => {
+    const kept = await api("POST", `/api/history/${file.path}`, mine, { "Content-Type": "text/plain; charset=utf-8" });
+    if (!kept.ok) return setSaveStatus(((await kept.json().catch(() => ({}))).error) || kept.statusText, true);
+    const { n } = await kept.json();
     $("conflict").hidden = true;
     generation++;
     file.sha256 = theirs.sha256;
     editor.setValue(theirs.text);
     editor.markClean();
-    setSaveStatus("");
+    setSaveStatus(T.kept(n));
   };
 }
 
@@ -361,6 +387,7 @@ async function reloadIfClean() {
     editor.markClean();
     editor.setCursor(cursor);
     markProblems();
+    setSaveStatus(T.reloaded);
   }
 }
 
@@ -380,7 +407,7 @@ async function showHistory() {
       await openFile(file.path);
       setSaveStatus(T.restored(v.n));
     };
-    const li = el("li", {}, `#${v.n} ${v.saved_at} (${v.source === "disk" ? T.fromDisk : T.fromPage}) `, button);
+    const li = el("li", {}, `#${v.n} ${v.saved_at} (${{ disk: T.fromDisk, unsaved: T.fromUnsaved }[v.source] || T.fromPage}) `, button);
     li.dataset.n = v.n;
     return li;
   }));
@@ -401,8 +428,8 @@ function helpSoon() {
     if (!h.known) return box.append(el("div", { textContent: T.noHelp }));
     box.append(el("div", { textContent: LANG === "en" ? h.en : h.zh }));
     if (LANG !== "en" && h.en) box.append(el("div", { className: "hint", textContent: h.en }));
-    if (h.enum.length) box.append(el("div", { textContent: T.allowed + h.enum.join("、") }));
-    if (h.examples.length) box.append(el("div", { textContent: T.examples + h.examples.join("、") }));
+    if (h.enum.length) box.append(el("div", { textContent: T.allowed + h.enum.join(LANG === "en" ? ", " : "、") }));
+    if (h.examples.length) box.append(el("div", { textContent: T.examples + h.examples.join(LANG === "en" ? ", " : "、") }));
   }, 150);
 }
 
@@ -436,10 +463,11 @@ async function createFile(event) {
 // ------------------------------------------------------------------------ start
 window.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = T[node.dataset.t]; });
+  document.querySelectorAll("[data-t-title]").forEach((node) => { node.title = T[node.dataset.tTitle]; });  // the browser shows it when the pattern refuses a name
   $("save").title = T.saveTip;
   $("save").append(" ", el("kbd", { textContent: "Ctrl+S" }));
   document.title = T.title;
-  editor = CodeMirror($("editor"), { lineNumbers: true, mode: "yaml", gutters: ["problems", "CodeMirror-linenumbers"], indentWithTabs: false, tabSize: 2,
+  editor = CodeMirror($("editor"), { lineNumbers: true, lineWrapping: true, mode: "yaml", gutters: ["problems", "CodeMirror-linenumbers"], indentWithTabs: false, tabSize: 2,
     extraKeys: { "Ctrl-S": () => save(), "Cmd-S": () => save(), Tab: (cm) => cm.replaceSelection("  ") } });
   editor.setValue(T.chooseFile);
   editor.on("cursorActivity", helpSoon);
@@ -452,6 +480,10 @@ window.addEventListener("DOMContentLoaded", () => {
     $("new-client-row").hidden = !deals;
     $("new-name").placeholder = deals ? "2026-004-yunfan-catalogue" : "yunfan-tech";
   };
-  new EventSource("/api/events").addEventListener("revision", refresh);
+  const events = new EventSource("/api/events");
+  events.addEventListener("revision", refresh);
+  // the server stopped or restarted: say so in the header until the stream is back
+  events.onerror = () => { $("status").textContent = T.disconnected; $("status").className = "bad"; };
+  events.onopen = () => refresh();
   refresh();
 });
