@@ -33,7 +33,7 @@ def test_new_client_and_deal_fail_check_only_on_what_they_ask_to_fill(workspace:
     text = deal.read_text(encoding="utf-8")
     # every field of the schema is named, with the policy's choices where it has them
     for words in (
-        "# 预计开始日期 · Expected start date",
+        "# 预计开始日期（交付时间从这一天算起） · Expected start date",
         "# 折扣审批人",
         "# 主合同编号",
         "logo-design（LOGO 设计）",

@@ -93,6 +93,8 @@ def collect_ids(rules: Mapping[str, Any], clients: Iterable[Any]) -> WorkspaceId
 
 
 #: $defs name → (what the ids are in zh, en; where they are defined)
+#: an example of each kind of id (common's example, logo-design, is a service id: wrong beside a tier)
+_EXAMPLES = {"service": "logo-design", "tier": "standard", "ladder": "design", "client": "yunfan-tech", "category": "design-style"}
 _KINDS: dict[str, tuple[str, str, str]] = {
     "service": ("服务编号", "Service id", "rules/services.yaml"),
     "tier": ("档位编号", "Tier id", "rules/services.yaml"),
@@ -109,7 +111,7 @@ def _texts(zh: str, en: str, more_zh: str = "", more_en: str = "") -> dict[str, 
 
 def _id_def(kind: str, named: tuple[Named, ...] | None) -> dict[str, Any]:
     if named is None:
-        return {"$ref": _ID}
+        return {"$ref": _ID, "examples": [_EXAMPLES[kind]]}
     zh, en, where = _KINDS[kind]
     # the id's shape written out, not a $ref: yaml-language-server would show common's title and example instead
     node: dict[str, Any] = {**_texts(f"{zh}（{where}）", f"{en} ({where})"), **_ID_SHAPE}
