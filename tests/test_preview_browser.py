@@ -215,6 +215,8 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
 
     # undo from the history: an unsaved edit is not dropped without asking; then the text before the first save comes back
     driver.find_element(By.ID, "show-history").click()
+    entries = wait(driver, lambda d: d.execute_script("return [...document.querySelectorAll('#versions li')].map((li) => li.innerText);"))
+    assert any(f"从第 {LINE} 行起：percent: 170%" in e for e in entries), entries  # each save says what it changed
     type_at_line_end(driver, LINE, 3, "55%")
     driver.find_element(By.CSS_SELECTOR, '#versions li[data-n="1"] button').click()
     alert = WebDriverWait(driver, 10).until(expected_conditions.alert_is_present())
@@ -226,6 +228,10 @@ def test_edit_break_fix_conflict_and_undo_in_the_browser(served: tuple[Client, P
     wait(driver, lambda d: cm(d, "return cm.getValue();") == original)
     wait(driver, lambda d: text(d, "#save-status") == "已恢复到 #1（这也是一次新的保存）")
     assert (root / REFUNDS).read_text(encoding="utf-8") == original
+    driver.find_element(By.ID, "show-history").click()  # the restored text is the newest version, marked as the one shown
+    newest = "const li = document.querySelector('#versions li'); return li ? li.innerText.split('\\n')[0] : '';"
+    wait(driver, lambda d: d.execute_script(newest).endswith("(保存) · 当前 恢复这个版本"))
+    shot(driver, "history")
     wait(driver, lambda d: preview(d)["stale"] == "false" and preview(d)["inputsHash"] == first["inputsHash"])
     # the refused save's 412 is the one expected failure; anything else (a CSP block, a script error) is not
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "status of 412" not in e["message"]]

@@ -244,6 +244,9 @@ def test_history_lists_every_save_and_restores_one(client: Client, root: Path) -
         (1, "disk", hashlib.sha256(second).hexdigest()),
         (2, "save", hashlib.sha256(third.encode()).hexdigest()),
     ]
+    # what each version changed from the one before, to choose by (the first is where the history starts)
+    added = len(third.splitlines())
+    assert [v["changes"] for v in versions] == [None, {"lines": 1, "line": added, "text": "# 第三版"}]
     restored = client.request("POST", f"/api/history/{rel}/1/restore")
     assert restored.status == 200 and restored.json() == {"sha256": hashlib.sha256(second).hexdigest()}
     assert path.read_bytes() == second

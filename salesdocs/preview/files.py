@@ -12,6 +12,7 @@ no edit, from the page or from another editor, is ever lost.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import json
 import re
@@ -184,6 +185,28 @@ class History:
         version = Version(n, digest, stamp, source, len(data))
         _write_atomic(self.folder / f"{n}.json", json.dumps(version.to_json()).encode())
         return n
+
+    def changes(self) -> dict[int, dict[str, object]]:
+        """What each version after the first changed from the one before it: ``{"lines": changed lines,
+        "line": first changed line (1-based, in this version), "text": that line}``, for choosing a version to restore."""
+        found: dict[int, dict[str, object]] = {}
+        before: list[str] | None = None  # the first version is where the history starts: nothing to compare
+        for version in self.versions():
+            with contextlib.suppress(FileRefused):
+                lines = self.data(version.n).decode("utf-8", errors="replace").splitlines()
+                if before is None:
+                    before = lines
+                    continue
+                # (old start, old end, new start, new end) of each changed run of lines
+                edits = [
+                    (i1, i2, j1, j2) for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=lines).get_opcodes() if tag != "equal"
+                ]
+                count = sum(max(i2 - i1, j2 - j1) for i1, i2, j1, j2 in edits)
+                first = edits[0][2] if edits else -1  # where the first change is in this version
+                text = lines[first].strip()[:80] if 0 <= first < len(lines) else ""
+                found[version.n] = {"lines": count, "line": first + 1, "text": text}
+                before = lines
+        return found
 
     def restore(self, n: int) -> str:
         """Write version ``n`` back (itself a new save); returns the new sha256."""

@@ -90,10 +90,12 @@ class Handlers:
     async def history(self, request: Request) -> Response:
         rel = request.path_params["path"]
         try:
-            versions = files.History(self.root, rel).versions()
+            history = files.History(self.root, rel)
+            versions, changes = history.versions(), history.changes()
         except files.FileRefused as exc:
             return self._refused(exc)
-        return JSONResponse({"path": rel, "versions": [v.to_json() for v in versions]})
+        listed = [{**v.to_json(), "changes": changes.get(v.n)} for v in versions]
+        return JSONResponse({"path": rel, "versions": listed})
 
     async def keep(self, request: Request) -> Response:
         """``POST /api/history/<path>``, body = text the page is about to drop (its unsaved edit): kept as a

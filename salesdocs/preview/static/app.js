@@ -13,7 +13,7 @@ const T = {
     failed: "生成失败：", help: "光标处：", allowed: "可选值：", examples: "示例：", noHelp: "这里没有说明", pages: "页",
     folders: { rules: "政策 rules/", clients: "客户 clients/", deals: "交易 deals/" }, intro: "公司介绍", quote: "报价单", appendix: "合同附件", brief: "拜访简报（内部）", handout: "客户手册",
     discard: "这个文件有未保存的修改。放弃这些修改、打开另一个文件吗？",
-    exists: "这个文件已经存在", forClient: "客户：", idRule: "编号也是文件名：只用小写英文字母、数字和 -，例如 yunfan-tech；交易用 年份-序号-客户-项目，例如 2026-004-yunfan-catalogue", created: (n) => `已新建：填好标 ★ 的 ${n} 项后保存（右侧列出还空着的）`, notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存", fromUnsaved: "放弃的修改",
+    exists: "这个文件已经存在", forClient: "客户：", idRule: "编号也是文件名：只用小写英文字母、数字和 -，例如 yunfan-tech；交易用 年份-序号-客户-项目，例如 2026-004-yunfan-catalogue", created: (n) => `已新建：填好标 ★ 的 ${n} 项后保存（右侧列出还空着的）`, notSaved: "未保存：文件在别处被修改了", hint: "提示：", fromDisk: "磁盘上的版本", fromPage: "保存", fromUnsaved: "放弃的修改", current: " · 当前", changed: (c) => c.lines ? `改了 ${c.lines} 行，从第 ${c.line} 行起：${c.text}` : "与上一个版本相同",
     differsNote: "标出的行是两个版本不同的地方。", saveTip: "保存（Ctrl+S）", templates: "模板（排版）",
     backToEdit: "返回编辑（暂不保存）", mergeHint: "你的修改还在编辑器里，没有保存。改好后再保存时，会再次并排显示磁盘上的版本，由你决定用哪一个。",
     reloaded: "已载入别处保存的新版本", kept: (n) => `你的修改已放进历史版本 #${n}`,
@@ -34,7 +34,7 @@ const T = {
     failed: "Rendering failed: ", help: "At the cursor: ", allowed: "Allowed values: ", examples: "Examples: ", noHelp: "No help here", pages: "pages",
     folders: { rules: "Policy rules/", clients: "Clients clients/", deals: "Deals deals/" }, intro: "Company intro", quote: "Quote", appendix: "Contract appendix", brief: "Visit brief (internal)", handout: "Client handout",
     discard: "This file has unsaved changes. Discard them and open another file?",
-    exists: "This file exists already", forClient: "Client: ", idRule: "The id is also the file name: lower-case letters, digits and - only, e.g. yunfan-tech; a deal: year-number-client-project, e.g. 2026-004-yunfan-catalogue", created: (n) => `Created: fill in the ${n} fields marked ★, then save (listed on the right while empty)`, notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved", fromUnsaved: "edit given up",
+    exists: "This file exists already", forClient: "Client: ", idRule: "The id is also the file name: lower-case letters, digits and - only, e.g. yunfan-tech; a deal: year-number-client-project, e.g. 2026-004-yunfan-catalogue", created: (n) => `Created: fill in the ${n} fields marked ★, then save (listed on the right while empty)`, notSaved: "Not saved: the file was changed elsewhere", hint: "hint: ", fromDisk: "found on disk", fromPage: "saved", fromUnsaved: "edit given up", current: " · current", changed: (c) => c.lines ? `${c.lines} line(s) changed, from line ${c.line}: ${c.text}` : "the same as the version before",
     differsNote: "The marked lines are where the two versions differ.", saveTip: "Save (Ctrl+S)", templates: "Templates (layout)",
     backToEdit: "Back to editing (not saved)", mergeHint: "Your changes are still in the editor, not saved. When you save again, the version on disk is shown beside yours again, and you choose.",
     reloaded: "Loaded the version saved elsewhere", kept: (n) => `Your edit was kept as version #${n} in the history`,
@@ -407,7 +407,9 @@ async function showHistory() {
       await openFile(file.path);
       setSaveStatus(T.restored(v.n));
     };
-    const li = el("li", {}, `#${v.n} ${v.saved_at} (${{ disk: T.fromDisk, unsaved: T.fromUnsaved }[v.source] || T.fromPage}) `, button);
+    const current = v.sha256 === file.sha256 ? T.current : "";
+    const li = el("li", {}, `#${v.n} ${v.saved_at} (${{ disk: T.fromDisk, unsaved: T.fromUnsaved }[v.source] || T.fromPage})${current} `, button);
+    if (v.changes) li.append(el("div", { className: "change", textContent: T.changed(v.changes) }));
     li.dataset.n = v.n;
     return li;
   }));
