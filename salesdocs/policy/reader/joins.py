@@ -18,7 +18,7 @@ import yaml
 
 from salesdocs.errors import Problem
 from salesdocs.policy.reader.document import Document
-from salesdocs.policy.reader.quoting import single_quoted
+from salesdocs.policy.reader.quoting import quote_text, single_quoted
 
 __all__ = ["BULLETS", "double_quoted_escapes", "folded_text", "invisible_characters", "joined_lines", "split_flow_items"]
 
@@ -107,7 +107,7 @@ def split_flow_items(doc: Document, node: yaml.SequenceNode) -> list[Problem]:
             line = doc.source(here.start_mark.line + 1)
             start, end = here.start_mark.column, after.end_mark.column
             joined = line[start:end]
-            fixed = f'{line[:start]}"{joined}"{line[end:]}'.strip()
+            fixed = f"{line[:start]}{quote_text(joined)}{line[end:]}".strip()
             return [
                 doc.problem(
                     (here.start_mark.line + 1, start + 1),

@@ -213,7 +213,7 @@ def comment_in_flow(doc: Document, number: int, bracket: int, closing: str) -> P
     ends = [i for i in (line.find(",", hash_at), line.find(closing, hash_at)) if i >= 0]
     end = min(ends)
     item = line[start:end].rstrip()
-    fixed = f'{line[:start]}"{item}"{line[start + len(item) :]}'.strip()
+    fixed = f"{line[:start]}{quote_text(item)}{line[start + len(item) :]}".strip()
     return doc.problem(
         (number, hash_at + 2),
         "yaml-syntax",
